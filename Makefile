@@ -1,0 +1,87 @@
+# slrt-sim — setup and serving (GNU make).
+#
+#   make app     set up .venv, then serve all notebooks with Voila on 0.0.0.0:8866
+#   make test    set up .venv, then run the whole test suite (incl. notebooks, browser)
+#   make bench   set up .venv, then run the benchmarks
+#   make lock    regenerate requirements.lock from pyproject.toml (needs PyPI)
+#   make clean   remove .venv and caches (var/ with session data is kept)
+#
+# Variables (override on the command line, e.g. `make app PORT=8000 TRAINER_PIN=2468`):
+#   PYTHON       interpreter used to create .venv (3.11 or 3.12)     [python3]
+#   HOST, PORT   where Voila listens                                [0.0.0.0, 8866]
+#   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
+#   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
+#   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
+#
+# The Voila / Jupyter server settings are in voila.json (see README, "Configuration").
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := setup
+
+PYTHON      ?= python3
+UV_VERSION  := 0.13.8
+VENV        := .venv
+VPY         := $(VENV)/bin/python
+UV          := $(VENV)/bin/uv
+STAMP       := $(VENV)/.installed
+
+HOST        ?= 0.0.0.0
+PORT        ?= 8866
+TRAINER_PIN ?=
+SLRT_DB     ?= $(CURDIR)/var/slrt-sessions.sqlite
+PYTEST_ARGS ?=
+
+.PHONY: help setup app test bench lock clean
+
+help:
+	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+
+# --- environment ----------------------------------------------------------------------------
+
+$(VPY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "slrt-sim needs Python 3.11 or 3.12; run: make PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(VPY)
+	$(VPY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@touch $@
+
+# The stamp is newer than the lock and pyproject once they are installed: `make` is then instant.
+$(STAMP): requirements.lock pyproject.toml | $(UV)
+	$(UV) pip install --python $(VPY) -r requirements.lock
+	$(UV) pip install --python $(VPY) --no-deps -e .
+	@touch $@
+
+setup: $(STAMP)
+
+var:
+	@mkdir -p $@
+
+# --- serving ---------------------------------------------------------------------------------
+
+# slrt_sim/serve.py builds the Voila command (settings from voila.json), prints the LAN
+# address and the trainer PIN, exports SLRT_TRAINER_PIN and SLRT_DB, then execs Voila.
+app: $(STAMP) | var
+	@TRAINER_PIN='$(TRAINER_PIN)' SLRT_DB='$(SLRT_DB)' \
+	  $(VPY) -m slrt_sim.serve --host '$(HOST)' --port '$(PORT)'
+
+# --- checks ----------------------------------------------------------------------------------
+
+# The suite: tests/ (unit, integration, browser) and every notebook in notebooks/ run by
+# nbval in "lax" mode (each notebook must execute without error; outputs are not compared,
+# since notebooks are committed without outputs).
+test: $(STAMP)
+	$(VPY) -m pytest tests notebooks --nbval-lax $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(VPY) benchmarks/run.py
+
+# --- maintenance -----------------------------------------------------------------------------
+
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""slrt-sim: simulation and training kit for SLRT (Sistem Layanan dan Rujukan Terpadu)."""

@@ -1,0 +1,256 @@
+"""Serve the kit's notebooks to a class with Voila (``make app``).
+
+One place builds the Voila command line and its environment, so that
+``make app`` and the browser tests (``tests/browser/conftest.py``) run the
+very same server:
+
+* the Voila / Jupyter server settings live in ``voila.json`` at the repository
+  root (template, pre-heated kernels, idle-kernel culling, no browser);
+* the custom ``slrt`` template in ``share/jupyter/voila/templates/slrt`` is
+  found through ``JUPYTER_PATH`` (it removes Voila's CDN links so the kit runs
+  with no internet at all);
+* ``SLRT_TRAINER_PIN`` (from ``TRAINER_PIN``, or random) and ``SLRT_DB`` are
+  put in the environment, which every kernel inherits.
+
+Run ``python -m slrt_sim.serve --help`` for the options.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from slrt_sim.i18n import t
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CONFIG_DIR = ROOT  # holds voila.json
+TEMPLATES_ROOT = ROOT / "share" / "jupyter"  # holds voila/templates/slrt
+DEFAULT_HOST = "0.0.0.0"
+DEFAULT_PORT = 8866
+DEFAULT_DB = ROOT / "var" / "slrt-sessions.sqlite"
+PIN_ENV = "SLRT_TRAINER_PIN"
+DB_ENV = "SLRT_DB"
+
+
+def generate_pin() -> str:
+    """A random 4-digit PIN (leading zeros allowed) from a secure source."""
+    return f"{secrets.randbelow(10_000):04d}"
+
+
+def resolve_pin(environ: Mapping[str, str]) -> tuple[str, bool]:
+    """Return ``(pin, generated)``: ``TRAINER_PIN`` or ``SLRT_TRAINER_PIN`` if set, else a new one."""
+    for name in ("TRAINER_PIN", PIN_ENV):
+        value = environ.get(name, "").strip()
+        if value:
+            if not re.fullmatch(r"\d{4,8}", value):
+                raise ValueError(t("serve.err.pin", name=name))
+            return value, False
+    return generate_pin(), True
+
+
+def server_env(
+    pin: str,
+    db: str | os.PathLike[str],
+    base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment for the Voila process (and so for every kernel it starts)."""
+    env = dict(os.environ if base is None else base)
+    env[PIN_ENV] = pin
+    env[DB_ENV] = str(db)
+    env.pop("TRAINER_PIN", None)  # one name only inside the kit
+    paths = [str(TEMPLATES_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def voila_command(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    notebooks: str | os.PathLike[str] = NOTEBOOKS,
+    extra: Sequence[str] = (),
+    python: str = sys.executable,
+) -> list[str]:
+    """The Voila command line; settings not given here come from ``voila.json``."""
+    return [
+        python,
+        "-m",
+        "voila",
+        str(notebooks),
+        f"--Voila.ip={host}",
+        f"--Voila.port={port}",
+        "--no-browser",
+        # Read voila.json from the repository only (not from ~/.jupyter), so a
+        # trainer's personal Jupyter config cannot change how the class is served.
+        f"--Voila.config_file_paths={CONFIG_DIR}",
+        *extra,
+    ]
+
+
+def lan_addresses() -> list[str]:
+    """Best guess of this machine's LAN IPv4 address(es), without sending any packet."""
+    found: list[str] = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # UDP connect: picks a route, sends nothing
+            found.append(s.getsockname()[0])
+    except OSError:
+        pass
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.append(info[4][0])
+    except OSError:
+        pass
+    return [ip for ip in dict.fromkeys(found) if not ip.startswith("127.")]
+
+
+def banner(pin: str, generated: bool, host: str, port: int, db: str) -> str:
+    lines = ["", "=" * 64, t("serve.banner.title")]
+    if host in ("0.0.0.0", ""):
+        ips = lan_addresses()
+        if ips:
+            lines.append(t("serve.banner.lan"))
+            lines += [f"    http://{ip}:{port}/" for ip in ips]
+        else:
+            lines.append(t("serve.banner.no_lan"))
+        lines.append(t("serve.banner.local", url=f"http://localhost:{port}/"))
+    else:
+        lines.append(t("serve.banner.local", url=f"http://{host}:{port}/"))
+    lines.append(t("serve.banner.pin_generated" if generated else "serve.banner.pin", pin=pin))
+    lines.append(t("serve.banner.db", path=db))
+    lines.append(t("serve.banner.stop"))
+    lines += ["=" * 64, ""]
+    return "\n".join(lines)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+class VoilaProcess:
+    """Voila in the background, configured as by ``make app`` (for tests and benchmarks).
+
+    ``with VoilaProcess(pin="4321", db=tmp / "s.sqlite") as server: server.url`` starts
+    Voila on a free localhost port, waits until it answers and stops it (with its
+    kernels) on exit. The server log goes to ``log_path``; :meth:`log` reads it.
+    """
+
+    def __init__(
+        self,
+        pin: str,
+        db: str | os.PathLike[str],
+        log_path: str | os.PathLike[str],
+        notebooks: str | os.PathLike[str] = NOTEBOOKS,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        extra: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        startup_timeout: float = 90.0,
+    ) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self.url = f"http://{host}:{self.port}"
+        self.log_path = Path(log_path)
+        self.cmd = voila_command(host, self.port, notebooks, extra)
+        self.env = server_env(pin, db, env)
+        self.startup_timeout = startup_timeout
+        self.proc = None
+
+    def render_url(self, notebook: str) -> str:
+        return f"{self.url}/voila/render/{notebook}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def start(self) -> "VoilaProcess":
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            self.cmd,
+            env=self.env,
+            cwd=str(ROOT),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() reaches the kernels too
+        )
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voila exited with code {self.proc.returncode}:\n{self.log()[-4000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/voila/static/voila.js", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"Voila did not answer within {self.startup_timeout:.0f} s:\n{self.log()[-4000:]}")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # Voila shuts its kernels down on SIGTERM
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # anything left in the group (a stuck kernel) is ours: end it
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self._log_file.close()
+        self.proc = None
+
+    def __enter__(self) -> "VoilaProcess":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m slrt_sim.serve", description=t("serve.cli.description"))
+    parser.add_argument("--host", default=os.environ.get("HOST", DEFAULT_HOST), help=t("serve.cli.host"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help=t("serve.cli.port"))
+    parser.add_argument("--notebooks", default=str(NOTEBOOKS), help=t("serve.cli.notebooks"))
+    parser.add_argument("--db", default=os.environ.get(DB_ENV) or str(DEFAULT_DB), help=t("serve.cli.db"))
+    parser.add_argument("--dry-run", action="store_true", help=t("serve.cli.dry_run"))
+    parser.add_argument("voila_args", nargs="*", help=t("serve.cli.voila_args"))
+    args = parser.parse_args(argv)
+
+    try:
+        pin, generated = resolve_pin(os.environ)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    db = Path(args.db).expanduser().resolve()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    cmd = voila_command(args.host, args.port, args.notebooks, args.voila_args)
+    env = server_env(pin, db)
+    print(banner(pin, generated, args.host, args.port, str(db)), flush=True)
+    if args.dry_run:
+        print(" ".join(cmd))
+        return 0
+    os.execvpe(cmd[0], cmd, env)  # replace this process: Ctrl+C goes straight to Voila
+    return 0  # pragma: no cover
+
+
+if __name__ == "__main__":
+    sys.exit(main())
