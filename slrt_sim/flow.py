@@ -46,6 +46,7 @@ plain lists; DataFrames are built once at the end (:mod:`slrt_sim.results`).
 """
 from __future__ import annotations
 
+import bisect
 import math
 import time
 from collections import deque
@@ -162,6 +163,25 @@ class Case:
 CASE_FIELDS = Case.__slots__[:-1]
 
 
+def _request_key(e):
+    return e.key
+
+
+class _InsortQueue(list):
+    """SimPy's ``SortedQueue`` re-sorts the whole queue on every request, which is
+    quadratic when a back office falls behind; binary insertion keeps the same order
+    (priority, then arrival time; ties first come, first served) in O(log n) compares."""
+
+    def append(self, item) -> None:
+        bisect.insort_right(self, item, key=_request_key)
+
+
+class FastPriorityResource(simpy.PriorityResource):
+    """A :class:`simpy.PriorityResource` whose queue is kept sorted by insertion."""
+
+    PutQueue = _InsortQueue
+
+
 class _Closed:
     """Stand-in for a resource with no staff: requests are never granted."""
 
@@ -214,14 +234,17 @@ class Model:
         # households: static columns as lists, mutable DTKS/document state as lists
         hh = population.households
         self.n_hh = len(hh)
-        self.col = {c: hh[c].to_numpy().tolist() for c in _HH_COLUMNS if c in hh.columns}
+        self.arr = {c: hh[c].to_numpy() for c in _HH_COLUMNS if c in hh.columns}
+        self.col = {c: a.tolist() for c, a in self.arr.items()}
         self.verified_decile = [0] * self.n_hh
         self.dtks_start = (np.asarray(hh["in_dtks"], dtype=bool).copy(), np.asarray(hh["true_decile"]).copy())
 
         # villages
         self.villages = [v for _, v in s.region.villages()]
         nv = len(self.villages)
-        self.village_hh = [np.flatnonzero(np.asarray(hh["village_idx"]) == v) for v in range(nv)]
+        order = np.argsort(self.arr["village_idx"], kind="stable")
+        bounds = np.searchsorted(self.arr["village_idx"][order], np.arange(nv + 1))
+        self.village_hh = [order[bounds[v]:bounds[v + 1]] for v in range(nv)]
 
         # samplers
         svc = s.service
@@ -244,6 +267,7 @@ class Model:
         self.n_verval = Sampler(r["verval"], lambda g, n: g.normal(0.0, 1.0, n))
 
         # staff
+        self.fast_track = s.walkin.fast_track
         st = s.staffing
         self.logs: dict[str, StageLog] = {}
         self.fo_district = self._resource("fo_district", st.district_fo)
@@ -268,7 +292,6 @@ class Model:
         self.waiting: dict[str, list] = {code: [] for code in P.PROGRAMS}
         self.dtks_queue: list = []
         self.db_updates: set[int] = set()
-        self.fast_track = s.walkin.fast_track
 
         # records
         self.cases: list[Case] = []
@@ -282,7 +305,7 @@ class Model:
         if capacity <= 0:
             return _Closed(self.env)
         if self.fast_track:
-            return simpy.PriorityResource(self.env, capacity=capacity)
+            return FastPriorityResource(self.env, capacity=capacity)
         return simpy.Resource(self.env, capacity=capacity)
 
     def _resource(self, name: str, capacity: int):
@@ -323,7 +346,7 @@ class Model:
         """All needs of the horizon at once (vectorized): (time, household, need)."""
         s = self.s
         g = self.rng["needs"]
-        col = self.col
+        col = self.arr
         poor = np.asarray(col["poor"], dtype=bool)
         rate = np.where(poor, s.needs.incidence_poor, s.needs.incidence_nonpoor) / 365.0
         counts = g.poisson(rate * self.horizon)
@@ -689,7 +712,7 @@ class Model:
             return sweep
         if strategy == "poorest_first":
             # local knowledge: poorer homes are visited far more often
-            dec = np.asarray(self.col["true_decile"])[hhs].astype(float)
+            dec = self.arr["true_decile"][hhs].astype(float)
             w = (11.0 - dec) ** 3
         else:
             w = np.ones(hhs.size)
