@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 import urllib.request
 
 import nbformat
@@ -57,6 +58,9 @@ def test_language_toggle_switches_to_english(open_app, assert_no_external_reques
 
 
 def test_landing_uses_preheated_kernel(voila_server):
+    deadline = time.monotonic() + 90  # the pool is filled in the background after start-up
+    while "Kernel pool of index.ipynb is filled" not in voila_server.log() and time.monotonic() < deadline:
+        time.sleep(0.2)
     with urllib.request.urlopen(voila_server.render_url("index.ipynb"), timeout=120) as resp:
         assert resp.status == 200
     assert re.search(r"Using pre-heated kernel: \S+ for index\.ipynb", voila_server.log())

@@ -1,0 +1,110 @@
+"""Serving set-up: slrt_sim.serve, voila.json and the offline Voila template."""
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from slrt_sim import serve
+from slrt_sim.i18n import t
+
+TEMPLATE = serve.TEMPLATES_ROOT / "voila" / "templates" / "slrt"
+
+
+def test_generated_pin_is_four_digits_and_varies():
+    pins = {serve.generate_pin() for _ in range(200)}
+    assert all(re.fullmatch(r"\d{4}", p) for p in pins)
+    assert len(pins) > 150  # random, not a constant
+
+
+def test_pin_comes_from_trainer_pin_then_slrt_trainer_pin():
+    assert serve.resolve_pin({"TRAINER_PIN": "2468"}) == ("2468", False)
+    assert serve.resolve_pin({"TRAINER_PIN": "", "SLRT_TRAINER_PIN": "0007"}) == ("0007", False)
+    pin, generated = serve.resolve_pin({})
+    assert generated and re.fullmatch(r"\d{4}", pin)
+    with pytest.raises(ValueError, match="TRAINER_PIN"):
+        serve.resolve_pin({"TRAINER_PIN": "12a4"})
+
+
+def test_server_env_exports_pin_db_and_template_path():
+    env = serve.server_env("4321", "/tmp/x.sqlite", {"TRAINER_PIN": "9999", "JUPYTER_PATH": "/other"})
+    assert env["SLRT_TRAINER_PIN"] == "4321"
+    assert env["SLRT_DB"] == "/tmp/x.sqlite"
+    assert "TRAINER_PIN" not in env
+    assert env["JUPYTER_PATH"].split(":") == [str(serve.TEMPLATES_ROOT), "/other"]
+
+
+def test_voila_command_reads_repository_config_only():
+    cmd = serve.voila_command("0.0.0.0", 8866)
+    assert cmd[1:3] == ["-m", "voila"]
+    assert str(serve.NOTEBOOKS) in cmd
+    assert "--Voila.ip=0.0.0.0" in cmd and "--Voila.port=8866" in cmd and "--no-browser" in cmd
+    assert f"--Voila.config_file_paths={serve.CONFIG_DIR}" in cmd
+    assert (serve.CONFIG_DIR / "voila.json").is_file()
+
+
+def test_voila_json_culls_idle_kernels_and_preheats():
+    config = json.loads((serve.CONFIG_DIR / "voila.json").read_text())
+    assert config["VoilaConfiguration"]["template"] == "slrt"
+    assert config["VoilaConfiguration"]["preheat_kernel"] is True
+    assert config["VoilaConfiguration"]["default_pool_size"] >= 1
+    km = config["MappingKernelManager"]
+    assert km["cull_idle_timeout"] > 0 and km["cull_interval"] > 0
+    assert km["cull_connected"] is False  # a trainee with the page open keeps the kernel
+    assert config["Voila"]["open_browser"] is False
+
+
+def test_template_has_no_remote_assets():
+    for path in TEMPLATE.iterdir():
+        text = path.read_text(encoding="utf-8")
+        code = re.sub(r"\{#.*?#\}", "", text, flags=re.S)  # ignore Jinja comments
+        assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", code), path.name
+
+
+def test_dry_run_prints_banner_with_pin(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("TRAINER_PIN", "1357")
+    assert serve.main(["--host", "127.0.0.1", "--port", "9999", "--db", str(tmp_path / "v" / "s.sqlite"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert t("serve.banner.pin", pin="1357") in out
+    assert "http://127.0.0.1:9999/" in out
+    assert "-m voila" in out
+    assert (tmp_path / "v").is_dir()  # the SLRT_DB folder is created
+
+
+def test_bad_pin_is_refused(capsys, monkeypatch):
+    monkeypatch.setenv("TRAINER_PIN", "abc")
+    assert serve.main(["--dry-run"]) == 2
+    assert "TRAINER_PIN" in capsys.readouterr().err
+
+
+def _kernel_status(url: str, kernel_id: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{url}/api/kernels/{kernel_id}", timeout=10) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.slow
+def test_idle_kernel_is_culled_after_the_page_is_gone(tmp_path):
+    """A page that never connects (or has closed) leaves an idle kernel: culling stops it."""
+    server = serve.VoilaProcess(
+        pin="4321",
+        db=tmp_path / "s.sqlite",
+        log_path=tmp_path / "voila.log",
+        extra=["--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=1"],
+    )
+    with server:
+        with urllib.request.urlopen(server.render_url("index.ipynb"), timeout=120) as resp:
+            html = resp.read().decode("utf-8")
+        kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+        assert _kernel_status(server.url, kernel_id) == 200
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _kernel_status(server.url, kernel_id) == 200:
+            time.sleep(0.5)
+        assert _kernel_status(server.url, kernel_id) == 404
+        assert re.search(rf"Culling .*kernel .*{kernel_id}", server.log())
