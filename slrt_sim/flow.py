@@ -67,7 +67,7 @@ STATES = ("unidentified", "in_process", "waiting_quota", "served", "ineligible",
 STREAMS = (
     "needs", "need_type", "route", "walkin_delay", "walkin_time", "fo", "bo_check", "bo_assess",
     "manager", "home_visit", "travel", "verval", "followup", "paper", "outreach_pick", "detect",
-    "delivery", "lost", "validation_arrivals", "validation_household",
+    "delivery", "lost", "validation_arrivals", "validation_household", "complaint",
 )
 """Sources of randomness, each with its own stream (order fixed: never reorder)."""
 
@@ -265,6 +265,11 @@ class Model:
         self.u_lost = Sampler(r["lost"], _uniform)
         self.u_travel = Sampler(r["travel"], lambda g, n: g.exponential(1.0, n))
         self.n_verval = Sampler(r["verval"], lambda g, n: g.normal(0.0, 1.0, n))
+        fu = s.followup
+        self.u_complaint = Sampler(r["complaint"], _uniform)
+        self.t_complaint_simple = Sampler(r["complaint"], _draw_fn(fu.complaint_simple_days))
+        self.t_complaint_normal = Sampler(r["complaint"], _draw_fn(fu.complaint_normal_days))
+        self.t_complaint_investigation = Sampler(r["complaint"], _draw_fn(fu.complaint_investigation_days))
 
         # staff
         self.fast_track = s.walkin.fast_track
@@ -468,31 +473,29 @@ class Model:
         if not self.integrated:
             yield from self._fragmented(c, prio)
             return
-        # 4-7: rounds of check, referral, programme, delivery, follow-up
+        # 4-6: database check, referral, programme
+        if self._lost():
+            self._close(c, "lost", "unreachable")
+            return
+        bo = self.bo_pk.get(v) if c.office == "puskesos" else None
+        if bo is not None and not isinstance(bo, _Closed):
+            yield from self._serve(bo, self.logs["bo_puskesos"], self.t_bo_check(), prio)
+        else:
+            yield from self._serve(self.bo_district, self.logs["bo_district"], self.t_bo_check(), prio)
+        c.t_checked = env.now
+        outcome = yield from self._refer_and_enrol(c, prio)
+        if outcome != "delivered":
+            return
+        # 7. delivery and follow-up; a service that did not arrive becomes a complaint
+        failure = s.programs[c.program].delivery_failure
         while True:
-            if self._lost():
-                self._close(c, "lost", "unreachable")
-                return
-            bo = self.bo_pk.get(v) if c.office == "puskesos" else None
-            if bo is not None and not isinstance(bo, _Closed):
-                yield from self._serve(bo, self.logs["bo_puskesos"], self.t_bo_check(), prio)
-            else:
-                yield from self._serve(self.bo_district, self.logs["bo_district"], self.t_bo_check(), prio)
-            c.t_checked = env.now
-            outcome = yield from self._refer_and_enrol(c, prio)
-            if outcome != "delivered":
-                return
-            # 7. follow-up: did the service arrive?
-            failed = self.u_delivery() < s.programs[c.program].delivery_failure
-            if not failed:
+            if self.u_delivery() >= failure:
                 self._close(c, "served", None)
-                c.t_served = env.now
                 if s.followup.enabled:
-                    self._task(v, "followup", env.event())  # the visit still takes the fasilitator's time
+                    self._task(v, "followup", env.event())  # the check still takes the fasilitator's time
                 return
             if not s.followup.enabled:
-                # nobody checks: the failure goes unnoticed
-                return
+                return  # nobody checks: the failure goes unnoticed and the case stays open
             ev = env.event()
             self._task(v, "followup", ev)
             yield ev
@@ -500,11 +503,22 @@ class Model:
                 self._close(c, "lost", "unreachable")
                 return
             c.rounds += 1
-            c.t_complaint = env.now
-            c.program = None
             if c.rounds > s.followup.max_rounds:
                 self._close(c, "lost", "too_many_rounds")
                 return
+            c.t_complaint = env.now
+            # the back office registers the complaint and takes it up with the programme
+            yield from self._serve(self.bo_district, self.logs["bo_district"], self.t_bo_check(), prio)
+            yield env.timeout(self._complaint_days())
+
+    def _complaint_days(self) -> float:
+        f = self.s.followup
+        u = self.u_complaint()
+        if u < f.complaint_simple_share:
+            return self.t_complaint_simple()
+        if u < f.complaint_simple_share + f.complaint_investigation_share:
+            return self.t_complaint_investigation()
+        return self.t_complaint_normal()
 
     def _paper_entry(self, c: Case, prio: int):
         """Paper forms reach the district in batches and are typed in by the FO."""
@@ -733,12 +747,7 @@ class Model:
         prog = self.s.programs[code]
         patience = self.s.needs.patience_days
         waiting = self.waiting
-        k = 1
-        while True:
-            t = k * prog.cycle_days
-            k += 1
-            if t >= self.horizon:
-                return
+        for t in prog.intake_times(self.horizon):
             yield env.timeout(t - env.now)
             queue = waiting[code]
             if not queue:

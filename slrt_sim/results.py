@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .flow import CASE_FIELDS, STAGES, STATES, Model
 from .i18n import t
@@ -47,7 +46,7 @@ PERCENT_KPIS = frozenset(
 )
 """KPIs that are shares (0..1), shown as percentages."""
 
-STAGE_FIELDS = ("stage", "staff", "served", "wait_mean_days", "wait_p90_days", "wait_mean_hours",
+STAGE_FIELDS = ("stage", "staff", "served", "wait_prob", "wait_mean_days", "wait_p90_days", "wait_mean_hours",
                 "wait_p90_hours", "utilisation")
 
 HEADLINE_KPIS = ("cases", "needs_met", "needs_met_30d", "days_to_service_median", "days_to_service_p90",
@@ -112,6 +111,7 @@ def stage_frame(model: Model) -> pd.DataFrame:
             "stage": name,
             "staff": log.staff,
             "served": int(log.served if name != "fasilitator" else waits.size),
+            "wait_prob": float(np.count_nonzero(waits > 1e-12)) / waits.size if waits.size else float("nan"),
             "wait_mean_days": float(waits.mean()) if waits.size else float("nan"),
             "wait_p90_days": _quantile(waits, 0.9),
             "wait_mean_hours": float(waits.mean()) * 24 if waits.size else float("nan"),
@@ -205,6 +205,8 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
     if n < 2:
         return mean, float("nan"), float("nan"), float(n)
     sd = float(v.std(ddof=1))
+    from scipy import stats  # imported here: scipy.stats takes a second to import
+
     half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
     return mean, sd, half, float(n)
 

@@ -262,6 +262,19 @@ class Program(_Strict):
     delivery_days: float = Field(14.0, ge=0)
     delivery_failure: float = Field(0.05, ge=0, le=1)
     max_decile: int = Field(4, ge=1, le=10)
+    first_intake_day: float | None = Field(
+        None, ge=0, description="day of the first intake; default: half a cycle after the start")
+
+    def intake_times(self, horizon: float) -> list[float]:
+        """Calendar days of the intakes within the horizon."""
+        first = self.cycle_days / 2.0 if self.first_intake_day is None else self.first_intake_day
+        if self.cycle_days <= 1:
+            first = self.cycle_days if self.first_intake_day is None else self.first_intake_day
+        out, k = [], 0
+        while first + k * self.cycle_days < horizon:
+            out.append(first + k * self.cycle_days)
+            k += 1
+        return out
 
 
 def _default_programs() -> dict[str, Program]:
@@ -286,6 +299,21 @@ class FollowUp(_Strict):
     delay_days: float = Field(14.0, ge=0, description="days after delivery before the fasilitator checks")
     lost_probability: float = Field(0.03, ge=0, le=1, description="household cannot be reached at a step")
     max_rounds: int = Field(2, ge=0, description="complaint rounds before a case is closed as lost")
+    # complaint handling norms seen in public-service standards (DOMAIN.md): 2-5 working
+    # days for simple cases, 14 days for others, 60 days where investigation is needed
+    complaint_simple_share: float = Field(0.5, ge=0, le=1)
+    complaint_simple_days: Distribution = Field(
+        default_factory=lambda: Triangular(dist="triangular", low=2, mode=3, high=7))
+    complaint_investigation_share: float = Field(0.15, ge=0, le=1)
+    complaint_normal_days: Distribution = Field(default_factory=lambda: Triangular(dist="triangular", low=7, mode=12, high=20))
+    complaint_investigation_days: Distribution = Field(
+        default_factory=lambda: Triangular(dist="triangular", low=30, mode=55, high=75))
+
+    @model_validator(mode="after")
+    def _shares(self) -> "FollowUp":
+        if self.complaint_simple_share + self.complaint_investigation_share > 1:
+            raise ValueError("complaint_shares")
+        return self
 
 
 # --------------------------------------------------------------------------- scenario
