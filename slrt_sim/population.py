@@ -381,7 +381,7 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     spouse_age = np.clip(head_age + np.where(head_female, 3, -3) + np.rint(rng.normal(0, 4, H)), 18, 90)
     spouse_age = np.maximum(spouse_age, 18).astype(np.int16)
     mother_age = np.where(has_spouse & ~head_female, spouse_age, np.where(head_female, head_age, head_age - 3))
-    first_child_age = mother_age - rng.integers(19, 31, H)
+    first_child_age = np.minimum(mother_age, head_age) - rng.integers(19, 31, H)
     parent_age = np.minimum(head_age + rng.integers(20, 33, H), 95)
 
     hs = has_spouse[hh]
