@@ -38,7 +38,7 @@ PROGRAM_CODES = ("DUKCAPIL", "PKH", "BPNT", "PBI_JK", "KIP", "RUTILAHU", "KUBE",
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- distributions
@@ -139,7 +139,7 @@ class Region(_Strict):
     def _codes(self) -> "Region":
         for k in self.kecamatan:
             if not k.code.startswith(self.bps_code):
-                raise ValueError("kecamatan_code_prefix")
+                raise ValueError(f"kecamatan_code_prefix:{k.name} ({k.code})")
         return self
 
     def villages(self) -> list[tuple[Kecamatan, Village]]:
@@ -368,6 +368,33 @@ class Scenario(_Strict):
 
 
 # --------------------------------------------------------------------------- loading and errors
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader that leaves dates as text and refuses duplicate keys.
+
+    pydantic then parses dates, so an impossible date (2025-13-01) is reported with its
+    field path instead of escaping as a ``ValueError`` from PyYAML.
+    """
+
+    def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, t("err.scenario.duplicate_key", key=key), key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _yaml_load(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
 class ScenarioError(Exception):
     """A user's mistake in a scenario file or override: the message is one line."""
 
@@ -446,7 +473,7 @@ def read_yaml(path: str | Path) -> Any:
     except OSError as exc:
         raise ScenarioError(source, "", t("err.scenario.unreadable", reason=exc.strerror or str(exc))) from None
     try:
-        return yaml.safe_load(text)
+        return _yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -462,6 +489,15 @@ def load_scenario(path: str | Path, overrides: list[str] | dict[str, Any] | None
         if not isinstance(data, dict):
             scenario_from_dict(data, source)  # raises the right message
         data = apply_overrides(data, overrides, source)
+        try:
+            return scenario_from_dict(data, source)
+        except ScenarioError as exc:
+            # name the override when the field came from --set, not from the file
+            for item in (overrides if not isinstance(overrides, dict) else [f"{k}=" for k in overrides]):
+                key = item.partition("=")[0].strip().replace("[", ".").replace("]", "")
+                if exc.field and exc.field.replace("[", ".").replace("]", "") == key:
+                    raise ScenarioError(f"{source} (--set {item})", exc.field, exc.expected) from None
+            raise
     return scenario_from_dict(data, source)
 
 
@@ -479,7 +515,7 @@ def parse_override(item: str, source: str = "--set") -> tuple[list[str | int], A
             raise ScenarioError(source, key, t("err.scenario.override_form"))
         parts.append(int(token) if token.isdigit() else token)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = _yaml_load(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
     return parts, value
@@ -495,30 +531,31 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any],
             path, _ = parse_override(f"{k}=x", "--set")
             pairs.append((path, v))
     else:
-        pairs = [parse_override(o, "--set") for o in overrides]
+        pairs = [parse_override(o, f"{source} (--set)" if source != "--set" else "--set") for o in overrides]
+    where = f"{source} (--set)" if source != "--set" else "--set"
     for path, value in pairs:
         node: Any = out
         label = _path_str(tuple(path))
         for i, part in enumerate(path[:-1]):
             if isinstance(node, list):
                 if not isinstance(part, int) or part >= len(node):
-                    raise ScenarioError("--set", label, t("err.scenario.override_index"))
+                    raise ScenarioError(where, label, t("err.scenario.override_index"))
                 node = node[part]
             elif isinstance(node, dict):
                 if part not in node or node[part] is None:
                     node[part] = {}
                 node = node[part]
             else:
-                raise ScenarioError("--set", label, t("err.scenario.override_path"))
+                raise ScenarioError(where, label, t("err.scenario.override_path"))
         last = path[-1]
         if isinstance(node, list):
             if not isinstance(last, int) or last >= len(node):
-                raise ScenarioError("--set", label, t("err.scenario.override_index"))
+                raise ScenarioError(where, label, t("err.scenario.override_index"))
             node[last] = value
         elif isinstance(node, dict):
             node[last] = value
         else:
-            raise ScenarioError("--set", label, t("err.scenario.override_path"))
+            raise ScenarioError(where, label, t("err.scenario.override_path"))
     return out
 
 

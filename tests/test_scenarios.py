@@ -243,7 +243,7 @@ BAD_CASES = {
     "bad_bps_code.yaml": ("region.bps_code", "format salah", "wrong format"),
     "non_utf8.yaml": (None, "bukan teks UTF-8", "not UTF-8"),
 }
-KNOWN_BAD_BUGS = {  # files whose message is wrong today (see the report / proposed patch in scenario.py)
+KNOWN_BAD_BUGS = {  # impossible dates and infinities: once crashed or passed, now reported like any field
     "bad_date.yaml": ("calendar.start_date", "tanggal", "date"),
     "infinite_horizon.yaml": ("horizon_days", "terhingga", "finite"),
 }
@@ -276,8 +276,8 @@ def test_bad_file_gives_one_line(fname, lang):
 
 
 @pytest.mark.parametrize("fname", sorted(KNOWN_BAD_BUGS))
-@pytest.mark.xfail(strict=True, reason="scenario.py: invalid dates crash with ValueError; .inf is accepted (see report)")
-def test_bad_file_known_bugs(fname):
+def test_bad_dates_and_infinities(fname):
+    """Impossible dates and infinite numbers are reported like any other bad field."""
     field, text_id, _ = KNOWN_BAD_BUGS[fname]
     msg = _one_line_error(BAD / fname)
     assert f": {field}: " in msg and text_id in msg, msg
@@ -320,7 +320,7 @@ def test_override_errors_are_one_line(override, field, text):
 ])
 def test_override_form_errors_are_one_line(override, text):
     msg = _one_line_error(TRAIN, [override])
-    assert msg.startswith("--set") and text in msg, msg
+    assert msg.startswith(f"{TRAIN} (--set") and text in msg, msg
 
 
 def test_override_valid_changes_value():
