@@ -97,7 +97,38 @@ _WORK_TABLE = np.array([
     [.02, .01, .01, .20, .20, .18, .32, .06],   # urban, middle
     [.01, .00, .00, .05, .10, .24, .42, .18],   # urban, richest
 ])
-_WORK_CUM = np.cumsum(_WORK_TABLE / _WORK_TABLE.sum(1, keepdims=True), axis=1)
+_WORK_CUM = np.cumsum(_WORK_TABLE / _WORK_TABLE.sum(1, keepdims=True), axis=1).astype(np.float32)
+
+
+def _by_age(*pieces: tuple[int, float]) -> np.ndarray:
+    """A 128-entry float32 table by age: ``(from_age, value)`` pieces, in increasing age."""
+    out = np.zeros(128, dtype=np.float32)
+    for start, value in pieces:
+        out[start:] = value
+    return out
+
+
+# Person-level probabilities by age (index = age in years; first index as noted).
+_T_SEVERE = np.stack([_by_age((0, .004), (60, .016), (75, .046))] * 2) * np.array([[1.0], [1.3]], np.float32)  # [poor, age]
+_T_MILD = np.stack([_by_age((0, .015), (45, .075), (65, .175))] * 2) * np.array([[1.0], [1.3]], np.float32)
+_T_CHRONIC = _by_age((0, .015), (18, .05), (45, .15), (60, .30))
+_T_PREGNANT = np.stack([                                    # [is_wife, age]; only ages 15-49 (and women)
+    _by_age((15, .004), (50, 0.0)),
+    _by_age((15, .05), (20, .09), (35, .04), (45, .008), (50, 0.0)),
+])
+_T_ENROL = np.stack([                                       # [decile <= 3, age]
+    _by_age((6, .70), (7, .99), (13, .94), (16, .78), (19, .33), (22, 0.0)),
+    _by_age((6, .70), (7, .96), (13, .84), (16, .58), (19, .10), (22, 0.0)),
+])
+_T_LEVEL = np.select([np.arange(128) <= 12, np.arange(128) <= 15, np.arange(128) <= 18], [1, 2, 3], 4).astype(np.int8)
+_T_ATTAIN_CAP = np.select([np.arange(128) < 13, np.arange(128) < 16, np.arange(128) < 22], [7, 8, 9], 10).astype(np.int8)
+_T_AGE_SCORE = (np.maximum(np.arange(128) - 40, 0) * 0.025).astype(np.float32)
+_T_DECILE_SCORE = ((np.arange(11) - 5.5) * 0.28).astype(np.float32)  # index = decile
+_ATTAIN_CUTS = np.array([-0.5, 0.1, 0.9, 1.8], dtype=np.float32)  # tidak tamat SD | SD | SMP | SMA | PT
+_T_WORK = np.stack([                                        # [other, poor head, better-off head, wife]
+    _by_age((15, p), (60, .5), (70, .25)) for p in (.6, .90, .94, .5)
+])
+_T_PENSION = np.where(np.arange(11) >= 7, .35, .05).astype(np.float32)  # index = decile
 
 # Housing: probability of the worst and of the middle material by true decile 1..10
 # (rural figures; towns multiply the worst by 0.5). Shared latent factor with weight _HOUSE_RHO.
@@ -433,65 +464,48 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     nik_prefix = ((bd + 40 * female) * 10_000 + bm * 100 + by % 100) * 10**4
     del by, bm, bd
 
-    # ---- health: disability, chronic illness, pregnancy
+    # ---- health: disability, chronic illness, pregnancy (probabilities from age lookup tables)
     rng = rngs["health"]
-    pr = poor[hh]
-    f_poor = np.where(pr, 1.3, 1.0)
-    p_severe = (0.004 + 0.012 * (age >= 60) + 0.03 * (age >= 75)) * f_poor
-    p_mild = (0.015 + 0.06 * (age >= 45) + 0.10 * (age >= 65)) * f_poor
+    pr = poor[hh].astype(np.int8)
     u = rng.random(P, dtype=np.float32)
-    disability = np.where(u < p_severe, 2, np.where(u < p_severe + p_mild, 1, 0)).astype(np.int8)
-    p_chronic = np.where(age < 18, 0.015, np.where(age < 45, 0.05, np.where(age < 60, 0.15, 0.30)))
-    chronic = _bern(rng, p_chronic, P)
-    fertile = female & (age >= 15) & (age <= 49)
+    p_severe = _T_SEVERE[pr, age]
+    disability = np.where(u < p_severe, 2, np.where(u < p_severe + _T_MILD[pr, age], 1, 0)).astype(np.int8)
+    chronic = rng.random(P, dtype=np.float32) < _T_CHRONIC[age]
     is_wife = relation == RELATIONS.index("istri")
-    p_preg = np.where(age < 20, 0.05, np.where(age < 35, 0.09, np.where(age < 45, 0.04, 0.008)))
-    p_preg = np.where(is_wife, p_preg, 0.004)
-    pregnant = fertile & _bern(rng, p_preg, P)
-    del u, p_severe, p_mild, p_chronic, p_preg, f_poor
+    pregnant = female & (rng.random(P, dtype=np.float32) < _T_PREGNANT[is_wife.astype(np.int8), age])
+    del u, p_severe, pr
 
     # ---- schooling (enrolment falls with poverty)
     rng = rngs["schooling"]
     dec_p = decile[hh]
     poorish = dec_p <= 3
-    p_enrol = np.select(
-        [age < 6, age == 6, age <= 12, age <= 15, age <= 18, age <= 21],
-        [0.0, 0.7, np.where(poorish, 0.96, 0.99), np.where(poorish, 0.84, 0.94),
-         np.where(poorish, 0.58, 0.78), np.where(poorish, 0.10, 0.33)], 0.0)
-    in_school = (relation != RELATIONS.index("kepala keluarga")) & _bern(rng, p_enrol, P)
-    level = np.select([age <= 12, age <= 15, age <= 18], [1, 2, 3], 4).astype(np.int8)
-    # attainment of those not (or no longer) at school
-    score = rng.normal(0, 1, P).astype(np.float32) + (dec_p - 5.5) * 0.28 - np.maximum(age - 40, 0) * 0.025
-    attain = np.searchsorted(np.array([-1.3, -0.5, 0.1, 0.9, 1.8], dtype=np.float32), score) + 5
-    attain = attain.astype(np.int8)  # 5 tidak/putus (replaced below), 6 tidak tamat SD … 10 tamat PT
-    attain = np.where(attain == 5, 6, attain)  # adults: "tidak tamat SD" is the lowest
-    # the young cannot have finished more than their age allows
-    cap = np.select([age < 13, age < 16, age < 19, age < 22], [7, 8, 9, 9], 10)
-    attain = np.minimum(attain, cap).astype(np.int8)
-    schooling = np.where(in_school, level, attain).astype(np.int8)
+    in_school = ((relation != RELATIONS.index("kepala keluarga"))
+                 & (rng.random(P, dtype=np.float32) < _T_ENROL[poorish.astype(np.int8), age]))
+    # attainment of those not (or no longer) at school: 6 tidak tamat SD … 10 tamat perguruan tinggi
+    score = (rng.normal(0, 1, P).astype(np.float32) + _T_DECILE_SCORE[dec_p] - _T_AGE_SCORE[age])
+    attain = (np.searchsorted(_ATTAIN_CUTS, score) + 6).astype(np.int8)
+    attain = np.minimum(attain, _T_ATTAIN_CAP[age])  # the young cannot have finished more than their age allows
+    schooling = np.where(in_school, _T_LEVEL[age], attain).astype(np.int8)
     schooling[(age < 7) & ~in_school] = SCHOOLING.index("belum sekolah")
     schooling[(age >= 7) & (age <= 18) & ~in_school] = SCHOOLING.index("tidak/putus sekolah")
-    del p_enrol, level, score, attain, cap
+    del score, attain
 
     # ---- occupation
     rng = rngs["occupation"]
-    row = (urban[hh].astype(np.int8) * 3 + band[hh]).astype(np.int64)
-    u = rng.random(P)
-    work_kind = _rowwise_choice(u, _WORK_CUM, row)
+    row = urban[hh].astype(np.int8) * 3 + band[hh]
+    work_kind = _rowwise_choice(rng.random(P, dtype=np.float32), _WORK_CUM, row)
     occ = (work_kind + _WORK_FIRST).astype(np.int8)
-    p_work = np.select(
-        [age < 15, age >= 70, age >= 60, is_head, is_wife],
-        [0.0, 0.25, 0.5, np.where(poorish, 0.90, 0.94), 0.5], 0.6)
-    works = ~in_school & _bern(rng, p_work, P)
+    role = np.where(is_head, np.where(poorish, 1, 2), np.where(is_wife, 3, 0)).astype(np.int8)
+    works = ~in_school & (rng.random(P, dtype=np.float32) < _T_WORK[role, age])
     u2 = rng.random(P, dtype=np.float32)
     not_working = np.where(
         age < 15, OCCUPATIONS.index("belum bekerja"),
-        np.where((age >= 58) & (u2 < np.where(dec_p >= 7, 0.35, 0.05)), OCCUPATIONS.index("pensiunan"),
+        np.where((age >= 58) & (u2 < _T_PENSION[dec_p]), OCCUPATIONS.index("pensiunan"),
                  np.where(female & (u2 < 0.7), OCCUPATIONS.index("mengurus rumah tangga"),
-                          OCCUPATIONS.index("tidak bekerja"))))
+                          OCCUPATIONS.index("tidak bekerja")))).astype(np.int8)
     occ = np.where(works, occ, not_working)
-    occ = np.where(in_school, OCCUPATIONS.index("pelajar/mahasiswa"), occ).astype(np.int8)
-    del u, u2, row, work_kind, p_work, works, not_working
+    occ = np.where(in_school, np.int8(OCCUPATIONS.index("pelajar/mahasiswa")), occ).astype(np.int8)
+    del u2, row, work_kind, works, not_working, role
 
     # ---- household aggregates
     def count(mask: np.ndarray) -> np.ndarray:
@@ -723,5 +737,5 @@ def _rowwise_choice(u: np.ndarray, cum: np.ndarray, row: np.ndarray) -> np.ndarr
     """Index k with ``cum[row, k-1] <= u < cum[row, k]``, without an (n x K) temporary."""
     out = np.zeros(u.size, dtype=np.int8)
     for k in range(cum.shape[1] - 1):
-        out += u > cum[row, k]
+        out += u > cum[:, k][row]
     return out
