@@ -567,6 +567,7 @@ class Model:
             yield from self._serve(self.bo_district, self.logs["bo_district"], self.t_bo_assess(), prio)
             yield from self._serve(self.manager, self.logs["manager"], self.t_manager(), prio)
             c.t_referred = env.now
+            c.t_enrolled = None  # a referral after Dukcapil starts a new enrolment
             c.program = ref.program
             ok = yield from self._enrol(c, ref.program)
             if not ok:
