@@ -1,0 +1,122 @@
+"""The session store: classes, progress, submissions, and 50 simultaneous writers."""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import sqlite3
+import time
+
+import pytest
+
+from slrt_sim.store import LEVELS, SessionStore, default_db_path
+
+
+def _fb(ok: bool, rule: str | None, item: str = "nik") -> dict:
+    return {"item": item, "ok": ok, "rule": rule, "message": "m"}
+
+
+def test_tables_and_wal(tmp_path):
+    db = tmp_path / "s.sqlite"
+    SessionStore(db)
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"classes", "progress", "submissions"} <= names
+
+
+def test_default_path_from_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("SLRT_DB", str(tmp_path / "x" / "db.sqlite"))
+    assert default_db_path() == tmp_path / "x" / "db.sqlite"
+    store = SessionStore()
+    assert store.path.exists()
+    monkeypatch.delenv("SLRT_DB")
+    assert default_db_path().parts[-2:] == ("var", "slrt-sessions.sqlite")
+
+
+def test_classes_idempotent_and_normalised(tmp_path):
+    s = SessionStore(tmp_path / "s.sqlite")
+    s.create_class(" kls-01 ", 7, "mudah", trainer="Bu Rina")
+    s.create_class("KLS-01", 8, "sulit")
+    c = s.get_class("kls-01")
+    assert (c["code"], c["seed"], c["level"]) == ("KLS-01", 8, "sulit")
+    assert s.get_class("nope") is None
+    s.create_class("B", 1, "sedang")
+    assert {c["code"] for c in s.list_classes()} == {"KLS-01", "B"}
+    with pytest.raises(ValueError):
+        s.create_class("C", 1, "expert")
+    with pytest.raises(ValueError):
+        s.create_class("  ", 1, "mudah")
+    assert LEVELS == ("mudah", "sedang", "sulit")
+
+
+def test_progress_roundtrip_by_name_and_code(tmp_path):
+    s = SessionStore(tmp_path / "s.sqlite")
+    assert s.load_progress("Siti", "A", "fo") is None
+    state = {"case_index": 3, "form": {"nik": "337501", "members": "Siti\nBudi"}}
+    s.save_progress("Siti  Aminah", "a", "fo", state)
+    assert s.load_progress(" siti aminah ", "A", "fo") == state  # same person, same class
+    assert s.load_progress("Siti Aminah", "A", "bo") is None     # apps are separate
+    s.save_progress("Siti Aminah", "A", "fo", {"case_index": 4})
+    assert s.load_progress("Siti Aminah", "A", "fo") == {"case_index": 4}
+    with pytest.raises(ValueError):
+        s.save_progress("x", "A", "zz", {})
+
+
+def test_submissions_and_mistakes(tmp_path):
+    s = SessionStore(tmp_path / "s.sqlite")
+    t0 = time.time()
+    for who, fb in (("Ana", [_fb(False, "rule.not_in_dtks", "decision"), _fb(True, None)]),
+                    ("Budi", [_fb(False, "rule.not_in_dtks", "decision"), _fb(False, None, "nik")]),
+                    ("Ana", [_fb(False, None, "nik")])):
+        sid = s.save_submission(trainee=who, class_code="k1", app="fo", case_id="fo-1", answers={"nik": "1"},
+                                score=50, max_score=100, feedback=fb, started_at=t0, submitted_at=t0 + 42)
+        assert isinstance(sid, int)
+    s.save_submission(trainee="Cici", class_code="other", app="bo", case_id="bo-1", answers={}, score=1,
+                      max_score=1, feedback=[_fb(False, "rule.x")], started_at=t0, submitted_at=t0 + 1)
+    df = s.submissions("K1")
+    assert len(df) == 3 and set(df.trainee) == {"Ana", "Budi"}
+    assert df.duration_s.tolist() == pytest.approx([42, 42, 42])
+    assert json.loads(df.answers.iloc[0]) == {"nik": "1"}
+    assert len(s.submissions()) == 4
+    m = s.mistakes("k1")
+    assert m["count"].tolist() == [2, 2]  # most frequent first
+    by_rule = m.set_index("rule")
+    assert by_rule.loc["rule.not_in_dtks"].to_dict() == {"item": "decision", "count": 2, "trainees": 2}
+    assert by_rule.loc["nik"].to_dict() == {"item": "nik", "count": 2, "trainees": 2}
+    assert len(s.mistakes()) == 3
+
+
+def _writer(args):
+    db, i, barrier = args
+    store = SessionStore(db)  # its own connection(s), as a separate kernel would
+    barrier.wait()            # everybody presses "Kirim" at the same moment
+    ids = []
+    for k in range(3):
+        ids.append(store.save_submission(
+            trainee=f"Peserta {i:02d}", class_code="SERENTAK", app="fo", case_id=f"fo-{k}",
+            answers={"k": k, "i": i}, score=float(i), max_score=100.0, feedback=[_fb(k % 2 == 0, "rule.k")],
+            started_at=0.0, submitted_at=1.0))
+        store.save_progress(f"Peserta {i:02d}", "SERENTAK", "fo", {"case_index": k + 1})
+    return ids
+
+
+@pytest.mark.slow
+def test_fifty_simultaneous_writers_lose_nothing(tmp_path):
+    db = tmp_path / "s.sqlite"
+    SessionStore(db)
+    n = 50
+    # separate processes (fork: quick to start; each opens its own connections after the fork)
+    ctx = mp.get_context("fork")
+    with ctx.Manager() as manager:
+        barrier = manager.Barrier(n)
+        with ctx.Pool(n) as pool:
+            results = pool.map(_writer, [(str(db), i, barrier) for i in range(n)])
+    ids = [x for r in results for x in r]
+    assert len(ids) == len(set(ids)) == 3 * n
+    s = SessionStore(db)
+    df = s.submissions("SERENTAK")
+    assert len(df) == 3 * n
+    assert sorted(df.trainee.unique()) == [f"Peserta {i:02d}" for i in range(n)]
+    for i in range(n):
+        assert s.load_progress(f"peserta {i:02d}", "serentak", "fo") == {"case_index": 3}
+    assert s.mistakes("SERENTAK").set_index("rule").loc["rule.k", "count"] == n
