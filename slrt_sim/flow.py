@@ -413,8 +413,12 @@ class Model:
         if cal.continuous:
             return t
         d = cal.next_work_day(int(t))
-        moment = d + cal.open + self.u_walkin_time() * (cal.close - cal.open) * 0.95
-        return max(moment, t) if d == int(t) and moment < t else moment
+        u = self.u_walkin_time()
+        moment = d + cal.open + u * (cal.close - cal.open) * 0.95
+        if moment < t:  # that moment of today has passed: come on the next working day
+            d = cal.next_work_day(d + 1)
+            moment = d + cal.open + u * (cal.close - cal.open) * 0.95
+        return moment
 
     # ------------------------------------------------------------------ identification
     def _identify(self, c: Case, route: str, when: float) -> list[Case]:
