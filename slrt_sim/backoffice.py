@@ -144,7 +144,7 @@ class Queue:
 
 
 def _class_rng(class_code: str, seed: int, level: str) -> np.random.Generator:
-    key = [int(seed) & 0xFFFFFFFF, zlib.crc32(class_code.strip().upper().encode("utf-8")), LEVELS.index(level),
+    key = [int(seed) & 0xFFFFFFFF, zlib.crc32("".join(class_code.split()).upper().encode("utf-8")), LEVELS.index(level),
            zlib.crc32(b"backoffice")]
     return np.random.default_rng(np.random.SeedSequence(key))
 
@@ -197,32 +197,53 @@ def _needs_for(h: Mapping[str, Any], rng: np.random.Generator, problem: str) -> 
     return tuple(needs)
 
 
+class PopulationTooSmall(ValueError):
+    """The population has too few households of a kind for the cases asked for."""
+
+
 def _pick(pool: np.ndarray, used: set[int], rng: np.random.Generator) -> int:
     free = [int(i) for i in pool if int(i) not in used]
     if not free:
-        raise RuntimeError("the training population is too small for this queue")
+        raise PopulationTooSmall("the population is too small for this many cases")
     i = free[int(rng.integers(len(free)))]
     used.add(i)
     return i
+
+
+def plan_problems(level: str, n: int | None = None, duplicates: bool = True) -> list[str]:
+    """The planted problems of ``n`` cases at ``level`` (the level's mix, repeated for more cases)."""
+    spec = LEVEL_SPEC[level]
+    n = spec["n"] if n is None else int(n)
+    probs = [p for p in spec["problems"] if duplicates or p != "duplicate"]
+    k = round(n * len(spec["problems"]) / spec["n"])
+    planned = [probs[j % len(probs)] for j in range(min(k, n))] if probs else []
+    return planned + ["clean"] * (n - len(planned))
 
 
 def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
     """The queue of a class: deterministic in (class code, seed, level)."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    return queue_from(training_population(int(seed)), class_code, int(seed), level)
+
+
+def queue_from(pop, class_code: str, seed: int, level: str, n: int | None = None,
+               duplicates: bool = True) -> Queue:
+    """A queue of ``n`` cases (default: the level's size) drawn from any population."""
     from .identity import mistype_nik
 
-    pop = training_population(int(seed))
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     sc = pop.scenario
     start_year = sc.calendar.start_date.year
     rng = _class_rng(class_code, seed, level)
     spec = LEVEL_SPEC[level]
-    problems_list = list(spec["problems"]) + ["clean"] * (spec["n"] - len(spec["problems"]))
+    problems_list = plan_problems(level, n, duplicates)
     problems_list = [problems_list[i] for i in rng.permutation(len(problems_list))]
-    if "duplicate" in problems_list:  # the duplicate repeats an earlier registration
-        j = problems_list.index("duplicate")
-        if j == 0:
-            problems_list[0], problems_list[1] = problems_list[1], problems_list[0]
+    for j, pr in enumerate(problems_list):  # a duplicate repeats an earlier registration
+        if pr == "duplicate" and not any(q != "duplicate" for q in problems_list[:j]):
+            k = next(x for x in range(j + 1, len(problems_list)) if problems_list[x] != "duplicate")
+            problems_list[j], problems_list[k] = problems_list[k], problems_list[j]
     hh = pop.households
     docs_ok = hh["has_kk"].to_numpy() & ~hh["missing_docs"].to_numpy()
     dec = hh["true_decile"].to_numpy()
@@ -236,7 +257,8 @@ def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
     for k, problem in enumerate(problems_list):
         case_id = f"K{k + 1:02d}"
         if problem == "duplicate":
-            orig = cases[int(rng.integers(len(cases)))]
+            originals = [c for c in cases if c.problem != "duplicate"]
+            orig = originals[int(rng.integers(len(originals)))]
             reg = dict(orig.registration)
             reg["channel"] = "puskesos" if orig.registration["channel"] == "dinas" else "dinas"
             cases.append(BoCase(case_id, orig.hh, "duplicate", reg, orig.members, orig.needs,
@@ -290,7 +312,7 @@ def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
             "story": _story(members, needs, truth, sktm),
         }
         cases.append(BoCase(case_id, i, problem, reg, members, needs, rec, truth, start_year=start_year))
-    queue = Queue(class_code.strip().upper(), int(seed), level, sc.region.kabupaten, sc.region.kind,
+    queue = Queue("".join(class_code.split()).upper(), int(seed), level, sc.region.kabupaten, sc.region.kind,
                   sc.region.province, cases, start_year=start_year)
     queue.quota = _quotas(queue, sc, spec["binding"])
     return queue

@@ -137,7 +137,8 @@ class Dashboard:
     def _fill_classes(self, select: str | None = None) -> None:
         classes = self.store.list_classes()
         self._classes = {c["code"]: c for c in classes}
-        opts = [(f"{c['code']} · {t('bo.level.' + c['level'])} · seed {c['seed']}", c["code"]) for c in classes]
+        opts = [(" · ".join([c["code"], t("bo.level." + c["level"]), f"seed {c['seed']}"]), c["code"])
+                for c in classes]
         self.choose.options = opts
         if not opts:
             self.class_msg.value = html.escape(t("dash.class.none"))
