@@ -614,7 +614,7 @@ class DtksIndex:
     (every word of the query within one typo of a word of a member's name).
     """
 
-    MAX_RESULTS = 12
+    MAX_RESULTS = 15
 
     def __init__(self, records: list[dict]):
         self.records = records
@@ -649,21 +649,37 @@ class DtksIndex:
         return cls([records[k] for k in order])
 
     def search(self, nik: str = "", name: str = "") -> list[dict]:
-        """Records matching the NIK (exact, spaces ignored) and/or the name (typo-tolerant)."""
+        """Records matching the NIK (exact, spaces ignored) and/or the name (typo-tolerant).
+
+        Name hits are ranked: exact words before typo/prefix matches, the head before members.
+        """
         hits: list[int] = []
         digits = "".join(str(nik).split())
         if digits:
             hits.extend(self._by_nik.get(digits, []))
         words = [w for w in _norm(name).split() if len(w) >= 2]
         if words:
+            scored = []
             for r_i, people in enumerate(self._tokens):
                 if r_i in hits:
                     continue
-                for toks in people:
-                    if all(any(w == tk or (len(w) >= 4 and _edit1(w, tk)) or (len(w) >= 3 and tk.startswith(w))
-                               for tk in toks) for w in words):
-                        hits.append(r_i)
-                        break
+                best = 0.0
+                for p_i, toks in enumerate(people):
+                    score = 0.0
+                    for w in words:
+                        if w in toks:
+                            score += 2
+                        elif any((len(w) >= 4 and _edit1(w, tk)) or (len(w) >= 3 and tk.startswith(w)) for tk in toks):
+                            score += 1
+                        else:
+                            score = 0.0
+                            break
+                    if score:
+                        score += (0.5 if p_i == 0 else 0) + (0.25 if len(toks) == len(words) else 0)
+                    best = max(best, score)
+                if best:
+                    scored.append((-best, r_i))
+            hits.extend(r_i for _, r_i in sorted(scored))
         return [_public_record(self.records[k]) for k in hits[: self.MAX_RESULTS]]
 
 
