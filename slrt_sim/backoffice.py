@@ -678,7 +678,8 @@ def grade(queue: Queue, answers: Mapping[str, Any], started_at: float | None = N
                        t("bo.rule.priority", lang=lang),
                        points=round(PRIORITY_POINTS * frac, 1), max_points=PRIORITY_POINTS, section="priority"))
     # 6. time
-    minutes = max(0.0, ((submitted_at or 0) - (started_at or submitted_at or 0)) / 60.0)
+    end = float(submitted_at or 0.0)
+    minutes = max(0.0, (end - (float(started_at) if started_at is not None else end)) / 60.0)
     target = TARGET_MINUTES[queue.level]
     tp = TIME_POINTS if minutes <= target else TIME_POINTS / 2 if minutes <= 2 * target else 0.0
     items.append(_item(t("bo.fb.section.time", lang=lang), tp == TIME_POINTS, "bo.rule.time",
