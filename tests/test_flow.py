@@ -203,3 +203,24 @@ def test_littles_law_on_mmc(mmc):
     # and both agree with theory for M/M/c
     p_wait, wq = ref.erlang_c(lam, 1440.0 / s.service.fo_registration.mean, s.staffing.district_fo)
     assert math.isfinite(p_wait) and 0 < p_wait < 1
+
+
+@pytest.mark.parametrize("scenario_fixture,overrides", [
+    ("mmc", ["horizon_days=40", "warmup_days=5"]),
+    ("small", ["walkin.fast_track=false"]),
+    ("small", ["walkin.fast_track=false", "data_entry.mode=paper", "staffing.district_bo=1"]),
+])
+def test_fifo_pool_equals_simpy_resource(request, scenario_fixture, overrides):
+    """Without a fast track the FIFO staff pool gives exactly what simpy.Resource gives."""
+    s = request.getfixturevalue(scenario_fixture).with_overrides(overrides)
+    pop = get_population(s)
+    fast = collect(Model(s, pop, replication_seed(s.seed, 0)).run())
+    exact_model = Model(s, pop, replication_seed(s.seed, 0), exact_resources=True)
+    from slrt_sim.flow import FifoPool
+
+    assert not isinstance(exact_model.fo_district, FifoPool)
+    assert isinstance(Model(s, pop, replication_seed(s.seed, 0)).fo_district, FifoPool)
+    exact = collect(exact_model.run())
+    pd.testing.assert_frame_equal(fast.cases, exact.cases, check_exact=False, rtol=1e-12, atol=1e-9)
+    pd.testing.assert_frame_equal(fast.stages, exact.stages, check_exact=False, rtol=1e-9, atol=1e-9)
+    assert exact_model.events_processed > 0
