@@ -1,0 +1,168 @@
+"""The staffing planner: the recommendation is the smallest staffing meeting the targets."""
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from slrt_sim import erlang
+from slrt_sim import planner as P
+from slrt_sim.i18n import t
+from slrt_sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+MMC = ROOT / "scenarios" / "validation" / "mmc.yaml"
+PEKALONGAN = ROOT / "scenarios" / "kota_pekalongan.yaml"
+
+
+# ----------------------------------------------------------------------------- the rule on made-up numbers
+def _summary(values: dict[int, dict[str, tuple[float, float, float]]]) -> pd.DataFrame:
+    rows = [{"config": c, "kpi": k, "mean": m, "ci_low": lo, "ci_high": hi}
+            for c, kp in values.items() for k, (m, lo, hi) in kp.items()]
+    return pd.DataFrame(rows).set_index(["config", "kpi"])
+
+
+def _configs(rows):
+    return pd.DataFrame(rows, columns=["total_staff", "fasilitators_total", "district_bo", "district_fo", "n_puskesos"])
+
+
+def test_recommend_smallest_total_staff_with_tie_breaks():
+    configs = _configs([(6, 2, 2, 2, 0), (5, 2, 2, 1, 0), (5, 1, 3, 1, 0), (5, 1, 2, 2, 0), (4, 1, 2, 1, 0)])
+    ok = (0.9, 0.88, 0.92)
+    summ = _summary({0: {"needs_met": ok}, 1: {"needs_met": ok}, 2: {"needs_met": ok}, 3: {"needs_met": ok},
+                     4: {"needs_met": (0.7, 0.6, 0.8)}})
+    best, meets = P.recommend(configs, summ, [P.Target("needs_met", ">=", 0.85)], rule="ci")
+    # 4 fails; among total 5: fewer fasilitators (2, 3) first, then fewer BO -> 3
+    assert best == 3
+    assert meets.iloc[:, 0].tolist() == [True, True, True, True, False]
+
+
+def test_rule_ci_is_more_cautious_than_mean():
+    configs = _configs([(3, 0, 1, 2, 0), (4, 0, 2, 2, 0)])
+    summ = _summary({0: {"util_bo": (0.80, 0.70, 0.90)}, 1: {"util_bo": (0.50, 0.45, 0.55)}})
+    target = [P.Target("util_bo", "<=", 0.85)]
+    assert P.recommend(configs, summ, target, rule="mean")[0] == 0
+    assert P.recommend(configs, summ, target, rule="ci")[0] == 1  # upper CI 0.90 > 0.85
+
+
+def test_no_configuration_meets_and_closest():
+    configs = _configs([(3, 0, 1, 2, 0), (4, 0, 2, 2, 0)])
+    summ = _summary({0: {"needs_met_30d": (0.1, 0.05, 0.15), "util_bo": (0.9, 0.8, 1.0)},
+                     1: {"needs_met_30d": (0.1, 0.05, 0.15), "util_bo": (0.5, 0.4, 0.6)}})
+    targets = [P.Target("needs_met_30d", ">=", 0.9), P.Target("util_bo", "<=", 0.85)]
+    best, meets = P.recommend(configs, summ, targets)
+    assert best is None and P.closest(meets, configs) == 1
+
+
+def test_missing_values():
+    assert P.Target("wait_fo_hours", "<=", 2).met(math.nan, math.nan, math.nan)  # nobody waited
+    assert not P.Target("needs_met", ">=", 0.5).met(math.nan, math.nan, math.nan)
+    assert P.Target("needs_met", ">=", 0.5).met(0.6, math.nan, math.nan, rule="ci")  # one replication: mean
+
+
+# ----------------------------------------------------------------------------- worked out by hand: M/M/c
+@pytest.fixture(scope="module")
+def mmc_plan():
+    # lambda = 40/day, exponential 60-minute registrations (mu = 24/day), open all day: utilisation of the
+    # front office is 40/(24 c): c=1 overloaded, c=2 0.833, c=3 0.556, c=4 0.417. Target "at most 70%":
+    # the smallest FO staffing is 3; with BO 1 and no fasilitators, total staff 4.
+    s = load_scenario(MMC, ["horizon_days=120", "warmup_days=10"])
+    opts = P.StaffOptions(fasilitators=(0,), fo=(1, 2, 3, 4), bo=(1,), puskesos=("scenario",))
+    return P.plan(s, opts, [P.Target("util_fo", "<=", 0.70)], replications=3, workers=2)
+
+
+def test_recommendation_matches_hand_calculation(mmc_plan):
+    p = mmc_plan
+    assert p.recommended is not None
+    cfg = p.configs.loc[p.recommended]
+    assert cfg["district_fo"] == 3 and cfg["total_staff"] == 4
+    util = p.summary.xs("util_fo", level="kpi")["mean"].tolist()
+    assert util[1] == pytest.approx(40 / 48, abs=0.04) and util[2] == pytest.approx(40 / 72, abs=0.04)
+    assert p.meets.iloc[:, 0].tolist() == [False, False, True, True]
+    # Erlang C agrees on the smallest staffing
+    assert erlang.smallest_c(40, 24, max_rho=0.70) == 3
+    text = P.recommendation_text(p, html=False)
+    assert text.startswith("Rekomendasi:") and "3 staf front office" in text
+
+
+def test_erlang_beside_simulation_on_mmc(mmc_plan):
+    p = mmc_plan
+    two = 1  # the configuration with c = 2, the README's case
+    e = P.erlang_check(p, two).set_index("stage")
+    fo = e.loc["fo_district"]
+    assert fo["staff"] == 2
+    assert fo["lam_per_hour"] == pytest.approx(40 / 24, rel=0.05)
+    assert fo["service_minutes"] == pytest.approx(60, rel=0.05)
+    assert fo["erlang_rho"] == pytest.approx(fo["sim_util"], rel=1e-9)  # same load by construction
+    q = erlang.mmc(fo["lam_per_hour"], 60 / fo["service_minutes"], 2)
+    assert fo["erlang_wait_hours"] == pytest.approx(q.wq)
+    assert fo["erlang_wait_hours"] == pytest.approx(2.273, rel=0.35)  # estimated load: close to the README
+    assert fo["erlang_min_staff"] == 3  # utilisation target 70%
+    sentence = P.erlang_explanation(P.erlang_check(p, two).iloc[0], p.scenarios[two])
+    assert sentence.startswith(t("stage.fo_district"))
+    table = P.erlang_table(p, two)
+    assert t("plan.erlang.col.wait") in table.columns and "," in table.iloc[0][t("plan.erlang.col.lam")]
+
+
+def test_excel_export(mmc_plan):
+    book = pd.read_excel(io.BytesIO(mmc_plan.to_excel()), sheet_name=None)
+    assert {"rekomendasi", "konfigurasi", "erlang_c", "ringkasan", "kpi_per_replikasi"} <= set(book)
+    assert len(book["konfigurasi"]) == 4
+
+
+# ----------------------------------------------------------------------------- regions
+def test_areas_and_restrict_pekalongan():
+    s = load_scenario(PEKALONGAN)
+    areas = P.areas(s)
+    assert len(areas) == 1 + len(s.region.kecamatan) + len(s.region.villages())
+    assert areas[0][0].startswith("Seluruh Kota Pekalongan")
+    medono = next(a for label, a in areas if a.village == "Medono")
+    sub = P.restrict(s, medono)
+    assert [v.name for _, v in sub.region.villages()] == ["Medono"]
+    share = sub.region.n_households / s.region.n_households
+    assert sub.programs["PKH"].quota_per_cycle == max(1, round(s.programs["PKH"].quota_per_cycle * share))
+    kec = P.restrict(s, P.Area("kecamatan", "Pekalongan Utara"))
+    assert len(kec.region.villages()) == 7
+    assert P.restrict(s, P.Area()) is s
+
+
+def test_staffing_scenarios_total_staff():
+    s = P.restrict(load_scenario(PEKALONGAN), P.Area("kecamatan", "Pekalongan Barat"))  # 7 villages, Medono Puskesos
+    scen, cfg = P.staffing_scenarios(s, P.StaffOptions(fasilitators=(1, 2), fo=(2,), bo=(3,),
+                                                       puskesos=("scenario", "none", "all")))
+    assert len(scen) == 6
+    first = cfg.iloc[0]
+    assert first["n_puskesos"] == 1 and first["total_staff"] == 7 * 1 + 2 + 3 + 1 * (1 + 1)
+    assert cfg[cfg.puskesos == "none"]["n_puskesos"].eq(0).all()
+    assert cfg[cfg.puskesos == "all"]["n_puskesos"].eq(7).all()
+    assert all(scen[1].fasilitators_in(v) == 2 for _, v in scen[1].region.villages())
+
+
+def test_manual_scenario():
+    s = P.manual_scenario(3000, 0.1, puskesos=False)
+    v = s.region.villages()[0][1]
+    assert v.households == 3000 and v.poverty_rate == 0.1 and not v.puskesos
+
+
+def test_shipped_scenarios_listed():
+    names = [p.stem for _, p in P.shipped_scenarios()]
+    assert "kota_pekalongan" in names and "pelatihan_satu_kelurahan" in names and "mmc" not in names
+
+
+def test_planner_app_runs_headless():
+    from slrt_sim.widgets.planner_app import PlannerApp
+
+    app = PlannerApp(workers=1)
+    medono = next(i for i, a in enumerate(app._areas) if a.village == "Medono")
+    app.area.value = medono
+    app.fas.value, app.fo.value, app.bo.value, app.reps.value = (1, 3), (1, 1), (1, 1), 3
+    app.rule.value = "mean"
+    result = app.run()
+    assert result is not None and app.status.value == ""
+    assert "Rekomendasi" in app.recommendation.value
+    assert app.progress.value == app.progress.max == 9
+    assert 'download="rencana_staf_slrt.xlsx"' in app.download.value
+    assert len(app.charts.children) == 3  # one chart per enabled default target
