@@ -1,0 +1,141 @@
+"""The back-office app in a real browser: the whole flow, the letter, reload and continue; offline."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from slrt_sim import backoffice as bo
+from slrt_sim.i18n import fmt_num, t
+from slrt_sim.store import SessionStore
+
+NOTEBOOK = "roleplay_back_office.ipynb"
+CLASS = "BROWSER-BO"
+SEED = 2018
+LEVEL = "mudah"
+TRAINEE = "Dewi Browser"
+
+
+@pytest.fixture
+def klass(voila_server):
+    store = SessionStore(voila_server.env["SLRT_DB"])
+    store.create_class(CLASS, SEED, LEVEL, trainer="test")
+    return store
+
+
+def login(page, name: str, code: str) -> None:
+    page.locator(".slrt-login-name input").fill(name)
+    page.locator(".slrt-login-class input").fill(code)
+    page.locator(".slrt-login-start").click()
+    page.locator(".slrt-bo-header").wait_for(state="visible")
+
+
+def open_tab(page, case_id: str) -> None:
+    page.locator(".lm-TabBar-tab", has_text=re.compile(rf"^{case_id}\b")).click()
+    page.locator(f".slrt-case-{case_id}").wait_for(state="visible")
+
+
+def answer_case(page, case: bo.BoCase, a: dict) -> None:
+    cid = case.case_id
+    open_tab(page, cid)
+    panel = page.locator(f".slrt-case-{cid}")
+    page.locator(f".slrt-check-{cid}").click()
+    panel.locator(".slrt-dtks").wait_for(state="visible")
+    page.locator(f".slrt-status-{cid} select").select_option(label=t(f"bo.status.{a['status']}"))
+    if a["verval"]:
+        page.locator(f".slrt-verval-{cid}").click()
+        panel.locator(".slrt-verval").wait_for(state="visible")
+    for p, ok in a["decisions"].items():
+        name = t("bo.decision.yes") if ok else t("bo.decision.no")
+        page.locator(f".slrt-dec-{cid}-{p}").get_by_role("button", name=name, exact=True).click()
+    if a["priority"]:
+        box = page.locator(f".slrt-priority-{cid} input")
+        box.fill(str(a["priority"]))
+        box.press("Enter")
+
+
+@pytest.mark.browser
+def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, page_errors):
+    queue = bo.build_queue(CLASS, SEED, LEVEL)
+    key = bo.answer_key(queue)
+    page = open_app(NOTEBOOK)
+    page.get_by_text(t("bo.title")).first.wait_for(state="visible")
+    # an unknown class code: a message, no form
+    login_fail = page.locator(".slrt-login-class input")
+    page.locator(".slrt-login-name input").fill(TRAINEE)
+    login_fail.fill("NO-SUCH")
+    page.locator(".slrt-login-start").click()
+    page.get_by_text(t("bo.login.unknown_class", code="NO-SUCH")).wait_for(state="visible")
+    assert page.locator(".slrt-bo-header").count() == 0
+
+    login(page, TRAINEE, CLASS.lower())
+    assert page.locator(".slrt-quota").is_visible()
+    for case in queue.cases:  # verify, verval, decide, prioritise: the answer key, through the UI
+        answer_case(page, case, key["cases"][case.case_id])
+    page.locator(".slrt-submit").click()
+    score = page.locator(".slrt-score")
+    score.wait_for(state="visible")
+    g = bo.grade(queue, key, 0, 60)
+    assert t("bo.result.title", score=fmt_num(g.max_score, 1), max=fmt_num(g.max_score, 1), pct="100%") \
+        in score.inner_text()
+    feedback = page.locator(".slrt-feedback")
+    assert feedback.is_visible() and t("bo.rule.priority") in feedback.inner_text()
+
+    # the referral letter: open it, print it (the browser's print), download link
+    page.locator(".slrt-letter-open").click()
+    letter = page.locator(".slrt-letter-view .slrt-letter")
+    letter.wait_for(state="visible")
+    text = letter.inner_text()
+    cid, prog = g.letters()[0]
+    assert "DINAS SOSIAL" in text and "PEMERINTAH KOTA PEKALONGAN" in text
+    assert queue.case(cid).head_name in text and t(f"prog.{prog}.name", lang="id") in text
+    assert re.search(r"460/001/SLRT-BROWSER-BO/[IVX]+/\d{4}", text)
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    page.locator(".slrt-print").click()
+    assert page.evaluate("window.__printed") == 1
+    page.emulate_media(media="print")
+    assert page.locator(".slrt-bo-header").evaluate("e => getComputedStyle(e).visibility") == "hidden"
+    assert letter.evaluate("e => getComputedStyle(e).visibility") == "visible"
+    page.emulate_media(media="screen")
+    href = page.locator(".slrt-letter-view a.slrt-letter-download").get_attribute("href")
+    assert href.startswith("data:text/html;charset=utf-8;base64,")
+
+    sub = klass.submissions(CLASS)
+    mine = sub[sub["trainee"] == TRAINEE]
+    assert len(mine) == 1 and mine["app"].iloc[0] == "bo" and mine["score"].iloc[0] == g.max_score
+    assert not page_errors
+    assert_no_external_requests()
+
+
+@pytest.mark.browser
+def test_back_office_reload_continues(open_app, klass, wait_for_voila, assert_no_external_requests):
+    queue = bo.build_queue(CLASS, SEED, LEVEL)
+    case = queue.cases[1]
+    name = f"Rina Reload {time.time_ns()}"
+    page = open_app(NOTEBOOK)
+    login(page, name, CLASS)
+    open_tab(page, case.case_id)
+    page.locator(f".slrt-check-{case.case_id}").click()
+    page.locator(f".slrt-status-{case.case_id} select").select_option(label=t("bo.status.not_listed"))
+    box = page.locator(f".slrt-priority-{case.case_id} input")
+    box.fill("3")
+    box.press("Enter")
+    deadline = time.monotonic() + 30  # saved by the kernel on each change
+    while time.monotonic() < deadline:
+        saved = (klass.load_progress(name, CLASS, "bo") or {}).get("answers", {}).get("cases", {})
+        if saved.get(case.case_id, {}).get("priority") == 3:
+            break
+        time.sleep(0.2)
+    assert saved[case.case_id]["status"] == "not_listed"
+
+    page.reload(wait_until="domcontentloaded")
+    wait_for_voila(page)
+    login(page, name.upper(), CLASS)  # names are matched without case
+    page.get_by_text(t("bo.resumed")).wait_for(state="visible")
+    assert page.locator(".lm-TabBar-tab.lm-mod-current").inner_text().startswith(case.case_id)
+    select = page.locator(f".slrt-status-{case.case_id} select")
+    assert select.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ") == t("bo.status.not_listed")
+    assert page.locator(f".slrt-priority-{case.case_id} input").input_value() == "3"
+    assert page.locator(f".slrt-case-{case.case_id} .slrt-dtks").is_visible()
+    assert_no_external_requests()
