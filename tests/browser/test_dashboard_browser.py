@@ -1,0 +1,91 @@
+"""The trainer dashboard in a real browser: PIN gate, the class live, discussion, downloads; offline."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from slrt_sim import backoffice as bo
+from slrt_sim.i18n import t
+from slrt_sim.store import SessionStore
+
+NOTEBOOK = "trainer_dashboard.ipynb"
+BO_NOTEBOOK = "roleplay_back_office.ipynb"
+CLASS = "BROWSER-BO"  # the class of test_back_office_browser.py
+
+
+def bo_submissions(store):
+    sub = store.submissions(CLASS)
+    return sub[sub["app"] == "bo"]
+
+
+def submit_through_the_app(page, voila_server, wait_for_voila, name: str) -> None:
+    """A quick back-office submission in the browser (when this file runs alone)."""
+    page.goto(voila_server.render_url(BO_NOTEBOOK), wait_until="domcontentloaded")
+    wait_for_voila(page)
+    page.locator(".slrt-login-name input").fill(name)
+    page.locator(".slrt-login-class input").fill(CLASS)
+    page.locator(".slrt-login-start").click()
+    page.locator(".slrt-submit").click()
+    page.locator(".slrt-submit").click()  # confirm: empty decisions
+    page.locator(".slrt-score").wait_for(state="visible")
+
+
+@pytest.mark.browser
+def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voila, trainer_pin,
+                                               assert_no_external_requests, page_errors):
+    store = SessionStore(voila_server.env["SLRT_DB"])
+    store.create_class(CLASS, 2018, "mudah")
+    if bo_submissions(store).empty:
+        submit_through_the_app(page, voila_server, wait_for_voila, "Dewi Browser")
+    made_by_browser = bo_submissions(store)["trainee"].iloc[0]
+
+    page.goto(voila_server.render_url(NOTEBOOK), wait_until="domcontentloaded")
+    wait_for_voila(page)
+    page.get_by_text(t("dash.pin.prompt")).wait_for(state="visible")
+    # a wrong PIN: a message, nothing of the class shown
+    page.locator(".slrt-pin input").fill("0000")
+    page.locator(".slrt-pin-enter").click()
+    page.get_by_text(t("dash.pin.wrong")).wait_for(state="visible")
+    assert page.locator(".slrt-live").count() == 0 and page.locator(".slrt-class-choose").count() == 0
+    assert made_by_browser not in page.content()
+
+    page.locator(".slrt-pin input").fill(trainer_pin)
+    page.locator(".slrt-pin-enter").click()
+    page.locator(".slrt-class-choose select").wait_for(state="visible")
+    labels = page.locator(".slrt-class-choose option").all_inner_texts()
+    page.locator(".slrt-class-choose select").select_option(
+        label=next(o for o in labels if o.replace("\xa0", " ").startswith(CLASS + " ")))
+    live = page.locator(".slrt-live")
+    live.get_by_text(made_by_browser).first.wait_for(state="visible")
+    assert page.locator(".slrt-plot img").evaluate("i => i.complete && i.naturalWidth > 100")
+
+    # live: a new submission shows up without pressing anything
+    n_before = len(store.submissions(CLASS))
+    queue = bo.build_queue(CLASS, 2018, "mudah")
+    g = bo.grade(queue, bo.answer_key(queue), 0, 60)
+    store.save_submission(trainee="Live Arrival", class_code=CLASS, app="bo", case_id="ANTREAN", answers={},
+                          score=g.score, max_score=g.max_score,
+                          feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in g.items],
+                          started_at=time.time() - 600, submitted_at=time.time())
+    live.get_by_text("Live Arrival").wait_for(state="visible", timeout=20_000)
+    assert str(n_before + 1) in page.locator(".slrt-updated").inner_text()
+
+    page.get_by_role("tab", name=t("dash.tab.mistakes")).click()
+    page.locator(".slrt-mistakes table").wait_for(state="visible")
+    page.get_by_role("tab", name=t("dash.tab.discussion")).click()
+    disc = page.locator(".slrt-discussion")
+    disc.get_by_text(t("dash.discussion.answer")).wait_for(state="visible")
+    assert queue.cases[0].head_name in disc.inner_text()
+    page.get_by_role("tab", name=t("dash.tab.export")).click()
+    for cls, ext in (("slrt-dl-csv", ".csv"), ("slrt-dl-xlsx", ".xlsx")):
+        link = page.locator(f"a.{cls}")
+        link.wait_for(state="visible")
+        assert link.get_attribute("href").startswith("data:")
+        with page.expect_download() as info:
+            link.click()
+        assert info.value.suggested_filename.endswith(ext)
+        path = info.value.path()
+        assert path and open(path, "rb").read(2) in (b"\xef\xbb", b"PK")
+    assert not page_errors
+    assert_no_external_requests()
