@@ -9,8 +9,8 @@ leaves the kernel before that.
 Every change to the form is saved (:meth:`slrt_sim.store.SessionStore.save_progress`), so a
 trainee who reloads the page and enters the same name and class code continues where they were,
 typed fields included. A bad field (e.g. a 15-digit NIK) is marked red with a message beside it;
-nothing typed is lost. Layout: one column on a phone, two (story and papers | form) from about
-760 px wide.
+nothing typed is lost. Layout: one column on a phone or a tablet held upright, two (story and
+papers | form) from about 1,000 px wide.
 """
 from __future__ import annotations
 
@@ -49,7 +49,13 @@ CSS = """
 .rp-app .rp-ok { color: #1b5e20; } .rp-app .rp-bad { color: #b71c1c; }
 .rp-app .rp-fb li { margin: 4px 0; }
 .rp-app .widget-text, .rp-app .widget-textarea, .rp-app .widget-dropdown { width: 100%; }
-.rp-app .widget-radio-box label { white-space: normal; }
+.rp-app .widget-radio-box { height: auto !important; }
+.rp-app .widget-radio-box label { white-space: normal; height: auto !important; line-height: 1.35;
+                                  margin: 3px 0; display: flex; flex-direction: row-reverse;
+                                  justify-content: flex-end; align-items: flex-start; gap: 6px; }
+.rp-app .rp-scroll { overflow-x: auto; }
+.rp-app .widget-checkbox { height: auto !important; }
+.rp-app .widget-checkbox label { white-space: normal; height: auto !important; line-height: 1.35; }
 </style>
 """
 
@@ -201,7 +207,7 @@ class FrontOfficeApp:
         form.add_class("rp-card")
         self.form = form
         self.grid = W.GridBox([left, form], layout=W.Layout(
-            grid_template_columns="repeat(auto-fit, minmax(min(100%, 360px), 1fr))", grid_gap="12px",
+            grid_template_columns="repeat(auto-fit, minmax(min(100%, 480px), 1fr))", grid_gap="12px",
             width="100%"))
         # feedback
         self.feedback = W.HTML("")
@@ -332,8 +338,9 @@ class FrontOfficeApp:
                 f"<div class='rp-card rp-doc-kk'><b>{_e(t('rp.fo.doc.kk'))}</b> "
                 f"{_e(t('rp.fo.doc.number'))}: <span class='rp-kk-number'>{_e(kk['number'])}</span><br>"
                 f"{_e(t('rp.fo.doc.head'))}: {_e(kk['head'])}<br>{_e(t('rp.fo.doc.address'))}: {_e(kk['address'])}"
-                f"<table class='rp-t'><tr><th>{_e(t('rp.fo.doc.owner'))}</th><th>NIK</th><th>L/P</th>"
-                f"<th>{_e(t('rp.fo.doc.birth'))}</th><th>{_e(t('rp.fo.doc.relation'))}</th></tr>{rows}</table></div>")
+                f"<div class='rp-scroll'><table class='rp-t'><tr><th>{_e(t('rp.fo.doc.owner'))}</th><th>NIK</th>"
+                f"<th>L/P</th><th>{_e(t('rp.fo.doc.birth'))}</th><th>{_e(t('rp.fo.doc.relation'))}</th></tr>{rows}"
+                f"</table></div></div>")
         sktm = docs.get("sktm")
         if sktm:
             parts.append(
