@@ -80,11 +80,12 @@ def run(quick: bool = False) -> dict[str, Any]:
     cold, warm = _single(s, p["single_runs"])
     configs = grid([Vary("staffing.district_fo", p["fo"]), Vary("staffing.district_bo", p["bo"])])
     reps = p["replications"]
-    two, one = [], []
+    two, one, cpu = [], [], []
     ref = None
     for _ in range(p["repeats"]):
         wall, res = _sweep(s, configs, reps, 2)
         two.append(wall)
+        cpu.append(res.meta["cpu_seconds"])
         ref = res.runs if ref is None else ref
     for _ in range(p["repeats"]):
         wall, res = _sweep(s, configs, reps, 1)
@@ -100,7 +101,12 @@ def run(quick: bool = False) -> dict[str, Any]:
         "configs": len(configs), "replications": reps, "runs": len(configs) * reps,
         "sweep_2_workers_s": spread(two), "sweep_1_worker_s": spread(one), "target_sweep_s": TARGET_SWEEP_S,
         "identical_tables": identical,
+        # CPU seconds of the simulation runs summed over the workers: what the sweep costs on idle
+        # cores, whatever else shares the machine (wall time includes waiting for a core)
+        "sweep_cpu_s": spread(cpu),
     }
+    out["cpu_per_run_ms"] = out["sweep_cpu_s"]["median"] / out["runs"] * 1000
+    out["sweep_2_cores_idle_estimate_s"] = out["sweep_cpu_s"]["median"] / 2
     out["speedup"] = out["sweep_1_worker_s"]["median"] / out["sweep_2_workers_s"]["median"]
     out["efficiency"] = out["speedup"] / 2
     out["runs_per_s_2_workers"] = out["runs"] / out["sweep_2_workers_s"]["median"]
@@ -126,8 +132,11 @@ def _table(r: dict[str, Any]) -> str:
         ("sweep, 1 worker (in-process loop)", *fmt_spread(r["sweep_1_worker_s"], " s"), "", ""),
         ("speed-up 1 → 2 workers", fmt(r["speedup"], "×"), f"efficiency {fmt(r['efficiency'] * 100, ' %')}", "", ""),
         ("runs per second (2 workers)", fmt(r["runs_per_s_2_workers"]), "", "", ""),
+        ("CPU per run (in the workers)", fmt(r["cpu_per_run_ms"], " ms"), "", "", ""),
+        ("run CPU / 2 cores (idle estimate)", fmt(r["sweep_2_cores_idle_estimate_s"], " s"), "", "", ""),
         ("identical tables (1 vs 2 workers)", fmt(r["identical_tables"]), "", "", ""),
     ]
+    head += f"; load average at the end {fmt(r['load_average'])}"
     return head + "\n" + table(rows, ("measure", "median", "min – max", "target", "verdict"))
 
 

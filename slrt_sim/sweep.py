@@ -103,15 +103,26 @@ def _fmt_value(v: Any) -> str:
 
 # ----------------------------------------------------------------------------- work units
 def _run_batch(data: dict, config: int, reps: Sequence[int]) -> list[tuple]:
-    """Run replications ``reps`` of one configuration (a validated scenario as JSON)."""
-    from .runner import run_once
+    """Run replications ``reps`` of one configuration (a validated scenario as JSON).
+
+    The same steps as :func:`slrt_sim.runner.run_once` (same seeds, same KPI functions, so the
+    same numbers), without the tables a sweep does not ship back (timeline, cases).
+    Each row: (config, replication, kpis, stage records, wall seconds, CPU seconds).
+    """
+    from .flow import Model, replication_seed
+    from .results import cases_frame, compute_kpis, stage_frame
+    from .runner import get_population
 
     s = scenario_from_dict(data)
+    pop = get_population(s)
     out = []
     for r in reps:
-        res = run_once(s, r, keep_cases=False)
-        stages = res.stages.to_dict(orient="records")
-        out.append((config, r, res.kpis, stages, res.wall_seconds))
+        w0, c0 = time.perf_counter(), time.process_time()
+        model = Model(s, pop, replication_seed(s.seed, r)).run()
+        stages = stage_frame(model)
+        kpis = compute_kpis(model, cases_frame(model), stages)
+        out.append((config, r, kpis, stages.to_dict(orient="records"), time.perf_counter() - w0,
+                    time.process_time() - c0))
     return out
 
 
@@ -210,8 +221,8 @@ def _assemble(rows: list[tuple], overrides: list[dict[str, Any]], base_name: str
 
     rows = sorted(rows, key=lambda x: (x[0], x[1]))
     runs = pd.DataFrame([{"config": c, "replication": r, **{k: float(kp[k]) for k in KPI_FIELDS}}
-                         for c, r, kp, _, _ in rows], columns=[*KEY_COLUMNS, *KPI_FIELDS])
-    stage_rows = [{"config": c, "replication": r, **st} for c, r, _, sts, _ in rows for st in sts]
+                         for c, r, kp, *_ in rows], columns=[*KEY_COLUMNS, *KPI_FIELDS])
+    stage_rows = [{"config": c, "replication": r, **st} for c, r, _, sts, *_ in rows for st in sts]
     stages = pd.DataFrame(stage_rows, columns=[*KEY_COLUMNS, *STAGE_FIELDS])
     keys: list[str] = []
     for o in overrides:
@@ -222,7 +233,8 @@ def _assemble(rows: list[tuple], overrides: list[dict[str, Any]], base_name: str
     configs["label"] = [config_label(o) for o in overrides]
     configs.index = pd.RangeIndex(len(overrides), name="config")
     return SweepResult(configs=configs, runs=runs, stages=stages, base_name=base_name,
-                       replications=replications, meta={"run_seconds": float(sum(x[4] for x in rows))})
+                       replications=replications,
+                       meta={"run_seconds": float(sum(x[4] for x in rows)), "cpu_seconds": float(sum(x[5] for x in rows))})
 
 
 # ----------------------------------------------------------------------------- running
