@@ -321,3 +321,79 @@ def test_validate_nik_fifteen_digits(all_cases):
     assert errors["nik"] == t("rp.err.nik_digits", n=15)
     assert rp.validate_fo({}, c).keys() >= {"nik", "head", "members", "address", "category", "dtks", "needs",
                                            "decision"}
+
+
+# ------------------------------------------------------------------ the front-office widget (no browser)
+def _widget_texts(widget) -> str:
+    """Every string the widget tree would send to the browser."""
+    out, todo = [], [widget]
+    while todo:
+        w = todo.pop()
+        state = w.get_state()
+        out.extend(str(v) for v in state.values() if isinstance(v, (str, list, tuple)))
+        todo.extend(getattr(w, "children", ()))
+    assert len(out) > 50  # the whole tree was walked
+    return "\n".join(out)
+
+
+@pytest.fixture
+def fo(tmp_path):
+    from slrt_sim.store import SessionStore
+    from slrt_sim.widgets.front_office import FrontOfficeApp
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("W1", SEED, "sulit")
+    return store, FrontOfficeApp
+
+
+def test_fo_widget_flow_errors_and_resume(fo):
+    store, App = fo
+    app = App(store)
+    assert not app.login("Ani", "W2") and "rp-invalid" in app.code_in._dom_classes  # unknown class code
+    assert not app.login("", "W1") and "rp-invalid" in app.name_in._dom_classes
+    assert app.login("Ani", "w1")
+    case = app.case
+    k = rp.answer_key_fo(case)
+    # before submitting, no widget carries the answer key's verdicts
+    texts = _widget_texts(app.widget)
+    for ref in k["referrals"].values():
+        for v in ref.verdicts:
+            for sentence in v.explain():
+                assert sentence not in texts
+    assert t("rp.fb.decision.ok", decision=t(f"rp.decision.{k['decision']}")) not in texts
+    # a 15-digit NIK is marked, everything typed is kept, nothing is submitted
+    good = perfect(case)
+    app.set_form(dict(good, nik=good["nik"][:15]))
+    assert app.submit() is None
+    assert "rp-invalid" in app.fields["nik"].widget._dom_classes
+    assert t("rp.err.nik_digits", n=15) in app.fields["nik"].error.value
+    assert app.fields["members"].widget.value == good["members"] and app.fields["needs"].widget.value == good["needs"]
+    assert len(store.submissions("W1")) == 0
+    app.fields["nik"].widget.value = good["nik"]       # corrected: the mark goes at once
+    assert "rp-invalid" not in app.fields["nik"].widget._dom_classes
+    # the same trainee reloads before submitting: the form comes back
+    again = App(store)
+    assert again.login(" ani ", "W1")
+    assert again.answers() == app.answers()
+    grade = again.submit()
+    assert grade.score == 100 and "rp-score" in again.feedback.value
+    row = store.submissions("W1").iloc[0]
+    assert (row.trainee, row.case_id, row.score) == ("ani", case.case_id, 100.0)
+    assert again.submit() is None and len(store.submissions("W1")) == 1  # no double submit
+    again.next_case()
+    assert again.state["case_index"] == 1 and again.fields["nik"].widget.value == ""
+    third = App(store)
+    third.login("Ani", "W1")
+    assert third.case.case_id == rp.class_cases("W1", SEED, "sulit")[1].case_id
+
+
+def test_fo_widget_dtks_search_and_practice_class(fo):
+    store, App = fo
+    app = App(store)
+    assert app.login("Budi", "latihan")  # the practice class needs no trainer
+    c = next(c for c in app.cases if c.household["in_dtks"] and "dtks_nik_invalid" not in c.planted)
+    app.q_nik.value = c.head["nik"]
+    found = app.search()
+    assert found and c.head["nik"] in app.results.value
+    app.q_nik.value, app.q_name.value = "", ""
+    assert app.search() == [] and t("rp.fo.dtks.empty_query") in app.results.value

@@ -15,6 +15,7 @@ papers | form) from about 1,000 px wide.
 from __future__ import annotations
 
 import html
+import threading
 import time
 from typing import Any, Callable
 
@@ -28,6 +29,8 @@ from ..store import SessionStore, norm_code
 __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 
 APP = "fo"
+WARM_CLASSES = 3
+_CASES_LOCK = threading.Lock()
 PRACTICE_CLASS = ("LATIHAN", 2018, "mudah")
 """A class that always exists, for trying the app without a trainer (code, seed, level)."""
 
@@ -121,7 +124,8 @@ class _Checks(W.VBox):
 class FrontOfficeApp:
     """The whole app as one widget tree (``.widget``); the methods are what the buttons do."""
 
-    def __init__(self, store: SessionStore | None = None, n_cases: int = 10, clock: Callable[[], float] = time.time):
+    def __init__(self, store: SessionStore | None = None, n_cases: int = 10, clock: Callable[[], float] = time.time,
+                 warm: bool = False):
         self.store = store if store is not None else SessionStore()
         self.n_cases = n_cases
         self.clock = clock
@@ -132,6 +136,22 @@ class FrontOfficeApp:
         self.state: dict = {}
         self._restoring = False
         self._build()
+        self.warm_thread = None
+        if warm:
+            self.warm_thread = threading.Thread(target=self.warm, name="rp-warm", daemon=True)
+            self.warm_thread.start()
+
+    def warm(self) -> None:
+        """Prepare the cases and DTKS of the newest classes (in a pre-heated kernel, before anyone
+        logs in), so that after the login the form appears at once instead of after ~2 s."""
+        try:
+            classes = self.store.list_classes()[:WARM_CLASSES]
+        except Exception:  # pragma: no cover - a missing or locked database must not break the page
+            return
+        for k in classes:
+            with _CASES_LOCK:
+                rp.class_cases(k["code"], k["seed"], k["level"], n=self.n_cases, app=APP)
+                rp.class_dtks(k["code"], k["seed"], k["level"], n=self.n_cases)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -236,8 +256,9 @@ class FrontOfficeApp:
         if not name or klass is None:
             return False
         self.trainee, self.klass = name, klass
-        self.cases = rp.class_cases(klass["code"], klass["seed"], klass["level"], n=self.n_cases, app=APP)
-        self.dtks = rp.class_dtks(klass["code"], klass["seed"], klass["level"], n=self.n_cases)
+        with _CASES_LOCK:
+            self.cases = rp.class_cases(klass["code"], klass["seed"], klass["level"], n=self.n_cases, app=APP)
+            self.dtks = rp.class_dtks(klass["code"], klass["seed"], klass["level"], n=self.n_cases)
         saved = self.store.load_progress(name, klass["code"], APP)
         self.login_box.layout.display = "none"
         self.case_box.layout.display = None
@@ -473,6 +494,6 @@ def show(store: SessionStore | None = None) -> FrontOfficeApp:
     """Display the app in a notebook / Voila page and return it."""
     from IPython.display import display
 
-    app = FrontOfficeApp(store)
+    app = FrontOfficeApp(store, warm=True)
     display(app.widget)
     return app
