@@ -255,8 +255,9 @@ def refer(need: str, household: Mapping[str, Any], limits: Limits = DEFAULT_LIMI
     * ``information`` needs are closed by the front office (no programme);
     * a household missing documents goes to Dukcapil first;
     * otherwise the first eligible programme answering the need is chosen;
-    * if none is eligible but a DTKS programme would fit once listed (the household
-      is not in the DTKS, or its record is stale), a DTKS proposal is advised.
+    * if none is eligible but one would be once the household is listed in the DTKS
+      at a poor decile (it is not listed, or its record is stale), a DTKS proposal is
+      advised (:func:`would_qualify_if_listed`).
     """
     if need == "information":
         return Referral(need, None, ())
@@ -271,8 +272,22 @@ def refer(need: str, household: Mapping[str, Any], limits: Limits = DEFAULT_LIMI
         verdicts.append(v)
         if v.eligible:
             return Referral(need, code, tuple(verdicts))
-    propose = any(
-        c in DTKS_PROGRAMS and ("rule.not_in_dtks" in v.reasons or any(r.startswith("rule.decile_above") for r in v.reasons))
-        for c, v in zip([v.program for v in verdicts], verdicts)
-    )
-    return Referral(need, None, tuple(verdicts), propose_dtks=propose)
+    return Referral(need, None, tuple(verdicts), propose_dtks=would_qualify_if_listed(need, household, limits, enabled))
+
+
+def would_qualify_if_listed(need: str, household: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS,
+                            enabled: Callable[[str], bool] | None = None) -> bool:
+    """True when listing the household in the DTKS (at a poor decile) would open a
+    programme for this need that is closed today: the case for a DTKS proposal, whose
+    verval visit then finds out whether the household really is poor."""
+    if household["in_dtks"] and 1 <= int(household["dtks_decile"]) <= 1:
+        return False
+    listed = dict(household, in_dtks=True, dtks_decile=1)
+    for code in NEED_PROGRAMS.get(need, ()):
+        if enabled is not None and not enabled(code):
+            continue
+        if check(code, household, limits).eligible:
+            return False
+        if check(code, listed, limits).eligible:
+            return True
+    return False

@@ -10,7 +10,7 @@ import pytest
 from slrt_sim import i18n
 
 PKG = Path(__file__).resolve().parent.parent / "slrt_sim"
-KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z][a-zA-Z0-9_.]+)["']""")
+KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z][a-zA-Z0-9_.]*[a-zA-Z0-9_])["']""")  # not "prefix." + x
 
 
 def fields(text: str) -> set[str]:

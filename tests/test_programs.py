@@ -120,3 +120,13 @@ def test_every_reason_explains_in_both_languages():
 def test_need_programmes_are_known():
     for need, codes in P.NEED_PROGRAMS.items():
         assert set(codes) <= set(P.PROGRAMS), need
+
+
+def test_school_need_of_unlisted_poor_household_gets_a_dtks_proposal():
+    r = P.refer("school", household(in_dtks=False, dtks_decile=0, n_school_6_21=1))
+    assert r.program is None and r.propose_dtks
+
+
+def test_no_proposal_when_listing_would_not_help():
+    # no school child: listing does not open KIP
+    assert not P.refer("school", household(in_dtks=False, dtks_decile=0)).propose_dtks
