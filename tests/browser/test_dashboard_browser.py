@@ -63,7 +63,7 @@ def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voi
     # live: a new submission shows up without pressing anything
     n_before = len(store.submissions(CLASS))
     queue = bo.build_queue(CLASS, 2018, "mudah")
-    g = bo.grade(queue, bo.answer_key(queue), 0, 60)
+    g = bo.grade(queue, bo.empty_answers(queue), 0, 60)  # with mistakes, for the mistakes tab
     store.save_submission(trainee="Live Arrival", class_code=CLASS, app="bo", case_id="ANTREAN", answers={},
                           score=g.score, max_score=g.max_score,
                           feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in g.items],
@@ -73,6 +73,7 @@ def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voi
 
     page.get_by_role("tab", name=t("dash.tab.mistakes")).click()
     page.locator(".slrt-mistakes table").wait_for(state="visible")
+    assert t("bo.rule.priority") in page.locator(".slrt-mistakes").inner_text()
     page.get_by_role("tab", name=t("dash.tab.discussion")).click()
     disc = page.locator(".slrt-discussion")
     disc.get_by_text(t("dash.discussion.answer")).wait_for(state="visible")
