@@ -29,7 +29,7 @@ PROGRESS_INTERVAL = 0.25  # seconds: at most four redraws a second
 
 # (kpi, op, default value, enabled by default); shares in percent in the widgets
 TARGET_ROWS = (
-    ("identified", ">=", 0.75, True),
+    ("identified", ">=", 0.70, True),
     ("needs_met", ">=", 0.5, False),
     ("needs_met_30d", ">=", 0.9, False),
     ("util_fo", "<=", 0.85, True),
@@ -72,7 +72,7 @@ class PlannerApp:
         self.source.observe(self._on_source, names="value")
         self.scenario.observe(lambda _c: self._fill_areas(), names="value")
 
-        self.fas = W.IntRangeSlider(value=(1, 2), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide)
+        self.fas = W.IntRangeSlider(value=(1, 3), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide)
         self.fo = W.IntRangeSlider(value=(1, 2), min=1, max=8, description=t("plan.staff.fo"), style=wide)
         self.bo = W.IntRangeSlider(value=(1, 3), min=1, max=10, description=t("plan.staff.bo"), style=wide)
         self.pk = {opt: W.Checkbox(value=(opt == "scenario"), description=t(f"plan.puskesos.{opt}"), indent=False,
@@ -97,7 +97,7 @@ class PlannerApp:
         self.count = W.HTML()
         for w in (self.fas, self.fo, self.bo, self.reps, *self.pk.values()):
             w.observe(lambda _c: self._update_count(), names="value")
-        self.run_btn = W.Button(description=t("plan.run"), button_style="success", icon="play")
+        self.run_btn = W.Button(description=t("plan.run"), button_style="success")
         self.run_btn.on_click(lambda _b: self.run())
         self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="360px"))
         self.progress_label = W.HTML()

@@ -72,7 +72,7 @@ class WalkthroughApp:
         self.run_pick_steps = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
         self.step_html = W.HTML(layout=W.Layout(min_height="150px"))
         self.funnel_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
-        self.prev_btn = W.Button(description=t("walk.prev"), icon="arrow-left")
+        self.prev_btn = W.Button(description=t("walk.prev"))
         self.next_btn = W.Button(description=t("walk.next"), button_style="primary")
         self.step_label = W.HTML()
         self.prev_btn.on_click(lambda _b: self._move(-1))
@@ -107,8 +107,8 @@ class WalkthroughApp:
             rows.append(tb)
         self.reps_slider = W.IntSlider(value=self.replications, min=1, max=20, description=t("walk.whatif.replications"),
                                        style={"description_width": "130px"})
-        self.run_btn = W.Button(description=t("walk.run"), button_style="success", icon="play")
-        self.clear_btn = W.Button(description=t("walk.clear"), icon="trash")
+        self.run_btn = W.Button(description=t("walk.run"), button_style="success")
+        self.clear_btn = W.Button(description=t("walk.clear"))
         self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="300px"))
         self.status = W.HTML()
         self.diff_html = W.HTML()
@@ -193,9 +193,9 @@ class WalkthroughApp:
         finally:
             self.run_btn.disabled = False
         self.history.add(run)
-        self.status.value = html.escape(t("walk.ran", n=number, label=run.label))
         self._refresh_runs()
         self._show_comparison()
+        self.status.value = html.escape(t("walk.ran", n=number, label=run.label))  # last: the page is ready
         return run
 
     def clear(self) -> None:

@@ -19,7 +19,7 @@ def test_planner_recommendation_for_pekalongan_village(open_app, page_errors, as
     page.get_by_text(t("plan.title", lang="id")).wait_for(state="visible")
     area = page.locator("select").filter(has=page.locator("option", has_text="Medono"))
     area.select_option(label=medono)
-    page.get_by_text(re.compile(r"12 kombinasi × 5 replikasi = 60 simulasi")).wait_for(state="visible")
+    page.get_by_text(re.compile(r"18 kombinasi × 5 replikasi = 90 simulasi")).wait_for(state="visible")
 
     page.get_by_role("button", name=t("plan.run", lang="id"), exact=True).click()
     rec = page.locator(".slrt-recommendation")
@@ -35,6 +35,6 @@ def test_planner_recommendation_for_pekalongan_village(open_app, page_errors, as
     link = page.locator("a.slrt-download")
     assert link.get_attribute("download") == "rencana_staf_slrt.xlsx"
     assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
-    assert page.get_by_text(re.compile(r"^Selesai: 60 simulasi dalam [\d,]+ detik")).is_visible()
+    assert page.get_by_text(re.compile(r"^Selesai: 90 simulasi dalam [\d,]+ detik")).is_visible()
     assert not page_errors
     assert_no_external_requests()
