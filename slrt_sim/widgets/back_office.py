@@ -401,6 +401,12 @@ class BackOfficeApp:
         self._build(False)
 
 
-def show(store=None) -> W.Widget:
-    """The app's widget (the notebook displays it)."""
+def show(store=None, warm: bool = True) -> W.Widget:
+    """The app's widget (the notebook displays it).
+
+    ``warm`` imports the population and role-play modules now: Voila pre-heats the kernel by
+    running the notebook, so the trainee's "Start" then only generates the class's households.
+    """
+    if warm:
+        from .. import population, roleplay  # noqa: F401  (pandas, Faker, the generator)
     return BackOfficeApp(store).widget
