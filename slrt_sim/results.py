@@ -94,7 +94,8 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(np.quantile(values, q)) if values.size else float("nan")
 
 
-def stage_frame(model: Model) -> pd.DataFrame:
+def stage_records(model: Model) -> list[dict[str, Any]]:
+    """Per-stage queue statistics as plain records (no pandas: sweeps call this per run)."""
     cal = model.cal
     avail_minutes = cal.working_minutes(model.warmup, model.horizon)
     fac_day_minutes = model.s.staffing.fasilitator_hours_per_day * 60.0
@@ -107,18 +108,24 @@ def stage_frame(model: Model) -> pd.DataFrame:
             avail = log.staff * fac_day_minutes * fac_days
         else:
             avail = log.staff * avail_minutes
+        mean = float(waits.mean()) if waits.size else float("nan")
+        p90 = _quantile(waits, 0.9)
         rows.append({
             "stage": name,
             "staff": log.staff,
             "served": int(log.served if name != "fasilitator" else waits.size),
             "wait_prob": float(np.count_nonzero(waits > 1e-12)) / waits.size if waits.size else float("nan"),
-            "wait_mean_days": float(waits.mean()) if waits.size else float("nan"),
-            "wait_p90_days": _quantile(waits, 0.9),
-            "wait_mean_hours": float(waits.mean()) * 24 if waits.size else float("nan"),
-            "wait_p90_hours": _quantile(waits, 0.9) * 24,
+            "wait_mean_days": mean,
+            "wait_p90_days": p90,
+            "wait_mean_hours": mean * 24,
+            "wait_p90_hours": p90 * 24,
             "utilisation": _share(log.busy_minutes, avail) if avail > 0 else float("nan"),
         })
-    return pd.DataFrame(rows, columns=list(STAGE_FIELDS))
+    return rows
+
+
+def stage_frame(model: Model) -> pd.DataFrame:
+    return pd.DataFrame(stage_records(model), columns=list(STAGE_FIELDS))
 
 
 def database_errors(in_dtks: np.ndarray, true_decile: np.ndarray, max_decile: int) -> tuple[float, float]:
@@ -130,18 +137,37 @@ def database_errors(in_dtks: np.ndarray, true_decile: np.ndarray, max_decile: in
     return exclusion, inclusion
 
 
-def compute_kpis(model: Model, cases: pd.DataFrame, stages: pd.DataFrame) -> dict[str, float]:
+def _times(cases, attr: str) -> np.ndarray:
+    return np.array([getattr(c, attr) for c in cases], dtype=float)  # None -> nan
+
+
+def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
+                 stages: pd.DataFrame | list[dict] | None = None) -> dict[str, float]:
+    """Every KPI of :data:`KPI_FIELDS` for one run.
+
+    Computed from the model's case objects with numpy (``cases`` is accepted for
+    compatibility and not needed): a sweep of hundreds of small runs spends its time
+    simulating, not building DataFrames.
+    """
     s = model.s
     max_dec = s.database.max_decile
-    k: dict[str, float] = {}
-    after = cases[cases["t_need"] >= model.warmup]
-    n = len(after)
-    state = after["state"].astype(str).to_numpy()
+    all_cases = model.cases
+    t_need = _times(all_cases, "t_need")
+    after = t_need >= model.warmup
+    state_all = np.array([c.state for c in all_cases], dtype=object)
+    state = state_all[after]
+    need = np.array([c.need for c in all_cases], dtype=object)[after]
+    t_served = _times(all_cases, "t_served")[after]
+    t_complaint = _times(all_cases, "t_complaint")[after]
+    t_need = t_need[after]
+    n = int(after.sum())
     served = state == "served"
+    k: dict[str, float] = {}
     k["cases"] = float(n)
-    k["needs_met"] = _share(served.sum(), n)
-    delay = (after["t_served"] - after["t_need"]).to_numpy()
-    k["needs_met_30d"] = _share(np.count_nonzero(served & (delay <= 30.0)), n)
+    k["needs_met"] = _share(np.count_nonzero(served), n)
+    delay = t_served - t_need
+    with np.errstate(invalid="ignore"):
+        k["needs_met_30d"] = _share(np.count_nonzero(served & (delay <= 30.0)), n)
     k["identified"] = _share(np.count_nonzero(state != "unidentified"), n)
     d = delay[served]
     k["days_to_service_median"] = _quantile(d, 0.5)
@@ -150,29 +176,33 @@ def compute_kpis(model: Model, cases: pd.DataFrame, stages: pd.DataFrame) -> dic
         model.dtks_start[0], model.dtks_start[1], max_dec)
     k["exclusion_error_end"], k["inclusion_error_end"] = database_errors(
         np.asarray(model.col["in_dtks"], dtype=bool), model.dtks_start[1], max_dec)
-    all_state = cases["state"].astype(str).to_numpy()
-    k["backlog_end"] = float(np.count_nonzero((all_state == "in_process") | (all_state == "waiting_quota")))
-    k["unidentified_end"] = float(np.count_nonzero(all_state == "unidentified"))
-    k["served"] = float(served.sum())
+    k["backlog_end"] = float(model.state_counts["in_process"] + model.state_counts["waiting_quota"])
+    k["unidentified_end"] = float(model.state_counts["unidentified"])
+    k["served"] = float(np.count_nonzero(served))
     k["ineligible"] = float(np.count_nonzero(state == "ineligible"))
     k["lost"] = float(np.count_nonzero(state == "lost"))
-    comp = after[after["t_complaint"].notna()]
-    k["complaints"] = float(len(comp))
-    resolved = (comp["state"].astype(str) == "served") & ((comp["t_served"] - comp["t_complaint"]) <= 14.0)
-    k["complaints_resolved_14d"] = _share(int(resolved.sum()), len(comp))
-    st = stages.set_index("stage")
-    k["util_fo"] = float(st.at["fo_district", "utilisation"])
-    k["util_bo"] = float(st.at["bo_district", "utilisation"])
-    k["util_manager"] = float(st.at["manager", "utilisation"])
-    k["util_puskesos"] = float(np.nanmean([st.at["fo_puskesos", "utilisation"], st.at["bo_puskesos", "utilisation"]])) \
-        if st.at["fo_puskesos", "staff"] > 0 else float("nan")
-    k["util_fasilitator"] = float(st.at["fasilitator", "utilisation"])
-    k["wait_fo_hours"] = float(st.at["fo_district", "wait_mean_hours"])
-    k["wait_bo_hours"] = float(st.at["bo_district", "wait_mean_hours"])
+    comp = ~np.isnan(t_complaint)
+    k["complaints"] = float(np.count_nonzero(comp))
+    with np.errstate(invalid="ignore"):
+        resolved = comp & served & ((t_served - t_complaint) <= 14.0)
+    k["complaints_resolved_14d"] = _share(np.count_nonzero(resolved), np.count_nonzero(comp))
+    if stages is None:
+        stages = stage_records(model)
+    if isinstance(stages, pd.DataFrame):
+        stages = stages.to_dict(orient="records")
+    st = {row["stage"]: row for row in stages}
+    k["util_fo"] = float(st["fo_district"]["utilisation"])
+    k["util_bo"] = float(st["bo_district"]["utilisation"])
+    k["util_manager"] = float(st["manager"]["utilisation"])
+    k["util_puskesos"] = float(np.nanmean([st["fo_puskesos"]["utilisation"], st["bo_puskesos"]["utilisation"]])) \
+        if st["fo_puskesos"]["staff"] > 0 else float("nan")
+    k["util_fasilitator"] = float(st["fasilitator"]["utilisation"])
+    k["wait_fo_hours"] = float(st["fo_district"]["wait_mean_hours"])
+    k["wait_bo_hours"] = float(st["bo_district"]["wait_mean_hours"])
     k["outreach_visits"] = float(model.visits)
-    for need in NEED_TYPES:
-        mask = (after["need"] == need).to_numpy()
-        k[f"needs_met_{need}"] = _share(np.count_nonzero(served & mask), np.count_nonzero(mask))
+    for kind in NEED_TYPES:
+        mask = need == kind
+        k[f"needs_met_{kind}"] = _share(np.count_nonzero(served & mask), np.count_nonzero(mask))
     return {name: k[name] for name in KPI_FIELDS}
 
 
@@ -183,11 +213,12 @@ def timeline_frame(model: Model) -> pd.DataFrame:
 
 
 def collect(model: Model, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0) -> RunResult:
-    cases = cases_frame(model)
-    stages = stage_frame(model)
-    kpis = compute_kpis(model, cases, stages)
+    records = stage_records(model)
+    kpis = compute_kpis(model, None, records)
+    stages = pd.DataFrame(records, columns=list(STAGE_FIELDS))
+    cases = cases_frame(model) if keep_cases else None
     return RunResult(
-        kpis=kpis, stages=stages, cases=cases if keep_cases else None, timeline=timeline_frame(model),
+        kpis=kpis, stages=stages, cases=cases, timeline=timeline_frame(model),
         replication=replication, events=model.events_processed, wall_seconds=wall_seconds,
         meta={"scenario": model.s.name, "households": model.n_hh},
     )

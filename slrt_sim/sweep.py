@@ -110,7 +110,7 @@ def _run_batch(data: dict, config: int, reps: Sequence[int]) -> list[tuple]:
     Each row: (config, replication, kpis, stage records, wall seconds, CPU seconds).
     """
     from .flow import Model, replication_seed
-    from .results import cases_frame, compute_kpis, stage_frame
+    from .results import compute_kpis, stage_records
     from .runner import get_population
 
     s = scenario_from_dict(data)
@@ -119,9 +119,9 @@ def _run_batch(data: dict, config: int, reps: Sequence[int]) -> list[tuple]:
     for r in reps:
         w0, c0 = time.perf_counter(), time.process_time()
         model = Model(s, pop, replication_seed(s.seed, r)).run()
-        stages = stage_frame(model)
-        kpis = compute_kpis(model, cases_frame(model), stages)
-        out.append((config, r, kpis, stages.to_dict(orient="records"), time.perf_counter() - w0,
+        stages = stage_records(model)
+        kpis = compute_kpis(model, None, stages)
+        out.append((config, r, kpis, stages, time.perf_counter() - w0,
                     time.process_time() - c0))
     return out
 
