@@ -119,6 +119,7 @@ class Queue:
     cases: list[BoCase]
     quota: dict[str, int] = field(default_factory=dict)
     start_year: int = 2025
+    dtks: Any = field(default=None, repr=False)   # the class's simulated DTKS (roleplay.DtksIndex), if shared
 
     def case(self, case_id: str) -> BoCase:
         for c in self.cases:
@@ -220,11 +221,94 @@ def plan_problems(level: str, n: int | None = None, duplicates: bool = True) -> 
     return planned + ["clean"] * (n - len(planned))
 
 
+FO_CASES = 10
+"""Cases per class on the front-office side (``roleplay.class_cases`` as the FO app calls it)."""
+
+_FO_PROBLEM = {"listed": "clean", "unlisted_poor": "not_listed", "kk_missing": "no_docs",
+               "doc_missing": "no_docs", "pkh_already": "served", "false_sktm": "false_sktm"}
+
+
 def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
-    """The queue of a class: deterministic in (class code, seed, level)."""
+    """The queue of a class: deterministic in (class code, seed, level).
+
+    The households are the front office's cases of the same class (:func:`roleplay.class_cases`,
+    in the same order) as the front office registered them, searched in the same simulated DTKS
+    (:func:`roleplay.class_dtks`); the back office adds what only it sees: a household
+    registered twice. Without :mod:`slrt_sim.roleplay` the queue is drawn by :func:`queue_from`.
+    """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    return queue_from(training_population(int(seed)), class_code, int(seed), level)
+    try:
+        from . import roleplay
+    except ImportError:  # pragma: no cover - roleplay ships with the kit
+        roleplay = None
+    if roleplay is None or not hasattr(roleplay, "class_cases"):
+        return queue_from(training_population(int(seed)), class_code, int(seed), level)
+    return _queue_from_fo(roleplay, class_code, int(seed), level)
+
+
+def _fo_documents(docs: Mapping[str, Any]) -> list[str]:
+    out = []
+    if docs.get("ktp"):
+        k = docs["ktp"]
+        out.append(t("bo.doc.ktp_copy_of" if k.get("copy") else "bo.doc.ktp_of", owner=k["owner"], nik=k["nik"]))
+    else:
+        out.append(t("bo.doc.no_ktp"))
+    out.append(t("bo.doc.kk_no", number=docs["kk"]["number"]) if docs.get("kk") else t("bo.doc.no_kk"))
+    if docs.get("sktm"):
+        out.append(t("bo.doc.sktm_no", number=docs["sktm"]["number"], issuer=docs["sktm"]["issuer"]))
+    for card in docs.get("cards") or ():
+        out.append(t("bo.doc.card", card=card))
+    return out
+
+
+def _queue_from_fo(roleplay, class_code: str, seed: int, level: str) -> Queue:
+    pop = training_population(seed)
+    sc = pop.scenario
+    start_year = sc.calendar.start_date.year
+    code = "".join(class_code.split()).upper()
+    rng = _class_rng(code, seed, level)
+    spec = LEVEL_SPEC[level]
+    n_dup = sum(1 for p in spec["problems"] if p == "duplicate")
+    fo = roleplay.class_cases(code, seed, level, n=FO_CASES, app="bo")[: spec["n"] - n_dup]
+    cases: list[BoCase] = []
+    for c in fo:
+        rec = dict(c.household)
+        truth = dict(rec)
+        truth["dtks_decile"] = int(rec["true_decile"]) if rec["in_dtks"] else 0
+        truth["verified_decile"] = int(rec["true_decile"])
+        problem = _FO_PROBLEM.get(c.kind, "clean")
+        if problem == "clean" and "dtks_nik_invalid" in c.planted:
+            problem = "nik_typo"
+        elif problem == "clean" and rec["dtks_year"] and rec["dtks_year"] < start_year - STALE_YEARS \
+                and not c.documents.get("sktm"):
+            problem = "stale"
+        kk = c.documents["kk"]["number"] if c.documents.get("kk") else ""
+        reg = {"name": c.head["name"], "nik": c.head["nik"], "kk": kk, "address": c.address,
+               "channel": "puskesos" if c.index % 2 else "dinas", "documents": _fo_documents(c.documents),
+               "sktm": bool(c.documents.get("sktm")), "story": c.story, "ref": c.case_id,
+               "planted": list(c.planted), "nik_mismatch": "dtks_nik_invalid" in c.planted}
+        cases.append(BoCase("", c.hh, problem, reg, [dict(m) for m in c.members], tuple(c.needs), rec, truth,
+                            start_year=start_year))
+    for j in range(n_dup):  # a household registered a second time, at the other office
+        orig = cases[int(rng.integers(len(cases)))]
+        reg = dict(orig.registration)
+        reg["channel"] = "puskesos" if orig.registration["channel"] == "dinas" else "dinas"
+        reg["ref"] = f"{code}-{level}-{FO_CASES + j + 1:02d}"
+        dup = BoCase("", orig.hh, "duplicate", reg, orig.members, orig.needs, dict(orig.profile),
+                     dict(orig.truth), start_year=start_year)
+        dup.duplicate_of = id(orig)  # resolved to the case id below
+        at = cases.index(orig) + 1 + int(rng.integers(len(cases) - cases.index(orig)))
+        cases.insert(at, dup)
+    ids = {id(c): f"K{k + 1:02d}" for k, c in enumerate(cases)}
+    for c in cases:
+        c.case_id = ids[id(c)]
+        if c.duplicate_of is not None:
+            c.duplicate_of = ids[c.duplicate_of]
+    queue = Queue(code, seed, level, sc.region.kabupaten, sc.region.kind, sc.region.province, cases,
+                  start_year=start_year, dtks=roleplay.class_dtks(code, seed, level, n=FO_CASES))
+    queue.quota = _quotas(queue, sc, spec["binding"])
+    return queue
 
 
 def queue_from(pop, class_code: str, seed: int, level: str, n: int | None = None,
@@ -376,7 +460,7 @@ def effective_profile(case: BoCase) -> dict:
 def right_status(case: BoCase) -> str:
     if case.problem == "duplicate":
         return "duplicate"
-    if case.problem == "nik_typo":
+    if case.problem == "nik_typo" or case.registration.get("nik_mismatch"):
         return "nik_error"
     if not case.profile["in_dtks"]:
         return "not_listed"
@@ -822,6 +906,12 @@ def dtks_search(queue: Queue, nik: str = "", name: str = "") -> list[dict]:
     """
     nik = "".join(str(nik).split())
     key = " ".join(str(name).split()).casefold()
+    if queue.dtks is not None:  # the class's DTKS, shared with the front office
+        found = queue.dtks.search(nik=nik) if nik else queue.dtks.search(name=name)
+        return [{"nik": r["nik"], "name": r["head_name"], "kk": r["kk"], "address": r["address"],
+                 "decile": int(r["decile"]), "year": int(r["year"]), "sktm": None,
+                 "receives": list(r.get("programs") or []),
+                 "members": [m["name"] for m in r.get("members") or []]} for r in found]
     out: list[dict] = []
     seen: set[int] = set()
     for c in queue.cases:

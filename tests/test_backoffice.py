@@ -11,14 +11,23 @@ from slrt_sim.i18n import t
 from slrt_sim.store import SessionStore
 
 
+def find_queue(level, *problems):
+    """The first class (UJI-0, UJI-1, ...) whose queue has all ``problems`` (deterministic)."""
+    for k in range(60):
+        q = bo.build_queue(f"UJI-{k}", 2018, level)
+        if set(problems) <= {c.problem for c in q.cases}:
+            return q
+    raise AssertionError(f"no class with {problems} at {level}")
+
+
 @pytest.fixture(scope="module")
 def sedang():
-    return bo.build_queue("UJI-BO", 2018, "sedang")
+    return find_queue("sedang", "duplicate", "false_sktm", "not_listed", "nik_typo", "clean")
 
 
 @pytest.fixture(scope="module")
 def sulit():
-    return bo.build_queue("UJI-BO", 2018, "sulit")
+    return find_queue("sulit", "stale", "no_docs", "false_sktm", "duplicate")
 
 
 def _case(queue, problem):
@@ -48,8 +57,23 @@ def test_different_class_or_seed_gives_another_queue():
     assert [c.hh for c in bo.build_queue("A1", 8, "sedang").cases] != base
 
 
+def test_the_queue_is_the_front_office_class(sedang):
+    from slrt_sim import roleplay
+
+    fo = roleplay.class_cases(sedang.class_code, sedang.seed, sedang.level, n=bo.FO_CASES)
+    mine = [c for c in sedang.cases if c.problem != "duplicate"]
+    assert [c.hh for c in mine] == [c.hh for c in fo[:len(mine)]]  # same households, same order
+    assert [c.registration["ref"] for c in mine] == [c.case_id for c in fo[:len(mine)]]
+    assert [c.registration["story"] for c in mine] == [c.story for c in fo[:len(mine)]]
+    sktm = _case(sedang, "false_sktm")
+    assert fo[[c.hh for c in fo].index(sktm.hh)].kind == "false_sktm"
+
+
 def test_levels_plant_the_problems(sedang, sulit):
-    assert {c.problem for c in sedang.cases} >= {"nik_typo", "duplicate", "false_sktm", "served", "not_listed"}
+    for level in bo.LEVELS:
+        q = bo.build_queue("UJI-0", 2018, level)
+        assert len(q.cases) == bo.LEVEL_SPEC[level]["n"]
+        assert sum(c.problem == "duplicate" for c in q.cases) == bo.LEVEL_SPEC[level]["problems"].count("duplicate")
     assert {c.problem for c in sulit.cases} >= {"stale", "no_docs", "false_sktm", "duplicate"}
     dup = _case(sedang, "duplicate")
     orig = sedang.case(dup.duplicate_of)
@@ -73,11 +97,12 @@ def test_decisions_are_programs_check_on_the_effective_profile(sulit):
 def test_dtks_search_shows_the_planted_problems(sedang):
     typo = _case(sedang, "nik_typo")
     assert bo.dtks_search(sedang, nik=typo.registration["nik"]) == []
-    found = bo.dtks_search(sedang, name=typo.head_name)
-    assert any(r["nik"] == typo.members[0]["nik"] for r in found)
+    found = [r for r in bo.dtks_search(sedang, name=typo.head_name) if r["kk"] == typo.registration["kk"]]
+    assert found and all(r["nik"] != typo.registration["nik"] for r in found)
+    assert sum(a != b for a, b in zip(found[0]["nik"], typo.registration["nik"])) == 1
     assert bo.dtks_search(sedang, nik=_case(sedang, "not_listed").registration["nik"]) == []
     sktm = bo.dtks_search(sedang, nik=_case(sedang, "false_sktm").registration["nik"])
-    assert sktm and sktm[0]["sktm"] and sktm[0]["decile"] <= 3
+    assert sktm and sktm[0]["decile"] <= 3 and "SKTM" in " ".join(_case(sedang, "false_sktm").registration["documents"])
 
 
 # ----------------------------------------------------------------------------- mistakes caught
@@ -198,7 +223,7 @@ def test_referral_letter(sedang):
 
     page = bo.letter_html(sedang, cid, prog, 3, dt.date(2025, 3, 4), standalone=True)
     assert "PEMERINTAH KOTA PEKALONGAN" in page and "DINAS SOSIAL" in page
-    assert "460/003/SLRT-UJI-BO/III/2025" in page and "4 Maret 2025" in page
+    assert f"460/003/SLRT-{sedang.class_code}/III/2025" in page and "4 Maret 2025" in page
     assert sedang.case(cid).head_name in page and t(f"prog.{prog}.name", lang="id") in page
     for sentence in programs.check(prog, bo.effective_profile(sedang.case(cid))).explain("id"):
         assert sentence in page

@@ -47,7 +47,8 @@ def registration_html(case: bo.BoCase) -> str:
 
     e = html.escape
     r = case.registration
-    fields = [
+    fields = [("bo.case.field.ref", e(r["ref"]))] if r.get("ref") else []
+    fields += [
         ("bo.case.field.name", e(r["name"])), ("bo.case.field.nik", f"<code>{e(r['nik'])}</code>"),
         ("bo.case.field.kk", f"<code>{e(r['kk'] or '-')}</code>"), ("bo.case.field.address", e(r["address"])),
         ("bo.case.field.channel", e(t(f"bo.case.channel.{r['channel']}"))),
@@ -85,10 +86,10 @@ def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
             out.append(f"<i>{e(t('bo.check.not_found'))}</i><br>")
             continue
         rows = [[f"<code>{e(x['nik'])}</code>", e(x["name"]), f"<code>{e(x['kk'])}</code>", e(x["address"]),
-                 str(x["decile"]), str(x["year"]), e(t("bo.yes") if x["sktm"] else t("bo.no")),
+                 str(x["decile"]), str(x["year"]), e(", ".join(x.get("members") or []) or "-"),
                  e(", ".join(t(f"prog.{p}.name") for p in x["receives"]) or "-")] for x in found]
         out.append(_table([t("bo.check.col.nik"), t("bo.col.name"), t("bo.check.col.kk"), t("bo.check.col.address"),
-                           t("bo.check.col.decile"), t("bo.check.col.year"), t("bo.check.col.sktm"),
+                           t("bo.check.col.decile"), t("bo.check.col.year"), t("bo.check.col.members"),
                            t("bo.check.col.receives")], rows))
     return '<div class="slrt-box slrt-dtks">' + "".join(out) + "</div>"
 

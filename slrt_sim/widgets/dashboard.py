@@ -224,9 +224,14 @@ class Dashboard:
         if self._task is not None:
             return
         try:
-            loop = asyncio.get_event_loop()
+            loop = asyncio.get_running_loop()  # the kernel's loop (ipykernel runs callbacks in it)
         except RuntimeError:
-            return
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return
+            if not loop.is_running():  # e.g. called from a plain script or a test: no live view
+                return
         self._task = loop.create_task(self._loop())
 
     # ------------------------------------------------------------------ discussion
