@@ -39,6 +39,7 @@ body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; margin: 0;
 .card td, .card th { border: 1px solid #bbb; padding: 0.5mm 1mm; text-align: left; }
 .card ul { margin: 0; padding-left: 4mm; }
 .card .id { float: right; font-size: 8pt; color: #555; }
+.card:last-of-type { page-break-after: auto; break-after: auto; }
 @media print { body { background: #fff; } .card { margin: 0; border: none; width: auto; min-height: 0; } }
 """
 
@@ -62,12 +63,12 @@ def card_html(case: bo.BoCase, k: int, n: int) -> str:
 
     e = html.escape
     r = case.registration
-    docs = list(r["documents"])
-    docs.insert(0, f"KTP: NIK {r['nik']}")
-    if r["kk"]:
-        docs.insert(1, f"KK: {r['kk']}")
+    ktp = t("cards.ktp_copy" if case.problem == "nik_typo" else "cards.ktp", nik=r["nik"])
+    docs = [ktp] + ([t("bo.doc.kk_no", number=r["kk"])] if r["kk"] else [])
+    docs += [d for d in r["documents"] if d != t("bo.doc.kk")]
     fam = "".join(f"<tr><td>{e(m['name'])}</td><td>{e(label('relation', m['relation']))}</td>"
-                  f"<td>{m['age']}</td><td>{e(m['sex'])}</td></tr>" for m in case.members)
+                  f"<td>{m['age']}</td><td>{e(m['sex'])}</td><td><code>{e(m['nik'])}</code></td></tr>"
+                  for m in case.members)
     return f"""<section class="card" data-card="{k}">
 <span class="id">{e(t('cards.card', k=k, n=n))}</span>
 <h2>{e(r['name'])}</h2>
@@ -77,7 +78,7 @@ def card_html(case: bo.BoCase, k: int, n: int) -> str:
 <h3>{e(t('cards.documents'))}</h3><ul>{''.join(f'<li>{e(d)}</li>' for d in docs)}</ul>
 <h3>{e(t('cards.family'))}</h3>
 <table><tr><th>{e(t('bo.col.name'))}</th><th>{e(t('bo.col.relation'))}</th><th>{e(t('bo.col.age'))}</th>
-<th>{e(t('bo.col.sex'))}</th></tr>{fam}</table>
+<th>{e(t('bo.col.sex'))}</th><th>{e(t('cards.nik_on_kk'))}</th></tr>{fam}</table>
 </section>"""
 
 
