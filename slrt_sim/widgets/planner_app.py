@@ -72,9 +72,9 @@ class PlannerApp:
         self.source.observe(self._on_source, names="value")
         self.scenario.observe(lambda _c: self._fill_areas(), names="value")
 
-        self.fas = W.IntRangeSlider(value=(1, 3), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide)
-        self.fo = W.IntRangeSlider(value=(1, 2), min=1, max=8, description=t("plan.staff.fo"), style=wide)
-        self.bo = W.IntRangeSlider(value=(1, 3), min=1, max=10, description=t("plan.staff.bo"), style=wide)
+        self.fas = W.IntRangeSlider(value=(1, 3), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide, layout=W.Layout(width="520px"))
+        self.fo = W.IntRangeSlider(value=(1, 2), min=1, max=8, description=t("plan.staff.fo"), style=wide, layout=W.Layout(width="520px"))
+        self.bo = W.IntRangeSlider(value=(1, 3), min=1, max=10, description=t("plan.staff.bo"), style=wide, layout=W.Layout(width="520px"))
         self.pk = {opt: W.Checkbox(value=(opt == "scenario"), description=t(f"plan.puskesos.{opt}"), indent=False,
                                    layout=W.Layout(width="180px")) for opt in P.PUSKESOS_OPTIONS}
         pk_row = W.HBox([W.Label(t("plan.staff.puskesos"), layout=W.Layout(width="194px")), *self.pk.values()])
@@ -91,7 +91,7 @@ class PlannerApp:
             self.targets.append((kpi, op, pct, cb, box))
             rows.append(W.HBox([cb, box, unit]))
 
-        self.reps = W.IntSlider(value=5, min=2, max=30, description=t("plan.replications"), style=wide)
+        self.reps = W.IntSlider(value=5, min=2, max=30, description=t("plan.replications"), style=wide, layout=W.Layout(width="520px"))
         self.rule = W.Dropdown(options=[(t("plan.rule.ci"), "ci"), (t("plan.rule.mean"), "mean")], value="ci",
                                description=t("plan.rule"), style=wide, layout=W.Layout(width="700px"))
         self.count = W.HTML()
