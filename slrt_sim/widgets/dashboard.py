@@ -28,6 +28,7 @@ CSS = """<style>
 .slrt-dash table.slrt-t td,.slrt-dash table.slrt-t th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
 .slrt-dash .slrt-bad{color:#b3261e;font-weight:bold}.slrt-dash .slrt-ok{color:#1b7f3b}
 .slrt-dash a.slrt-dl{display:inline-block;margin:4px 12px 4px 0;padding:4px 10px;border:1px solid #888;border-radius:4px;text-decoration:none}
+.slrt-dash .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important;min-width:150px}
 .slrt-dash .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
 </style>"""
 
@@ -270,5 +271,9 @@ class Dashboard:
             self.disc_html.value = dash.fo_discussion_html(self._cases[cid])
 
 
-def show(store=None) -> W.Widget:
+def show(store=None, warm: bool = True) -> W.Widget:
+    """The dashboard's widget; ``warm`` imports pandas and matplotlib while Voila pre-heats the kernel."""
+    if warm:
+        import matplotlib.figure  # noqa: F401
+        import pandas  # noqa: F401
     return Dashboard(store).widget
