@@ -149,7 +149,7 @@ class Case:
     __slots__ = (
         "id", "hh", "village", "need", "route", "office", "fast_track", "t_need", "t_identified",
         "t_registered", "t_checked", "t_verval", "t_dtks", "t_referred", "t_enrolled", "t_served",
-        "t_closed", "t_complaint", "program", "state", "reason", "rounds", "walkin_due",
+        "t_closed", "t_complaint", "t_decided", "program", "state", "reason", "rounds", "walkin_due",
     )
 
     def __init__(self, cid: int, hh: int, village: int, need: str, t_need: float):
@@ -158,7 +158,7 @@ class Case:
         self.fast_track = False
         self.t_identified = self.t_registered = self.t_checked = self.t_verval = None
         self.t_dtks = self.t_referred = self.t_enrolled = self.t_served = None
-        self.t_closed = self.t_complaint = None
+        self.t_closed = self.t_complaint = self.t_decided = None
         self.state = "unidentified"
         self.rounds = 0
         self.walkin_due = None
@@ -625,6 +625,8 @@ class Model:
             yield from self._serve(self.bo_district, self.logs["bo_district"], self.t_bo_assess(), prio)
             yield from self._serve(self.manager, self.logs["manager"], self.t_manager(), prio)
             c.t_referred = env.now
+            if c.t_decided is None:
+                c.t_decided = env.now
             c.t_enrolled = None  # a referral after Dukcapil starts a new enrolment
             c.program = ref.program
             ok = yield from self._enrol(c, ref.program)
@@ -672,7 +674,7 @@ class Model:
                 continue
             verdict = P.check(code, self._profile(c.hh), self.limits)
             if verdict.eligible:
-                c.t_referred = env.now
+                c.t_referred = c.t_decided = env.now
                 c.program = code
                 ok = yield from self._enrol(c, code)
                 if not ok:
@@ -690,6 +692,8 @@ class Model:
     def _close(self, c: Case, state: str, reason: str | None) -> None:
         self._set_state(c, state)
         c.t_closed = self.env.now
+        if c.t_decided is None and state in ("served", "ineligible"):
+            c.t_decided = self.env.now
         c.reason = reason
         if state == "served":
             c.t_served = self.env.now

@@ -224,3 +224,19 @@ def test_fifo_pool_equals_simpy_resource(request, scenario_fixture, overrides):
     pd.testing.assert_frame_equal(fast.cases, exact.cases, check_exact=False, rtol=1e-12, atol=1e-9)
     pd.testing.assert_frame_equal(fast.stages, exact.stages, check_exact=False, rtol=1e-9, atol=1e-9)
     assert exact_model.events_processed > 0
+
+
+def test_decision_time_is_the_first_decision(small):
+    _, result = run_model(small)
+    c = result.cases
+    decided = c["t_decided"].notna()
+    assert decided.any()
+    # decided cases were referred or closed served/ineligible, never before the need
+    assert (c.loc[decided, "t_decided"] >= c.loc[decided, "t_need"]).all()
+    ref = c["t_referred"].notna()
+    assert (c.loc[ref, "t_decided"] <= c.loc[ref, "t_referred"] + 1e-12).all()
+    assert c.loc[c["state"].isin(["ineligible"]), "t_decided"].notna().all()
+    assert c.loc[c["state"] == "unidentified", "t_decided"].isna().all()
+    n = (c["t_need"] >= small.warmup_days).sum()
+    expected = ((c["t_decided"] - c["t_need"]) <= 30).sum() / n
+    assert result.kpis["handled_30d"] == pytest.approx(expected)

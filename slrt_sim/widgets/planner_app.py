@@ -30,6 +30,7 @@ PROGRESS_INTERVAL = 0.25  # seconds: at most four redraws a second
 # (kpi, op, default value, enabled by default); shares in percent in the widgets
 TARGET_ROWS = (
     ("identified", ">=", 0.70, True),
+    ("handled_30d", ">=", 0.6, False),
     ("needs_met", ">=", 0.5, False),
     ("needs_met_30d", ">=", 0.9, False),
     ("util_fo", "<=", 0.85, True),
