@@ -119,7 +119,15 @@ class Queue:
     cases: list[BoCase]
     quota: dict[str, int] = field(default_factory=dict)
     start_year: int = 2025
-    dtks: Any = field(default=None, repr=False)   # the class's simulated DTKS (roleplay.DtksIndex), if shared
+    dtks_loader: Any = field(default=None, repr=False)  # builds the class's simulated DTKS (roleplay), if shared
+    _dtks: Any = field(default=None, repr=False)
+
+    @property
+    def dtks(self):
+        """The class's simulated DTKS shared with the front office (built at the first search)."""
+        if self._dtks is None and self.dtks_loader is not None:
+            self._dtks = self.dtks_loader()
+        return self._dtks
 
     def case(self, case_id: str) -> BoCase:
         for c in self.cases:
@@ -306,7 +314,7 @@ def _queue_from_fo(roleplay, class_code: str, seed: int, level: str) -> Queue:
         if c.duplicate_of is not None:
             c.duplicate_of = ids[c.duplicate_of]
     queue = Queue(code, seed, level, sc.region.kabupaten, sc.region.kind, sc.region.province, cases,
-                  start_year=start_year, dtks=roleplay.class_dtks(code, seed, level, n=FO_CASES))
+                  start_year=start_year, dtks_loader=lambda: roleplay.class_dtks(code, seed, level, n=FO_CASES))
     queue.quota = _quotas(queue, sc, spec["binding"])
     return queue
 
