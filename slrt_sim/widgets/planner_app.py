@@ -203,9 +203,6 @@ class PlannerApp:
         return result
 
     def show_result(self, p: P.PlanResult) -> None:
-        colour = "#59a14f" if p.recommended is not None else "#f28e2b"
-        self.recommendation.value = f'<div class="slrt-recommendation" style="font-size: 16px; padding: 8px; ' \
-                                    f'border-left: 4px solid {colour}">{P.recommendation_text(p)}</div>'
         self.table.value = f"<h3>{html.escape(t('plan.results.heading'))}</h3>" + _table_html(p.table())
         images = []
         targets = p.targets or (P.Target("needs_met", ">=", 0.0),)
@@ -227,6 +224,10 @@ class PlannerApp:
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         self.download.value = (f'<a class="slrt-download" download="{t("plan.download.name")}" '
                                f'href="data:{mime};base64,{data}">⬇ {html.escape(t("plan.download"))}</a>')
+        # the recommendation last: when it shows, the table, charts and Erlang C are there too
+        colour = "#59a14f" if p.recommended is not None else "#f28e2b"
+        self.recommendation.value = f'<div class="slrt-recommendation" style="font-size: 16px; padding: 8px; ' \
+                                    f'border-left: 4px solid {colour}">{P.recommendation_text(p)}</div>'
 
 
 def show(workers: int | None = None) -> W.Widget:

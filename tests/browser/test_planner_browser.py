@@ -29,8 +29,8 @@ def test_planner_recommendation_for_pekalongan_village(open_app, page_errors, as
     assert "fasilitator per desa" in text and "staf" in text
 
     # the table with confidence intervals, the Erlang C comparison and the Excel link
-    assert page.get_by_text(t("plan.results.heading", lang="id")).is_visible()
-    assert page.get_by_text(t("plan.erlang.heading", lang="id")).is_visible()
+    page.get_by_text(t("plan.results.heading", lang="id")).wait_for(state="visible", timeout=30_000)
+    page.get_by_text(t("plan.erlang.heading", lang="id")).wait_for(state="visible", timeout=30_000)
     assert page.locator("ul.slrt-erlang li").count() >= 2
     link = page.locator("a.slrt-download")
     assert link.get_attribute("download") == "rencana_staf_slrt.xlsx"
