@@ -408,6 +408,13 @@ def show(store=None, warm: bool = True) -> W.Widget:
     ``warm`` imports the population and role-play modules now: Voila pre-heats the kernel by
     running the notebook, so the trainee's "Start" then only generates the class's households.
     """
+    app = BackOfficeApp(store)
     if warm:
         from .. import population, roleplay  # noqa: F401  (pandas, Faker, the generator)
-    return BackOfficeApp(store).widget
+
+        try:  # the newest classes' households (cached in the process), as the front office does
+            for k in app.store.list_classes()[:3]:
+                bo.build_queue(k["code"], int(k["seed"]), k["level"])
+        except Exception:  # noqa: BLE001 - warming must never stop the app from showing
+            pass
+    return app.widget
