@@ -130,21 +130,14 @@ def make_cards(scenario, n: int = 30, seed: int | None = None, level: str = "sed
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from .cli import UserError, load_with_options
+    from .cli import UserError, load_with_options, writable_folder
 
     if args.format == "pdf":
         raise UserError(t("cards.err.pdf"))
     if not 1 <= args.n <= MAX_CARDS:
         raise UserError(t("cards.err.n", n=args.n))
     scenario = load_with_options(args.file, None, None, None)
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise UserError(t("cards.err.out", path=args.out, reason=exc.strerror or str(exc))) from None
+    out = writable_folder(args.out, "cards.err.out")
     try:
         cards, answers, _queue = make_cards(scenario, args.n, args.seed, args.level)
     except bo.PopulationTooSmall:

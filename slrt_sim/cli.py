@@ -130,7 +130,8 @@ def stage_table(stages) -> str:
     return "\n".join([fmt(head), "-" * (sum(widths) + 2 * (len(widths) - 1))] + [fmt(r) for r in rows])
 
 
-def write_outputs(out: str, reps, summary, stages) -> list[Path]:
+def writable_folder(out: str | Path, message_key: str = "cli.err.out_dir") -> Path:
+    """Create ``out`` if needed and check it can be written; a one-line UserError if not."""
     folder = Path(out)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -138,7 +139,12 @@ def write_outputs(out: str, reps, summary, stages) -> list[Path]:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise UserError(t("cli.err.out_dir", path=out, reason=exc.strerror or str(exc))) from None
+        raise UserError(t(message_key, path=str(out), reason=exc.strerror or str(exc))) from None
+    return folder
+
+
+def write_outputs(out: str, reps, summary, stages) -> list[Path]:
+    folder = writable_folder(out)
     written = []
     cases = reps.cases()
     kpis = reps.kpis

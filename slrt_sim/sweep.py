@@ -196,16 +196,9 @@ class SweepResult:
             self.stages.to_excel(xw, sheet_name="tahap", index=False)
 
     def write(self, out: str | Path) -> list[Path]:
-        folder = Path(out)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".write-test"
-            probe.write_text("")
-            probe.unlink()
-        except OSError as exc:
-            from .cli import UserError
+        from .cli import writable_folder
 
-            raise UserError(t("cli.err.out_dir", path=out, reason=exc.strerror or str(exc))) from None
+        folder = writable_folder(out)
         paths = [folder / "configs.csv", folder / "runs.csv", folder / "summary.csv", folder / "stages.csv",
                  folder / "sweep.xlsx"]
         self.configs.to_csv(paths[0])
