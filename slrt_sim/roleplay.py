@@ -474,7 +474,7 @@ def _story(pop, hh, h, members, kind, needs, planted, applicant, deceased, docum
         elif m["age"] >= 60 and not by_date and m is not app:
             parts.append(_part(rng, "elderly", name=m["name"], age=m["age"]))
     for need in needs:
-        parts.extend(_need_parts(need, h, members, kind, rng))
+        parts.extend(_need_parts(need, h, members, kind, rng, speaker=app))
     if deceased is not None:
         parts.append(_part(rng, "deceased", name=deceased["name"]))
     if kind == "false_sktm":
@@ -501,7 +501,7 @@ def _doc_names(documents: dict) -> list[str]:
     return names
 
 
-def _need_parts(need, h, members, kind, rng) -> list[tuple[str, dict]]:
+def _need_parts(need, h, members, kind, rng, speaker=None) -> list[tuple[str, dict]]:
     if need == "documents":
         out = []
         if not h["has_kk"]:
@@ -527,7 +527,10 @@ def _need_parts(need, h, members, kind, rng) -> list[tuple[str, dict]]:
                       roof=("@pop.roof", str(h["roof"])))]
     if need == "care":
         cared = [m for m in members if m["disability"] != "none" or m["age"] >= 70] or members[-1:]
-        return [_part(rng, "need.care", name=cared[0]["name"], age=cared[0]["age"])]
+        key, fields = _part(rng, "need.care", name=cared[0]["name"], age=cared[0]["age"])
+        if speaker is not None and cared[0]["name"] == speaker["name"]:
+            key = "rp.story.need.care.1"  # the resident speaking is the one who needs care
+        return [(key, fields)]
     if need == "information" and kind != "pkh_already":
         return [_part(rng, "need.information_general")]
     return [_part(rng, f"need.{need}")]
