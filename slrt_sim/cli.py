@@ -157,10 +157,10 @@ def write_outputs(out: str, reps, summary, stages) -> list[Path]:
     summary.to_csv(paths["summary"])
     stages.to_csv(paths["stages"])
     with _excel_writer(paths["excel"]) as xw:
-        summary.to_excel(xw, sheet_name="ringkasan")
-        kpis.to_excel(xw, sheet_name="kpi_per_replikasi")
-        stages.to_excel(xw, sheet_name="tahap")
-        cases.head(1_000_000).to_excel(xw, sheet_name="kasus", index=False)
+        summary.to_excel(xw, sheet_name=t("sheet.summary"))
+        kpis.to_excel(xw, sheet_name=t("sheet.kpis_per_replication"))
+        stages.to_excel(xw, sheet_name=t("sheet.stages"))
+        cases.head(1_000_000).to_excel(xw, sheet_name=t("sheet.cases"), index=False)
     written += list(paths.values())
     return written
 

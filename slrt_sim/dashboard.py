@@ -127,9 +127,9 @@ def export_xlsx(df, mistakes=None) -> bytes:
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        df.to_excel(xw, sheet_name="hasil", index=False)
+        df.to_excel(xw, sheet_name=t("sheet.results"), index=False)
         if mistakes is not None:
-            mistakes.to_excel(xw, sheet_name="kesalahan", index=False)
+            mistakes.to_excel(xw, sheet_name=t("sheet.mistakes"), index=False)
     return buf.getvalue()
 
 

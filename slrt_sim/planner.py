@@ -297,12 +297,12 @@ class PlanResult:
                                                 t("plan.xlsx.recommendation")] + [x.text() for x in self.targets],
                           t("plan.xlsx.value"): [self.scenario.name, t(f"plan.rule.{self.rule}"),
                                                  recommendation_text(self, html=False)] + [""] * len(self.targets)}
-                         ).to_excel(xw, sheet_name="rekomendasi", index=False)
-            self.table().to_excel(xw, sheet_name="konfigurasi")
-            erlang_check(self).to_excel(xw, sheet_name="erlang_c", index=False)
-            self.configs.join(self.meets).to_excel(xw, sheet_name="staf_dan_target")
-            self.sweep.summary().reset_index().to_excel(xw, sheet_name="ringkasan", index=False)
-            self.sweep.runs.to_excel(xw, sheet_name="kpi_per_replikasi", index=False)
+                         ).to_excel(xw, sheet_name=t("sheet.recommendation"), index=False)
+            self.table().to_excel(xw, sheet_name=t("sheet.configurations"))
+            erlang_check(self).to_excel(xw, sheet_name=t("sheet.erlang_c"), index=False)
+            self.configs.join(self.meets).to_excel(xw, sheet_name=t("sheet.staff_and_targets"))
+            self.sweep.summary().reset_index().to_excel(xw, sheet_name=t("sheet.summary"), index=False)
+            self.sweep.runs.to_excel(xw, sheet_name=t("sheet.kpis_per_replication"), index=False)
         return buf.getvalue()
 
 

@@ -190,10 +190,10 @@ class SweepResult:
         """Sheets: konfigurasi, ringkasan (mean and CI per KPI), kpi_per_replikasi, tahap."""
         summ = self.summary(confidence).reset_index()
         with pd.ExcelWriter(target, engine="openpyxl") as xw:
-            self.configs.to_excel(xw, sheet_name="konfigurasi")
-            summ.to_excel(xw, sheet_name="ringkasan", index=False)
-            self.runs.to_excel(xw, sheet_name="kpi_per_replikasi", index=False)
-            self.stages.to_excel(xw, sheet_name="tahap", index=False)
+            self.configs.to_excel(xw, sheet_name=t("sheet.configurations"))
+            summ.to_excel(xw, sheet_name=t("sheet.summary"), index=False)
+            self.runs.to_excel(xw, sheet_name=t("sheet.kpis_per_replication"), index=False)
+            self.stages.to_excel(xw, sheet_name=t("sheet.stages"), index=False)
 
     def write(self, out: str | Path) -> list[Path]:
         from .cli import writable_folder
