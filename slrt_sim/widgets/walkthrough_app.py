@@ -31,6 +31,7 @@ TABLE_CSS = """<style>
 .slrt-compare th, .slrt-compare td {border: 1px solid #ccc; padding: 3px 8px; text-align: right}
 .slrt-compare th:first-child, .slrt-compare td:first-child {text-align: left}
 .slrt-step {font-size: 15px; line-height: 1.45; max-width: 760px}
+.slrt-app .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; min-width: 150px}
 </style>"""
 
 
@@ -106,7 +107,7 @@ class WalkthroughApp:
             self.toggles[dim] = tb
             rows.append(tb)
         self.reps_slider = W.IntSlider(value=self.replications, min=1, max=20, description=t("walk.whatif.replications"),
-                                       style={"description_width": "130px"})
+                                       style={"description_width": "130px"}, layout=W.Layout(width="420px"))
         self.run_btn = W.Button(description=t("walk.run"), button_style="success")
         self.clear_btn = W.Button(description=t("walk.clear"))
         self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="300px"))
@@ -124,7 +125,8 @@ class WalkthroughApp:
         self.tabs = W.Tab(children=[steps_box, year_box, whatif_box])
         for i, key in enumerate(("walk.tab.steps", "walk.tab.year", "walk.tab.whatif")):
             self.tabs.set_title(i, t(key))
-        self.widget = W.VBox([self.title, self.tabs])
+        self.widget = W.VBox([W.HTML(TABLE_CSS), self.title, self.tabs])
+        self.widget.add_class("slrt-app")
 
     # ------------------------------------------------------------------ runs
     def _run_options(self):
