@@ -10,6 +10,13 @@ and a plain-text table); modules do not have to use them.
 """
 from __future__ import annotations
 
+import os
+
+# One core for numpy's BLAS/OpenMP in every benchmark: set here, when the package is
+# first imported, before any benchmark module imports numpy.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import math
 import statistics
 import time

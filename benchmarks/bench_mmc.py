@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import math
 import random
 import statistics
@@ -40,10 +39,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-# one core: set before numpy is imported (as benchmarks/bench_population.py)
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
 
 from benchmarks import clock, fmt, fmt_spread, spread, table  # noqa: E402
 

@@ -24,9 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# one core: set before numpy is imported here or in the subprocess
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import benchmarks  # noqa: E402,F401  (one BLAS/OpenMP thread, before numpy)
 
 PERSONS_PER_HOUSEHOLD = 3.7  # about the mean size with the default household sizes
 

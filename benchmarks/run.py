@@ -27,10 +27,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-# one core for numpy's BLAS/OpenMP (as benchmarks/bench_population.py), before anything imports numpy
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
