@@ -120,14 +120,16 @@ def _dtks_gate(code: str, h: Mapping[str, Any], limits: Limits, reasons: list[st
     return True
 
 
+def _expect(condition: Any, yes: str, no: str, reasons: list[str]) -> bool:
+    """Record why a condition of a rule holds (``yes``) or not (``no``); return it."""
+    reasons.append(yes if condition else no)
+    return bool(condition)
+
+
 def _rule_pkh(h, limits, reasons):
-    ok = _dtks_gate("PKH", h, limits, reasons)
-    if has_component_pkh(h):
-        reasons.append("rule.pkh.component")
-    else:
-        reasons.append("rule.pkh.no_component")
-        ok = False
-    return ok
+    listed = _dtks_gate("PKH", h, limits, reasons)
+    component = _expect(has_component_pkh(h), "rule.pkh.component", "rule.pkh.no_component", reasons)
+    return listed and component
 
 
 def _rule_bpnt(h, limits, reasons):
@@ -143,18 +145,10 @@ def _rule_pbi(h, limits, reasons):
 
 
 def _rule_kip(h, limits, reasons):
-    ok = True
-    if h["n_school_6_21"] <= 0:
-        reasons.append("rule.kip.no_school_child")
-        ok = False
-    else:
-        reasons.append("rule.kip.school_child")
-    if h.get("receives_pkh") or listed_within(h, limits.max_decile["KIP"]):
-        reasons.append("rule.kip.poor_family")
-    else:
-        reasons.append("rule.kip.not_poor_family")
-        ok = False
-    return ok
+    pupil = _expect(h["n_school_6_21"] > 0, "rule.kip.school_child", "rule.kip.no_school_child", reasons)
+    poor = _expect(h.get("receives_pkh") or listed_within(h, limits.max_decile["KIP"]),
+                   "rule.kip.poor_family", "rule.kip.not_poor_family", reasons)
+    return pupil and poor
 
 
 def _rule_rutilahu(h, limits, reasons):
@@ -171,29 +165,18 @@ def _rule_rutilahu(h, limits, reasons):
 
 
 def _rule_kube(h, limits, reasons):
-    ok = _dtks_gate("KUBE", h, limits, reasons)
-    if h["n_working_age"] <= 0:
-        reasons.append("rule.kube.no_working_age")
-        ok = False
-    else:
-        reasons.append("rule.kube.working_age")
-    return ok
+    listed = _dtks_gate("KUBE", h, limits, reasons)
+    worker = _expect(h["n_working_age"] > 0, "rule.kube.working_age", "rule.kube.no_working_age", reasons)
+    return listed and worker
 
 
 def _rule_atensi(h, limits, reasons):
-    if h["atensi_target"] or h["has_disability"] or h["has_elderly_70"]:
-        reasons.append("rule.atensi.target")
-        return True
-    reasons.append("rule.atensi.no_target")
-    return False
+    return _expect(h["atensi_target"] or h["has_disability"] or h["has_elderly_70"],
+                   "rule.atensi.target", "rule.atensi.no_target", reasons)
 
 
 def _rule_dukcapil(h, limits, reasons):
-    if documents_ok(h):
-        reasons.append("rule.dukcapil.complete")
-        return False
-    reasons.append("rule.dukcapil.missing")
-    return True
+    return _expect(not documents_ok(h), "rule.dukcapil.missing", "rule.dukcapil.complete", reasons)
 
 
 def _rule_local(h, limits, reasons):
