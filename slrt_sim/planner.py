@@ -312,15 +312,18 @@ TABLE_KPIS = ("needs_met", "needs_met_30d", "handled_30d", "identified", "days_t
 
 def plan(s: Scenario, opts: StaffOptions, targets: Sequence[Target] = DEFAULT_TARGETS, replications: int = 5,
          workers: int = 1, scheduler: Any = None, rule: str = "ci",
-         progress: Callable[[int, int], None] | None = None) -> PlanResult:
-    """Sweep every staffing combination of ``opts`` and recommend the smallest meeting ``targets``."""
+         progress: Callable[[int, int], None] | None = None, start_method: str | None = None) -> PlanResult:
+    """Sweep every staffing combination of ``opts`` and recommend the smallest meeting ``targets``.
+
+    ``start_method``: how local worker processes start (:func:`slrt_sim.runner.start_method`).
+    """
     from .sweep import run_sweep
 
     if rule not in ("ci", "mean"):
         raise ValueError("rule must be 'ci' or 'mean'")
     scenarios, configs = staffing_scenarios(s, opts)
     res = run_sweep(None, scenarios=scenarios, replications=replications, workers=workers, scheduler=scheduler,
-                    progress=progress)
+                    progress=progress, start_method=start_method)
     summary = res.summary()
     configs.index = res.configs.index
     best, meets = recommend(configs, summary, targets, rule)

@@ -4,11 +4,20 @@ Replication ``r`` of a scenario with seed ``S`` always uses the seed sequence
 :func:`slrt_sim.flow.replication_seed` ``(S, r)`` and the population made from
 :func:`slrt_sim.flow.population_seed` ``(S)``, so the same replication gives the same
 numbers whether it runs alone, in a loop, in a process pool or on a Dask cluster.
+
+Process pools (:func:`process_pool`) choose their start method explicitly:
+``forkserver`` where the platform has it (Linux, macOS), else ``spawn`` (Windows) —
+never ``fork`` unless asked, since forking a process that already runs threads
+(Jupyter, Voila, Dask) may deadlock. ``SLRT_START_METHOD`` (or ``start_method=``)
+picks another. Workers get the populations made here through the pool's
+initializer, so a new process does not make them again; they run only top-level
+functions with plain (picklable) arguments.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import time
 from collections import OrderedDict
@@ -21,6 +30,7 @@ from .scenario import Scenario, scenario_from_dict
 
 _POP_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 _POP_CACHE_SIZE = 4
+START_METHOD_ENV = "SLRT_START_METHOD"
 
 
 def population_key(s: Scenario) -> str:
@@ -51,6 +61,48 @@ def get_population(s: Scenario):
     return pop
 
 
+def start_method(requested: str | None = None) -> str:
+    """The start method for worker processes: ``requested``, ``$SLRT_START_METHOD``, or the safe default.
+
+    The default is ``forkserver`` where available (Linux, macOS), else ``spawn`` (Windows).
+    """
+    available = mp.get_all_start_methods()
+    method = requested or os.environ.get(START_METHOD_ENV, "").strip()
+    if method:
+        if method not in available:
+            raise ValueError(f"{START_METHOD_ENV}: start method must be one of {available}, not {method!r}")
+        return method
+    return "forkserver" if "forkserver" in available else "spawn"
+
+
+def _init_worker(populations: dict[str, Any]) -> None:
+    """Pool initializer: put the populations made in the parent in this worker's cache."""
+    _POP_CACHE.update(populations)
+
+
+def shared_populations(scenarios: Iterable[Scenario], limit: int = _POP_CACHE_SIZE) -> dict[str, Any]:
+    """The populations of (up to ``limit`` distinct) scenarios, made once here for the workers."""
+    out: dict[str, Any] = {}
+    for s in scenarios:
+        key = population_key(s)
+        if key not in out:
+            if len(out) >= limit:
+                break
+            out[key] = get_population(s)
+    return out
+
+
+def process_pool(workers: int, populations: dict[str, Any] | None = None,
+                 method: str | None = None) -> ProcessPoolExecutor:
+    """A process pool with an explicit start method (:func:`start_method`) and warm population caches."""
+    ctx = mp.get_context(start_method(method))
+    if ctx.get_start_method() == "forkserver":
+        # The fork server imports the model once; each worker forked from it starts warm.
+        ctx.set_forkserver_preload(["slrt_sim.runner"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(populations or {},))
+
+
 def run_once(s: Scenario, replication: int = 0, population: Any = None, keep_cases: bool = True,
              progress: Callable[[float], None] | None = None) -> RunResult:
     """Run replication ``replication`` of scenario ``s``."""
@@ -73,8 +125,10 @@ def default_workers() -> int:
 
 def run_replications(s: Scenario, replications: int = 1, workers: int = 1, keep_cases: bool = True,
                      progress: Callable[[int, int], None] | None = None,
-                     first: int = 0) -> Replications:
+                     first: int = 0, start_method: str | None = None) -> Replications:
     """Replications ``first .. first+replications-1``; ``workers > 1`` runs them in processes.
+
+    ``start_method``: how worker processes start (see :func:`start_method`).
 
     ``progress(done, total)`` is called after each replication. Results are in
     replication order whatever the order they finish in.
@@ -88,7 +142,7 @@ def run_replications(s: Scenario, replications: int = 1, workers: int = 1, keep_
                 progress(i + 1, len(reps))
     else:
         data = s.model_dump(mode="json")
-        with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
+        with process_pool(min(workers, replications), shared_populations([s]), start_method) as pool:
             futures = {pool.submit(_worker, (data, r, keep_cases)): r for r in reps}
             for i, fut in enumerate(as_completed(futures)):
                 results[futures[fut]] = fut.result()

@@ -41,7 +41,7 @@ import math
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -244,7 +244,8 @@ def prepare(base: Scenario, configs: Sequence[dict[str, Any]]) -> list[dict]:
 def run_sweep(base: Scenario, configs: Sequence[dict[str, Any]] | None = None, *,
               vary: Sequence[Vary] | None = None, replications: int = 10, workers: int = 1,
               scheduler: Any = None, progress: ProgressFn | None = None, batch_size: int | None = None,
-              first_replication: int = 0, scenarios: Sequence[Scenario] | None = None) -> SweepResult:
+              first_replication: int = 0, scenarios: Sequence[Scenario] | None = None,
+              start_method: str | None = None) -> SweepResult:
     """Run ``replications`` replications of every configuration.
 
     ``configs``: a list of override dicts (``{"staffing.district_fo": 2}``); or ``vary``: swept
@@ -252,6 +253,7 @@ def run_sweep(base: Scenario, configs: Sequence[dict[str, Any]] | None = None, *
     scenarios (e.g. one per district), configuration ``i`` being ``scenarios[i]``.
     ``progress(done_runs, total_runs)`` is called as batches finish (throttle it yourself if it
     redraws a widget). ``scheduler``: a Dask scheduler address or a ``distributed.Client``.
+    ``start_method``: how local worker processes start (:func:`slrt_sim.runner.start_method`).
     """
     if replications < 1:
         raise ValueError("replications must be >= 1")
@@ -287,39 +289,23 @@ def run_sweep(base: Scenario, configs: Sequence[dict[str, Any]] | None = None, *
                 tick(1)
     else:
         backend, nworkers = "processes", min(workers, total)
-        _run_local(datas, reps, nworkers, batch_size, rows, tick)
+        _run_local(datas, reps, nworkers, batch_size, rows, tick, start_method)
     res = _assemble(rows, overrides, base_name, replications)
     res.wall_seconds = time.perf_counter() - t0
     res.backend, res.workers = backend, nworkers
     return res
 
 
-def _prewarm(datas: list[dict]) -> None:
-    """Make each distinct population once here, so forked workers inherit the cache."""
-    from .runner import get_population, population_key
-
-    seen = set()
-    for data in datas:
-        s = scenario_from_dict(data)
-        key = population_key(s)
-        if key not in seen:
-            seen.add(key)
-            if len(seen) > 4:
-                return
-            get_population(s)
-
-
 def _run_local(datas: list[dict], reps: list[int], workers: int, batch_size: int | None,
-               rows: list[tuple], tick: Callable[[int], None]) -> None:
-    import multiprocessing as mp
+               rows: list[tuple], tick: Callable[[int], None], start_method: str | None = None) -> None:
+    """Batches in a process pool (:func:`slrt_sim.runner.process_pool`: explicit start method,
+    the first few distinct populations made once here and handed to every worker)."""
+    from .runner import process_pool, shared_populations
 
     size = batch_size or default_batch_size(len(datas), len(reps), workers)
     batches = _batches(len(datas), reps, size)
-    ctx = None
-    if "fork" in mp.get_all_start_methods():
-        ctx = mp.get_context("fork")
-        _prewarm(datas)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    populations = shared_populations(scenario_from_dict(d) for d in datas)
+    with process_pool(workers, populations, start_method) as pool:
         futures = [pool.submit(_run_batch, datas[c], c, rs) for c, rs in batches]
         for fut in as_completed(futures):
             part = fut.result()
