@@ -34,12 +34,11 @@ import html
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from . import programs
+from . import programs, resources
 from .i18n import fmt_num, t
 
 LEVELS = ("mudah", "sedang", "sulit")
@@ -48,7 +47,7 @@ PROBLEMS = ("clean", "nik_typo", "duplicate", "false_sktm", "stale", "served", "
 STALE_YEARS = 4
 """A DTKS record older than this many years needs a verval visit before a decision."""
 
-TRAINING_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "pelatihan_satu_kelurahan.yaml"
+TRAINING_SCENARIO = resources.TRAINING_SCENARIO
 PRACTICE_CLASS = {"code": "LATIHAN", "seed": 2018, "level": "sedang", "trainer": ""}
 """A built-in class for practice without a trainer (any other code must exist in the store)."""
 

@@ -1,7 +1,8 @@
 """The ``slrt-sim`` command (also ``python -m slrt_sim``).
 
-Subcommands: ``validate``, ``run`` and, from other modules that register
-themselves in :data:`EXTENSIONS`, more (``sweep``, ``cards``...). A user's mistake
+Subcommands: ``validate``, ``run``, ``serve`` (:mod:`slrt_sim.serve`, which parses its
+own options) and, from other modules that register themselves in
+:data:`EXTENSIONS`, more (``sweep``, ``cards``...). A user's mistake
 (bad scenario, bad ``--set``, an output folder that cannot be written) prints one
 line to stderr and exits with code 2; no traceback.
 """
@@ -262,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help=t("cli.help.quiet"))
     p.set_defaults(func=cmd_run)
 
+    # listed for --help; main() hands `serve ...` to slrt_sim.serve.main, which owns its options
+    sub.add_parser("serve", help=t("cli.help.serve"), add_help=False)
+
     for name in EXTENSIONS:
         try:
             module = importlib.import_module(name)
@@ -282,9 +286,22 @@ def _preparse_lang(argv: Sequence[str]) -> None:
             i18n.set_language(a.split("=", 1)[1])
 
 
+def _serve_args(argv: Sequence[str]) -> list[str] | None:
+    """The arguments after ``serve`` if that is the subcommand (global ``--lang`` may come first)."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("--lang"):
+        i += 1 if "=" in argv[i] else 2
+    return list(argv[i + 1:]) if i < len(argv) and argv[i] == "serve" else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _preparse_lang(argv)
+    serve_args = _serve_args(argv)
+    if serve_args is not None:
+        from . import serve
+
+        return serve.main(serve_args, prog="slrt-sim serve")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -42,12 +42,12 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import erlang
+from . import erlang, resources
 from .i18n import fmt_num, fmt_pct, t
 from .results import PERCENT_KPIS, kpi_label
 from .scenario import Scenario, load_scenario, scenario_from_dict
 
-SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS_DIR = resources.SCENARIOS
 TRAINING_FILE = SCENARIOS_DIR / "pelatihan_satu_kelurahan.yaml"
 
 

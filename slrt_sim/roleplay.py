@@ -65,12 +65,11 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
-from . import programs
+from . import programs, resources
 from .i18n import t
 from .identity import check_nik, format_ids, mistype_nik, nik_problem_text
 from .population import Population, generate_population, label
@@ -85,7 +84,7 @@ __all__ = [
     "grade_fo", "validate_fo", "plausible_needs", "person_name",
 ]
 
-TRAINING_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "pelatihan_satu_kelurahan.yaml"
+TRAINING_SCENARIO = resources.TRAINING_SCENARIO
 
 KINDS = ("listed", "unlisted_poor", "kk_missing", "doc_missing", "pkh_already", "false_sktm")
 PROBLEMS = ("nik_typo_copy", "dtks_nik_invalid", "dtks_name_typo", "near_duplicate", "deceased_listed",

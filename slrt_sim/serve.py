@@ -1,4 +1,4 @@
-"""Serve the kit's notebooks to a class with Voila (``make app``).
+"""Serve the kit's notebooks to a class with Voila (``slrt-sim serve``, ``make app``).
 
 One place builds the Voila command line and its environment, so that
 ``make app`` and the browser tests (``tests/browser/conftest.py``) run the
@@ -9,10 +9,12 @@ very same server:
 * the custom ``slrt`` template in ``share/jupyter/voila/templates/slrt`` is
   found through ``JUPYTER_PATH`` (it removes Voila's CDN links so the kit runs
   with no internet at all);
+* an installed wheel carries the notebooks, the template and ``voila.json`` in
+  ``slrt_sim/_bundle`` (:mod:`slrt_sim.resources` finds them, clone or wheel);
 * ``SLRT_TRAINER_PIN`` (from ``TRAINER_PIN``, or random) and ``SLRT_DB`` are
   put in the environment, which every kernel inherits.
 
-Run ``python -m slrt_sim.serve --help`` for the options.
+Run ``slrt-sim serve --help`` (or ``python -m slrt_sim.serve --help``) for the options.
 """
 from __future__ import annotations
 
@@ -30,17 +32,18 @@ import urllib.request
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from slrt_sim import resources
 from slrt_sim.i18n import t
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-CONFIG_DIR = ROOT  # holds voila.json
-TEMPLATES_ROOT = ROOT / "share" / "jupyter"  # holds voila/templates/slrt
+ROOT = resources.ROOT  # the clone, or slrt_sim/_bundle in an installed wheel
+NOTEBOOKS = resources.NOTEBOOKS
+CONFIG_DIR = resources.VOILA_CONFIG_DIR  # holds voila.json
+TEMPLATES_ROOT = resources.JUPYTER_DATA  # holds voila/templates/slrt
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8866
-DEFAULT_DB = ROOT / "var" / "slrt-sessions.sqlite"
+DEFAULT_DB = resources.kit_db()  # var/ in a clone; the user data folder for an installed kit
 PIN_ENV = "SLRT_TRAINER_PIN"
-DB_ENV = "SLRT_DB"
+DB_ENV = resources.DB_ENV
 
 
 def generate_pin() -> str:
@@ -225,8 +228,8 @@ class VoilaProcess:
         self.stop()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m slrt_sim.serve", description=t("serve.cli.description"))
+def main(argv: Sequence[str] | None = None, prog: str = "python -m slrt_sim.serve") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=t("serve.cli.description"))
     parser.add_argument("--host", default=os.environ.get("HOST", DEFAULT_HOST), help=t("serve.cli.host"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help=t("serve.cli.port"))
     parser.add_argument("--notebooks", default=str(NOTEBOOKS), help=t("serve.cli.notebooks"))

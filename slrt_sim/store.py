@@ -31,13 +31,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from .resources import DB_ENV, default_db
+
 __all__ = ["SessionStore", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code"]
 
 LEVELS = ("mudah", "sedang", "sulit")
 """Difficulty levels of a class (see :mod:`slrt_sim.roleplay`)."""
 APPS = ("fo", "bo")
 """The role-play apps: front office and back office."""
-DB_ENV = "SLRT_DB"
 BUSY_TIMEOUT_S = 30.0
 
 _SCHEMA = """
@@ -78,11 +79,9 @@ CREATE INDEX IF NOT EXISTS submissions_class ON submissions (class_code, app);
 
 
 def default_db_path() -> Path:
-    """``$SLRT_DB`` if set, else ``<repository>/var/slrt-sessions.sqlite`` (as ``make app``)."""
-    env = os.environ.get(DB_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    return Path(__file__).resolve().parent.parent / "var" / "slrt-sessions.sqlite"
+    """``$SLRT_DB`` if set, else ``<repository>/var/slrt-sessions.sqlite`` (as ``make app``),
+    or for an installed kit the user data folder's (:func:`slrt_sim.resources.default_db`)."""
+    return default_db()
 
 
 def norm_name(name: str) -> str:

@@ -19,17 +19,17 @@ The logic behind ``slrt_sim.widgets.walkthrough_app`` (and usable without widget
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
+from . import resources
 from .i18n import fmt_num, fmt_pct, t
 from .results import PERCENT_KPIS, Replications, kpi_label
 from .scenario import Scenario, load_scenario
 
-SCENARIO_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "pelatihan_satu_kelurahan.yaml"
+SCENARIO_FILE = resources.TRAINING_SCENARIO
 
 STEPS = ("need", "identification", "registration", "check", "referral", "programme", "followup", "update")
 """The steps of the flow, in the order the walkthrough shows them."""
