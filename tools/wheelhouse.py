@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,25 +124,43 @@ def marker_env(platform: Platform, python: str) -> dict[str, str]:
     }
 
 
-def pins_for(pins: list[Pin], platform: Platform, python: str) -> list[str]:
+def pins_for(pins: list[Pin], platform: Platform, python: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The pins that apply to ``platform`` and ``python`` (markers evaluated for them), less ``skip``."""
     env = marker_env(platform, python)
-    return [f"{p.name}=={p.version}" for p in pins if p.marker is None or p.marker.evaluate(env)]
+    return [f"{p.name}=={p.version}" for p in pins
+            if (p.marker is None or p.marker.evaluate(env)) and p.name not in skip]
+
+
+def pure_wheels(out: Path) -> frozenset[str]:
+    """Packages already in the folder as a pure-Python wheel (``*-none-any``): good for every target."""
+    return frozenset(canonicalize_name(f.name.split("-")[0]) for f in out.glob("*-none-any.whl"))
 
 
 def download(reqs: list[str], platform: Platform, python: str, out: Path, cache: Path | None) -> None:
-    req_file = out / f".pins-{platform.name}-{python}.txt"
+    """pip-download the wheels of ``reqs`` for one target into ``out``.
+
+    Each target downloads into its own staging folder, then moves the files in: targets run
+    side by side and may fetch the same wheel (abi3, pure Python) at the same time.
+    """
+    if not reqs:
+        return
+    stage = out / f".stage-{platform.name}-{python}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    req_file = stage / "pins.txt"
     req_file.write_text("\n".join(reqs) + "\n", encoding="utf-8")
     abi = "cp" + python.replace(".", "")
     cmd = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
            "--no-deps", "--only-binary=:all:", *[a for tag in platform.tags for a in ("--platform", tag)],
-           "--python-version", python,
-           "--implementation", "cp", "--abi", abi, "--abi", "abi3", "--abi", "none",
-           "-r", str(req_file), "-d", str(out)]
+           "--python-version", python, "--implementation", "cp", "--abi", abi, "--abi", "abi3", "--abi", "none",
+           "-r", str(req_file), "-d", str(stage / "wheels")]
     if cache is not None:
         cmd[4:4] = ["--cache-dir", str(cache)]
     print(f"wheelhouse: {platform.name} Python {python} ({len(reqs)} packages)", flush=True)
     subprocess.run(cmd, check=True)
-    req_file.unlink()
+    for wheel in (stage / "wheels").glob("*.whl"):
+        os.replace(wheel, out / wheel.name)
+    shutil.rmtree(stage)
 
 
 def build_kit_wheel(out: Path) -> Path:
@@ -220,9 +239,16 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     runtime = runtime_pins(read_lock())
     platforms = [PLATFORMS[p] for p in args.platforms]
-    for plat in platforms:
-        for py in args.pythons:
-            download(pins_for(runtime, plat, py), plat, py, out, args.cache)
+    targets = [(plat, py) for plat in platforms for py in args.pythons]
+    # The first target brings the pure-Python wheels (most of them); the others only need the
+    # binary ones, fetched a few targets at a time (the downloads wait on the network).
+    download(pins_for(runtime, *targets[0]), *targets[0], out, args.cache)
+    pure = pure_wheels(out)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = [pool.submit(download, pins_for(runtime, plat, py, pure), plat, py, out, args.cache)
+                for plat, py in targets[1:]]
+        for job in jobs:
+            job.result()
     kit = build_kit_wheel(out)
     write_scripts(out, args.pythons, runtime)
     report = size_report(out, platforms, args.pythons)
