@@ -17,7 +17,7 @@ The flow, in integrated mode:
    are registered on the fasilitator's tablet, or on paper forms that reach the
    district in batches and are typed in by the FO (some sent back for correction);
 4. back office (BO) database check against the DTKS;
-5. referral with :func:`slrt_sim.programs.refer` (the same rules that grade the
+5. referral with :func:`slrt_sim.domain.programs.refer` (the same rules that grade the
    role play); a household missing documents goes to Dukcapil first; a household
    that would qualify once listed gets a verval home visit and a DTKS proposal,
    decided at the next periodic determination; assessment by the BO and decision by
@@ -45,7 +45,7 @@ at a time so that visits that find nothing cost no events.
 Randomness: one ``numpy`` generator per source (:data:`STREAMS`), spawned from the
 replication's ``SeedSequence``, so that scenarios compared on the same seed see the
 same needs, and parallel replications equal serial ones. Events are recorded into
-plain lists; DataFrames are built once at the end (:mod:`slrt_sim.results`).
+plain lists; DataFrames are built once at the end (:mod:`slrt_sim.experiments.results`).
 """
 from __future__ import annotations
 
@@ -61,9 +61,9 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
-from . import programs as P
-from .calendar import MINUTES_PER_DAY, WorkCalendar
-from .scenario import NEED_TYPES, Scenario
+from slrt_sim.domain import programs as P
+from slrt_sim.domain.calendar import MINUTES_PER_DAY, WorkCalendar
+from slrt_sim.domain.scenario import NEED_TYPES, Scenario
 
 STATES = ("unidentified", "in_process", "waiting_quota", "served", "ineligible", "lost")
 """Every case ends the horizon in exactly one of these states."""

@@ -1,6 +1,6 @@
 """Synthetic households and people of a scenario's region, with their DTKS record.
 
-:func:`generate_population` builds, from a validated :class:`~slrt_sim.scenario.Scenario`
+:func:`generate_population` builds, from a validated :class:`~slrt_sim.domain.scenario.Scenario`
 and a seed, every household of every village (``scenario.region.villages()`` order) and
 every member, fully vectorized with numpy (no Python loop per person or household); the
 pandas tables are assembled once at the end. One million people take about a second.
@@ -23,7 +23,7 @@ does not shift the others; see :data:`STREAMS`):
    occupation follow age, sex and the household's decile.
 4. **Documents.** A share ``population.missing_documents_poor/_nonpoor`` of households lacks
    something: no KK, an adult (17+) without KTP, or a child (<18) without a birth certificate.
-5. **Identity numbers.** NIK and KK follow :mod:`slrt_sim.identity` (kecamatan code, dates,
+5. **Identity numbers.** NIK and KK follow :mod:`slrt_sim.domain.identity` (kecamatan code, dates,
    serials unique within a 12-digit prefix).
 6. **Housing** (floor/wall/roof) from per-decile tables with a shared latent factor, so a poor
    house tends to be poor in all three; ``house_unfit`` = at least 2 of: earth floor, bamboo or
@@ -53,8 +53,8 @@ import numpy as np
 import pandas as pd
 from faker.providers.person.id_ID import Provider as _IdNames
 
-from .identity import date_parts, format_ids, make_kk, mistype_ids, unique_serials
-from .scenario import Scenario
+from slrt_sim.domain.identity import date_parts, format_ids, make_kk, mistype_ids, unique_serials
+from slrt_sim.domain.scenario import Scenario
 
 __all__ = [
     "Population", "generate_population", "national_decile_bounds", "label",
@@ -176,7 +176,7 @@ def label(column: str, value: Any, lang: str | None = None) -> str:
     Keys are ``pop.<column>.<slug>`` in ``catalogue/population.yaml``; ``label("col", name)``
     gives a column's heading.
     """
-    from .i18n import t
+    from slrt_sim.i18n import t
 
     return t(f"pop.{column}.{_slug(str(value))}", lang)
 

@@ -15,8 +15,8 @@ import time
 
 import ipywidgets as W
 
-from .. import dashboard as dash
-from ..i18n import fmt_num, t
+from slrt_sim.training import dashboard as dash
+from slrt_sim.i18n import fmt_num, t
 
 REFRESH_SECONDS = 3.0
 """How often the live view looks for new submissions (it redraws only when there are some)."""
@@ -63,7 +63,7 @@ class Dashboard:
     @property
     def store(self):
         if self._store is None:
-            from ..store import SessionStore
+            from slrt_sim.training.store import SessionStore
 
             self._store = SessionStore()
         return self._store

@@ -13,7 +13,7 @@ Backends, all giving **identical** tables for the same seeds:
   Dask cluster, for national-scale planning across hundreds of districts.
 
 Replication ``r`` of a configuration always uses ``replication_seed(seed, r)`` and the
-population of ``population_seed(seed)`` (see :mod:`slrt_sim.runner`), so configurations
+population of ``population_seed(seed)`` (see :mod:`slrt_sim.experiments.runner`), so configurations
 that keep the seed are compared on common random numbers, and results do not depend on
 where or in which order the tasks ran: they are sorted by (configuration, replication).
 Scenarios travel to workers as plain JSON-able dicts; each worker process caches the
@@ -22,7 +22,7 @@ configuration are batched in one task to keep the per-task overhead small.
 
 Python API::
 
-    from slrt_sim.sweep import Vary, run_sweep
+    from slrt_sim.experiments.sweep import Vary, run_sweep
     res = run_sweep(scenario, vary=[Vary.parse("staffing.district_fo=1,2,3")], replications=30,
                     workers=2)
     res.summary()          # mean, sd and 95% CI per configuration and KPI
@@ -49,8 +49,8 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .i18n import fmt_num, t
-from .scenario import Scenario, ScenarioError, apply_overrides, parse_override, scenario_from_dict
+from slrt_sim.i18n import fmt_num, t
+from slrt_sim.domain.scenario import Scenario, ScenarioError, apply_overrides, parse_override, scenario_from_dict
 
 ProgressFn = Callable[[int, int], None]
 
@@ -105,13 +105,13 @@ def _fmt_value(v: Any) -> str:
 def _run_batch(data: dict, config: int, reps: Sequence[int]) -> list[tuple]:
     """Run replications ``reps`` of one configuration (a validated scenario as JSON).
 
-    The same steps as :func:`slrt_sim.runner.run_once` (same seeds, same KPI functions, so the
+    The same steps as :func:`slrt_sim.experiments.runner.run_once` (same seeds, same KPI functions, so the
     same numbers), without the tables a sweep does not ship back (timeline, cases).
     Each row: (config, replication, kpis, stage records, wall seconds, CPU seconds).
     """
-    from .flow import Model, replication_seed
-    from .results import compute_kpis, stage_records
-    from .runner import get_population
+    from slrt_sim.model.flow import Model, replication_seed
+    from slrt_sim.experiments.results import compute_kpis, stage_records
+    from slrt_sim.experiments.runner import get_population
 
     s = scenario_from_dict(data)
     pop = get_population(s)
@@ -165,7 +165,7 @@ class SweepResult:
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Long table: index (config, kpi); mean, sd, ci_low, ci_high, half_width, n."""
-        from .results import KPI_FIELDS, t_interval
+        from slrt_sim.experiments.results import KPI_FIELDS, t_interval
 
         rows = []
         for c, grp in self.runs.groupby("config", sort=True):
@@ -196,7 +196,7 @@ class SweepResult:
             self.stages.to_excel(xw, sheet_name=t("sheet.stages"), index=False)
 
     def write(self, out: str | Path) -> list[Path]:
-        from .cli import writable_folder
+        from slrt_sim.cli import writable_folder
 
         folder = writable_folder(out)
         paths = [folder / "configs.csv", folder / "runs.csv", folder / "summary.csv", folder / "stages.csv",
@@ -210,7 +210,7 @@ class SweepResult:
 
 
 def _assemble(rows: list[tuple], overrides: list[dict[str, Any]], base_name: str, replications: int) -> SweepResult:
-    from .results import KPI_FIELDS, STAGE_FIELDS
+    from slrt_sim.experiments.results import KPI_FIELDS, STAGE_FIELDS
 
     rows = sorted(rows, key=lambda x: (x[0], x[1]))
     runs = pd.DataFrame([{"config": c, "replication": r, **{k: float(kp[k]) for k in KPI_FIELDS}}
@@ -296,7 +296,7 @@ def run_sweep(base: Scenario, configs: Sequence[dict[str, Any]] | None = None, *
 
 def _prewarm(datas: list[dict]) -> None:
     """Make each distinct population once here, so forked workers inherit the cache."""
-    from .runner import get_population, population_key
+    from slrt_sim.experiments.runner import get_population, population_key
 
     seen = set()
     for data in datas:
@@ -336,7 +336,7 @@ def connect(scheduler: Any):
     try:
         return Client(str(scheduler), timeout="10s", set_as_default=False), True
     except (OSError, TimeoutError, ValueError) as exc:
-        from .cli import UserError
+        from slrt_sim.cli import UserError
 
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UserError(t("sweep.err.scheduler", address=scheduler, reason=reason)) from None
@@ -365,8 +365,8 @@ def _run_dask(scheduler: Any, datas: list[dict], reps: list[int], batch_size: in
 
 def serial_reference(base: Scenario, configs: Sequence[dict[str, Any]], replications: int) -> pd.DataFrame:
     """The plain loop the parallel backends must equal: ``run_once`` per (config, replication)."""
-    from .results import KPI_FIELDS
-    from .runner import run_once
+    from slrt_sim.experiments.results import KPI_FIELDS
+    from slrt_sim.experiments.runner import run_once
 
     rows = []
     for c, o in enumerate(configs):
@@ -402,9 +402,9 @@ def add_parser(subparsers) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .cli import ProgressBar, UserError, _clean, format_kpi, load_with_options
-    from .results import KPI_FIELDS, kpi_label
-    from .runner import default_workers
+    from slrt_sim.cli import ProgressBar, UserError, _clean, format_kpi, load_with_options
+    from slrt_sim.experiments.results import KPI_FIELDS, kpi_label
+    from slrt_sim.experiments.runner import default_workers
 
     if args.replications < 1:
         raise UserError(t("cli.err.replications", value=args.replications))

@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import i18n
-from .i18n import fmt_num, fmt_pct, t
-from .scenario import Scenario, ScenarioError, load_scenario
+from slrt_sim import i18n
+from slrt_sim.i18n import fmt_num, fmt_pct, t
+from slrt_sim.domain.scenario import Scenario, ScenarioError, load_scenario
 
 EXIT_USER_ERROR = 2
 
-EXTENSIONS = ("slrt_sim.sweep", "slrt_sim.cards")
+EXTENSIONS = ("slrt_sim.experiments.sweep", "slrt_sim.training.cards")
 """Modules that may add subcommands with ``add_parser(subparsers)``; missing ones are skipped."""
 
 
@@ -86,7 +86,7 @@ def _clean(value: Any) -> Any:
 
 
 def format_kpi(name: str, value: float) -> str:
-    from .results import PERCENT_KPIS
+    from slrt_sim.experiments.results import PERCENT_KPIS
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -99,7 +99,7 @@ def format_kpi(name: str, value: float) -> str:
 
 
 def kpi_table(summary, names: Sequence[str], replications: int) -> str:
-    from .results import kpi_label
+    from slrt_sim.experiments.results import kpi_label
 
     rows = []
     for name in names:
@@ -181,8 +181,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .results import HEADLINE_KPIS, KPI_FIELDS
-    from .runner import default_workers, run_replications, run_once, get_population
+    from slrt_sim.experiments.results import HEADLINE_KPIS, KPI_FIELDS
+    from slrt_sim.experiments.runner import default_workers, run_replications, run_once, get_population
 
     s = load_with_options(args.file, args.set, args.seed, args.days)
     if args.replications < 1:
@@ -194,7 +194,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.replications == 1:
         bar.update(0.0, force=True)
         get_population(s)
-        from .results import Replications
+        from slrt_sim.experiments.results import Replications
 
         reps = Replications([run_once(s, 0, progress=bar.update)], scenario_name=s.name)
     else:

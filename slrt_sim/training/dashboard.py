@@ -1,7 +1,7 @@
 """The trainer dashboard's logic: PIN check, class results, mistakes by rule, discussion, export.
 
-Presentation is in :mod:`slrt_sim.widgets.dashboard`; the data come from
-:class:`slrt_sim.store.SessionStore`. Nothing here needs a browser, so the tests call it
+Presentation is in :mod:`slrt_sim.apps.dashboard`; the data come from
+:class:`slrt_sim.training.store.SessionStore`. Nothing here needs a browser, so the tests call it
 directly.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ import json
 import os
 from typing import Any
 
-from . import programs
-from .i18n import fmt_num, has, t
+from slrt_sim.domain import programs
+from slrt_sim.i18n import fmt_num, has, t
 
 PIN_ENV = "SLRT_TRAINER_PIN"
 RESULT_COLUMNS = ("trainee", "app", "case_id", "score", "max_score", "pct", "minutes", "submitted")
@@ -66,7 +66,7 @@ def fingerprint(store, class_code: str) -> tuple:
 def rule_text(rule: str, lang: str | None = None) -> str:
     """The sentence of a rule key (catalogue), or the key itself when it is a free item name."""
     if rule and has(rule):
-        from .backoffice import STALE_YEARS
+        from slrt_sim.training.back_office import STALE_YEARS
 
         return t(rule, lang=lang, program=t("bo.program_generic", lang=lang), other="…", years=STALE_YEARS)
     return rule or ""
@@ -145,15 +145,15 @@ def download_link(data: bytes, filename: str, mime: str, label: str, cls: str = 
 
 # ---------------------------------------------------------------------------- discussion
 def bo_cases(klass: dict):
-    from . import backoffice as bo
+    from slrt_sim.training import back_office as bo
 
     return bo.build_queue(klass["code"], int(klass["seed"]), klass["level"])
 
 
 def bo_discussion_html(queue, case_id: str, lang: str | None = None) -> str:
     """The case as the trainee saw it, then the right answer with every rule explained."""
-    from . import backoffice as bo
-    from .widgets.back_office import registration_html
+    from slrt_sim.training import back_office as bo
+    from slrt_sim.apps.back_office import registration_html
 
     e = html.escape
     c = queue.case(case_id)
@@ -188,9 +188,9 @@ def bo_discussion_html(queue, case_id: str, lang: str | None = None) -> str:
 
 
 def fo_cases(klass: dict):
-    """The front-office cases of the class (from :mod:`slrt_sim.roleplay`), or ``None``."""
+    """The front-office cases of the class (from :mod:`slrt_sim.training.front_office`), or ``None``."""
     try:
-        from . import roleplay
+        from slrt_sim.training import front_office as roleplay
     except ImportError:
         return None
     fn = getattr(roleplay, "class_cases", None)

@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .flow import CASE_FIELDS, STAGES, STATES, Model
-from .i18n import t
-from .scenario import NEED_TYPES
+from slrt_sim.model.flow import CASE_FIELDS, STAGES, STATES, Model
+from slrt_sim.i18n import t
+from slrt_sim.domain.scenario import NEED_TYPES
 
 KPI_FIELDS = (
     "cases", "needs_met", "needs_met_30d", "handled_30d", "identified", "days_to_service_median", "days_to_service_p90",

@@ -6,7 +6,7 @@ Three tabs on one kelurahan over a simulated year:
    text filled with the run's numbers, beside the case funnel with the step highlighted;
 2. *Sepanjang tahun*: cases by state and the backlog day by day, played like a film
    (``ipywidgets.Play``: the trainer can pause, or drag the day);
-3. *Bagaimana jika?*: the what-if settings of :data:`slrt_sim.walkthrough.WHATIFS`; each
+3. *Bagaimana jika?*: the what-if settings of :data:`slrt_sim.experiments.walkthrough.WHATIFS`; each
    press of *Jalankan* adds a run (common random numbers) to the kept history, shown side
    by side in a table and a chart.
 
@@ -20,11 +20,11 @@ import time
 
 import ipywidgets as W
 
-from .. import plots
-from .. import walkthrough as WT
-from ..i18n import fmt_num, t
-from ..results import PERCENT_KPIS, kpi_label
-from ..scenario import Scenario
+from slrt_sim.experiments import plots
+from slrt_sim.experiments import walkthrough as WT
+from slrt_sim.i18n import fmt_num, t
+from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
+from slrt_sim.domain.scenario import Scenario
 
 TABLE_CSS = """<style>
 .slrt-compare {border-collapse: collapse; font-size: 13px}

@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from .scenario import Calendar
+from slrt_sim.domain.scenario import Calendar
 
 MINUTES_PER_DAY = 1440.0
 

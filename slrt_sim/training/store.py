@@ -34,7 +34,7 @@ from typing import Any, Iterator
 __all__ = ["SessionStore", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code"]
 
 LEVELS = ("mudah", "sedang", "sulit")
-"""Difficulty levels of a class (see :mod:`slrt_sim.roleplay`)."""
+"""Difficulty levels of a class (see :mod:`slrt_sim.training.front_office`)."""
 APPS = ("fo", "bo")
 """The role-play apps: front office and back office."""
 DB_ENV = "SLRT_DB"
@@ -82,7 +82,9 @@ def default_db_path() -> Path:
     env = os.environ.get(DB_ENV, "").strip()
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parent.parent / "var" / "slrt-sessions.sqlite"
+    from slrt_sim.paths import DEFAULT_DB
+
+    return DEFAULT_DB
 
 
 def norm_name(name: str) -> str:

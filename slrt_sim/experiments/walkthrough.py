@@ -1,6 +1,6 @@
 """The SLRT walkthrough for trainers: one kelurahan over a simulated year, step by step.
 
-The logic behind ``slrt_sim.widgets.walkthrough_app`` (and usable without widgets):
+The logic behind ``slrt_sim.apps.walkthrough`` (and usable without widgets):
 
 * :data:`STEPS`: the flow of DOMAIN.md as the trainer tells it (need → identification →
   registration → DTKS check → referral → programme → follow-up → data updating), each
@@ -25,11 +25,11 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .i18n import fmt_num, fmt_pct, t
-from .results import PERCENT_KPIS, Replications, kpi_label
-from .scenario import Scenario, load_scenario
+from slrt_sim.i18n import fmt_num, fmt_pct, t
+from slrt_sim.experiments.results import PERCENT_KPIS, Replications, kpi_label
+from slrt_sim.domain.scenario import Scenario, load_scenario
 
-SCENARIO_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "pelatihan_satu_kelurahan.yaml"
+from slrt_sim.paths import TRAINING_SCENARIO as SCENARIO_FILE
 
 STEPS = ("need", "identification", "registration", "check", "referral", "programme", "followup", "update")
 """The steps of the flow, in the order the walkthrough shows them."""
@@ -108,7 +108,7 @@ class WalkRun:
 def run_variant(base: Scenario, choices: dict[str, str], replications: int = 5, number: int = 1,
                 progress: Callable[[int, int], None] | None = None) -> WalkRun:
     """Replications ``0..replications-1`` of ``base`` with the what-if ``choices`` (same seed: CRN)."""
-    from .runner import run_once
+    from slrt_sim.experiments.runner import run_once
 
     s = base.with_overrides(variant_overrides(choices)) if choices else base
     runs = []
@@ -145,8 +145,8 @@ def funnel_labels() -> list[str]:
 
 
 def outcomes(cases: pd.DataFrame, s: Scenario | None = None) -> dict[str, int]:
-    """Cases by end state (see :data:`slrt_sim.flow.STATES`)."""
-    from .flow import STATES
+    """Cases by end state (see :data:`slrt_sim.model.flow.STATES`)."""
+    from slrt_sim.model.flow import STATES
 
     c = _after(cases, s) if s is not None else cases
     vc = c["state"].astype(str).value_counts()
@@ -209,7 +209,7 @@ def step_text(step: str, run: WalkRun) -> tuple[str, str]:
 
 def day_status(timeline: pd.DataFrame, day: float) -> dict[str, str]:
     """The states on a given day of the timeline, formatted (for the animated view)."""
-    from .flow import STATES
+    from slrt_sim.model.flow import STATES
 
     row = timeline[timeline["day"] <= day].iloc[-1] if (timeline["day"] <= day).any() else timeline.iloc[0]
     out = {s: fmt_num(row[s], 0) for s in STATES}

@@ -1,7 +1,7 @@
 """The back-office role-play app (``notebooks/roleplay_back_office.ipynb``).
 
 Presentation only: the queue, the answer key and the grading are in
-:mod:`slrt_sim.backoffice`; saving is :class:`slrt_sim.store.SessionStore` (``app="bo"``).
+:mod:`slrt_sim.training.back_office`; saving is :class:`slrt_sim.training.store.SessionStore` (``app="bo"``).
 Every change of the form is saved at once, so a reload (or another device, same name and
 class code) continues where the trainee was; the submission and its feedback are saved
 too and shown again after a reload.
@@ -16,8 +16,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import backoffice as bo
-from ..i18n import fmt_num, t
+from slrt_sim.training import back_office as bo
+from slrt_sim.i18n import fmt_num, t
 
 APP = "bo"
 SUBMISSION_CASE = "ANTREAN"
@@ -43,7 +43,7 @@ def _table(head: list[str], rows: list[list[str]], cls: str = "slrt-t") -> str:
 
 def registration_html(case: bo.BoCase) -> str:
     """The registration as the front office recorded it (nothing of the answer)."""
-    from ..population import label
+    from slrt_sim.domain.population import label
 
     e = html.escape
     r = case.registration
@@ -96,7 +96,7 @@ def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
 
 def verval_html(case: bo.BoCase) -> str:
     """What the fasilitator's visit finds (the effective profile after the visit)."""
-    from ..population import label
+    from slrt_sim.domain.population import label
 
     e = html.escape
     p = case.truth if bo.verval_needed(case) or case.problem == "duplicate" else bo.effective_profile(case)
@@ -238,7 +238,7 @@ class BackOfficeApp:
     @property
     def store(self):
         if self._store is None:
-            from ..store import SessionStore
+            from slrt_sim.training.store import SessionStore
 
             self._store = SessionStore()
         return self._store
@@ -410,7 +410,8 @@ def show(store=None, warm: bool = True) -> W.Widget:
     """
     app = BackOfficeApp(store)
     if warm:
-        from .. import population, roleplay  # noqa: F401  (pandas, Faker, the generator)
+        from slrt_sim.domain import population
+        from slrt_sim.training import front_office as roleplay  # noqa: F401  (pandas, Faker, the generator)
 
         try:  # the newest classes' households (cached in the process), as the front office does
             for k in app.store.list_classes()[:3]:

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .i18n import fmt_num, fmt_pct, t
+from slrt_sim.i18n import fmt_num, fmt_pct, t
 
 STATE_COLOURS = {
     "unidentified": "#bdbdbd", "in_process": "#4e79a7", "waiting_quota": "#f28e2b",
@@ -81,7 +81,7 @@ def funnel_figure(steps: Sequence[tuple[str, float]], highlight: int | None = No
 
 def timeline_figure(timeline, upto: float | None = None, title: str = "") -> Figure:
     """Cases by state over the year (stacked), up to day ``upto`` (the rest is left blank)."""
-    from .flow import STATES
+    from slrt_sim.model.flow import STATES
 
     fig = figure(8.0, 3.8)
     ax = fig.add_subplot()

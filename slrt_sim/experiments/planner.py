@@ -1,6 +1,6 @@
 """The staffing planner: how many fasilitators, FO and BO staff meet the targets?
 
-The logic behind ``slrt_sim.widgets.planner_app`` (usable without widgets):
+The logic behind ``slrt_sim.apps.planner`` (usable without widgets):
 
 1. choose a region: a shipped scenario restricted to the whole district, one kecamatan
    or one village (:func:`areas`, :func:`restrict`), or a kelurahan entered by hand
@@ -9,7 +9,7 @@ The logic behind ``slrt_sim.widgets.planner_app`` (usable without widgets):
    district FO and BO staff, Puskesos as in the scenario / none / in every village) and
    the targets (:class:`Target`, e.g. 90% of needs met within 30 days, utilisation at
    most 85%);
-3. :func:`plan` sweeps every combination with replications (:mod:`slrt_sim.sweep`,
+3. :func:`plan` sweeps every combination with replications (:mod:`slrt_sim.experiments.sweep`,
    common random numbers) and :func:`recommend` picks the **smallest staffing that
    meets every target**.
 
@@ -42,12 +42,12 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import erlang
-from .i18n import fmt_num, fmt_pct, t
-from .results import PERCENT_KPIS, kpi_label
-from .scenario import Scenario, load_scenario, scenario_from_dict
+from slrt_sim.experiments import erlang
+from slrt_sim.i18n import fmt_num, fmt_pct, t
+from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
+from slrt_sim.domain.scenario import Scenario, load_scenario, scenario_from_dict
 
-SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+from slrt_sim.paths import SCENARIOS as SCENARIOS_DIR
 TRAINING_FILE = SCENARIOS_DIR / "pelatihan_satu_kelurahan.yaml"
 
 
@@ -256,7 +256,7 @@ class PlanResult:
     scenario: Scenario
     scenarios: list[Scenario]
     configs: pd.DataFrame
-    sweep: Any                      # slrt_sim.sweep.SweepResult
+    sweep: Any                      # slrt_sim.experiments.sweep.SweepResult
     targets: tuple[Target, ...]
     rule: str
     recommended: int | None
@@ -270,7 +270,7 @@ class PlanResult:
 
     def table(self, kpis: Sequence[str] | None = None) -> pd.DataFrame:
         """One row per configuration: staffing, then each KPI as ``mean [ci_low–ci_high]`` (formatted)."""
-        from .walkthrough import format_ci
+        from slrt_sim.experiments.walkthrough import format_ci
 
         kpis = list(kpis or dict.fromkeys([x.kpi for x in self.targets] + list(TABLE_KPIS)))
         rows = []
@@ -314,7 +314,7 @@ def plan(s: Scenario, opts: StaffOptions, targets: Sequence[Target] = DEFAULT_TA
          workers: int = 1, scheduler: Any = None, rule: str = "ci",
          progress: Callable[[int, int], None] | None = None) -> PlanResult:
     """Sweep every staffing combination of ``opts`` and recommend the smallest meeting ``targets``."""
-    from .sweep import run_sweep
+    from slrt_sim.experiments.sweep import run_sweep
 
     if rule not in ("ci", "mean"):
         raise ValueError("rule must be 'ci' or 'mean'")
@@ -356,7 +356,7 @@ def erlang_check(p: PlanResult, config: int | None = None, max_util: float | Non
     hours after the warm-up; mean service time = work done / services. Erlang C then assumes
     Poisson arrivals, exponential service, always-open offices and one FIFO queue.
     """
-    from .calendar import WorkCalendar
+    from slrt_sim.domain.calendar import WorkCalendar
 
     c = p.shown if config is None else config
     sc = p.scenarios[c]

@@ -28,13 +28,13 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .i18n import t
+from slrt_sim.i18n import t
 
 NEED_TYPES = ("information", "documents", "health", "food", "school", "housing", "income", "care")
 """Kinds of need a household can have; ``information`` is closed by the front office on the spot."""
 
 PROGRAM_CODES = ("DUKCAPIL", "PKH", "BPNT", "PBI_JK", "KIP", "RUTILAHU", "KUBE", "ATENSI", "LOCAL")
-"""Programmes a case can be referred to (see :mod:`slrt_sim.programs`)."""
+"""Programmes a case can be referred to (see :mod:`slrt_sim.domain.programs`)."""
 
 
 class _Strict(BaseModel):

@@ -15,7 +15,7 @@ with a dropped digit then shows a leading ``0``, which :func:`check_nik` flags).
 Three layers:
 
 * vectorized numpy functions (:func:`make_nik`, :func:`make_kk`, :func:`unique_serials`,
-  :func:`mistype_ids`) used by :mod:`slrt_sim.population` for millions of people;
+  :func:`mistype_ids`) used by :mod:`slrt_sim.domain.population` for millions of people;
 * :class:`IndonesianIdProvider`, a Faker provider for one-off numbers in role-play stories;
 * :func:`parse_nik`, :func:`check_nik` and :func:`mistype_nik`, used by the role-play apps
   to grade a typed NIK and to plant realistic data problems.
@@ -331,7 +331,7 @@ def check_nik(text: str | int, *, kecamatan_code: str | int | None = None,
 
 def nik_problem_text(code: str, lang: str | None = None) -> str:
     """The user-facing label of a :func:`check_nik` problem code (catalogue ``pop.nik.*``)."""
-    from .i18n import t
+    from slrt_sim.i18n import t
 
     return t(f"pop.nik.{code}", lang)
 

@@ -3,7 +3,7 @@
 The planner chooses a shipped scenario and an area (district, kecamatan, village) or
 enters a kelurahan by hand, the staffing levels to try and the targets, and presses
 *Jalankan*: every combination is simulated with replications in parallel processes
-(:func:`slrt_sim.planner.plan`), with a progress bar redrawn at most four times a
+(:func:`slrt_sim.experiments.planner.plan`), with a progress bar redrawn at most four times a
 second. The app then shows the recommendation (smallest staffing meeting every target),
 a table with confidence intervals, one chart per target, the Erlang C quick estimate
 beside the simulation with a sentence on why they differ, and an Excel download (a
@@ -17,12 +17,12 @@ import time
 
 import ipywidgets as W
 
-from .. import planner as P
-from .. import plots
-from ..i18n import fmt_num, t
-from ..results import PERCENT_KPIS, kpi_label
-from ..scenario import load_scenario
-from .walkthrough_app import TABLE_CSS, _table_html
+from slrt_sim.experiments import planner as P
+from slrt_sim.experiments import plots
+from slrt_sim.i18n import fmt_num, t
+from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
+from slrt_sim.domain.scenario import load_scenario
+from slrt_sim.apps.walkthrough import TABLE_CSS, _table_html
 
 MAX_CONFIGS = 120
 PROGRESS_INTERVAL = 0.25  # seconds: at most four redraws a second
@@ -43,7 +43,7 @@ DEFAULT_SCENARIO = "kota_pekalongan"
 
 class PlannerApp:
     def __init__(self, workers: int | None = None, scenario: str = DEFAULT_SCENARIO):
-        from ..runner import default_workers
+        from slrt_sim.experiments.runner import default_workers
 
         self.workers = workers if workers is not None else default_workers()
         self.shipped = P.shipped_scenarios()

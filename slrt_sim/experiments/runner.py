@@ -1,8 +1,8 @@
 """Running a scenario: one replication, many, serial or in parallel processes.
 
 Replication ``r`` of a scenario with seed ``S`` always uses the seed sequence
-:func:`slrt_sim.flow.replication_seed` ``(S, r)`` and the population made from
-:func:`slrt_sim.flow.population_seed` ``(S)``, so the same replication gives the same
+:func:`slrt_sim.model.flow.replication_seed` ``(S, r)`` and the population made from
+:func:`slrt_sim.model.flow.population_seed` ``(S)``, so the same replication gives the same
 numbers whether it runs alone, in a loop, in a process pool or on a Dask cluster.
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable, Iterable
 
-from .flow import Model, population_seed
-from .results import Replications, RunResult, collect
-from .scenario import Scenario, scenario_from_dict
+from slrt_sim.model.flow import Model, population_seed
+from slrt_sim.experiments.results import Replications, RunResult, collect
+from slrt_sim.domain.scenario import Scenario, scenario_from_dict
 
 _POP_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 _POP_CACHE_SIZE = 4
@@ -37,7 +37,7 @@ def population_key(s: Scenario) -> str:
 
 def get_population(s: Scenario):
     """The scenario's synthetic population, cached per process (it is the same in every replication)."""
-    from .population import generate_population
+    from slrt_sim.domain.population import generate_population
 
     key = population_key(s)
     pop = _POP_CACHE.get(key)
@@ -54,7 +54,7 @@ def get_population(s: Scenario):
 def run_once(s: Scenario, replication: int = 0, population: Any = None, keep_cases: bool = True,
              progress: Callable[[float], None] | None = None) -> RunResult:
     """Run replication ``replication`` of scenario ``s``."""
-    from .flow import replication_seed
+    from slrt_sim.model.flow import replication_seed
 
     pop = population if population is not None else get_population(s)
     t0 = time.perf_counter()

@@ -1,12 +1,12 @@
 """The front-office role-play app (``notebooks/roleplay_front_office.ipynb``).
 
 A trainee types a name and the class code; residents of the class's cases
-(:func:`slrt_sim.roleplay.class_cases`) walk in one by one. The page shows the story, the
+(:func:`slrt_sim.training.front_office.class_cases`) walk in one by one. The page shows the story, the
 papers and a DTKS search; the trainee fills the registration form and submits. Only then is the
-case graded (:func:`slrt_sim.roleplay.grade_fo`) and the feedback shown: the answer key never
+case graded (:func:`slrt_sim.training.front_office.grade_fo`) and the feedback shown: the answer key never
 leaves the kernel before that.
 
-Every change to the form is saved (:meth:`slrt_sim.store.SessionStore.save_progress`), so a
+Every change to the form is saved (:meth:`slrt_sim.training.store.SessionStore.save_progress`), so a
 trainee who reloads the page and enters the same name and class code continues where they were,
 typed fields included. A bad field (e.g. a 15-digit NIK) is marked red with a message beside it;
 nothing typed is lost. Layout: one column on a phone or a tablet held upright, two (story and
@@ -21,10 +21,10 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from .. import roleplay as rp
-from ..i18n import t
-from ..programs import PROGRAMS
-from ..store import SessionStore, norm_code
+from slrt_sim.training import front_office as rp
+from slrt_sim.i18n import t
+from slrt_sim.domain.programs import PROGRAMS
+from slrt_sim.training.store import SessionStore, norm_code
 
 __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 

@@ -7,9 +7,9 @@ Writes two HTML files into ``DIR``:
   the answer is on a card.
 * ``jawaban.html`` — the trainer's answer sheet: per card the planted problem, the DTKS
   verification, whether a verval is needed, each programme's eligibility with the rules
-  (:meth:`slrt_sim.programs.Verdict.explain`) and the referral per need.
+  (:meth:`slrt_sim.domain.programs.Verdict.explain`) and the referral per need.
 
-The cases are the back office's (:func:`slrt_sim.backoffice.queue_from`) drawn from the
+The cases are the back office's (:func:`slrt_sim.training.back_office.queue_from`) drawn from the
 population of the scenario ``FILE`` with ``--seed``: the same file, seed and level give the
 same cards. PDF is not produced: the kit has no PDF library that installs without system
 packages, so print ``cards.html`` from a browser (Print → Save as PDF; the page size is set).
@@ -20,8 +20,8 @@ import argparse
 import html
 from pathlib import Path
 
-from . import backoffice as bo
-from .i18n import t
+from slrt_sim.training import back_office as bo
+from slrt_sim.i18n import t
 
 MAX_CARDS = 500
 CARDS_FILE = "cards.html"
@@ -59,7 +59,7 @@ def _page(title: str, css: str, body: str) -> str:
 
 def card_html(case: bo.BoCase, k: int, n: int) -> str:
     """One card: story, documents, family — what the resident knows, nothing of the answer."""
-    from .population import label
+    from slrt_sim.domain.population import label
 
     e = html.escape
     r = case.registration
@@ -116,7 +116,7 @@ def answer_html(queue: bo.Queue, case: bo.BoCase, k: int) -> str:
 
 def make_cards(scenario, n: int = 30, seed: int | None = None, level: str = "sedang") -> tuple[str, str, bo.Queue]:
     """``(cards.html, jawaban.html, queue)`` for ``n`` cards of ``scenario`` (deterministic in seed)."""
-    from .population import generate_population
+    from slrt_sim.domain.population import generate_population
 
     seed = scenario.seed if seed is None else int(seed)
     pop = generate_population(scenario, seed)
@@ -130,7 +130,7 @@ def make_cards(scenario, n: int = 30, seed: int | None = None, level: str = "sed
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from .cli import UserError, load_with_options, writable_folder
+    from slrt_sim.cli import UserError, load_with_options, writable_folder
 
     if args.format == "pdf":
         raise UserError(t("cards.err.pdf"))

@@ -2,7 +2,7 @@
 
 A class (code + seed + level) fixes the queue: every trainee of the class gets the same
 cases, quotas and answer key (:func:`build_queue`). The queue's households are drawn from
-the training population of :mod:`slrt_sim.roleplay` (the one the front office registers),
+the training population of :mod:`slrt_sim.training.front_office` (the one the front office registers),
 and some of them carry a *planted* problem the back office must catch:
 
 ============== ================================================================================
@@ -20,7 +20,7 @@ and some of them carry a *planted* problem the back office must catch:
 ``no_docs``    documents missing: Dukcapil first
 ============== ================================================================================
 
-Eligibility is decided by :func:`slrt_sim.programs.check` and :func:`slrt_sim.programs.refer`
+Eligibility is decided by :func:`slrt_sim.domain.programs.check` and :func:`slrt_sim.domain.programs.refer`
 on the *effective* profile: the DTKS record, corrected by the verval visit where a visit is
 needed (the visit finds the true decile). The back office adds only what the programme rules
 do not know: a household already receiving a programme is not referred to it again, the
@@ -39,8 +39,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from . import programs
-from .i18n import fmt_num, t
+from slrt_sim.domain import programs
+from slrt_sim.i18n import fmt_num, t
 
 LEVELS = ("mudah", "sedang", "sulit")
 STATUSES = ("match", "not_listed", "nik_error", "duplicate")
@@ -48,7 +48,7 @@ PROBLEMS = ("clean", "nik_typo", "duplicate", "false_sktm", "stale", "served", "
 STALE_YEARS = 4
 """A DTKS record older than this many years needs a verval visit before a decision."""
 
-TRAINING_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "pelatihan_satu_kelurahan.yaml"
+from slrt_sim.paths import TRAINING_SCENARIO
 PRACTICE_CLASS = {"code": "LATIHAN", "seed": 2018, "level": "sedang", "trainer": ""}
 """A built-in class for practice without a trainer (any other code must exist in the store)."""
 
@@ -162,14 +162,14 @@ def _class_rng(class_code: str, seed: int, level: str) -> np.random.Generator:
 def training_population(seed: int):
     """The population the role plays draw from (the front office's, when roleplay provides it)."""
     try:
-        from . import roleplay  # the front-office side: same households for both apps
+        from slrt_sim.training import front_office as roleplay  # the front-office side: same households for both apps
         fn = getattr(roleplay, "training_population", None)
     except ImportError:
         fn = None
     if fn is not None:
         return fn(seed)
-    from .population import generate_population
-    from .scenario import load_scenario
+    from slrt_sim.domain.population import generate_population
+    from slrt_sim.domain.scenario import load_scenario
 
     return generate_population(load_scenario(TRAINING_SCENARIO), int(seed))
 
@@ -242,12 +242,12 @@ def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
     The households are the front office's cases of the same class (:func:`roleplay.class_cases`,
     in the same order) as the front office registered them, searched in the same simulated DTKS
     (:func:`roleplay.class_dtks`); the back office adds what only it sees: a household
-    registered twice. Without :mod:`slrt_sim.roleplay` the queue is drawn by :func:`queue_from`.
+    registered twice. Without :mod:`slrt_sim.training.front_office` the queue is drawn by :func:`queue_from`.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     try:
-        from . import roleplay
+        from slrt_sim.training import front_office as roleplay
     except ImportError:  # pragma: no cover - roleplay ships with the kit
         roleplay = None
     if roleplay is None or not hasattr(roleplay, "class_cases"):
@@ -322,7 +322,7 @@ def _queue_from_fo(roleplay, class_code: str, seed: int, level: str) -> Queue:
 def queue_from(pop, class_code: str, seed: int, level: str, n: int | None = None,
                duplicates: bool = True) -> Queue:
     """A queue of ``n`` cases (default: the level's size) drawn from any population."""
-    from .identity import mistype_nik
+    from slrt_sim.domain.identity import mistype_nik
 
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
@@ -431,7 +431,7 @@ def _documents(truth: Mapping[str, Any], members: list[dict], sktm: bool, year: 
 
 def _story(members: list[dict], needs: Iterable[str], truth: Mapping[str, Any], sktm: bool) -> str:
     head = members[0]
-    from .population import label
+    from slrt_sim.domain.population import label
 
     parts = [t("bo.story.intro", name=head["name"], age=head["age"], size=len(members),
                occupation=label("occupation", head["occupation"]).lower())]
@@ -874,7 +874,7 @@ diinformasikan kembali kepada Sekretariat SLRT untuk tindak lanjut dan pemutakhi
 
 
 def _has(key: str) -> bool:
-    from .i18n import has
+    from slrt_sim.i18n import has
 
     return has(key)
 

@@ -3,7 +3,7 @@
 The last module of an SLRT *bimtek* is a role play: a resident walks in, the front office (FO)
 registers the household, searches the database and decides; the back office (BO) assesses
 and refers. This module makes the cases and grades the front office; the apps
-(:mod:`slrt_sim.widgets.front_office`, the BO app, the trainer dashboard) only call it.
+(:mod:`slrt_sim.apps.front_office`, the BO app, the trainer dashboard) only call it.
 
 **Cases.** :func:`class_cases` draws households of the training scenario
 (``scenarios/pelatihan_satu_kelurahan.yaml``, one kelurahan) generated with the class's seed,
@@ -42,7 +42,7 @@ What each level plants (:data:`LEVEL_PLAN`):
   the KK, not in the story.
 
 **Answer key and grading.** :func:`answer_key_fo` derives what the FO should record and
-decide; the eligibility part comes only from :mod:`slrt_sim.programs` (``refer`` for each
+decide; the eligibility part comes only from :mod:`slrt_sim.domain.programs` (``refer`` for each
 need, ``check``/``Verdict.explain`` for the explanations, ``documents_ok``). The FO decision
 is the first that applies of: documents incomplete → *Dukcapil first*; a false SKTM → *close
 with information* (the SKTM is not proof; the evidence says better-off, so the rules are read
@@ -70,13 +70,13 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import programs
-from .i18n import t
-from .identity import check_nik, format_ids, mistype_nik, nik_problem_text
-from .population import Population, generate_population, label
-from .programs import NEED_PROGRAMS, PROGRAMS, check, documents_ok, refer
-from .scenario import load_scenario
-from .store import LEVELS, norm_code
+from slrt_sim.domain import programs
+from slrt_sim.i18n import t
+from slrt_sim.domain.identity import check_nik, format_ids, mistype_nik, nik_problem_text
+from slrt_sim.domain.population import Population, generate_population, label
+from slrt_sim.domain.programs import NEED_PROGRAMS, PROGRAMS, check, documents_ok, refer
+from slrt_sim.domain.scenario import load_scenario
+from slrt_sim.training.store import LEVELS, norm_code
 
 __all__ = [
     "LEVELS", "KINDS", "PROBLEMS", "LEVEL_PLAN", "NEEDS", "DECISIONS", "CATEGORIES", "SKTM_CHOICES",
@@ -85,13 +85,13 @@ __all__ = [
     "grade_fo", "validate_fo", "plausible_needs", "person_name",
 ]
 
-TRAINING_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "pelatihan_satu_kelurahan.yaml"
+from slrt_sim.paths import TRAINING_SCENARIO
 
 KINDS = ("listed", "unlisted_poor", "kk_missing", "doc_missing", "pkh_already", "false_sktm")
 PROBLEMS = ("nik_typo_copy", "dtks_nik_invalid", "dtks_name_typo", "near_duplicate", "deceased_listed",
             "sktm_genuine", "applicant_spouse", "elderly_by_date")
 NEEDS = tuple(NEED_PROGRAMS)
-"""The needs a trainee can record (``need.*`` catalogue keys), as in :mod:`slrt_sim.programs`."""
+"""The needs a trainee can record (``need.*`` catalogue keys), as in :mod:`slrt_sim.domain.programs`."""
 DECISIONS = ("close_info", "refer_bo", "propose_dtks", "dukcapil_first")
 CATEGORIES = ("request", "information", "documents", "complaint")
 SKTM_CHOICES = ("accept", "verify")
@@ -878,7 +878,7 @@ def _prog_name(p: str) -> str:
 
 
 def grade_fo(case: RoleplayCase, answers: Mapping[str, Any]) -> Grade:
-    """Grade a front-office answer against :func:`answer_key_fo` (rules from :mod:`slrt_sim.programs`)."""
+    """Grade a front-office answer against :func:`answer_key_fo` (rules from :mod:`slrt_sim.domain.programs`)."""
     key = answer_key_fo(case)
     prof = _verified(case)
     items: list[dict] = []
@@ -1007,7 +1007,7 @@ def grade_fo(case: RoleplayCase, answers: Mapping[str, Any]) -> Grade:
             rule, msg = None, t("rp.fb.sktm.genuine")
         items.append(_fb("sktm", ok, rule, msg, W["sktm"]))
 
-    # --- decision, explained with the rules of slrt_sim.programs
+    # --- decision, explained with the rules of slrt_sim.domain.programs
     dec = answers.get("decision")
     refs = key["referrals"]
     verdicts = [v for r in refs.values() for v in r.verdicts]

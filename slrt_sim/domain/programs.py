@@ -4,7 +4,7 @@ The simulation refers cases with these functions, and the role-play apps grade
 trainees with the very same ones; nothing else in the kit decides eligibility.
 
 A rule reads a household *profile*: a mapping with the household columns of
-:mod:`slrt_sim.population` (``in_dtks``, ``dtks_decile``, ``n_child_0_6``, ...).
+:mod:`slrt_sim.domain.population` (``in_dtks``, ``dtks_decile``, ``n_child_0_6``, ...).
 It returns a :class:`Verdict` whose ``reasons`` are catalogue keys (``rule.*``)
 explaining, in Bahasa Indonesia or English, why the household is or is not
 eligible, so feedback can quote the rule that applies.
@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from .i18n import t
+from slrt_sim.i18n import t
 
 PROGRAMS = ("DUKCAPIL", "PKH", "BPNT", "PBI_JK", "KIP", "RUTILAHU", "KUBE", "ATENSI", "LOCAL")
 """Programme codes, in the order referrals are considered."""
