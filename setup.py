@@ -1,7 +1,7 @@
 """Build step of the wheel: carry the kit's notebooks, scenarios and Voila set-up inside it.
 
 The repository keeps them at its top (``notebooks/``, ``scenarios/``, ``share/jupyter/...``,
-``voila.json``: the source of truth, see :data:`slrt_sim.resources.BUNDLED`). A wheel
+``voila.json``: the source of truth, see :data:`slrt_sim.paths.BUNDLED`). A wheel
 gets copies in ``slrt_sim/_bundle/`` with the same layout, so ``pip install`` of the
 wheel alone is enough to run ``slrt-sim serve``. An editable install (``make setup``)
 copies nothing: it reads them from the clone. Everything else is in pyproject.toml.
@@ -13,7 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-BUNDLED = ("notebooks", "scenarios", "share/jupyter/voila/templates/slrt", "voila.json")  # = resources.BUNDLED
+BUNDLED = ("notebooks", "scenarios", "share/jupyter/voila/templates/slrt", "voila.json")  # = slrt_sim.paths.BUNDLED
 SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
 
 

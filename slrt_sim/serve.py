@@ -10,7 +10,7 @@ very same server:
   found through ``JUPYTER_PATH`` (it removes Voila's CDN links so the kit runs
   with no internet at all);
 * an installed wheel carries the notebooks, the template and ``voila.json`` in
-  ``slrt_sim/_bundle`` (:mod:`slrt_sim.resources` finds them, clone or wheel);
+  ``slrt_sim/_bundle`` (:mod:`slrt_sim.paths` finds them, clone or wheel);
 * ``SLRT_TRAINER_PIN`` (from ``TRAINER_PIN``, or random) and ``SLRT_DB`` are
   put in the environment, which every kernel inherits.
 
@@ -32,18 +32,18 @@ import urllib.request
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from slrt_sim import resources
+from slrt_sim import paths
 from slrt_sim.i18n import t
 
-ROOT = resources.ROOT  # the clone, or slrt_sim/_bundle in an installed wheel
-NOTEBOOKS = resources.NOTEBOOKS
-CONFIG_DIR = resources.VOILA_CONFIG_DIR  # holds voila.json
-TEMPLATES_ROOT = resources.JUPYTER_DATA  # holds voila/templates/slrt
+ROOT = paths.ROOT  # the clone, or slrt_sim/_bundle in an installed wheel
+NOTEBOOKS = paths.NOTEBOOKS
+CONFIG_DIR = paths.CONFIG_DIR  # holds voila.json
+TEMPLATES_ROOT = paths.TEMPLATES_ROOT  # holds voila/templates/slrt
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8866
-DEFAULT_DB = resources.kit_db()  # var/ in a clone; the user data folder for an installed kit
+DEFAULT_DB = paths.DEFAULT_DB  # var/ in a clone; the user data folder for an installed kit
 PIN_ENV = "SLRT_TRAINER_PIN"
-DB_ENV = resources.DB_ENV
+DB_ENV = paths.DB_ENV
 
 
 def generate_pin() -> str:

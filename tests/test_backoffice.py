@@ -1,14 +1,14 @@
-"""Back-office role play: the queue, the answer key from slrt_sim.programs, grading, letters, the app."""
+"""Back-office role play: the queue, the answer key from slrt_sim.domain.programs, grading, letters, the app."""
 from __future__ import annotations
 
 import copy
 
 import pytest
 
-from slrt_sim import backoffice as bo
-from slrt_sim import programs
+from slrt_sim.training import back_office as bo
+from slrt_sim.domain import programs
 from slrt_sim.i18n import t
-from slrt_sim.store import SessionStore
+from slrt_sim.training.store import SessionStore
 
 
 def find_queue(level, *problems):
@@ -58,7 +58,7 @@ def test_different_class_or_seed_gives_another_queue():
 
 
 def test_the_queue_is_the_front_office_class(sedang):
-    from slrt_sim import roleplay
+    from slrt_sim.training import front_office as roleplay
 
     fo = roleplay.class_cases(sedang.class_code, sedang.seed, sedang.level, n=bo.FO_CASES)
     mine = [c for c in sedang.cases if c.problem != "duplicate"]
@@ -232,7 +232,7 @@ def test_referral_letter(sedang):
 
 # ----------------------------------------------------------------------------- the app (headless)
 def test_app_login_progress_reload_and_submission(tmp_path):
-    from slrt_sim.widgets.back_office import BackOfficeApp
+    from slrt_sim.apps.back_office import BackOfficeApp
 
     store = SessionStore(tmp_path / "s.sqlite")
     app = BackOfficeApp(store)

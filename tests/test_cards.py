@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from slrt_sim import backoffice as bo
+from slrt_sim.training import back_office as bo
 from slrt_sim import cli
 from slrt_sim.i18n import catalogue, t
 
@@ -58,8 +58,8 @@ def test_same_seed_same_cards_other_seed_other_cards(made, tmp_path):
 
 
 def test_answer_sheet_matches_the_grading(tmp_path):
-    from slrt_sim.cards import make_cards
-    from slrt_sim.scenario import load_scenario
+    from slrt_sim.training.cards import make_cards
+    from slrt_sim.domain.scenario import load_scenario
 
     _cards, answers, queue = make_cards(load_scenario(SCENARIO), n=6, seed=3, level="sedang")
     for c in queue.cases:

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from slrt_sim import backoffice as bo
-from slrt_sim import dashboard as dash
-from slrt_sim.store import SessionStore
+from slrt_sim.training import back_office as bo
+from slrt_sim.training import dashboard as dash
+from slrt_sim.training.store import SessionStore
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_discussion_shows_story_and_right_answer(store):
 
 
 def test_dashboard_widget_gate(store, monkeypatch):
-    from slrt_sim.widgets.dashboard import Dashboard
+    from slrt_sim.apps.dashboard import Dashboard
 
     monkeypatch.delenv("SLRT_TRAINER_PIN", raising=False)
     d = Dashboard(store)

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slrt_sim import erlang_c_reference as ref
-from slrt_sim.flow import STATES, Model, replication_seed
-from slrt_sim.results import collect
-from slrt_sim.runner import get_population, run_once, run_replications
+import erlang_c_reference as ref
+from slrt_sim.model.flow import STATES, Model, replication_seed
+from slrt_sim.experiments.results import collect
+from slrt_sim.experiments.runner import get_population, run_once, run_replications
 
 
 def run_model(s, replication=0):
@@ -172,7 +172,7 @@ def test_mmc_matches_erlang_c(mmc):
     s = mmc.with_overrides(["horizon_days=120", "warmup_days=10"])
     reps = run_replications(s, 30, workers=2, keep_cases=False)
     st = pd.concat([r.stages.set_index("stage").loc[["fo_district"]] for r in reps.runs])
-    from slrt_sim.results import t_interval
+    from slrt_sim.experiments.results import t_interval
 
     for column, expected in [("wait_prob", p_wait), ("wait_mean_days", wq_days), ("utilisation", lam / (c * mu))]:
         mean, _, half, _ = t_interval(st[column].to_numpy())
@@ -216,7 +216,7 @@ def test_fifo_pool_equals_simpy_resource(request, scenario_fixture, overrides):
     pop = get_population(s)
     fast = collect(Model(s, pop, replication_seed(s.seed, 0)).run())
     exact_model = Model(s, pop, replication_seed(s.seed, 0), exact_resources=True)
-    from slrt_sim.flow import FifoPool
+    from slrt_sim.model.flow import FifoPool
 
     assert not isinstance(exact_model.fo_district, FifoPool)
     assert isinstance(Model(s, pop, replication_seed(s.seed, 0)).fo_district, FifoPool)

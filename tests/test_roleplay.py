@@ -5,8 +5,10 @@ import re
 
 import pytest
 
-from slrt_sim import i18n, programs
-from slrt_sim import roleplay as rp
+from slrt_sim import i18n
+
+from slrt_sim.domain import programs
+from slrt_sim.training import front_office as rp
 from slrt_sim.i18n import t
 
 SEED = 2018
@@ -338,8 +340,8 @@ def _widget_texts(widget) -> str:
 
 @pytest.fixture
 def fo(tmp_path):
-    from slrt_sim.store import SessionStore
-    from slrt_sim.widgets.front_office import FrontOfficeApp
+    from slrt_sim.training.store import SessionStore
+    from slrt_sim.apps.front_office import FrontOfficeApp
 
     store = SessionStore(tmp_path / "s.sqlite")
     store.create_class("W1", SEED, "sulit")

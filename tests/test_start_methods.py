@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from slrt_sim import planner as P
-from slrt_sim import runner
-from slrt_sim.runner import run_replications, start_method
-from slrt_sim.scenario import load_scenario
-from slrt_sim.sweep import Vary, grid, run_sweep, serial_reference
+from slrt_sim.experiments import planner as P
+from slrt_sim.experiments import runner
+from slrt_sim.experiments.runner import run_replications, start_method
+from slrt_sim.domain.scenario import load_scenario
+from slrt_sim.experiments.sweep import Vary, grid, run_sweep, serial_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "scenarios" / "pelatihan_satu_kelurahan.yaml"

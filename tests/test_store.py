@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from slrt_sim.store import LEVELS, SessionStore, default_db_path
+from slrt_sim.training.store import LEVELS, SessionStore, default_db_path
 
 
 def _fb(ok: bool, rule: str | None, item: str = "nik") -> dict:

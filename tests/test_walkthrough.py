@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from slrt_sim import plots
-from slrt_sim import walkthrough as WT
+from slrt_sim.experiments import plots
+from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
 
 
@@ -99,7 +99,7 @@ def test_indonesian_tick_labels():
 
 
 def test_walkthrough_app_headless():
-    from slrt_sim.widgets.walkthrough_app import WalkthroughApp
+    from slrt_sim.apps.walkthrough import WalkthroughApp
 
     app = WalkthroughApp(replications=2)
     assert len(app.history.runs) == 1

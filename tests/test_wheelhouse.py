@@ -71,7 +71,7 @@ def test_offline_install_from_linux_wheelhouse(tmp_path):
 
     kit = venv / "bin" / "slrt-sim"
     where = subprocess.run([str(venv / "bin" / "python"), "-c",
-                            "from slrt_sim import resources as r; print(r.IN_CLONE, r.ROOT)"],
+                            "from slrt_sim import paths as r; print(r.IN_CLONE, r.ROOT)"],
                            capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
     in_clone, bundle = where.stdout.split()
     assert in_clone == "False" and Path(bundle).name == "_bundle" and str(venv) in bundle

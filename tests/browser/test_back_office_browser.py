@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from slrt_sim import backoffice as bo
+from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import fmt_num, t
-from slrt_sim.store import SessionStore
+from slrt_sim.training.store import SessionStore
 
 NOTEBOOK = "roleplay_back_office.ipynb"
 CLASS = "BROWSER-BO"

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from slrt_sim import backoffice as bo
+from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import t
-from slrt_sim.store import SessionStore
+from slrt_sim.training.store import SessionStore
 
 NOTEBOOK = "trainer_dashboard.ipynb"
 BO_NOTEBOOK = "roleplay_back_office.ipynb"

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from slrt_sim import roleplay as rp
+from slrt_sim.training import front_office as rp
 from slrt_sim.i18n import t
-from slrt_sim.store import SessionStore
+from slrt_sim.training.store import SessionStore
 
 NOTEBOOK = "roleplay_front_office.ipynb"
 CLASS = "BROWSER-FO"

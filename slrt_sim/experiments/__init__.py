@@ -1,0 +1,5 @@
+"""Experiments layer: runs and replications, KPIs, sweeps, the staffing planner,
+the walkthrough, Erlang C, and the figures drawn from results.
+
+Depends on :mod:`slrt_sim.model` and :mod:`slrt_sim.domain`.
+"""

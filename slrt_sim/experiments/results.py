@@ -1,0 +1,286 @@
+"""Results of a run: the per-case table, per-stage queue statistics and the KPIs.
+
+Names are defined once here (:data:`KPI_FIELDS`, :data:`STAGE_FIELDS`); their
+Indonesian and English labels live in the catalogue under ``kpi.<name>`` and
+``stage.<name>``, so every table, plot and app agrees.
+
+Conventions:
+
+* KPIs about cases count only cases whose need arose after the warm-up;
+* ``needs_met`` is the share of those cases served by the end of the horizon;
+  ``handled_30d`` the share whose SLRT decision (referral letter, closure on the spot,
+  or ineligibility explained) came within 30 days of the need — what staffing controls,
+  while ``needs_met_30d`` also waits for programme cycles and quotas;
+* waits for staff are from the request to the moment a staff member is free
+  (time the office is closed is part of the service span, not of the wait);
+* utilisation is staff work over staff time available on working hours after the
+  warm-up; for fasilitators, it counts case work (verval, follow-up, corrections),
+  outreach filling the rest of the day by design;
+* exclusion error: share of households in the poorest ``database.max_decile``
+  deciles not listed in the DTKS; inclusion error: share of listed households that
+  are not in those deciles.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from slrt_sim.model.flow import CASE_FIELDS, STAGES, STATES, Model
+from slrt_sim.i18n import t
+from slrt_sim.domain.scenario import NEED_TYPES
+
+KPI_FIELDS = (
+    "cases", "needs_met", "needs_met_30d", "handled_30d", "identified", "days_to_service_median", "days_to_service_p90",
+    "exclusion_error_start", "exclusion_error_end", "inclusion_error_start", "inclusion_error_end",
+    "backlog_end", "unidentified_end", "served", "ineligible", "lost", "complaints",
+    "complaints_resolved_14d", "util_fo", "util_bo", "util_manager", "util_puskesos", "util_fasilitator",
+    "wait_fo_hours", "wait_bo_hours", "outreach_visits",
+) + tuple(f"needs_met_{n}" for n in NEED_TYPES)
+"""Every KPI of a run, in display order."""
+
+PERCENT_KPIS = frozenset(
+    {"needs_met", "needs_met_30d", "handled_30d", "identified", "exclusion_error_start", "exclusion_error_end",
+     "inclusion_error_start", "inclusion_error_end", "complaints_resolved_14d", "util_fo", "util_bo",
+     "util_manager", "util_puskesos", "util_fasilitator"} | {f"needs_met_{n}" for n in NEED_TYPES}
+)
+"""KPIs that are shares (0..1), shown as percentages."""
+
+STAGE_FIELDS = ("stage", "staff", "served", "wait_prob", "wait_mean_days", "wait_p90_days", "wait_mean_hours",
+                "wait_p90_hours", "utilisation")
+
+HEADLINE_KPIS = ("cases", "needs_met", "needs_met_30d", "handled_30d", "days_to_service_median", "days_to_service_p90",
+                 "exclusion_error_start", "exclusion_error_end", "inclusion_error_start",
+                 "inclusion_error_end", "backlog_end", "complaints_resolved_14d", "util_fo", "util_bo",
+                 "util_fasilitator")
+"""The KPIs a readable table shows by default."""
+
+
+def kpi_label(name: str, lang: str | None = None) -> str:
+    if name.startswith("needs_met_") and name[len("needs_met_"):] in NEED_TYPES:
+        return t("kpi.needs_met_need", lang=lang, need=t(f"need.{name[len('needs_met_'):]}", lang=lang))
+    return t(f"kpi.{name}", lang=lang)
+
+
+@dataclass
+class RunResult:
+    """One replication: tables and KPIs."""
+
+    kpis: dict[str, float]
+    stages: pd.DataFrame
+    cases: pd.DataFrame | None
+    timeline: pd.DataFrame
+    replication: int = 0
+    events: int = 0
+    wall_seconds: float = 0.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def cases_frame(model: Model) -> pd.DataFrame:
+    rows = [tuple(getattr(c, f) for f in CASE_FIELDS) for c in model.cases]
+    df = pd.DataFrame.from_records(rows, columns=list(CASE_FIELDS))
+    for col in df.columns:
+        if col.startswith("t_"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    df["state"] = pd.Categorical(df["state"], categories=list(STATES))
+    return df
+
+
+def _share(num: float, den: float) -> float:
+    return float(num) / den if den else float("nan")
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    return float(np.quantile(values, q)) if values.size else float("nan")
+
+
+def stage_records(model: Model) -> list[dict[str, Any]]:
+    """Per-stage queue statistics as plain records (no pandas: sweeps call this per run)."""
+    cal = model.cal
+    avail_minutes = cal.working_minutes(model.warmup, model.horizon)
+    fac_day_minutes = model.s.staffing.fasilitator_hours_per_day * 60.0
+    fac_days = cal.working_days(model.warmup, model.horizon)
+    rows = []
+    for name in STAGES:
+        log = model.logs[name]
+        waits = np.asarray(log.waits, dtype=float)
+        if name == "fasilitator":
+            avail = log.staff * fac_day_minutes * fac_days
+        else:
+            avail = log.staff * avail_minutes
+        mean = float(waits.mean()) if waits.size else float("nan")
+        p90 = _quantile(waits, 0.9)
+        rows.append({
+            "stage": name,
+            "staff": log.staff,
+            "served": int(log.served if name != "fasilitator" else waits.size),
+            "wait_prob": float(np.count_nonzero(waits > 1e-12)) / waits.size if waits.size else float("nan"),
+            "wait_mean_days": mean,
+            "wait_p90_days": p90,
+            "wait_mean_hours": mean * 24,
+            "wait_p90_hours": p90 * 24,
+            "utilisation": _share(log.busy_minutes, avail) if avail > 0 else float("nan"),
+        })
+    return rows
+
+
+def stage_frame(model: Model) -> pd.DataFrame:
+    return pd.DataFrame(stage_records(model), columns=list(STAGE_FIELDS))
+
+
+def database_errors(in_dtks: np.ndarray, true_decile: np.ndarray, max_decile: int) -> tuple[float, float]:
+    """(exclusion error, inclusion error) of a DTKS listing."""
+    in_dtks = np.asarray(in_dtks, dtype=bool)
+    target = np.asarray(true_decile) <= max_decile
+    exclusion = _share(np.count_nonzero(target & ~in_dtks), np.count_nonzero(target))
+    inclusion = _share(np.count_nonzero(in_dtks & ~target), np.count_nonzero(in_dtks))
+    return exclusion, inclusion
+
+
+def _times(cases, attr: str) -> np.ndarray:
+    return np.array([getattr(c, attr) for c in cases], dtype=float)  # None -> nan
+
+
+def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
+                 stages: pd.DataFrame | list[dict] | None = None) -> dict[str, float]:
+    """Every KPI of :data:`KPI_FIELDS` for one run.
+
+    Computed from the model's case objects with numpy (``cases`` is accepted for
+    compatibility and not needed): a sweep of hundreds of small runs spends its time
+    simulating, not building DataFrames.
+    """
+    s = model.s
+    max_dec = s.database.max_decile
+    all_cases = model.cases
+    t_need = _times(all_cases, "t_need")
+    after = t_need >= model.warmup
+    state_all = np.array([c.state for c in all_cases], dtype=object)
+    state = state_all[after]
+    need = np.array([c.need for c in all_cases], dtype=object)[after]
+    t_served = _times(all_cases, "t_served")[after]
+    t_complaint = _times(all_cases, "t_complaint")[after]
+    t_need = t_need[after]
+    n = int(after.sum())
+    served = state == "served"
+    k: dict[str, float] = {}
+    k["cases"] = float(n)
+    k["needs_met"] = _share(np.count_nonzero(served), n)
+    delay = t_served - t_need
+    with np.errstate(invalid="ignore"):
+        k["needs_met_30d"] = _share(np.count_nonzero(served & (delay <= 30.0)), n)
+    decided = _times(all_cases, "t_decided")[after] - t_need
+    with np.errstate(invalid="ignore"):
+        k["handled_30d"] = _share(np.count_nonzero(decided <= 30.0), n)
+    k["identified"] = _share(np.count_nonzero(state != "unidentified"), n)
+    d = delay[served]
+    k["days_to_service_median"] = _quantile(d, 0.5)
+    k["days_to_service_p90"] = _quantile(d, 0.9)
+    k["exclusion_error_start"], k["inclusion_error_start"] = database_errors(
+        model.dtks_start[0], model.dtks_start[1], max_dec)
+    k["exclusion_error_end"], k["inclusion_error_end"] = database_errors(
+        np.asarray(model.col["in_dtks"], dtype=bool), model.dtks_start[1], max_dec)
+    k["backlog_end"] = float(model.state_counts["in_process"] + model.state_counts["waiting_quota"])
+    k["unidentified_end"] = float(model.state_counts["unidentified"])
+    k["served"] = float(np.count_nonzero(served))
+    k["ineligible"] = float(np.count_nonzero(state == "ineligible"))
+    k["lost"] = float(np.count_nonzero(state == "lost"))
+    comp = ~np.isnan(t_complaint)
+    k["complaints"] = float(np.count_nonzero(comp))
+    with np.errstate(invalid="ignore"):
+        resolved = comp & served & ((t_served - t_complaint) <= 14.0)
+    k["complaints_resolved_14d"] = _share(np.count_nonzero(resolved), np.count_nonzero(comp))
+    if stages is None:
+        stages = stage_records(model)
+    if isinstance(stages, pd.DataFrame):
+        stages = stages.to_dict(orient="records")
+    st = {row["stage"]: row for row in stages}
+    k["util_fo"] = float(st["fo_district"]["utilisation"])
+    k["util_bo"] = float(st["bo_district"]["utilisation"])
+    k["util_manager"] = float(st["manager"]["utilisation"])
+    k["util_puskesos"] = float(np.nanmean([st["fo_puskesos"]["utilisation"], st["bo_puskesos"]["utilisation"]])) \
+        if st["fo_puskesos"]["staff"] > 0 else float("nan")
+    k["util_fasilitator"] = float(st["fasilitator"]["utilisation"])
+    k["wait_fo_hours"] = float(st["fo_district"]["wait_mean_hours"])
+    k["wait_bo_hours"] = float(st["bo_district"]["wait_mean_hours"])
+    k["outreach_visits"] = float(model.visits)
+    for kind in NEED_TYPES:
+        mask = need == kind
+        k[f"needs_met_{kind}"] = _share(np.count_nonzero(served & mask), np.count_nonzero(mask))
+    return {name: k[name] for name in KPI_FIELDS}
+
+
+def timeline_frame(model: Model) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(model.timeline, columns=["day", *STATES])
+    df["backlog"] = df["in_process"] + df["waiting_quota"]
+    return df
+
+
+def collect(model: Model, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0) -> RunResult:
+    records = stage_records(model)
+    kpis = compute_kpis(model, None, records)
+    stages = pd.DataFrame(records, columns=list(STAGE_FIELDS))
+    cases = cases_frame(model) if keep_cases else None
+    return RunResult(
+        kpis=kpis, stages=stages, cases=cases, timeline=timeline_frame(model),
+        replication=replication, events=model.events_processed, wall_seconds=wall_seconds,
+        meta={"scenario": model.s.name, "households": model.n_hh},
+    )
+
+
+# ----------------------------------------------------------------------------- replications
+def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float, float]:
+    """(mean, sd, half-width, n) of a t-based confidence interval, ignoring NaN."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    n = v.size
+    if n == 0:
+        return (float("nan"),) * 3 + (0.0,)
+    mean = float(v.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan"), float(n)
+    sd = float(v.std(ddof=1))
+    from scipy import stats  # imported here: scipy.stats takes a second to import
+
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
+    return mean, sd, half, float(n)
+
+
+@dataclass
+class Replications:
+    """Several replications of one scenario."""
+
+    runs: list[RunResult]
+    scenario_name: str = ""
+
+    @property
+    def kpis(self) -> pd.DataFrame:
+        """One row per replication, one column per KPI."""
+        df = pd.DataFrame([r.kpis for r in self.runs], columns=list(KPI_FIELDS))
+        df.index = pd.Index([r.replication for r in self.runs], name="replication")
+        return df
+
+    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Mean, sd and a t-based confidence interval of each KPI over the replications."""
+        df = self.kpis
+        rows = []
+        for name in KPI_FIELDS:
+            mean, sd, half, n = t_interval(df[name].to_numpy(), confidence)
+            rows.append({"kpi": name, "mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,
+                         "half_width": half, "n": int(n)})
+        return pd.DataFrame(rows).set_index("kpi")
+
+    def stages(self) -> pd.DataFrame:
+        """Per-stage statistics averaged over replications."""
+        df = pd.concat([r.stages.assign(replication=r.replication) for r in self.runs])
+        return df.groupby("stage", sort=False).mean(numeric_only=True).drop(columns="replication")
+
+    def cases(self) -> pd.DataFrame:
+        return pd.concat([r.cases.assign(replication=r.replication) for r in self.runs if r.cases is not None],
+                         ignore_index=True)
+
+    @property
+    def events(self) -> int:
+        return sum(r.events for r in self.runs)
