@@ -55,7 +55,7 @@ class Platform:
 
 PLATFORMS = {p.name: p for p in (
     Platform("win_amd64", ("win_amd64",), "win32", "nt", "Windows", "AMD64"),
-    Platform("macos_arm64", ("macosx_11_0_arm64",), "darwin", "posix", "Darwin", "arm64"),
+    Platform("macos_arm64", ("macosx_12_0_arm64",), "darwin", "posix", "Darwin", "arm64"),  # scipy: 12.0+
     Platform("macos_x86_64", ("macosx_12_0_x86_64",), "darwin", "posix", "Darwin", "x86_64"),
     # glibc 2.28 or newer (Debian 10+, Ubuntu 20.04+, RHEL 8+); pip does not expand manylinux tags itself
     Platform("linux_x86_64", tuple(f"manylinux_2_{v}_x86_64" for v in range(28, 4, -1))
@@ -157,7 +157,12 @@ def download(reqs: list[str], platform: Platform, python: str, out: Path, cache:
     if cache is not None:
         cmd[4:4] = ["--cache-dir", str(cache)]
     print(f"wheelhouse: {platform.name} Python {python} ({len(reqs)} packages)", flush=True)
-    subprocess.run(cmd, check=True)
+    for attempt in range(3):  # an index that times out under load answers "no matching distribution"
+        if subprocess.run(cmd).returncode == 0:
+            break
+        print(f"wheelhouse: {platform.name} Python {python}: pip failed, trying again", flush=True)
+    else:
+        raise SystemExit(f"wheelhouse: could not download the wheels for {platform.name} Python {python}")
     for wheel in (stage / "wheels").glob("*.whl"):
         os.replace(wheel, out / wheel.name)
     shutil.rmtree(stage)
@@ -244,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     # binary ones, fetched a few targets at a time (the downloads wait on the network).
     download(pins_for(runtime, *targets[0]), *targets[0], out, args.cache)
     pure = pure_wheels(out)
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         jobs = [pool.submit(download, pins_for(runtime, plat, py, pure), plat, py, out, args.cache)
                 for plat, py in targets[1:]]
         for job in jobs:
