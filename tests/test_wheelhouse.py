@@ -1,7 +1,8 @@
 """The offline install folder: built for Linux and this Python, installed with the index switched off.
 
-Building needs PyPI (pip's download cache under ``~/.cache/slrt-sim`` keeps the second
-build quick); installing must not: pip gets ``--no-index``, no configuration files, no
+Building needs PyPI the first time; the folder is kept under ``~/.cache/slrt-sim`` and
+updated (only wheels the lock added or changed are fetched), so later runs need no
+download; installing must not use the network at all: pip gets ``--no-index``, no configuration files, no
 extra find-links, and a proxy that refuses every connection. The installed kit then
 serves (dry run) and runs a scenario from its own bundled files, outside any clone.
 """
@@ -26,7 +27,7 @@ NO_NETWORK = "http://127.0.0.1:9299"  # nothing listens there: any download atte
 
 def _cache() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "slrt-sim" / "wheelhouse-pip"
+    return base / "slrt-sim"
 
 
 def _offline_env(tmp: Path) -> dict[str, str]:
@@ -53,9 +54,9 @@ def test_lock_markers_are_evaluated_for_the_target_platform():
 
 @pytest.mark.slow
 def test_offline_install_from_linux_wheelhouse(tmp_path):
-    house = tmp_path / "wheelhouse"
+    house = _cache() / f"wheelhouse-test-linux-{PY}"
     build = subprocess.run([sys.executable, str(ROOT / "tools" / "wheelhouse.py"), "--out", str(house),
-                            "--pythons", PY, "--platforms", "linux_x86_64", "--cache", str(_cache())],
+                            "--pythons", PY, "--platforms", "linux_x86_64", "--cache", str(_cache() / "pip")],
                            capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stderr[-3000:]
     assert (house / "install.sh").is_file() and (house / "install.bat").is_file()

@@ -17,7 +17,9 @@ whatever machine builds it.
                                [--platforms win_amd64 macos_arm64 macos_x86_64 linux_x86_64]
                                [--cache DIR]
 
-Needs the package index (PyPI) while it builds; ``--cache`` keeps pip's download cache.
+Needs the package index (PyPI) while it builds; ``--cache`` keeps pip's download cache. A
+folder built before is updated: wheels the lock no longer pins are removed, and only the
+missing ones are fetched (so a rebuild with an unchanged lock needs no network).
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.markers import Marker
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
@@ -129,6 +131,31 @@ def pins_for(pins: list[Pin], platform: Platform, python: str, skip: frozenset[s
     env = marker_env(platform, python)
     return [f"{p.name}=={p.version}" for p in pins
             if (p.marker is None or p.marker.evaluate(env)) and p.name not in skip]
+
+
+def present(out: Path, platform: Platform, python: str) -> frozenset[str]:
+    """Packages whose pinned wheel for this target is already in the folder (a rebuild skips them)."""
+    found = set()
+    for f in out.glob("*.whl"):
+        name, version, _, _ = parse_wheel_filename(f.name)
+        if wheel_matches(f.name, platform, python):
+            found.add((canonicalize_name(name), str(version)))
+    return frozenset(found)
+
+
+def prune(out: Path, pins: list[Pin]) -> None:
+    """Remove wheels of versions the lock no longer pins (the kit's own wheel is rebuilt anyway)."""
+    wanted = {(p.name, p.version) for p in pins}
+    for f in out.glob("*.whl"):
+        name, version, _, _ = parse_wheel_filename(f.name)
+        if (canonicalize_name(name), str(version)) not in wanted and canonicalize_name(name) != "slrt-sim":
+            f.unlink()
+
+
+def missing_for(pins: list[Pin], out: Path, platform: Platform, python: str, skip: frozenset[str]) -> list[str]:
+    """The pins of this target still to download: not pure wheels already fetched, not present."""
+    have = present(out, platform, python)
+    return [r for r in pins_for(pins, platform, python, skip) if tuple(r.split("==")) not in have]
 
 
 def pure_wheels(out: Path) -> frozenset[str]:
@@ -247,10 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     targets = [(plat, py) for plat in platforms for py in args.pythons]
     # The first target brings the pure-Python wheels (most of them); the others only need the
     # binary ones, fetched a few targets at a time (the downloads wait on the network).
-    download(pins_for(runtime, *targets[0]), *targets[0], out, args.cache)
+    # A folder built before keeps its wheels: only what the lock added or changed is fetched.
+    prune(out, runtime)
+    download(missing_for(runtime, out, *targets[0], frozenset()), *targets[0], out, args.cache)
     pure = pure_wheels(out)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        jobs = [pool.submit(download, pins_for(runtime, plat, py, pure), plat, py, out, args.cache)
+        jobs = [pool.submit(download, missing_for(runtime, out, plat, py, pure), plat, py, out, args.cache)
                 for plat, py in targets[1:]]
         for job in jobs:
             job.result()
