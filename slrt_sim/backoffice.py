@@ -33,14 +33,14 @@ import datetime as dt
 import html
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
 
 from . import programs
-from .i18n import fmt_num, t
+from .i18n import fmt_num, get_language, t
 
 LEVELS = ("mudah", "sedang", "sulit")
 STATUSES = ("match", "not_listed", "nik_error", "duplicate")
@@ -252,7 +252,11 @@ def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
         roleplay = None
     if roleplay is None or not hasattr(roleplay, "class_cases"):
         return queue_from(training_population(int(seed)), class_code, int(seed), level)
-    return _queue_from_fo(roleplay, class_code, int(seed), level)
+    from . import case_cache  # built once per class, loaded by every other kernel
+
+    code = "".join(class_code.split()).upper()
+    return case_cache.cached("bo-queue", (code, int(seed), level, get_language()),
+                             lambda: _queue_from_fo(roleplay, class_code, int(seed), level))
 
 
 def _fo_documents(docs: Mapping[str, Any]) -> list[str]:
@@ -314,7 +318,7 @@ def _queue_from_fo(roleplay, class_code: str, seed: int, level: str) -> Queue:
         if c.duplicate_of is not None:
             c.duplicate_of = ids[c.duplicate_of]
     queue = Queue(code, seed, level, sc.region.kabupaten, sc.region.kind, sc.region.province, cases,
-                  start_year=start_year, dtks_loader=lambda: roleplay.class_dtks(code, seed, level, n=FO_CASES))
+                  start_year=start_year, dtks_loader=partial(roleplay.class_dtks, code, seed, level, n=FO_CASES))
     queue.quota = _quotas(queue, sc, spec["binding"])
     return queue
 
@@ -431,7 +435,7 @@ def _documents(truth: Mapping[str, Any], members: list[dict], sktm: bool, year: 
 
 def _story(members: list[dict], needs: Iterable[str], truth: Mapping[str, Any], sktm: bool) -> str:
     head = members[0]
-    from .population import label
+    from .i18n import category_label as label
 
     parts = [t("bo.story.intro", name=head["name"], age=head["age"], size=len(members),
                occupation=label("occupation", head["occupation"]).lower())]

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
-from faker.providers import BaseProvider
 
 __all__ = [
     "PROVINCE_CODES", "NIK_PROBLEMS", "NikParts", "IndonesianIdProvider",
@@ -179,43 +178,57 @@ def mistype_ids(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- Faker provider
-class IndonesianIdProvider(BaseProvider):
-    """Faker provider for one-off synthetic NIK and KK numbers (role-play stories).
+def _provider_class() -> type:
+    """Define the Faker provider on first use: importing Faker costs ~45 MiB, which the
+    role-play kernels (that only check NIKs) must not pay."""
+    from faker.providers import BaseProvider
 
-    >>> from faker import Faker
-    >>> fake = Faker("id_ID"); fake.add_provider(IndonesianIdProvider)
-    >>> fake.nik("337501", dt.date(1990, 5, 17), female=True)[6:12]
-    '570590'
-    """
+    class IndonesianIdProvider(BaseProvider):
+        """Faker provider for one-off synthetic NIK and KK numbers (role-play stories).
 
-    def _region(self, region_code6: str | int | None) -> str:
-        if region_code6 is None:
-            prov = self.random_element(sorted(PROVINCE_CODES))
-            return f"{prov:02d}{self.random_int(1, 79):02d}{self.random_int(1, 30):02d}"
-        code = str(region_code6)
-        if len(code) != 6 or not code.isdigit() or int(code[:2]) not in PROVINCE_CODES:
-            raise ValueError(f"region code must be 6 digits starting with a province code, not {code!r}")
-        return code
+        >>> from faker import Faker
+        >>> fake = Faker("id_ID"); fake.add_provider(IndonesianIdProvider)
+        >>> fake.nik("337501", dt.date(1990, 5, 17), female=True)[6:12]
+        '570590'
+        """
 
-    def nik(self, region_code6: str | int | None = None, birth_date: dt.date | None = None,
-            female: bool | None = None) -> str:
-        """A 16-digit NIK for a person born on ``birth_date`` in region ``region_code6``."""
-        code = self._region(region_code6)
-        if birth_date is None:
-            birth_date = self.generator.date_of_birth(minimum_age=0, maximum_age=90)
-        if female is None:
-            female = self.random_int(0, 1) == 1
-        day = birth_date.day + (40 if female else 0)
-        serial = self.random_int(1, 999)
-        return f"{code}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+        def _region(self, region_code6: str | int | None) -> str:
+            if region_code6 is None:
+                prov = self.random_element(sorted(PROVINCE_CODES))
+                return f"{prov:02d}{self.random_int(1, 79):02d}{self.random_int(1, 30):02d}"
+            code = str(region_code6)
+            if len(code) != 6 or not code.isdigit() or int(code[:2]) not in PROVINCE_CODES:
+                raise ValueError(f"region code must be 6 digits starting with a province code, not {code!r}")
+            return code
 
-    def kk(self, region_code6: str | int | None = None, issue_date: dt.date | None = None) -> str:
-        """A 16-digit family-card (KK) number issued on ``issue_date`` in ``region_code6``."""
-        code = self._region(region_code6)
-        if issue_date is None:
-            issue_date = self.generator.date_between(start_date="-15y", end_date="today")
-        serial = self.random_int(1, 999)
-        return f"{code}{issue_date.day:02d}{issue_date.month:02d}{issue_date.year % 100:02d}{serial:04d}"
+        def nik(self, region_code6: str | int | None = None, birth_date: dt.date | None = None,
+                female: bool | None = None) -> str:
+            """A 16-digit NIK for a person born on ``birth_date`` in region ``region_code6``."""
+            code = self._region(region_code6)
+            if birth_date is None:
+                birth_date = self.generator.date_of_birth(minimum_age=0, maximum_age=90)
+            if female is None:
+                female = self.random_int(0, 1) == 1
+            day = birth_date.day + (40 if female else 0)
+            serial = self.random_int(1, 999)
+            return f"{code}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+        def kk(self, region_code6: str | int | None = None, issue_date: dt.date | None = None) -> str:
+            """A 16-digit family-card (KK) number issued on ``issue_date`` in ``region_code6``."""
+            code = self._region(region_code6)
+            if issue_date is None:
+                issue_date = self.generator.date_between(start_date="-15y", end_date="today")
+            serial = self.random_int(1, 999)
+            return f"{code}{issue_date.day:02d}{issue_date.month:02d}{issue_date.year % 100:02d}{serial:04d}"
+
+    return IndonesianIdProvider
+
+
+def __getattr__(name: str):
+    if name == "IndonesianIdProvider":
+        cls = globals()[name] = _provider_class()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- parsing and checking

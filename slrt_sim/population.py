@@ -44,7 +44,6 @@ All names come from Faker's ``id_ID`` pools; NIKs and addresses are synthetic.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any
@@ -53,6 +52,7 @@ import numpy as np
 import pandas as pd
 from faker.providers.person.id_ID import Provider as _IdNames
 
+from .i18n import category_label as label  # noqa: F401 - re-exported (pop.<column>.<slug>)
 from .identity import date_parts, format_ids, make_kk, mistype_ids, unique_serials
 from .scenario import Scenario
 
@@ -164,21 +164,6 @@ _STREETS = (
     "Masjid", "Pasar", "Sekolah", "Lapangan", "Irigasi", "Sungai", "Pantai", "Kebun",
 )
 _STREET_KIND = ("Jl.", "Gg.")
-
-
-def _slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
-
-
-def label(column: str, value: Any, lang: str | None = None) -> str:
-    """User-facing label of a category value, e.g. ``label("occupation", "buruh tani")``.
-
-    Keys are ``pop.<column>.<slug>`` in ``catalogue/population.yaml``; ``label("col", name)``
-    gives a column's heading.
-    """
-    from .i18n import t
-
-    return t(f"pop.{column}.{_slug(str(value))}", lang)
 
 
 def national_decile_bounds() -> np.ndarray:

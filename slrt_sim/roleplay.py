@@ -66,17 +66,19 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from . import programs
-from .i18n import t
+from . import case_cache, programs
+from .i18n import category_label as label
+from .i18n import get_language, t
 from .identity import check_nik, format_ids, mistype_nik, nik_problem_text
-from .population import Population, generate_population, label
 from .programs import NEED_PROGRAMS, PROGRAMS, check, documents_ok, refer
-from .scenario import load_scenario
 from .store import LEVELS, norm_code
+
+if TYPE_CHECKING:  # the population (pandas, Faker) is imported only to build a class's cases
+    from .population import Population
 
 __all__ = [
     "LEVELS", "KINDS", "PROBLEMS", "LEVEL_PLAN", "NEEDS", "DECISIONS", "CATEGORIES", "SKTM_CHOICES",
@@ -129,6 +131,9 @@ _FALSE_SKTM_MIN_DECILE = 6
 @lru_cache(maxsize=4)
 def training_population(seed: int) -> Population:
     """The one-kelurahan training population for ``seed`` (cached; ~1 s the first time)."""
+    from .population import generate_population
+    from .scenario import load_scenario
+
     return generate_population(load_scenario(TRAINING_SCENARIO), int(seed), persons=True)
 
 
@@ -240,6 +245,12 @@ def _rng(class_code: str, seed: int, level: str, *extra: int) -> np.random.Gener
 
 @lru_cache(maxsize=32)
 def _class_cases_cached(code: str, seed: int, level: str, n: int) -> tuple[RoleplayCase, ...]:
+    """Built once per class (:mod:`slrt_sim.case_cache`: other kernels load the file)."""
+    key = (code, seed, level, n, get_language())  # the stories are rendered in the current language
+    return case_cache.cached("fo-cases", key, lambda: _build_class_cases(code, seed, level, n))
+
+
+def _build_class_cases(code: str, seed: int, level: str, n: int) -> tuple[RoleplayCase, ...]:
     pop = training_population(seed)
     pools = _pools(pop)
     rng = _rng(code, seed, level)
@@ -733,7 +744,8 @@ def _plant_record(rec: dict, case: RoleplayCase, rng: np.random.Generator) -> li
 @lru_cache(maxsize=16)
 def _class_dtks_cached(code: str, seed: int, level: str, n: int) -> DtksIndex:
     cases = list(_class_cases_cached(code, seed, level, n))
-    return DtksIndex.build(training_population(seed), cases, _rng(code, seed, level, 1))
+    return case_cache.cached("fo-dtks", (code, seed, level, n),
+                             lambda: DtksIndex.build(training_population(seed), cases, _rng(code, seed, level, 1)))
 
 
 def class_dtks(class_code: str, seed: int, level: str, n: int = 10) -> DtksIndex:

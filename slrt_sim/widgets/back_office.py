@@ -43,7 +43,7 @@ def _table(head: list[str], rows: list[list[str]], cls: str = "slrt-t") -> str:
 
 def registration_html(case: bo.BoCase) -> str:
     """The registration as the front office recorded it (nothing of the answer)."""
-    from ..population import label
+    from ..i18n import category_label as label
 
     e = html.escape
     r = case.registration
@@ -96,7 +96,7 @@ def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
 
 def verval_html(case: bo.BoCase) -> str:
     """What the fasilitator's visit finds (the effective profile after the visit)."""
-    from ..population import label
+    from ..i18n import category_label as label
 
     e = html.escape
     p = case.truth if bo.verval_needed(case) or case.problem == "duplicate" else bo.effective_profile(case)
@@ -405,12 +405,14 @@ class BackOfficeApp:
 def show(store=None, warm: bool = True) -> W.Widget:
     """The app's widget (the notebook displays it).
 
-    ``warm`` imports the population and role-play modules now: Voila pre-heats the kernel by
-    running the notebook, so the trainee's "Start" then only generates the class's households.
+    ``warm`` imports the role-play module and loads the newest classes' queues now: Voila
+    pre-heats the kernel by running the notebook, so the trainee's "Start" is instant. The
+    queues come from the class cache (:mod:`slrt_sim.case_cache`), so a warm kernel imports no
+    pandas/Faker unless a class has to be built.
     """
     app = BackOfficeApp(store)
     if warm:
-        from .. import population, roleplay  # noqa: F401  (pandas, Faker, the generator)
+        from .. import roleplay  # noqa: F401
 
         try:  # the newest classes' households (cached in the process), as the front office does
             for k in app.store.list_classes()[:3]:
