@@ -83,7 +83,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
                 self.finish(busy_page(retry, self.base_url, per_client))
                 return
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie (the page's "beforeunload" shutdown sends it)
-        token = CLIENT.set(ip)
+        token = CLIENT.set((ip, notebook))
         try:
             await super().get(path)
         finally:
@@ -102,7 +102,8 @@ class SlrtVoila(Voila):
     max_per_client = Int(4, config=True, help="Cap on kernels per client address (one device).")
     exempt_loopback = Bool(True, config=True, help="The server's own machine (the trainer) has no per-device cap.")
     retry_after = Int(30, config=True, help="Seconds after which the 'server full' page retries.")
-    fill_delay = Float(20.0, config=True, help="Seconds after a page takes a pool kernel before it is replaced.")
+    fill_delay = Float(15.0, config=True, help="Seconds after a page takes a pool kernel before it is replaced.")
+    pool_spare = Int(2, config=True, help="Pool kernels kept for late-comers once the class has arrived.")
     connected_idle_timeout = Float(4 * 3600.0, config=True,
                                    help="An open page's kernel is culled after this long without activity.")
     landing_notebook = Unicode("index.ipynb", config=True, help="Served as a static page, without a kernel.")
@@ -127,7 +128,7 @@ class SlrtVoila(Voila):
 
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
-                         exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay,
+                         exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
                          connected_idle_timeout=self.connected_idle_timeout)
 
     def init_settings(self):

@@ -3,11 +3,14 @@
 :func:`capped_manager_class` wraps the kernel-manager class that Voila builds for pre-heated
 kernels (``voila_kernel_manager_factory``) and adds:
 
-* **A cap on live kernels** (:attr:`CapPolicy.max_kernels`, pages and pool together). Voila
-  refills a notebook's pool every time a page takes a pre-heated kernel; in a hall of 70 that
-  would start 70 more kernels at the worst moment (twice the memory, CPU taken from the
-  trainees). Here a refill starts only while the total stays under the cap, and only
-  :attr:`CapPolicy.fill_delay` seconds after the take, when the rush is over.
+* **A pool that shrinks as the class arrives, under a cap on live kernels**
+  (:attr:`CapPolicy.max_kernels`, pages and pool together). Voila refills a notebook's pool
+  every time a page takes a pre-heated kernel; in a hall of 70 that would start 70 more
+  kernels at the worst moment (twice the memory, CPU taken from the trainees). Here a pool of
+  size S whose notebook has P open pages is refilled only up to ``max(spare, S - P)``: the
+  trainees still to come, or a few spare kernels for late-comers and reloads
+  (:attr:`CapPolicy.pool_spare`); a refill starts only while the total stays under the cap,
+  and only :attr:`CapPolicy.fill_delay` seconds after the take, when the rush is over.
 * **Who owns a kernel**: the client address of the page that took it, so the server can cap
   kernels per device (:meth:`client_kernels`).
 * **Culling**: kernels whose page went away (no websocket) are culled by jupyter_server's own
@@ -25,8 +28,8 @@ from dataclasses import dataclass
 
 __all__ = ["CapPolicy", "capped_manager_class", "CLIENT"]
 
-CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("slrt_client", default=None)
-"""The client address of the request being served (set by the page handler)."""
+CLIENT: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("slrt_client", default=None)
+"""``(client address, notebook)`` of the page request being served (set by the page handler)."""
 
 
 @dataclass
@@ -36,7 +39,8 @@ class CapPolicy:
     max_kernels: int = 80
     max_per_client: int = 4
     exempt_loopback: bool = True
-    fill_delay: float = 20.0
+    fill_delay: float = 15.0
+    pool_spare: int = 2
     connected_idle_timeout: float = 4 * 3600.0
 
 
@@ -51,8 +55,9 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
         cap_policy = policy
 
         def __init__(self, **kwargs):
-            self.kernel_owner: dict[str, str] = {}
+            self.kernel_owner: dict[str, tuple[str, str]] = {}  # kernel id -> (client address, notebook)
             self._stopping = False
+            self._taking: dict[str, int] = {}
             super().__init__(**kwargs)
 
         async def shutdown_all(self, *args, **kwargs):
@@ -74,7 +79,12 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
             return len(getattr(self, "_pools", {}).get(notebook, []))
 
         def client_kernels(self, ip: str) -> int:
-            return sum(1 for kid, owner in self.kernel_owner.items() if owner == ip and kid in self._kernels)
+            return sum(1 for kid, (owner, _) in self.kernel_owner.items() if owner == ip and kid in self._kernels)
+
+        def notebook_pages(self, notebook: str) -> int:
+            """Open pages (kernels taken by a page) of ``notebook``."""
+            taken = sum(1 for kid, (_, nb) in self.kernel_owner.items() if nb == notebook and kid in self._kernels)
+            return taken + self._taking.get(notebook, 0)
 
         def admit(self, notebook: str, ip: str | None) -> tuple[bool, str]:
             """May a page of ``notebook`` be served to ``ip``? ``(ok, reason)``; reason is
@@ -95,7 +105,8 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
                 return
             config = dict(self.kernel_pools_config)
             default = config.get("default", {})
-            wanted = int(config.get(notebook_name, default).get("pool_size", default.get("pool_size", 0)))
+            size = int(config.get(notebook_name, default).get("pool_size", default.get("pool_size", 0)))
+            wanted = max(min(self.cap_policy.pool_spare, size), size - self.notebook_pages(notebook_name))
             have = self.pool_ready(notebook_name)
             room = self.cap_policy.max_kernels - self.live_total()
             allowed = max(0, min(wanted - have, room))
@@ -112,8 +123,13 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
                 self.kernel_pools_config = config
 
         async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
-            render_task, cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
-            self._own(kernel_id)
+            # Voila refills the pool before the kernel is ours: count the take as a page already
+            self._taking[notebook_name] = self._taking.get(notebook_name, 0) + 1
+            try:
+                render_task, cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+                self._own(kernel_id)
+            finally:
+                self._taking[notebook_name] -= 1
             return render_task, cache, kernel_id
 
         async def start_kernel(self, *args, **kwargs):
@@ -122,9 +138,9 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
             return kernel_id
 
         def _own(self, kernel_id: str) -> None:
-            ip = CLIENT.get()
-            if ip is not None:
-                self.kernel_owner[kernel_id] = ip
+            who = CLIENT.get()
+            if who is not None:
+                self.kernel_owner[kernel_id] = who
 
         async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
             self.kernel_owner.pop(kernel_id, None)

@@ -39,9 +39,10 @@ main { max-width: 860px; margin: 0 auto; padding: 16px 20px 40px; background: #f
 _TOGGLE_JS = """
 <script>
 (function () {
+  var body = document.getElementById('slrt-landing-body');
   function show(lang) {
-    document.querySelectorAll('[data-lang]').forEach(function (el) {
-      el.hidden = el.getAttribute('data-lang') !== lang; });
+    var tpl = document.querySelector('template[data-lang="' + lang + '"]');
+    if (tpl) { body.innerHTML = tpl.innerHTML; }
     document.querySelectorAll('.slrt-lang button').forEach(function (b) {
       b.setAttribute('aria-pressed', String(b.value === lang)); });
     document.documentElement.lang = lang;
@@ -69,11 +70,14 @@ def landing_page(notebooks: str | Path) -> str:
                       for code, label in landing.LANGUAGE_LABELS.items())
     toggle = (f'<div class="slrt-lang" role="group" aria-label="{html.escape(t("landing.language", lang="id"))} / '
               f'{html.escape(t("landing.language", lang="en"))}">{buttons}</div>')
-    parts = []
-    for lang in LANGS:
-        hidden = "" if lang == "id" else " hidden"
-        parts.append(f'<div data-lang="{lang}"{hidden}>\n{landing.render_html(notebooks, lang=lang)}\n</div>')
-    return _document(t("landing.title", lang="id"), toggle + "\n" + "\n".join(parts) + _TOGGLE_JS)
+    # Each language in a <template> (inert until shown); Indonesian is on the page without JavaScript.
+    templates = "\n".join(f'<template data-lang="{lang}">\n{landing.render_html(notebooks, lang=lang)}\n</template>'
+                          for lang in LANGS)
+    shown = landing.render_html(notebooks, lang="id")
+    # id="rendered_cells" as on Voila's pages, so tools waiting for a rendered page find it here too
+    body = (f'<div id="rendered_cells">{toggle}\n<div id="slrt-landing-body">\n{shown}\n</div></div>\n'
+            f"{templates}{_TOGGLE_JS}")
+    return _document(t("landing.title", lang="id"), body)
 
 
 def busy_page(seconds: int, home_url: str, per_client: int | None = None) -> str:
