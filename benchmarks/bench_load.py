@@ -242,6 +242,22 @@ def memory(server_pid: int) -> dict[str, float]:
             "server_rss_mib": server.rss / MIB, "server_pss_mib": server.pss / MIB}
 
 
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by the server process and by its kernels."""
+    import psutil
+
+    root = psutil.Process(server_pid)
+    t = root.cpu_times()
+    kernels = 0.0
+    for p in root.children(recursive=True):
+        try:
+            c = p.cpu_times()
+            kernels += c.user + c.system
+        except psutil.NoSuchProcess:
+            continue
+    return t.user + t.system, kernels
+
+
 def _kernel_count(server_pid: int) -> int:
     import psutil
 
@@ -292,6 +308,7 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
             time.sleep(settle)  # let the pool's last renders finish, as a hall waits for the trainer
             idle = memory(server.proc.pid)
             load_before = os.getloadavg()
+            cpu_before = cpu_seconds(server.proc.pid)
 
             async def hall() -> list[dict]:
                 t0 = time.monotonic()
@@ -301,6 +318,7 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
 
             clients = asyncio.run(asyncio.wait_for(hall(), CLIENT_TIMEOUT + 120))
             load_after = os.getloadavg()
+            cpu_after = cpu_seconds(server.proc.pid)
             mem = memory(server.proc.pid)
             kernels_before_close = mem["kernels"]
             closed = asyncio.run(close_pages(server.url, clients))
@@ -310,8 +328,11 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
                 time.sleep(0.5)
             kernels_after_close = _kernel_count(server.proc.pid)
             log = server.log()
-    return _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after,
-                    closed, kernels_before_close, kernels_after_close, log)
+    result = _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after,
+                      closed, kernels_before_close, kernels_after_close, log)
+    result["server_cpu_s"] = cpu_after[0] - cpu_before[0]
+    result["kernels_cpu_s"] = cpu_after[1] - cpu_before[1]
+    return result
 
 
 def _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after, closed,
@@ -359,6 +380,8 @@ def _table(r: dict) -> str:
         ("USS total / per trainee (MiB)", f"{fmt(r['uss_total_mib'])} / {fmt(r['uss_per_trainee_mib'])}"),
         ("server RSS (MiB), kernels live", f"{fmt(r['server_rss_mib'])}, {r['kernels_live']}"),
         ("pool ready after (s)", fmt(r["pool_ready_s"])),
+        ("CPU during the rush: server, kernels (s)", f"{fmt(r.get('server_cpu_s', float('nan')))}, "
+                                                    f"{fmt(r.get('kernels_cpu_s', float('nan')))}"),
         ("load average before → after", f"{r['loadavg_before']} → {r['loadavg_after']}"),
         ("pages closed (204), kernels before → after", f"{r['pages_closed_204']}, {r['kernels_before_close']} → "
                                                      f"{r['kernels_after_close']}"),

@@ -37,9 +37,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import numpy as np
-
 from . import programs
+from ._lazy import np  # numpy only when a class is built (role-play kernels stay light)
 from .i18n import fmt_num, get_language, t
 
 LEVELS = ("mudah", "sedang", "sulit")

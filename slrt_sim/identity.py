@@ -27,9 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import random as _random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
-import numpy as np
+from ._lazy import np  # numpy only for making numbers in bulk (role-play kernels only check NIKs)
 
 __all__ = [
     "PROVINCE_CODES", "NIK_PROBLEMS", "NikParts", "IndonesianIdProvider",
@@ -46,7 +47,11 @@ PROVINCE_CODES = frozenset(
 NIK_PROBLEMS = ("length", "not_digits", "province", "region", "birth_date", "sex_day", "serial_zero")
 """Problem codes returned by :func:`check_nik`, in the order they are reported."""
 
-_P10 = np.int64(10) ** np.arange(16, dtype=np.int64)  # 10**k, k = 0..15
+
+@lru_cache(maxsize=1)
+def _p10():
+    """10**k, k = 0..15 (int64)."""
+    return np.int64(10) ** np.arange(16, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- vectorized
@@ -142,7 +147,7 @@ def mistype_ids(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if n == 0:
         return v.copy()
     # digits[:, 0] is the leftmost digit
-    digits = (v[:, None] // _P10[::-1][None, :]) % 10
+    digits = (v[:, None] // _p10()[::-1][None, :]) % 10
     kind = rng.choice(3, size=n, p=[0.5, 0.4, 0.1])
     rows = np.arange(n)
     out = digits.copy()
@@ -165,15 +170,15 @@ def mistype_ids(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     k = low + (rng.random(r.size) * (9 - low)).astype(np.int64)  # low..8, then skip the old digit
     new = np.where(k >= old, k + 1, k)
     out[r, p] = new
-    result = (out * _P10[::-1][None, :]).sum(axis=1)
+    result = (out * _p10()[::-1][None, :]).sum(axis=1)
     # drop: remove one digit (the number gets 15 digits)
     r = rows[drop]
     if r.size:
         p = rng.integers(0, 16, size=r.size)  # position from the left
         # keep the digits left of p (shifted one place) and those right of p
-        high = v[r] // (_P10[15 - p] * 10)
-        low_part = v[r] % _P10[15 - p]
-        result[r] = high * _P10[15 - p] + low_part
+        high = v[r] // (_p10()[15 - p] * 10)
+        low_part = v[r] % _p10()[15 - p]
+        result[r] = high * _p10()[15 - p] + low_part
     return result.astype(np.int64)
 
 

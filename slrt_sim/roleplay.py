@@ -68,9 +68,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-import numpy as np
-
 from . import case_cache, programs
+from ._lazy import np  # numpy only when a class is built (role-play kernels stay light)
 from .i18n import category_label as label
 from .i18n import get_language, t
 from .identity import check_nik, format_ids, mistype_nik, nik_problem_text
