@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", default=os.environ.get(DB_ENV) or str(DEFAULT_DB), help=t("serve.cli.db"))
     env_int = lambda name: int(os.environ[name]) if os.environ.get(name, "").strip().isdigit() else None  # noqa: E731
     parser.add_argument("--class-size", type=int, default=env_int("CLASS_SIZE"), help=t("serve.cli.class_size"))
-    parser.add_argument("--class-app", choices=("fo", "bo"), default=os.environ.get("CLASS_APP") or None,
+    parser.add_argument("--class-app", choices=("fo", "bo", "both"), default=os.environ.get("CLASS_APP") or None,
                         help=t("serve.cli.class_app"))
     parser.add_argument("--max-kernels", type=int, default=env_int("MAX_KERNELS"), help=t("serve.cli.max_kernels"))
     parser.add_argument("--max-per-client", type=int, default=env_int("MAX_PER_CLIENT"),

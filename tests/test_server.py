@@ -108,6 +108,15 @@ def test_taking_the_whole_pool_does_not_double_the_kernels():
     assert km.pool_ready(FO) == 2
 
 
+def test_pool_does_not_grow_back_when_the_class_leaves():
+    km = _manager(pool=4, max_kernels=80, max_per_client=100, pool_spare=1)
+    pages = [_take(km, ip=f"10.0.0.{k}") for k in range(4)]
+    for kid in pages:  # the class closes the app (e.g. to open the back office)
+        _run(km.shutdown_kernel(kid))
+    assert km.pool_ready(FO) == 1  # a spare for late-comers, not 4 idle kernels holding memory
+    assert len(km._kernels) == 1
+
+
 def test_refills_stop_at_the_kernel_cap():
     km = _manager(pool=5, max_kernels=6, max_per_client=100, pool_spare=5)
     for k in range(5):

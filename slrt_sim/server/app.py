@@ -4,8 +4,8 @@
 (template, ``voila.json``, kernels) is Voila's own. What it adds:
 
 * **A pool sized for the class.** ``--SlrtVoila.class_size=N`` (``make app CLASS_SIZE=N``)
-  pre-heats N kernels of the app the class opens first (``class_app``: ``fo`` or ``bo``); the
-  other role play keeps one, the trainer dashboard one, the planner, walkthrough and landing
+  pre-heats N kernels of the app the class opens (``class_app``: ``fo``, ``bo`` or ``both``);
+  the other role play keeps one, the trainer dashboard one, the planner, walkthrough and landing
   page none. Before the pools start, the class cases are built once
   (:mod:`slrt_sim.case_cache`), so no kernel generates a population.
 * **A cap** (:class:`slrt_sim.server.kernels.CapPolicy`): at most ``max_kernels`` live kernels
@@ -94,7 +94,8 @@ class SlrtVoila(Voila):
     """Voila for a class (see the module docstring); settings under ``"SlrtVoila"`` in voila.json."""
 
     class_size = Int(0, config=True, help="Trainees in the class: the class app's pool holds this many kernels.")
-    class_app = Enum(["fo", "bo"], "fo", config=True, help="The role play the class opens first (fo or bo).")
+    class_app = Enum(["fo", "bo", "both"], "fo", config=True,
+                     help="The role play the class opens (fo, bo, or both: twice the memory).")
     other_pool_size = Int(1, config=True, help="Pre-heated kernels of the other pre-heated notebooks.")
     no_preheat = List(Unicode(), ["index.ipynb", "planner.ipynb", "walkthrough.ipynb"], config=True,
                       help="Notebooks never pre-heated (heavy trainer tools, and the kernel-free landing page).")
@@ -120,7 +121,8 @@ class SlrtVoila(Voila):
             default = self.voila_configuration.default_pool_size
             pools = {"default": {"pool_size": max(0, default), "kernel_env_variables": {}}}
             for app, notebook in APP_NOTEBOOKS.items():
-                size = self.class_size if (app == self.class_app and self.class_size > 0) else self.other_pool_size
+                chosen = self.class_app in (app, "both") and self.class_size > 0
+                size = self.class_size if chosen else self.other_pool_size
                 pools[notebook] = {"pool_size": max(0, size)}
             section.kernel_pools_config = pools
         if "preheat_denylist" not in section:
@@ -156,9 +158,8 @@ class SlrtVoila(Voila):
 
     def warm_cases(self) -> None:
         """Build the class cases before any kernel starts (in a child process: pandas stays out of
-        the server). Best effort: a failure only means the first kernel builds them itself."""
-        if case_cache.cache_dir() is None:
-            return
+        the server; :mod:`slrt_sim.server.warm`). Best effort: a failure only means the first
+        kernel builds them itself."""
         t0 = time.monotonic()
         try:
             subprocess.run([sys.executable, "-m", "slrt_sim.server.warm"], check=True, timeout=self.warm_timeout,

@@ -7,8 +7,9 @@ kernels (``voila_kernel_manager_factory``) and adds:
   (:attr:`CapPolicy.max_kernels`, pages and pool together). Voila refills a notebook's pool
   every time a page takes a pre-heated kernel; in a hall of 70 that would start 70 more
   kernels at the worst moment (twice the memory, CPU taken from the trainees). Here a pool of
-  size S whose notebook has P open pages is refilled only up to ``max(spare, S - P)``: the
-  trainees still to come, or a few spare kernels for late-comers and reloads
+  size S whose notebook has served P pages so far is refilled only up to ``max(spare, S - P)``:
+  the trainees still to come, or a few spare kernels for late-comers and reloads (and when
+  the class has left, the pool does not grow back to S: the memory is free for the next app)
   (:attr:`CapPolicy.pool_spare`); a refill starts only while the total stays under the cap,
   and only :attr:`CapPolicy.fill_delay` seconds after the take, when the rush is over.
 * **Who owns a kernel**: the client address of the page that took it, so the server can cap
@@ -58,6 +59,7 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
             self.kernel_owner: dict[str, tuple[str, str]] = {}  # kernel id -> (client address, notebook)
             self._stopping = False
             self._taking: dict[str, int] = {}
+            self._served: dict[str, int] = {}
             super().__init__(**kwargs)
 
         async def shutdown_all(self, *args, **kwargs):
@@ -86,6 +88,10 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
             taken = sum(1 for kid, (_, nb) in self.kernel_owner.items() if nb == notebook and kid in self._kernels)
             return taken + self._taking.get(notebook, 0)
 
+        def served(self, notebook: str) -> int:
+            """Pages of ``notebook`` served since the start (being served included)."""
+            return self._served.get(notebook, 0) + self._taking.get(notebook, 0)
+
         def admit(self, notebook: str, ip: str | None) -> tuple[bool, str]:
             """May a page of ``notebook`` be served to ``ip``? ``(ok, reason)``; reason is
             ``"client"`` (this device has too many pages open) or ``"full"`` (the cap)."""
@@ -106,7 +112,7 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
             config = dict(self.kernel_pools_config)
             default = config.get("default", {})
             size = int(config.get(notebook_name, default).get("pool_size", default.get("pool_size", 0)))
-            wanted = max(min(self.cap_policy.pool_spare, size), size - self.notebook_pages(notebook_name))
+            wanted = max(min(self.cap_policy.pool_spare, size), size - self.served(notebook_name))
             have = self.pool_ready(notebook_name)
             room = self.cap_policy.max_kernels - self.live_total()
             allowed = max(0, min(wanted - have, room))
@@ -141,6 +147,7 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
             who = CLIENT.get()
             if who is not None:
                 self.kernel_owner[kernel_id] = who
+                self._served[who[1]] = self._served.get(who[1], 0) + 1
 
         async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
             self.kernel_owner.pop(kernel_id, None)
