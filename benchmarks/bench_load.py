@@ -105,6 +105,7 @@ async def _http_client(base: str, app: str, k: int, t0: float, out: dict) -> Non
             m = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html_text)
             if r.status_code != 200 or not m:
                 out["error"] = f"HTTP {r.status_code}, no kernel id" if r.status_code == 200 else f"HTTP {r.status_code}"
+                out["body"] = html_text[:200] + " … " + html_text[-300:]
                 return
             kid = out["kernel_id"] = m.group(1)
             out["xsrf"] = http.cookies.get("_xsrf")
@@ -353,6 +354,7 @@ def _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_befor
     usable = [c for c in clients if c["usable"]]
     times = [c["answer_s"] for c in usable]
     errors: dict[str, int] = {}
+    bodies = [c["body"] for c in clients if c.get("body")][:3]
     for c in clients:
         if not c["usable"]:
             errors[c.get("error") or "?"] = errors.get(c.get("error") or "?", 0) + 1
@@ -378,6 +380,7 @@ def _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_befor
         "iopub_timeouts_logged": log.count("Timeout waiting for IOPub output"),
         "xsrf_refusals_logged": log.count("'_xsrf' argument missing"),
         "errors": errors,
+        "error_pages": bodies,
     }
 
 

@@ -232,3 +232,25 @@ def test_server_cap_landing_and_closing_a_page(tmp_path):
 
         status, _, html = _get(server.render_url("roleplay_back_office.ipynb"))
         assert status == 200  # the closed page's room is free again
+
+
+def test_class_size_reaches_the_server_command(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("TRAINER_PIN", "1357")
+    monkeypatch.setenv("CLASS_SIZE", "70")  # as `make app CLASS_SIZE=70` exports it
+    assert serve.main(["--db", str(tmp_path / "s.sqlite"), "--class-app", "bo", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "--SlrtVoila.class_size=70" in out and "--SlrtVoila.class_app=bo" in out
+    assert t("serve.banner.class", n=70, app="BO", cap=serve.DEFAULT_MAX_KERNELS,
+             per_client=serve.DEFAULT_MAX_PER_CLIENT) in out
+
+
+def test_bad_class_size_is_one_line_and_exit_2(capsys, monkeypatch):
+    monkeypatch.setenv("TRAINER_PIN", "1357")
+    assert serve.main(["--class-size", "100000", "--dry-run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == t("serve.err.class_size", max=serve.MAX_CLASS_SIZE) and "\n" not in err
+
+
+def test_server_env_points_the_case_cache_next_to_the_database(tmp_path):
+    env = serve.server_env("1234", tmp_path / "db" / "s.sqlite", base={})
+    assert env["SLRT_CACHE_DIR"] == str(tmp_path / "db" / "cache")
