@@ -1,0 +1,188 @@
+"""Role-play decisions played in the simulation (issue 9): the key's outcome, and each mistake's.
+
+The class is ``KELAS1`` (seed 2018, level *sedang*): ten households of the training kelurahan.
+Each test changes one thing in the answer key's file of one household and checks that the
+household's outcome moves the way the mistake should move it, on common random numbers.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from slrt_sim.experiments.outcomes import displaced, outcome_seed, run_pair, run_scripts
+from slrt_sim.model.scripted import Script
+from slrt_sim.training import front_office as fo
+from slrt_sim.training import outcomes as O
+
+CODE, SEED, LEVEL = "KELAS1", 2018, "sedang"
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return fo.class_cases(CODE, SEED, LEVEL)
+
+
+def key(case) -> dict:
+    return dict(fo.answer_key_fo(case))
+
+
+def first(cases, kind, ok=lambda c: True):
+    return next(i for i, c in enumerate(cases) if c.kind == kind and ok(c))
+
+
+def day_of(h, step):
+    return next((e.day for e in h.events if e.step == step), None)
+
+
+def test_the_class_households_are_the_ones_we_expect(cases):
+    # the tests below rely on these households (written down from the class's cases)
+    assert [c.kind for c in cases[:5]] == ["listed", "unlisted_poor", "doc_missing", "pkh_already", "false_sktm"]
+    assert key(cases[0])["decision"] == "refer_bo" and key(cases[4])["decision"] == "close_info"
+
+
+def test_key_answers_give_exactly_the_key_outcome(cases):
+    answers = {i: key(c) for i, c in enumerate(cases)}
+    pair = O.fo_outcome(CODE, SEED, LEVEL, answers)
+    assert pair.trainee is not pair.key  # re-simulated, not the cached run
+    for label, h in pair.key.households.items():
+        assert pair.trainee.households[label].events == h.events
+        assert pair.trainee.households[label].needs == h.needs
+    assert pair.trainee.enrolments == pair.key.enrolments
+    assert pair.displaced == []
+
+
+def test_same_seed_same_outcome_and_another_class_differs(cases):
+    a = key(cases[0])
+    a["needs"] = ["income", "care"]
+    one = O.fo_outcome(CODE, SEED, LEVEL, {0: a})
+    two = O.fo_outcome(CODE, SEED, LEVEL, {0: a})
+    assert one.trainee.enrolments == two.trainee.enrolments
+    assert one.trainee.households[cases[0].case_id].events == two.trainee.households[cases[0].case_id].events
+    other = O.class_key_run("KELAS2", SEED, LEVEL)
+    assert other.enrolments != O.class_key_run(CODE, SEED, LEVEL).enrolments
+
+
+def test_background_is_the_same_when_only_one_file_differs(cases):
+    # common random numbers: a NIK typo changes nothing for the other households
+    a = key(cases[0])
+    a["nik"] = a["nik"][:-2] + a["nik"][-1] + a["nik"][-2]
+    pair = O.fo_outcome(CODE, SEED, LEVEL, {0: a})
+    assert pair.displaced == []
+    for label, h in pair.key.households.items():
+        if label != cases[0].case_id:
+            assert pair.trainee.households[label].events == h.events
+
+
+def test_mistyped_nik_delays_the_dtks_check(cases):
+    i = first(cases, "listed")
+    a = key(cases[i])
+    a["nik"] = a["nik"][:-2] + a["nik"][-1] + a["nik"][-2]
+    assert a["nik"] != key(cases[i])["nik"]
+    pair = O.fo_outcome(CODE, SEED, LEVEL, {i: a})
+    tr, k = pair.trainee.households[cases[i].case_id], pair.key.households[cases[i].case_id]
+    assert "dtks_nik_not_found" in tr.steps() and "dtks_nik_not_found" not in k.steps()
+    assert tr.steps().index("dtks_nik_not_found") < tr.steps().index("verval_nik_corrected") < tr.steps().index("dtks_found")
+    assert day_of(tr, "dtks_found") >= day_of(k, "dtks_found") + 0.5  # a working day later at least
+    assert min(day_of(tr, "referred"), 1e9) > day_of(k, "referred")
+
+
+def test_missed_need_stays_unmet_until_it_comes_back_as_a_complaint(cases):
+    c = cases[0]
+    real = O.real_needs(c)
+    assert "food" in real
+    a = key(c)
+    a["needs"] = [n for n in a["needs"] if n != "food"]
+    pair = O.fo_outcome(CODE, SEED, LEVEL, {0: a})
+    tr, k = pair.trainee.households[c.case_id], pair.key.households[c.case_id]
+    assert any(e.step == "need_not_recorded" and e.need == "food" for e in tr.events)
+    assert k.need_day("food") is not None
+    later = tr.need_day("food")
+    assert later is None or later > k.need_day("food")
+    back = [e for e in tr.events if e.need == "food" and e.step in ("complaint_followup", "walk_in_again")]
+    assert later is None or back  # if it was met at all, it came back first
+
+
+def test_missed_fast_track_waits_longer_when_the_quota_is_contested(cases):
+    # two households, nobody else, for one place a month of the local programme: the vulnerable
+    # one (fast track in the key) goes first; without the fast track the poorer one does, and the
+    # vulnerable one waits a cycle (30 days)
+    scen = O.outcome_scenario().with_overrides({"programs.LOCAL.quota_per_cycle": 1, "needs.incidence_poor": 0,
+                                                "needs.incidence_nonpoor": 0})
+    pop = O.class_population(SEED, cases)
+    h = pop.households
+    vuln = int(h.index[(h.vulnerable) & (h.in_dtks) & (h.dtks_decile == 4) & h.has_kk & ~h.missing_docs][0])
+    poor = int(h.index[(~h.vulnerable) & (h.in_dtks) & (h.dtks_decile == 2) & h.has_kk & ~h.missing_docs][0])
+    base = dict(needs=("food",), true_needs=("food",), real_needs=("food",), decision="refer_bo",
+                programs=("LOCAL",))
+    k = [Script(hh=vuln, label="A", arrive=30.4, fast_track=True, **base),
+         Script(hh=poor, label="B", arrive=30.5, fast_track=False, **base)]
+    tr = [dataclasses.replace(k[0], fast_track=False), k[1]]
+    pair = run_pair(scen, pop, tr, k, outcome_seed(SEED, 5))
+    key_a, key_b = (day_of(pair.key.households[x], "enrolled") for x in "AB")
+    tr_a, tr_b = (day_of(pair.trainee.households[x], "enrolled") for x in "AB")
+    assert key_a < key_b and tr_b < tr_a
+    assert tr_a >= key_a + 29
+    enrolled = [e for e in pair.trainee.households["A"].events if e.step == "enrolled"]
+    assert enrolled[0].detail["cycles_waited"] >= 1
+
+
+def test_wrong_programme_is_rejected_and_comes_back_as_a_complaint(cases):
+    c = cases[0]
+    assert fo.check("PKH", c.household).eligible is False  # decile 4 > PKH's 3
+    a = key(c)
+    a["programs"] = ["PKH" if p == "KUBE" else p for p in a["programs"]]
+    pair = O.fo_outcome(CODE, SEED, LEVEL, {0: a})
+    tr = pair.trainee.households[c.case_id]
+    rej = [e for e in tr.events if e.step == "programme_rejected"]
+    assert rej and rej[0].program == "PKH" and rej[0].detail["reason"] == "rule.decile_above.3"
+    steps = tr.steps()
+    assert steps.index("programme_rejected") < steps.index("complaint_rejected")
+    re_ref = [e for e in tr.events if e.step == "referred" and e.need == "income" and e.detail.get("by") == "rules"]
+    assert re_ref and re_ref[0].program != "PKH" and re_ref[0].day > rej[0].day
+
+
+def test_accepted_false_sktm_takes_a_place_from_a_poorer_family(cases):
+    i = first(cases, "false_sktm")
+    c = cases[i]
+    a = key(c)
+    a.update(sktm="accept", decision="refer_bo", programs=["PBI_JK", "LOCAL"])
+    pair = O.fo_outcome(CODE, SEED, LEVEL, {i: a})
+    tr, k = pair.trainee.households[c.case_id], pair.key.households[c.case_id]
+    assert "enrolled" in tr.steps() and "enrolled" not in k.steps()
+    assert pair.displaced, "someone lost the place the false SKTM took"
+    pop = O.class_population(SEED, cases).households
+    for row in pair.displaced:
+        assert row["program"] in {e.program for e in tr.events if e.step == "enrolled"}
+        assert pop.at[row["hh"], "true_decile"] < c.household["true_decile"]
+        assert row["day_trainee"] is None or row["day_trainee"] > row["day_key"]
+    text = O.displaced_rows(pair, c.case_id, SEED, lang="en")
+    assert text and "real decile" in text[0]
+
+
+def test_displaced_ignores_the_changed_households():
+    # the trainee's own household is never reported as "displaced" by itself
+    cases_ = fo.class_cases(CODE, SEED, LEVEL)
+    pop = O.class_population(SEED, cases_)
+    keys = O.key_scripts(cases_)
+    seed = outcome_seed(SEED, 9)
+    kr = run_scripts(O.outcome_scenario(), pop, keys, seed)
+    tr_scripts = list(keys)
+    tr_scripts[0] = dataclasses.replace(keys[0], programs=())
+    tr = run_scripts(O.outcome_scenario(), pop, tr_scripts, seed)
+    rows = displaced(kr, tr, ignore={keys[0].label})
+    assert all(r["label"] != keys[0].label for r in rows)
+    assert any(r["label"] == keys[0].label for r in displaced(kr, tr))
+
+
+def test_timeline_rows_read_in_both_languages(cases):
+    pair = O.fo_outcome(CODE, SEED, LEVEL, {})
+    h = pair.key.households[cases[1].case_id]  # unlisted poor: DTKS proposal, determination, referral
+    rows_id = O.timeline_rows(h, lang="id")
+    rows_en = O.timeline_rows(h, lang="en")
+    assert rows_id[0]["day"] == 0 and "Puskesos" in rows_id[0]["text"]
+    assert any("Diusulkan masuk DTKS" in r["text"] for r in rows_id)
+    assert any("Proposed for the DTKS" in r["text"] for r in rows_en)
+    assert [r["day"] for r in rows_id] == sorted(r["day"] for r in rows_id)
+    needs = O.need_rows(h, lang="id")
+    assert {n["code"] for n in needs} == set(cases[1].needs)
