@@ -186,3 +186,39 @@ def test_timeline_rows_read_in_both_languages(cases):
     assert [r["day"] for r in rows_id] == sorted(r["day"] for r in rows_id)
     needs = O.need_rows(h, lang="id")
     assert {n["code"] for n in needs} == set(cases[1].needs)
+
+
+# ------------------------------------------------------------------------------ the class's kelurahan
+def _answers(case, **change):
+    a = key(case)
+    a.pop("referrals")
+    a["sktm"] = a["sktm"][0] if a["sktm"] else None
+    a.update(change)
+    return a
+
+
+def test_class_view_adds_up_and_compares_with_the_key(cases):
+    from slrt_sim.training import class_outcomes as C
+
+    perfect = {i: _answers(c) for i, c in enumerate(cases)}
+    sloppy = dict(perfect)
+    sloppy[0] = _answers(cases[0], needs=["income", "care"])                    # a missed need
+    i = first(cases, "false_sktm")
+    sloppy[i] = _answers(cases[i], sktm="accept", decision="refer_bo", programs=["PBI_JK", "LOCAL"])
+    partial = {1: _answers(cases[1]), 2: _answers(cases[2])}
+    view = C.class_view(CODE, SEED, LEVEL, {"Ani": perfect, "Budi": sloppy, "Citra": partial})
+    rows = {r.trainee: r for r in view["trainees"]}
+    # cases in = cases shown
+    assert view["cases_in"] == 22 == sum(len(r.cases) for r in rows.values()) == view["class"]["cases"]
+    assert rows["Citra"].cases == [cases[1].case_id, cases[2].case_id]
+    # the perfect trainee's kelurahan is the key's
+    a = rows["Ani"].figures
+    assert a["needs_met"] == a["needs_met_key"] and a["exclusion"] == a["inclusion"] == a["places_wasted"] == 0
+    assert a["days_to_service"] == pytest.approx(a["days_to_service_key"])
+    # the sloppy one: the false SKTM's places are inclusion errors, someone was displaced
+    b = rows["Budi"].figures
+    assert b["inclusion"] >= 2 and b["places_wasted"] >= 2 and b["displaced"] >= 1
+    assert b["days_to_service"] > b["days_to_service_key"]
+    # class totals are the sums
+    for m in ("needs", "needs_met", "exclusion", "inclusion", "places_wasted", "displaced", "lost"):
+        assert view["class"][m] == sum(r.figures[m] for r in rows.values())

@@ -43,8 +43,10 @@ from slrt_sim.model.flow import _RECEIVES, Model, Sampler, _Closed, _draw_fn, _u
 SCRIPT_ID_BASE = 10_000_000
 """Case ids of scripted needs start here, so background case ids are the same in every run."""
 
-SCRIPT_STREAMS = ("fo", "bo", "assess", "manager", "visit", "travel", "verval", "delivery", "lost",
-                  "complaint", "walkin")
+SCRIPT_STREAMS = ("fo", "bo", "assess", "manager", "visit", "travel", "verval", "verval_decile", "delivery", "lost",
+                  "complaint", "complaint_simple", "complaint_normal", "complaint_investigation", "walkin",
+                  "walkin_delay")
+"""A scripted household's own streams (each made only when first drawn from)."""
 DECISIONS = ("close_info", "refer_bo", "propose_dtks", "dukcapil_first")
 ACTORS = ("household", "fo", "bo", "manager", "fasilitator", "program", "dukcapil", "dtks")
 NEED_STATES = ("served", "waiting_quota", "in_process", "rejected", "ineligible", "unmet", "lost", "closed_info")
@@ -99,6 +101,20 @@ class NeedResult:
     reason: str | None = None
 
 
+class _LazySampler:
+    """A :class:`Sampler` whose generator is made at the first draw (most streams are never used)."""
+
+    __slots__ = ("_seed", "_draw", "_s")
+
+    def __init__(self, seed, draw):
+        self._seed, self._draw, self._s = seed, draw, None
+
+    def __call__(self) -> float:
+        if self._s is None:
+            self._s = Sampler(np.random.Generator(np.random.PCG64(self._seed())), self._draw, 16)
+        return self._s()
+
+
 class _Case:
     """The minimum a programme's waiting list needs from a case (``id``)."""
 
@@ -114,26 +130,26 @@ class ScriptedHousehold:
     def __init__(self, model: Model, script: Script, index: int, seed: np.random.SeedSequence):
         self.m, self.sc, self.index = model, script, index
         s = model.s
-        gens = [np.random.Generator(np.random.PCG64(c)) for c in seed.spawn(len(SCRIPT_STREAMS))]
-        g = dict(zip(SCRIPT_STREAMS, gens))
-        svc = s.service
-        self.t_fo = Sampler(g["fo"], _draw_fn(svc.fo_registration), 16)
-        self.t_bo = Sampler(g["bo"], _draw_fn(svc.bo_check), 16)
-        self.t_assess = Sampler(g["assess"], _draw_fn(svc.bo_assessment), 16)
-        self.t_manager = Sampler(g["manager"], _draw_fn(svc.manager_decision), 16)
-        self.t_visit = Sampler(g["visit"], _draw_fn(svc.followup_visit), 16)
-        self.t_verval = Sampler(g["verval"], _draw_fn(svc.verval_visit), 16)
-        self.u_travel = Sampler(g["travel"], lambda gen, n: gen.exponential(1.0, n), 16)
-        self.n_verval = Sampler(g["verval"], lambda gen, n: gen.normal(0.0, 1.0, n), 16)
-        self.u_delivery = Sampler(g["delivery"], _uniform, 16)
-        self.u_lost = Sampler(g["lost"], _uniform, 16)
-        self.u_complaint = Sampler(g["complaint"], _uniform, 16)
-        fu = s.followup
-        self.t_simple = Sampler(g["complaint"], _draw_fn(fu.complaint_simple_days), 16)
-        self.t_normal = Sampler(g["complaint"], _draw_fn(fu.complaint_normal_days), 16)
-        self.t_invest = Sampler(g["complaint"], _draw_fn(fu.complaint_investigation_days), 16)
-        self.u_walkin = Sampler(g["walkin"], _uniform, 16)
-        self.t_walkin = Sampler(g["walkin"], _draw_fn(s.walkin.delay_days), 16)
+        def stream(name, draw):  # child i of ``seed``, as ``seed.spawn`` would make it, made lazily
+            i = SCRIPT_STREAMS.index(name)
+            return _LazySampler(lambda: np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key + (i,)), draw)
+        svc, fu = s.service, s.followup
+        self.t_fo = stream("fo", _draw_fn(svc.fo_registration))
+        self.t_bo = stream("bo", _draw_fn(svc.bo_check))
+        self.t_assess = stream("assess", _draw_fn(svc.bo_assessment))
+        self.t_manager = stream("manager", _draw_fn(svc.manager_decision))
+        self.t_visit = stream("visit", _draw_fn(svc.followup_visit))
+        self.t_verval = stream("verval", _draw_fn(svc.verval_visit))
+        self.u_travel = stream("travel", lambda gen, n: gen.exponential(1.0, n))
+        self.n_verval = stream("verval_decile", lambda gen, n: gen.normal(0.0, 1.0, n))
+        self.u_delivery = stream("delivery", _uniform)
+        self.u_lost = stream("lost", _uniform)
+        self.u_complaint = stream("complaint", _uniform)
+        self.t_simple = stream("complaint_simple", _draw_fn(fu.complaint_simple_days))
+        self.t_normal = stream("complaint_normal", _draw_fn(fu.complaint_normal_days))
+        self.t_invest = stream("complaint_investigation", _draw_fn(fu.complaint_investigation_days))
+        self.u_walkin = stream("walkin", _uniform)
+        self.t_walkin = stream("walkin_delay", _draw_fn(s.walkin.delay_days))
         self.events: list[Event] = []
         self.needs: dict[str, NeedResult] = {n: NeedResult(n) for n in script.true_needs}
         for n in script.needs:
