@@ -222,3 +222,27 @@ def test_class_view_adds_up_and_compares_with_the_key(cases):
     # class totals are the sums
     for m in ("needs", "needs_met", "exclusion", "inclusion", "places_wasted", "displaced", "lost"):
         assert view["class"][m] == sum(r.figures[m] for r in rows.values())
+
+
+def test_dashboard_kelurahan_tab_shows_the_class(tmp_path, monkeypatch, cases):
+    from slrt_sim.apps.dashboard import Dashboard
+    from slrt_sim.training.store import SessionStore
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class(CODE, SEED, LEVEL, trainer="t")
+    i = first(cases, "false_sktm")
+    subs = {("Ani", 0): _answers(cases[0]), ("Ani", 1): _answers(cases[1]),
+            ("Budi", i): _answers(cases[i], sktm="accept", decision="refer_bo", programs=["PBI_JK", "LOCAL"])}
+    for (who, k), a in subs.items():
+        store.save_submission(trainee=who, class_code=CODE, app="fo", case_id=cases[k].case_id, answers=a,
+                              score=50, max_score=100, feedback=[], started_at=0.0, submitted_at=1.0)
+    monkeypatch.setenv("SLRT_TRAINER_PIN", "4321")
+    d = Dashboard(store)
+    d.pin.value = "4321"
+    d._on_pin()
+    d.choose.value = CODE
+    assert d.kelurahan.value == ""  # computed only when its tab is open
+    d.tabs.selected_index = 4
+    html_ = d.kelurahan.value
+    assert "data-cases='3'" in html_ and "Ani" in html_ and "Budi" in html_
+    assert "data-metric='inclusion'" in html_ and "oc-warn" in html_

@@ -16,6 +16,8 @@ import time
 import ipywidgets as W
 
 from slrt_sim.training import dashboard as dash
+from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
+from slrt_sim.training import class_outcomes
 from slrt_sim.i18n import fmt_num, t
 
 REFRESH_SECONDS = 3.0
@@ -116,13 +118,18 @@ class Dashboard:
         self.disc_case.observe(lambda _c: self._show_case(), names="value")
         self.export = W.HTML()
         self.export.add_class("slrt-export")
+        self.kelurahan = W.HTML()  # issue 9: projector view of the class's kelurahan
+        self.kelurahan.add_class("slrt-kelurahan")
         tabs = W.Tab(children=[
             W.VBox([W.HBox([self.live, self.refresh_btn, self.updated]), self.live_html, self.plot]),
             self.mistakes,
             W.VBox([self.disc_app, self.disc_case, self.disc_html]),
             self.export,
+            self.kelurahan,
         ])
-        tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"))
+        tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"),
+                       t("oc.class.tab"))
+        tabs.observe(lambda _c: self.show_kelurahan(), names="selected_index")
         self.tabs = tabs
         self.main.children = [
             W.HTML(f"<h3>{html.escape(t('dash.class.title'))}</h3>"),
@@ -209,7 +216,20 @@ class Dashboard:
                                  t("dash.export.csv"), cls="slrt-dl slrt-dl-csv")
             + dash.download_link(dash.export_xlsx(df, mis), f"slrt-{code}-{stamp}.xlsx", dash.XLSX_MIME,
                                  t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx"))
+        self._kelurahan_fp = None
+        if getattr(self, "tabs", None) is not None and self.tabs.selected_index == 4:
+            self.show_kelurahan()
         return True
+
+    def show_kelurahan(self) -> None:
+        """Issue 9: the class's FO files played in its kelurahan, against the key (only when its tab is open)."""
+        if self.klass is None or self.tabs.selected_index != 4 or getattr(self, "_kelurahan_fp", None) == self._fp:
+            return
+        k = self.klass
+        subs = class_outcomes.submissions_from_store(self.store, k["code"])
+        view = class_outcomes.class_view(k["code"], k["seed"], k["level"], subs)
+        self.kelurahan.value = outcome_view.class_html(view)
+        self._kelurahan_fp = self._fp
 
     async def _loop(self) -> None:
         while True:

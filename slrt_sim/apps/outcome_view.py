@@ -62,3 +62,65 @@ def pair_html(pair: PairOutcome, label: str, seed: int, lang: str | None = None)
             f"<p>{_e(t('oc.ui.intro', lang=lang))}</p>{note}<div class='oc-pair'>"
             + _column(t("oc.ui.yours", lang=lang), "oc-yours", mine, displaced, lang)
             + _column(t("oc.ui.key", lang=lang), "oc-key", key, [], lang) + "</div></div>")
+
+
+CLASS_CSS = """
+<style>
+.oc-class { font-size: 22px; }
+.oc-class h2 { font-size: 34px; margin: 6px 0; }
+.oc-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 12px; margin: 10px 0; }
+.oc-tile { border: 2px solid #d0d7de; border-radius: 10px; padding: 8px 14px; background: #fff; }
+.oc-tile .oc-big { font-size: 56px; font-weight: 700; line-height: 1.1; }
+.oc-tile .oc-lab { font-size: 22px; color: #333; }
+.oc-tile .oc-keyv { font-size: 22px; color: #2e7d32; }
+.oc-tile.oc-warn .oc-big { color: #b71c1c; }
+.oc-class table { border-collapse: collapse; font-size: 18px; margin-top: 8px; }
+.oc-class td, .oc-class th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+.oc-class td:first-child, .oc-class th:first-child { text-align: left; }
+</style>
+"""
+
+_TILES = (("needs_met", "needs_met_key", "oc.class.needs_met"), ("days_to_service", "days_to_service_key", "oc.class.days"),
+          ("exclusion", None, "oc.class.exclusion"), ("inclusion", None, "oc.class.inclusion"),
+          ("places_wasted", None, "oc.class.places_wasted"), ("displaced", None, "oc.class.displaced"),
+          ("lost", None, "oc.class.lost"))
+
+
+def _num(x, decimals: int = 0) -> str:
+    from slrt_sim.i18n import fmt_num
+
+    return fmt_num(x, decimals)
+
+
+def class_html(view: dict, lang: str | None = None) -> str:
+    """The projector view of :func:`slrt_sim.training.class_outcomes.class_view` (large type, one screen)."""
+    trainees = view["trainees"]
+    if not trainees:
+        return CLASS_CSS + f"<div class='oc-class'><p>{_e(t('oc.class.none', lang=lang))}</p></div>"
+    c = view["class"]
+    tiles = []
+    for m, k, label in _TILES:
+        dec = 0
+        value = _num(c[m], dec)
+        if m == "needs_met":
+            value = f"{_num(c[m])}/{_num(c['needs'])}"
+        keyv = ""
+        if k is not None:
+            kv = f"{_num(c[k])}/{_num(c['needs'])}" if m == "needs_met" else _num(c[k], dec)
+            keyv = f"<div class='oc-keyv'>{_e(t('oc.class.key', lang=lang, value=kv))}</div>"
+        warn = " oc-warn" if (k is None and c[m]) or (m == "days_to_service" and c[m] > c[k] + 0.5) else ""
+        tiles.append(f"<div class='oc-tile{warn}' data-metric='{m}'><div class='oc-lab'>{_e(t(label, lang=lang))}</div>"
+                     f"<div class='oc-big'>{_e(value)}</div>{keyv}</div>")
+    head = [t("oc.class.trainee", lang=lang)] + [t(lab, lang=lang) for _, _, lab in _TILES]
+    rows = []
+    for r in trainees:
+        f = r.figures
+        cells = [f"{_num(f['needs_met'])}/{_num(f['needs'])}", _num(f["days_to_service"])] + \
+            [_num(f[m]) for m, _, _ in _TILES[2:]]
+        rows.append("<tr><td>" + _e(r.trainee) + "</td>" + "".join(f"<td>{_e(x)}</td>" for x in cells) + "</tr>")
+    table = ("<table class='oc-trainees'><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"
+             + "".join(rows) + "</table>")
+    cases = t("oc.class.cases", lang=lang, n=view["cases_in"], trainees=len(trainees))
+    return (CLASS_CSS + f"<div class='oc-class'><h2>{_e(t('oc.class.title', lang=lang))}</h2>"
+            f"<p class='oc-cases' data-cases='{view['cases_in']}'>{_e(cases)}</p>"
+            f"<div class='oc-tiles'>{''.join(tiles)}</div>{table}</div>")
