@@ -559,10 +559,6 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any],
     return out
 
 
-def horizon_end(s: Scenario) -> float:
-    return float(s.horizon_days)
-
-
 def expected_need_rate(s: Scenario) -> float:
     """A rough number of needs per year in the region, used to size buffers and bars."""
     total = 0.0
