@@ -241,3 +241,26 @@ def test_decision_time_is_the_first_decision(small):
     n = (c["t_need"] >= small.warmup_days).sum()
     expected = ((c["t_decided"] - c["t_need"]) <= 30).sum() / n
     assert result.kpis["handled_30d"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("c,lam,service_minutes", [
+    (1, 43.2, 30.0),   # M/M/1, rho = 43.2 / 48 = 0.90
+    (6, 244.8, 30.0),  # M/M/6, rho = 244.8 / (6 * 48) = 0.85
+])
+def test_mmc_heavy_load_matches_erlang_c(mmc, c, lam, service_minutes):
+    """Heavily loaded queues (rho >= 0.85), parameters unlike the shipped M/M/c case:
+    P(wait), Wq and utilisation of the replications' 95% CI contain Erlang C's values."""
+    mu = 1440.0 / service_minutes
+    assert lam / (c * mu) >= 0.85
+    s = mmc.with_overrides([f"walkin.rate_per_day={lam}", f"staffing.district_fo={c}",
+                            f"service.fo_registration={{dist: exponential, mean: {service_minutes}}}",
+                            "horizon_days=90", "warmup_days=15"])
+    p_wait, wq_days = ref.erlang_c(lam, mu, c)
+    reps = run_replications(s, 30, workers=2, keep_cases=False)
+    st = pd.concat([r.stages.set_index("stage").loc[["fo_district"]] for r in reps.runs])
+    from slrt_sim.experiments.results import t_interval
+
+    for column, expected in [("wait_prob", p_wait), ("wait_mean_days", wq_days), ("utilisation", lam / (c * mu))]:
+        mean, _, half, _ = t_interval(st[column].to_numpy())
+        assert abs(mean - expected) <= half, (column, mean, half, expected)
+        assert half < 0.2 * expected, (column, half, expected)  # the check is tight enough to mean something
