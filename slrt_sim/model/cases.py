@@ -12,8 +12,12 @@ from typing import Sequence
 STATES = ("unidentified", "in_process", "waiting_quota", "served", "ineligible", "lost")
 """Every case ends the horizon in exactly one of these states."""
 
-STAGES = ("fo_district", "fo_puskesos", "bo_district", "bo_puskesos", "manager", "fasilitator")
-"""Staffed stages whose queues are recorded (see :class:`slrt_sim.model.resources.StageLog`)."""
+STAGES = ("fo_district", "fo_puskesos", "bo_district", "bo_puskesos", "manager", "fasilitator", "fo_paper")
+"""Staffed stages whose queues are recorded (see :class:`slrt_sim.model.resources.StageLog`).
+
+``fo_paper`` is the district FO typing in paper forms: the same staff as ``fo_district``
+(whose utilisation includes that work), but its waits are forms waiting in a pile, reported
+apart from the residents' waits at the counter."""
 
 
 class Case:

@@ -42,7 +42,8 @@ class ProgrammeIntake:
         ev = env.event()
         self.ledger.set_state(c, "waiting_quota")
         col = self.hh.col
-        prio = (0 if col["vulnerable"][c.hh] else 1, col["true_decile"][c.hh], env.now, c.id)
+        # most vulnerable first, then poorest by what the office knows (not the true decile)
+        prio = (0 if col["vulnerable"][c.hh] else 1, self.hh.known_decile(c.hh), env.now, c.id)
         self.waiting[code].append((prio, c, ev))
         ok = yield ev
         if not ok:

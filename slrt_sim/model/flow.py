@@ -66,7 +66,8 @@ class Model:
         villages = [v for _, v in s.region.villages()]
         self.households = hh = Households(population.households, len(villages))
         self.ledger = ledger = Ledger(env, hh.col["vulnerable"], s.walkin.fast_track, integrated)
-        puskesos = [vi for vi, v in enumerate(villages) if v.puskesos and integrated]
+        # a Puskesos without FO staff registers nobody: its residents walk in to the district FO
+        puskesos = [vi for vi, v in enumerate(villages) if v.puskesos and integrated and s.staffing.puskesos_fo > 0]
         n_fac = [s.fasilitators_in(v) for v in villages]
         self.staff = staff = Staff(env, cal, s.staffing, puskesos, fast_track=s.walkin.fast_track,
                                    exact=exact_resources, warmup=warmup, horizon=horizon, fasilitators=sum(n_fac))
@@ -81,7 +82,7 @@ class Model:
             env, s, cal, villages, n_fac, hh, rs, staff.logs["fasilitator"], ledger,
             outreach=s.outreach.enabled and integrated, warmup=warmup, horizon=horizon,
             start_case=self._start_case, flag_record=self.dtks.flag)
-        self.pathway = Pathway(env, s, staff, ledger, hh, rs, self.fasilitators, self.intake, self.dtks, measure,
+        self.pathway = Pathway(env, s, cal, staff, ledger, hh, rs, self.fasilitators, self.intake, self.dtks, measure,
                                integrated=integrated)
         self.arrivals = NeedArrivals(env, s, cal, ledger, rs, frozenset(puskesos), horizon, self._start_case)
         self.validation = ValidationArrivals(env, s, ledger, hh, staff, rs, cal,

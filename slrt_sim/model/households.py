@@ -42,6 +42,10 @@ class Households:
         prof["verified_decile"] = self.verified_decile[hh]
         return prof
 
+    def known_decile(self, hh: int) -> int:
+        """The decile the offices know: a verval measurement, else the DTKS record, else 10 (unknown)."""
+        return self.verified_decile[hh] or self.col["dtks_decile"][hh] or 10
+
     def documents_done(self, hh: int) -> None:
         """Dukcapil delivered: the household has its KK and documents."""
         self.col["has_kk"][hh] = True

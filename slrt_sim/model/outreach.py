@@ -22,6 +22,13 @@ from slrt_sim.model.resources import StageLog
 from slrt_sim.model.streams import Streams
 
 
+UNLISTED_UNFIT_DECILE = 2
+"""How poor an unlisted household in an unfit house looks to a fasilitator choosing visits
+(assumption, range 1-3)."""
+UNLISTED_FIT_DECILE = 6
+"""How poor an unlisted household in a fit house looks (assumption, range 5-7)."""
+
+
 def _succeed(ev) -> Callable:
     return lambda _timeout: ev.succeed()
 
@@ -131,8 +138,14 @@ class Fasilitators:
                 return order[i]
             return sweep
         if strategy == "poorest_first":
-            # local knowledge: poorer homes are visited far more often
-            dec = self.hh.arr["true_decile"][hhs].astype(float)
+            # what the fasilitator can know at the start: the DTKS record's decile where the
+            # household is listed; for the others, what the house shows from the street
+            # (assumption: an unfit house looks like decile UNLISTED_UNFIT_DECILE, a fit one
+            # like UNLISTED_FIT_DECILE). Poorer-looking homes are visited far more often.
+            col = self.hh.arr
+            listed = np.asarray(col["in_dtks"], bool)[hhs]
+            looks = np.where(np.asarray(col["house_unfit"], bool)[hhs], UNLISTED_UNFIT_DECILE, UNLISTED_FIT_DECILE)
+            dec = np.where(listed, np.asarray(col["dtks_decile"])[hhs], looks).astype(float)
             w = (11.0 - dec) ** 3
         else:
             w = np.ones(hhs.size)

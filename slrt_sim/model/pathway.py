@@ -38,10 +38,10 @@ from slrt_sim.model.streams import Streams
 class Pathway:
     """The steps of a case, handed the offices, the fasilitators and the cycles they use."""
 
-    def __init__(self, env: simpy.Environment, scenario, staff: Staff, ledger: Ledger, households: Households,
+    def __init__(self, env: simpy.Environment, scenario, cal, staff: Staff, ledger: Ledger, households: Households,
                  streams: Streams, fasilitators: Fasilitators, intake: ProgrammeIntake, dtks: DtksDetermination,
                  measure: Callable[[int], int], *, integrated: bool):
-        self.env, self.s, self.staff, self.ledger, self.hh = env, scenario, staff, ledger, households
+        self.env, self.s, self.cal, self.staff, self.ledger, self.hh = env, scenario, cal, staff, ledger, households
         self.rs, self.fas, self.intake, self.dtks = streams, fasilitators, intake, dtks
         self.measure = measure
         self.integrated = integrated
@@ -102,16 +102,20 @@ class Pathway:
         yield from self.follow_up(c, prio)
 
     def paper_entry(self, c: Case, prio: int):
-        """Paper forms reach the district in batches and are typed in by the FO."""
+        """Paper forms reach the district in batches, during office hours, and are typed in by the FO.
+
+        The forms' waits in the pile are logged as stage ``fo_paper``; the typing counts as
+        work of the district FO staff."""
         env = self.env
         s = self.s
         staff = self.staff
         batch = s.data_entry.paper_batch_days
         while True:
-            nxt = (math.floor(env.now / batch) + 1) * batch
+            nxt = self.cal.next_open((math.floor(env.now / batch) + 1) * batch)
             yield env.timeout(nxt - env.now)
-            yield from staff.serve(staff.fo_district, staff.logs["fo_district"], self.rs.t_paper(), prio)
-            if self.rs.u_route() >= s.data_entry.paper_error_rate:
+            yield from staff.serve(staff.fo_district, staff.logs["fo_paper"], self.rs.t_paper(), prio,
+                                   staff.logs["fo_district"])
+            if self.rs.u_paper_error() >= s.data_entry.paper_error_rate:
                 return
             ev = env.event()
             self.fas.task(c.village, "correction", ev)
@@ -172,14 +176,20 @@ class Pathway:
         staff = self.staff
         ledger = self.ledger
         failure = s.programs[c.program].delivery_failure
+        delay = s.followup.delay_days
         while True:
             if self.rs.u_delivery() >= failure:
                 ledger.close(c, "served", None)
-                if s.followup.enabled:
-                    self.fas.task(c.village, "followup")  # the check still takes the fasilitator's time
+                if s.followup.enabled:  # the check still takes the fasilitator's time
+                    if delay > 0:
+                        env.timeout(delay).callbacks.append(self._followup_due(c.village))
+                    else:
+                        self.fas.task(c.village, "followup")
                 return
             if not s.followup.enabled:
                 return  # nobody checks: the failure goes unnoticed and the case stays open
+            if delay > 0:
+                yield env.timeout(delay)  # the fasilitator checks ``followup.delay_days`` after delivery
             ev = env.event()
             self.fas.task(c.village, "followup", ev)
             yield ev
@@ -221,6 +231,9 @@ class Pathway:
         self.ledger.close(c, "ineligible", "no_programme")
 
     # ------------------------------------------------------------------ helpers
+    def _followup_due(self, village: int):
+        return lambda _timeout: self.fas.task(village, "followup")
+
     def _enabled(self, code: str) -> bool:
         return self.s.programs[code].enabled
 

@@ -121,6 +121,7 @@ class Staff:
         self.logs["fo_puskesos"] = StageLog("fo_puskesos", staffing.puskesos_fo * n_pk)
         self.logs["bo_puskesos"] = StageLog("bo_puskesos", staffing.puskesos_bo * n_pk)
         self.logs["fasilitator"] = StageLog("fasilitator", fasilitators)
+        self.logs["fo_paper"] = StageLog("fo_paper", staffing.district_fo)
 
     def make(self, capacity: int):
         """A resource of ``capacity`` staff of the kind this run uses."""
@@ -136,8 +137,11 @@ class Staff:
         self.logs[name] = StageLog(name, capacity)
         return self.make(capacity)
 
-    def serve(self, res, log: StageLog, minutes: float, prio: int):
-        """Queue for a staff member of ``res``, then work ``minutes`` of working time."""
+    def serve(self, res, log: StageLog, minutes: float, prio: int, work_log: StageLog | None = None):
+        """Queue for a staff member of ``res``, then work ``minutes`` of working time.
+
+        The wait is logged in ``log``; the work in ``log`` and, when given, also in
+        ``work_log`` (the stage whose staff do it, for their utilisation)."""
         env = self.env
         t_req = env.now
         if type(res) is FifoPool:
@@ -151,6 +155,8 @@ class Staff:
                 log.waits.append(start - t_req)
                 log.busy_minutes += minutes
                 log.served += 1
+                if work_log is not None:
+                    work_log.busy_minutes += minutes
             yield env.timeout(end - t_req)
             return
         req = res.request(priority=prio) if self.fast_track else res.request()
@@ -160,5 +166,7 @@ class Staff:
             log.waits.append(start - t_req)
             log.busy_minutes += minutes
             log.served += 1
+            if work_log is not None:
+                work_log.busy_minutes += minutes
         yield env.timeout(self.cal.advance(start, minutes) - start)
         res.release(req)

@@ -22,6 +22,7 @@ STREAMS = (
     "needs", "need_type", "route", "walkin_delay", "walkin_time", "fo", "bo_check", "bo_assess",
     "manager", "home_visit", "travel", "verval", "followup", "paper", "outreach_pick", "detect",
     "delivery", "lost", "validation_arrivals", "validation_household", "complaint",
+    "paper_error", "verval_noise", "visit_noise",
 )
 """Sources of randomness, each with its own stream (order fixed: never reorder; append new ones)."""
 
@@ -119,7 +120,9 @@ class Streams:
         self.u_delivery = Sampler(g["delivery"], uniform)
         self.u_lost = Sampler(g["lost"], uniform)
         self.x_travel = Sampler(g["travel"], unit_exponential)
-        self.n_verval = Sampler(g["verval"], standard_normal)
+        self.u_paper_error = Sampler(g["paper_error"], uniform)
+        self.n_verval = Sampler(g["verval_noise"], standard_normal)
+        self.n_visit = Sampler(g["visit_noise"], standard_normal)
         self.u_complaint = Sampler(g["complaint"], uniform)
         self.t_complaint_simple = Sampler(g["complaint"], draw_fn(fu.complaint_simple_days))
         self.t_complaint_normal = Sampler(g["complaint"], draw_fn(fu.complaint_normal_days))
