@@ -85,7 +85,6 @@ _HH_COLUMNS = (
     "vulnerable", "atensi_target",
 )
 _MUTABLE = ("in_dtks", "dtks_decile", "has_kk", "missing_docs", "receives_pkh", "receives_bpnt", "receives_pbi")
-_RECEIVES = {"PKH": "receives_pkh", "BPNT": "receives_bpnt", "PBI_JK": "receives_pbi"}
 
 
 # ----------------------------------------------------------------------------- sampling
@@ -413,17 +412,7 @@ class Model:
         times = g.random(hh.size) * self.horizon
         # kinds of need, weighted by the mix and by what fits the household
         w = np.zeros((hh.size, len(NEED_TYPES)))
-        fits = {
-            "information": np.ones(self.n_hh, bool),
-            "documents": np.asarray(col["missing_docs"], bool) | ~np.asarray(col["has_kk"], bool),
-            "health": np.ones(self.n_hh, bool),
-            "food": np.ones(self.n_hh, bool),
-            "school": (np.asarray(col["n_school_6_21"]) + np.asarray(col["n_out_of_school_7_18"])) > 0,
-            "housing": np.asarray(col["house_unfit"], bool),
-            "income": np.asarray(col["n_working_age"]) > 0,
-            "care": np.asarray(col["has_disability"], bool) | np.asarray(col["has_elderly_60"], bool)
-            | np.asarray(col["atensi_target"], bool),
-        }
+        fits = P.need_fits(col)  # the one rule of which needs fit a household
         for j, need in enumerate(NEED_TYPES):
             w[:, j] = s.needs.mix.get(need, 0.0) * fits[need][hh]
         tot = w.sum(axis=1)
@@ -659,7 +648,7 @@ class Model:
             return False
         self._set_state(c, "in_process")
         c.t_enrolled = self.env.now
-        key = _RECEIVES.get(code)
+        key = P.RECEIPT_FLAGS.get(code)
         if key:
             self.col[key][c.hh] = True
         return True
