@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from slrt_sim.training import bo_grading
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import dashboard as dash
 from slrt_sim.training.store import SessionStore
@@ -19,7 +20,7 @@ def store(tmp_path):
     q = bo.build_queue("KLS-D", 4, "sedang")
     for name, answers, minutes in (("Siti", bo.answer_key(q), 10), ("Budi", bo.empty_answers(q), 30),
                                    ("Ani", bo.answer_key(q), 80)):
-        g = bo.grade(q, answers, 1000.0, 1000.0 + 60 * minutes)
+        g = bo_grading.grade(q, answers, 1000.0, 1000.0 + 60 * minutes)
         s.save_submission(trainee=name, class_code="KLS-D", app="bo", case_id="ANTREAN", answers=answers,
                           score=g.score, max_score=g.max_score,
                           feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in g.items],

@@ -77,9 +77,9 @@ def wait_saved(store: SessionStore, check, timeout: float = 30.0) -> dict:
 
 @pytest.mark.browser
 def test_front_office_whole_flow(page, voila_server, store, assert_no_external_requests, page_errors, capsys):
-    cases = rp.class_cases(CLASS, SEED, LEVEL)
+    cases = rp.build_cases(CLASS, SEED, LEVEL)
     case = cases[0]
-    key = rp.answer_key_fo(case)
+    key = rp.answer_key(case)
 
     load_s = open_timed(page, voila_server)
     login(page, TRAINEE, CLASS)
@@ -127,7 +127,7 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
     # next case: start typing, then reload the page
     page.locator(".rp-next").click()
     page.locator(".rp-app", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
-    second = rp.answer_key_fo(cases[1])
+    second = rp.answer_key(cases[1])
     page.locator(".rp-f-nik input").fill(second["nik"][:8])
     page.locator(".rp-f-head input").fill(second["head"])
     page.locator(".rp-c-food input").check()
