@@ -44,8 +44,9 @@ DB_ENV = "SLRT_DB"
 
 
 def generate_pin() -> str:
-    """A random 4-digit PIN (leading zeros allowed) from a secure source."""
-    return f"{secrets.randbelow(10_000):04d}"
+    """A random 6-digit PIN (leading zeros allowed) from a secure source; wrong tries are
+    throttled server-wide by :func:`slrt_sim.training.dashboard.check_pin`."""
+    return f"{secrets.randbelow(1_000_000):06d}"
 
 
 def resolve_pin(environ: Mapping[str, str]) -> tuple[str, bool]:

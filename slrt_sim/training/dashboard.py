@@ -190,9 +190,11 @@ def neutralise(value: Any) -> Any:
 
 
 def _safe_frame(df):
+    from pandas.api.types import is_numeric_dtype
+
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if not is_numeric_dtype(out[col]):
             out[col] = out[col].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
