@@ -243,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     db = Path(args.db).expanduser().resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
+    from slrt_sim.training.store import prepare
+
+    prepare(db)  # tables and WAL mode set once, before any kernel opens the store
     cmd = voila_command(args.host, args.port, args.notebooks, args.voila_args)
     env = server_env(pin, db)
     print(banner(pin, generated, args.host, args.port, str(db)), flush=True)
