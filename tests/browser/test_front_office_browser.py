@@ -84,7 +84,9 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
     load_s = open_timed(page, voila_server)
     login(page, TRAINEE, CLASS)
     assert page.locator(".rp-story").inner_text().strip().endswith(case.story[-30:])
-    assert "1" in page.locator(".rp-app").inner_text() and CLASS in page.locator(".rp-app").inner_text()
+    header = page.locator(".rp-app").inner_text()
+    want = t("rp.fo.header", name=TRAINEE, code=CLASS, level=t(f"rp.fo.level.{LEVEL}"), i=1, n=len(cases))
+    assert re.sub(r"<[^>]+>", "", want) in header  # "Kasus 1 dari 10" for this trainee and class
 
     # nothing of the answer key is on the page before submitting
     body = page.content()
