@@ -26,7 +26,7 @@ SEED, LEVEL = 2018, "sedang"
 
 
 def _answers(fo, case, rng: random.Random) -> dict:
-    a = dict(fo.answer_key_fo(case))
+    a = dict(fo.answer_key(case))
     a.pop("referrals")
     a["sktm"] = a["sktm"][0] if a["sktm"] else None
     r = rng.random()
@@ -38,7 +38,7 @@ def _answers(fo, case, rng: random.Random) -> dict:
         a["fast_track"] = not a["fast_track"]
     elif r < 0.5 and a["decision"] == "refer_bo":
         a["programs"] = ["PKH"]
-    elif r < 0.6 and case.kind == "false_sktm":
+    elif r < 0.6 and case.problem == "false_sktm":
         a.update(sktm="accept", decision="refer_bo", programs=["BPNT", "LOCAL", "PBI_JK"])
     return a
 
@@ -51,7 +51,7 @@ def run(quick: bool = False) -> dict:
     repeats = 5 if quick else 15
     n_trainees = 20 if quick else 70
     code = "BENCH-OC"
-    cases = fo.class_cases(code, SEED, LEVEL)
+    cases = fo.build_cases(code, SEED, LEVEL)
     t0 = time.perf_counter()
     O.class_key_run(code, SEED, LEVEL)
     first_key = time.perf_counter() - t0

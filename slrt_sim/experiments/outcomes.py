@@ -68,7 +68,8 @@ def outcome_seed(seed: int, stream: int) -> np.random.SeedSequence:
 def run_scripts(scenario: Scenario, population: Any, scripts: list[Script], seed: np.random.SeedSequence) -> RunOutcome:
     """Run the scenario with ``scripts`` and collect every scripted household's outcome."""
     fresh = np.random.SeedSequence(entropy=seed.entropy, spawn_key=seed.spawn_key)  # spawning mutates a sequence
-    m = ScriptedModel(scenario, population, fresh, list(scripts)).run()
+    m = ScriptedModel(scenario, population, fresh, list(scripts))
+    record = m.run()
     households = {}
     case_label = {}
     for h in m.scripted:
@@ -76,12 +77,12 @@ def run_scripts(scenario: Scenario, population: Any, scripts: list[Script], seed
         base = SCRIPT_ID_BASE + h.index * 1000
         for k in range(1, h._ids + 1):
             case_label[base + k] = h.sc.label
-    case_hh = {c.id: c.hh for c in m.cases}
+    case_hh = {c.id: c.hh for c in record.cases}
     for h in m.scripted:
         base = SCRIPT_ID_BASE + h.index * 1000
         for k in range(1, h._ids + 1):
             case_hh[base + k] = h.sc.hh
-    return RunOutcome(households, list(m.enrolments), case_hh, case_label, m.horizon)
+    return RunOutcome(households, list(record.enrolments), case_hh, case_label, m.horizon)
 
 
 def displaced(key: RunOutcome, trainee: RunOutcome, ignore: set[str] = frozenset()) -> list[dict]:

@@ -37,8 +37,9 @@ from typing import Any
 import numpy as np
 
 from slrt_sim.domain import programs as P
-from slrt_sim.domain.calendar import MINUTES_PER_DAY
-from slrt_sim.model.flow import _RECEIVES, Model, Sampler, _Closed, _draw_fn, _uniform
+from slrt_sim.model.flow import Model
+from slrt_sim.model.resources import Closed
+from slrt_sim.model.streams import Sampler, draw_fn, uniform
 
 SCRIPT_ID_BASE = 10_000_000
 """Case ids of scripted needs start here, so background case ids are the same in every run."""
@@ -134,22 +135,22 @@ class ScriptedHousehold:
             i = SCRIPT_STREAMS.index(name)
             return _LazySampler(lambda: np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key + (i,)), draw)
         svc, fu = s.service, s.followup
-        self.t_fo = stream("fo", _draw_fn(svc.fo_registration))
-        self.t_bo = stream("bo", _draw_fn(svc.bo_check))
-        self.t_assess = stream("assess", _draw_fn(svc.bo_assessment))
-        self.t_manager = stream("manager", _draw_fn(svc.manager_decision))
-        self.t_visit = stream("visit", _draw_fn(svc.followup_visit))
-        self.t_verval = stream("verval", _draw_fn(svc.verval_visit))
+        self.t_fo = stream("fo", draw_fn(svc.fo_registration))
+        self.t_bo = stream("bo", draw_fn(svc.bo_check))
+        self.t_assess = stream("assess", draw_fn(svc.bo_assessment))
+        self.t_manager = stream("manager", draw_fn(svc.manager_decision))
+        self.t_visit = stream("visit", draw_fn(svc.followup_visit))
+        self.t_verval = stream("verval", draw_fn(svc.verval_visit))
         self.u_travel = stream("travel", lambda gen, n: gen.exponential(1.0, n))
         self.n_verval = stream("verval_decile", lambda gen, n: gen.normal(0.0, 1.0, n))
-        self.u_delivery = stream("delivery", _uniform)
-        self.u_lost = stream("lost", _uniform)
-        self.u_complaint = stream("complaint", _uniform)
-        self.t_simple = stream("complaint_simple", _draw_fn(fu.complaint_simple_days))
-        self.t_normal = stream("complaint_normal", _draw_fn(fu.complaint_normal_days))
-        self.t_invest = stream("complaint_investigation", _draw_fn(fu.complaint_investigation_days))
-        self.u_walkin = stream("walkin", _uniform)
-        self.t_walkin = stream("walkin_delay", _draw_fn(s.walkin.delay_days))
+        self.u_delivery = stream("delivery", uniform)
+        self.u_lost = stream("lost", uniform)
+        self.u_complaint = stream("complaint", uniform)
+        self.t_simple = stream("complaint_simple", draw_fn(fu.complaint_simple_days))
+        self.t_normal = stream("complaint_normal", draw_fn(fu.complaint_normal_days))
+        self.t_invest = stream("complaint_investigation", draw_fn(fu.complaint_investigation_days))
+        self.u_walkin = stream("walkin", uniform)
+        self.t_walkin = stream("walkin_delay", draw_fn(s.walkin.delay_days))
         self.events: list[Event] = []
         self.needs: dict[str, NeedResult] = {n: NeedResult(n) for n in script.true_needs}
         for n in script.needs:
@@ -172,7 +173,7 @@ class ScriptedHousehold:
 
     def world(self) -> dict:
         """The household as the offices can see it now (DTKS as it stands, true documents)."""
-        return self.m._profile(self.sc.hh)
+        return self.m.households.profile(self.sc.hh)
 
     def should_serve(self, need: str) -> bool:
         """Whether the need is real (the household keeps it, and comes back with it, until it is met)."""
@@ -180,7 +181,7 @@ class ScriptedHousehold:
 
     def _verified_world(self) -> dict:
         prof = self.world()
-        d = self.m.verified_decile[self.sc.hh]
+        d = self.m.households.verified_decile[self.sc.hh]
         if self.sc.sktm == "verify" and d and prof["in_dtks"]:
             prof["dtks_decile"] = d  # the back office reads the decile the SKTM's verval found
         return prof
@@ -190,20 +191,20 @@ class ScriptedHousehold:
 
     def _serve_fo(self):
         m = self.m
-        v = m.col["village_idx"][self.sc.hh]
-        if v in m.fo_pk:
-            yield from m._serve(m.fo_pk[v], m.logs["fo_puskesos"], self.t_fo(), self.prio)
+        v = m.households.col["village_idx"][self.sc.hh]
+        if v in m.staff.fo_pk:
+            yield from m.staff.serve(m.staff.fo_pk[v], m.staff.logs["fo_puskesos"], self.t_fo(), self.prio)
         else:
-            yield from m._serve(m.fo_district, m.logs["fo_district"], self.t_fo(), self.prio)
+            yield from m.staff.serve(m.staff.fo_district, m.staff.logs["fo_district"], self.t_fo(), self.prio)
 
     def _serve_bo_check(self):
         m = self.m
-        v = m.col["village_idx"][self.sc.hh]
-        bo = m.bo_pk.get(v)
-        if bo is not None and not isinstance(bo, _Closed):
-            yield from m._serve(bo, m.logs["bo_puskesos"], self.t_bo(), self.prio)
+        v = m.households.col["village_idx"][self.sc.hh]
+        bo = m.staff.bo_pk.get(v)
+        if bo is not None and not isinstance(bo, Closed):
+            yield from m.staff.serve(bo, m.staff.logs["bo_puskesos"], self.t_bo(), self.prio)
         else:
-            yield from m._serve(m.bo_district, m.logs["bo_district"], self.t_bo(), self.prio)
+            yield from m.staff.serve(m.staff.bo_district, m.staff.logs["bo_district"], self.t_bo(), self.prio)
 
     def _visit(self, kind: str):
         """A fasilitator's visit on the next working day (own stream; see the module docstring)."""
@@ -211,7 +212,7 @@ class ScriptedHousehold:
         cal = m.cal
         start = cal.next_work_day(int(m.env.now) + 1) + (0.0 if cal.continuous else cal.open)
         minutes = (self.t_verval() if kind == "verval" else self.t_visit())
-        minutes += m.villages[m.col["village_idx"][self.sc.hh]].travel_minutes * self.u_travel()
+        minutes += m.village_list[m.households.col["village_idx"][self.sc.hh]].travel_minutes * self.u_travel()
         yield m.env.timeout(cal.advance(start, minutes) - m.env.now)
 
     def _next_intake(self, code: str) -> float | None:
@@ -284,14 +285,14 @@ class ScriptedHousehold:
         yield from self._visit("verval")
         m, hh = self.m, self.sc.hh
         d = self._measure()
-        m.verified_decile[hh] = d
+        m.households.verified_decile[hh] = d
         self.ev("sktm_verval", "fasilitator", decile=d)
-        if d > m.s.database.max_decile and m.col["in_dtks"][hh]:
-            m.db_updates.add(hh)
+        if d > m.s.database.max_decile and m.households.col["in_dtks"][hh]:
+            m.dtks.propose(hh)  # decided with the decile the visit measured
 
     def _measure(self) -> int:
         m = self.m
-        d = int(round(m.col["true_decile"][self.sc.hh] + m.s.dtks.verval_accuracy_sd * self.n_verval()))
+        d = int(round(m.households.col["true_decile"][self.sc.hh] + m.s.dtks.verval_accuracy_sd * self.n_verval()))
         return min(10, max(1, d))
 
     def _refer_as_filed(self, needs: list[str]):
@@ -321,7 +322,7 @@ class ScriptedHousehold:
         for n in needs:
             if n in covered:
                 continue
-            ref = P.refer(n, self._verified_world(), self.m.limits, self.m._enabled)
+            ref = P.refer(n, self._verified_world(), self.m.pathway.limits, self.m.pathway._enabled)
             if ref.program is None and ref.propose_dtks:
                 propose.append(n)  # step 4: the BO proposes a household the DTKS misses
                 continue
@@ -342,21 +343,21 @@ class ScriptedHousehold:
 
     def _assess(self):
         m = self.m
-        yield from m._serve(m.bo_district, m.logs["bo_district"], self.t_assess(), self.prio)
-        yield from m._serve(m.manager, m.logs["manager"], self.t_manager(), self.prio)
+        yield from m.staff.serve(m.staff.bo_district, m.staff.logs["bo_district"], self.t_assess(), self.prio)
+        yield from m.staff.serve(m.staff.manager, m.staff.logs["manager"], self.t_manager(), self.prio)
 
     def _programme(self, code: str, need: str, by: str):
         """One referral letter: the programme's check, intake and quota, delivery, follow-up."""
         m, env, hh = self.m, self.m.env, self.sc.hh
         if by != "rules":
             self.ev("referred", "manager", need=need, program=code, by=by)
-        verdict = P.check(code, self.world(), m.limits)
+        verdict = P.check(code, self.world(), m.pathway.limits)
         reason = None
         if not self.nik_ok and code != "DUKCAPIL":
             reason = "oc.reason.nik_mismatch"
         elif not verdict.eligible:
-            reason = next((r for r in verdict.reasons if _negative(r)), verdict.reasons[-1] if verdict.reasons else None)
-        elif code in _RECEIVES and m.col[_RECEIVES[code]][hh]:
+            reason = P.decisive_reason(verdict)
+        elif P.already_receives(self.world(), code):
             reason = "oc.reason.already_receives"
         if reason is not None:
             t = self._next_intake(code)
@@ -386,10 +387,10 @@ class ScriptedHousehold:
         m, env, hh = self.m, self.m.env, self.sc.hh
         c = _Case(self._new_id(), hh, need)
         w = self.world()
-        decile = int(w["dtks_decile"]) if w["in_dtks"] else int(m.verified_decile[hh] or w["true_decile"])
+        decile = int(w["dtks_decile"]) if w["in_dtks"] else int(m.households.verified_decile[hh] or w["true_decile"])
         prio = (self.prio, decile, env.now, c.id)
         ev = env.event()
-        m.waiting[code].append((prio, c, ev))
+        m.intake.waiting[code].append((prio, c, ev))
         self.ev("waiting_quota", "program", need=need, program=code)
         r = self.needs.setdefault(need, NeedResult(need))
         r.state, r.program, r.since = "waiting_quota", code, env.now
@@ -402,9 +403,9 @@ class ScriptedHousehold:
         full = [t for t in m.s.programs[code].intake_times(m.horizon) if t0 <= t < env.now]
         self.ev("enrolled", "program", need=need, program=code, cycles_waited=len(full))
         r.state = "in_process"
-        key = _RECEIVES.get(code)
+        key = P.RECEIPT_FLAGS.get(code)
         if key:
-            m.col[key][hh] = True
+            m.households.col[key][hh] = True
         return True
 
     def _deliver(self, code: str, need: str):
@@ -414,8 +415,8 @@ class ScriptedHousehold:
         while True:
             yield env.timeout(prog.delivery_days)
             if code == "DUKCAPIL":
-                m.col["has_kk"][self.sc.hh] = True
-                m.col["missing_docs"][self.sc.hh] = False
+                m.households.col["has_kk"][self.sc.hh] = True
+                m.households.col["missing_docs"][self.sc.hh] = False
             if self.u_delivery() >= prog.delivery_failure or not s.followup.enabled:
                 self.ev("served", "program", need=need, program=code)
                 self._close(need, "served", None, code)
@@ -460,7 +461,7 @@ class ScriptedHousehold:
             yield from self._serve_bo_check()
         proposed = False
         while True:
-            ref = P.refer(need, self._verified_world(), m.limits, m._enabled)
+            ref = P.refer(need, self._verified_world(), m.pathway.limits, m.pathway._enabled)
             if ref.program is None and ref.propose_dtks and not proposed:
                 proposed = True
                 ok = yield from self._dtks_proposal(need)
@@ -490,13 +491,11 @@ class ScriptedHousehold:
         yield from self._visit("verval")
         self.nik_ok = True
         d = self._measure()
-        m.verified_decile[hh] = d
+        m.households.verified_decile[hh] = d
         self.ev("verval_done", "fasilitator", decile=d)
-        ev = env.event()
-        m.dtks_queue.append((hh, env.now, ev))
-        yield ev
-        listed = bool(m.col["in_dtks"][hh])
-        self.ev("dtks_determined", "dtks", listed=listed, decile=int(m.col["dtks_decile"][hh]))
+        yield m.dtks.propose(hh)
+        listed = bool(m.households.col["in_dtks"][hh])
+        self.ev("dtks_determined", "dtks", listed=listed, decile=int(m.households.col["dtks_decile"][hh]))
         return True
 
     def _propose(self, needs: list[str]):
@@ -513,7 +512,7 @@ class ScriptedHousehold:
     def _dukcapil_first(self, needs: list[str]):
         """``dukcapil_first``: Dukcapil completes the documents, then the BO refers the other needs."""
         m, env = self.m, self.m.env
-        verdict = P.check("DUKCAPIL", self.world(), m.limits)
+        verdict = P.check("DUKCAPIL", self.world(), m.pathway.limits)
         self.ev("sent_dukcapil", self.sc.by)
         if verdict.eligible:
             ok = yield from self._enrol("DUKCAPIL", "documents")
@@ -553,20 +552,25 @@ class ScriptedHousehold:
                 r.state = "unmet"
 
 
-def _negative(rule: str) -> bool:
-    return rule.startswith("rule.decile_above") or rule in {
-        "rule.documents_first", "rule.not_in_dtks", "rule.pkh.no_component", "rule.pbi.already",
-        "rule.kip.no_school_child", "rule.kip.not_poor_family", "rule.rutilahu.no_land", "rule.rutilahu.house_fit",
-        "rule.kube.no_working_age", "rule.atensi.no_target", "rule.dukcapil.complete", "rule.local.not_verified"}
-
-
 class ScriptedModel(Model):
     """A :class:`Model` whose listed households follow their :class:`Script` instead of drawn needs."""
 
     def __init__(self, scenario, population, seed: np.random.SeedSequence, scripts: list[Script], **kw):
         super().__init__(scenario, population, seed, **kw)
+        self.village_list = [v for _, v in scenario.region.villages()]
         self.scripted = []
-        self._scripted_hh = {sc.hh for sc in scripts}
+        skip = frozenset(int(sc.hh) for sc in scripts)
+        start = self.arrivals.start
+
+        def start_without_scripted(needs, village_of):  # the scripts stand for these households' needs
+            return start([x for x in needs if x[1] not in skip], village_of)
+        self.arrivals.start = start_without_scripted
+        flag = self.fasilitators.flag_record
+
+        def flag_unless_scripted(h: int) -> None:  # a scripted household's record is as its case says
+            if h not in skip:
+                flag(h)
+        self.fasilitators.flag_record = flag_unless_scripted
         base = np.random.SeedSequence(entropy=seed.entropy, spawn_key=tuple(seed.spawn_key) + (7919,))
         for i, sc in enumerate(scripts):
             hs = np.random.SeedSequence(entropy=base.entropy, spawn_key=base.spawn_key + (int(sc.hh),))
@@ -574,13 +578,8 @@ class ScriptedModel(Model):
             self.scripted.append(h)
             self.env.process(h.run())
 
-    def _draw_needs(self):
-        needs = super()._draw_needs()
-        skip = self._scripted_hh
-        return [x for x in needs if x[1] not in skip]
-
-    def run(self) -> "ScriptedModel":
-        super().run()
+    def run(self):
+        record = super().run()
         for h in self.scripted:
             h.finish()
-        return self
+        return record

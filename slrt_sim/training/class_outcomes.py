@@ -52,7 +52,7 @@ def _enrolled(h: HouseholdOutcome) -> set[str]:
     return {e.program for e in h.events if e.step == "enrolled"}
 
 
-def case_figures(pair: PairOutcome, case: fo.RoleplayCase) -> dict[str, float]:
+def case_figures(pair: PairOutcome, case: fo.FoCase) -> dict[str, float]:
     """The figures of one submitted household (see the module docstring)."""
     tr, k = pair.trainee.households[case.case_id], pair.key.households[case.case_id]
     real = O.real_needs(case)
@@ -88,7 +88,7 @@ def _add(a: dict, b: Mapping) -> None:
 @lru_cache(maxsize=512)
 def _trainee_cached(code: str, seed: int, level: str, n: int, answers_json: str) -> tuple[dict, dict]:
     answers = {int(i): a for i, a in json.loads(answers_json).items()}
-    cases = fo.class_cases(code, seed, level, n)
+    cases = fo.build_cases(code, seed, level, n)
     pair = O.fo_outcome(code, seed, level, answers, n=n)
     per_case = {cases[i].case_id: case_figures(pair, cases[i]) for i in sorted(answers)}
     sums: dict[str, float] = {}

@@ -19,6 +19,7 @@ households the trainees read.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
@@ -26,12 +27,14 @@ from typing import Any, Mapping
 import pandas as pd
 
 from slrt_sim.domain.calendar import WorkCalendar
+from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.domain.scenario import Scenario, load_scenario
 from slrt_sim.experiments.outcomes import HouseholdOutcome, PairOutcome, RunOutcome, outcome_seed, run_pair, run_scripts
 from slrt_sim.i18n import fmt_num, has, t
 from slrt_sim.model.scripted import Script
 from slrt_sim.paths import TRAINING_SCENARIO
 from slrt_sim.training import front_office as fo
+from slrt_sim.training.core import LEVELS, person_name, training_population
 from slrt_sim.training.store import norm_code
 
 START_DAY = 28
@@ -67,9 +70,9 @@ def arrival_days(n: int, scenario: Scenario | None = None) -> list[float]:
     return out
 
 
-def class_population(seed: int, cases: list[fo.RoleplayCase]) -> _Population:
+def class_population(seed: int, cases: list[fo.FoCase]) -> _Population:
     """The class's households with the cases' planted edits (profiles as the trainees read them)."""
-    h = fo.training_population(int(seed)).households.copy()
+    h = training_population(int(seed)).households.copy()
     for c in cases:
         for col, v in c.household.items():
             if col in h.columns:
@@ -81,41 +84,41 @@ def _digits(s: Any) -> str:
     return "".join(str(s or "").split())
 
 
-def real_needs(case: fo.RoleplayCase, key: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+def real_needs(case: fo.FoCase, key: Mapping[str, Any] | None = None) -> tuple[str, ...]:
     """The case's needs the rules route somewhere (a programme, Dukcapil or a DTKS proposal):
     the needs the household keeps, and comes back with, until they are met."""
-    key = key or fo.answer_key_fo(case)
-    if case.kind == "false_sktm":
+    key = key or fo.answer_key(case)
+    if case.problem == "false_sktm":
         return ()
     return tuple(n for n, r in key["referrals"].items() if r.program or r.propose_dtks)
 
 
-def fo_script(case: fo.RoleplayCase, answers: Mapping[str, Any], arrive: float, by: str = "fo") -> Script:
+def fo_script(case: fo.FoCase, answers: Mapping[str, Any], arrive: float, by: str = "fo") -> Script:
     """A front-office answer as a script (the household as the trainee filed it)."""
-    key = fo.answer_key_fo(case)
+    key = fo.answer_key(case)
     sktm = answers.get("sktm") if case.documents["sktm"] else None
     if isinstance(sktm, (tuple, list)):  # the key lists every acceptable choice
-        sktm = "verify" if "verify" in sktm and case.kind == "false_sktm" else sktm[0]
+        sktm = "verify" if "verify" in sktm and case.problem == "false_sktm" else sktm[0]
     decision = answers.get("decision") if answers.get("decision") in fo.DECISIONS else "close_info"
     needs = tuple(n for n in fo.NEEDS if n in set(answers.get("needs") or ()))
-    progs = tuple(p for p in fo.PROGRAMS if p in set(answers.get("programs") or ())) if decision == "refer_bo" else ()
+    progs = tuple(p for p in PROGRAMS if p in set(answers.get("programs") or ())) if decision == "refer_bo" else ()
     return Script(hh=int(case.hh), label=case.case_id, arrive=float(arrive), needs=needs,
                   true_needs=tuple(case.needs), nik_ok=_digits(answers.get("nik")) == key["nik"],
                   fast_track=bool(answers.get("fast_track")), decision=decision, programs=progs, sktm=sktm,
                   real_needs=real_needs(case, key), by=by)
 
 
-def key_scripts(cases: list[fo.RoleplayCase]) -> list[Script]:
+def key_scripts(cases: list[fo.FoCase]) -> list[Script]:
     days = arrival_days(len(cases))
-    return [fo_script(c, fo.answer_key_fo(c), days[i]) for i, c in enumerate(cases)]
+    return [fo_script(c, fo.answer_key(c), days[i]) for i, c in enumerate(cases)]
 
 
 @lru_cache(maxsize=8)
 def _class(code: str, seed: int, level: str, n: int):
-    cases = fo.class_cases(code, seed, level, n)
+    cases = fo.build_cases(code, seed, level, n)
     pop = class_population(seed, cases)
     keys = key_scripts(cases)
-    sseed = outcome_seed(seed, fo._stable(code) ^ fo.LEVELS.index(level))
+    sseed = outcome_seed(seed, zlib.crc32(code.encode("utf-8")) ^ LEVELS.index(level))
     key_run = run_scripts(outcome_scenario(), pop, keys, sseed)
     return cases, pop, keys, sseed, key_run
 
@@ -211,9 +214,9 @@ def need_rows(h: HouseholdOutcome, lang: str | None = None, horizon: float | Non
 
 
 def _family(seed: int, hh: int, label: str | None, lang: str | None) -> str:
-    pop = fo.training_population(int(seed))
+    pop = training_population(int(seed))
     head = pop.members(hh).iloc[0]
-    name = fo.person_name(str(head.first_name), str(head.last_name))
+    name = person_name(str(head.first_name), str(head.last_name))
     h = pop.households
     decile = int(h.at[hh, "true_decile"])
     if label:

@@ -25,10 +25,10 @@ def store(voila_server):
 
 @pytest.mark.browser
 def test_submit_shows_the_two_timelines(page, voila_server, store, assert_no_external_requests, page_errors):
-    cases = rp.class_cases(CLASS, SEED, LEVEL)
-    i = next(k for k, c in enumerate(cases) if c.kind == "listed")
+    cases = rp.build_cases(CLASS, SEED, LEVEL)
+    i = next(k for k, c in enumerate(cases) if c.problem == "clean")
     assert i == 0, "the first case is a listed household (the NIK typo must miss its DTKS record)"
-    key = rp.answer_key_fo(cases[0])
+    key = rp.answer_key(cases[0])
     typo = key["nik"][:-2] + key["nik"][-1] + key["nik"][-2]
     assert typo != key["nik"]
 
