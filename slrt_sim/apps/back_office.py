@@ -20,6 +20,8 @@ from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import bo_grading, letters
+from slrt_sim.apps import outcome_view  # issue 9: the households' two timelines
+from slrt_sim.training import bo_outcomes
 from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.training.views import registration_html
 from slrt_sim.i18n import fmt_num, t
@@ -333,6 +335,8 @@ class BackOfficeApp:
             f"<h3 class='slrt-score'>{html.escape(t('bo.result.title', score=fmt_num(result['score'], 1), max=fmt_num(result['max_score'], 1), pct=fmt_num(pct, 0) + '%'))}</h3>"
             f"<p>{html.escape(t('bo.result.submitted', time=_now_text(result['submitted_at'])))}</p>")
         fb = W.HTML(feedback_html(result["items"]))
+        outcome = W.HTML(self.outcome_html())  # issue 9
+        outcome.add_class("slrt-outcome")
         letters = [tuple(x) for x in result["letters"]]
         date = dt.date.fromisoformat(result["date"])
         parts: list[W.Widget] = [head]
@@ -367,8 +371,15 @@ class BackOfficeApp:
         again = W.Button(description=t("bo.again"), icon="redo")
         again.add_class("slrt-again")
         again.on_click(guarded(self._on_again, lambda: self.saved, "again"))
-        parts += [fb, again]
+        parts += [outcome, fb, again]
         self.result.children = parts
+
+    def outcome_html(self) -> str:
+        """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
+        q = self.queue
+        pair = bo_outcomes.bo_outcome(q, self.state.get("answers") or bo.empty_answers(q))
+        rows = [(c.case_id, f"{c.case_id} · {c.head_name}") for c in q.cases if c.problem != "duplicate"]
+        return outcome_view.queue_html(pair, rows, q.seed)
 
     def _on_again(self, _b=None) -> None:
         self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None}

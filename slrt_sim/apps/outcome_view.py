@@ -124,3 +124,21 @@ def class_html(view: dict, lang: str | None = None) -> str:
     return (CLASS_CSS + f"<div class='oc-class'><h2>{_e(t('oc.class.title', lang=lang))}</h2>"
             f"<p class='oc-cases' data-cases='{view['cases_in']}'>{_e(cases)}</p>"
             f"<div class='oc-tiles'>{''.join(tiles)}</div>{table}</div>")
+
+
+def queue_html(pair: PairOutcome, rows: list[tuple[str, str]], seed: int, lang: str | None = None) -> str:
+    """Every household of a back-office queue: ``rows`` are (label, title); one foldable pair each."""
+    parts = []
+    for label, title in rows:
+        mine, key = pair.trainee.households[label], pair.key.households[label]
+        same = mine.events == key.events and mine.needs == key.needs
+        mark = "✔" if same else "⚠"
+        displaced = O.displaced_rows(pair, label, seed, lang=lang)
+        parts.append(f"<details class='oc-hh' data-label='{_e(label)}'{'' if same else ' open'}>"
+                     f"<summary><b>{mark} {_e(title)}</b></summary>"
+                     + (f"<p class='oc-good'>{_e(t('oc.ui.same', lang=lang))}</p>" if same else "")
+                     + "<div class='oc-pair'>"
+                     + _column(t("oc.ui.yours", lang=lang), "oc-yours", mine, displaced, lang)
+                     + _column(t("oc.ui.key", lang=lang), "oc-key", key, [], lang) + "</div></details>")
+    return (CSS + f"<div class='oc-view'><h3>{_e(t('oc.ui.title_queue', lang=lang))}</h3>"
+            f"<p>{_e(t('oc.ui.intro', lang=lang))}</p>{''.join(parts)}</div>")

@@ -75,7 +75,7 @@ class Script:
     sktm: str | None = None
     real_needs: tuple[str, ...] = ()  # the needs the rules would route (they come back when unmet)
     by: str = "fo"
-    bo_checked: bool = False  # a BO trainee already checked the DTKS and verval (BO scripts)
+    letters: tuple[tuple[str, str], ...] = ()  # (programme, need) chosen by the back office, if it decided
 
 
 @dataclass
@@ -305,10 +305,9 @@ class ScriptedHousehold:
             for n in needs:
                 self._close(n, "lost", "unreachable")
             return
-        if not sc.bo_checked:
-            yield from self._check_dtks("bo")
-        letters: dict[str, str] = {}
-        for code in sc.programs:  # each letter answers a recorded need, one not yet answered first
+        yield from self._check_dtks("bo")
+        letters: dict[str, str] = {code: need for code, need in sc.letters}
+        for code in () if sc.letters else sc.programs:  # each letter answers a recorded need, one not yet answered first
             answers = [n for n in needs if code in P.NEED_PROGRAMS.get(n, ())]
             need = next((n for n in answers if n not in letters.values()), answers[0] if answers else None)
             need = need or next((n for n in sc.true_needs if code in P.NEED_PROGRAMS.get(n, ())), None)
