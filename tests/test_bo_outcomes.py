@@ -89,3 +89,65 @@ def test_bo_app_shows_each_households_two_timelines_after_submit(tmp_path, queue
     assert "Keputusan Anda" in html_ and "Penanganan yang tepat" in html_
     block = html_.split(f"data-label='{c.case_id}'")[1].split("</details>")[0]
     assert " open>" in block[:10] and "data-step='dtks_nik_not_found'" in block
+
+
+# ------------------------------------------------------------------------------ FO feeds BO
+def test_queue_made_of_fo_registrations_carries_their_errors(queue):
+    from slrt_sim.training import front_office as fo
+
+    c = next(c for c in queue.cases if c.problem == "clean")
+    fo_case = next(x for x in fo.build_cases(CODE, SEED, LEVEL, n=bo.CASE_POOL) if x.case_id == c.registration["ref"])
+    a = dict(fo.answer_key(fo_case))
+    a.pop("referrals")
+    typo = a["nik"][:-2] + a["nik"][-1] + a["nik"][-2]
+    missed = a["needs"][0]
+    a.update(nik=typo, needs=a["needs"][1:] or ["information"])
+    q2 = bo.build_queue(CODE, SEED, LEVEL, registered={fo_case.case_id: a})
+    c2 = q2.case(c.case_id)
+    assert [x.hh for x in q2.cases] == [x.hh for x in queue.cases]  # the same households
+    assert c2.registration["nik"] == typo and c2.registration["by_fo"]
+    assert missed not in c2.needs and missed in c2.registration["true_needs"]
+    key = bo.answer_key(q2)
+    assert key["cases"][c.case_id]["status"] == "nik_error"  # the BO must catch the FO's typo
+    # the DTKS search by the typed NIK finds nothing; by name it finds the household
+    assert bo.dtks_search(q2, nik=typo) == []
+    assert bo.dtks_search(q2, name=c2.head_name)
+    # the outcome says the FO missed the need, and what the BO did about the NIK
+    pair = B.bo_outcome(q2, key)
+    h = pair.key.households[c.case_id]
+    miss = [e for e in h.events if e.step == "need_not_recorded"]
+    if missed in B._real_needs(q2, c2, bo.right_referrals(q2)):
+        assert miss and miss[0].actor == "fo" and miss[0].need == missed
+    assert "dtks_nik_not_found" not in h.steps()  # the key's BO caught the typo
+    b = copy.deepcopy(key)
+    b["cases"][c.case_id]["status"] = "match"
+    assert "dtks_nik_not_found" in B.bo_outcome(q2, b).trainee.households[c.case_id].steps()
+
+
+def test_bo_app_builds_the_queue_from_the_class_fo_submissions(tmp_path):
+    from slrt_sim.apps.back_office import BackOfficeApp
+    from slrt_sim.training import front_office as fo
+    from slrt_sim.training.store import SessionStore
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class(CODE, SEED, LEVEL)
+    q0 = bo.build_queue(CODE, SEED, LEVEL)
+    ref = q0.cases[0].registration["ref"]
+    fo_case = next(x for x in fo.build_cases(CODE, SEED, LEVEL, n=bo.CASE_POOL) if x.case_id == ref)
+    a = dict(fo.answer_key(fo_case))
+    a.pop("referrals")
+    a["nik"] = a["nik"][:-1] + str((int(a["nik"][-1]) + 1) % 10)
+    store.save_submission(trainee="Ani", class_code=CODE, app="fo", case_id=ref, answers=a, score=80,
+                          max_score=100, feedback=[], started_at=0.0, submitted_at=1.0)
+    app = BackOfficeApp(store)
+    app.name.value, app.code.value = "Siti", CODE
+    app._on_start()
+    assert app.queue.cases[0].registration["nik"] == a["nik"]
+    assert store.load_progress("Siti", CODE, "bo")["registered"][ref]["nik"] == a["nik"]
+    # a later FO submission does not change a queue already started
+    store.save_submission(trainee="Budi", class_code=CODE, app="fo", case_id=ref, answers=dict(a, nik="1" * 16),
+                          score=10, max_score=100, feedback=[], started_at=0.0, submitted_at=2.0)
+    again = BackOfficeApp(store)
+    again.name.value, again.code.value = "Siti", CODE
+    again._on_start()
+    assert again.queue.cases[0].registration["nik"] == a["nik"]

@@ -238,11 +238,16 @@ class BackOfficeApp:
 
     def open_queue(self, name: str, klass: dict) -> None:
         self.trainee = name
-        self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"])
-        saved = self.store.load_progress(name, self.queue.class_code, APP)
+        # issue 9: the queue is made of what the class's front office registered (fixed at the start)
+        saved = self.store.load_progress(name, klass["code"], APP)
+        registered = (saved or {}).get("registered")
+        if registered is None:
+            registered = bo_outcomes.fo_registrations(self.store, klass["code"])
+        self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"], registered=registered)
         resumed = bool(saved)
         self.state = saved or {"answers": bo.empty_answers(self.queue), "started_at": time.time(),
                                "submitted": None}
+        self.state["registered"] = registered
         self.login.layout.display = "none"
         self._build(resumed)
         if not resumed:
@@ -382,7 +387,8 @@ class BackOfficeApp:
         return outcome_view.queue_html(pair, rows, q.seed)
 
     def _on_again(self, _b=None) -> None:
-        self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None}
+        self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None,
+                      "registered": self.queue.registered}
         self._save()
         self._build(False)
 

@@ -76,6 +76,7 @@ class Script:
     real_needs: tuple[str, ...] = ()  # the needs the rules would route (they come back when unmet)
     by: str = "fo"
     letters: tuple[tuple[str, str], ...] = ()  # (programme, need) chosen by the back office, if it decided
+    registered_by: str = ""  # who registered the household, if not ``by`` (a BO queue made from FO files)
 
 
 @dataclass
@@ -227,10 +228,11 @@ class ScriptedHousehold:
         self.ev("walk_in", "household", fast_track=sc.fast_track)
         env.process(self._resurface())
         yield from self._serve_fo()
-        self.ev("registered", sc.by, needs=list(sc.needs), nik_ok=sc.nik_ok, fast_track=sc.fast_track)
+        registrar = sc.registered_by or sc.by
+        self.ev("registered", registrar, needs=list(sc.needs), nik_ok=sc.nik_ok, fast_track=sc.fast_track)
         for n in sc.true_needs:
             if n not in sc.needs and self.should_serve(n):
-                self.ev("need_not_recorded", sc.by, need=n)
+                self.ev("need_not_recorded", registrar, need=n)
                 self.unmet.append(n)
         for n in sc.needs:
             if n == "information":

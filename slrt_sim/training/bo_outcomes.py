@@ -20,6 +20,7 @@ is the place a second referral takes in :func:`allocate`).
 """
 from __future__ import annotations
 
+import json
 import zlib
 from functools import lru_cache
 from typing import Any, Mapping
@@ -47,12 +48,18 @@ def queue_population(queue: bo.Queue) -> _Population:
     return _Population(h)
 
 
+def _true_needs(c: bo.BoCase) -> tuple[str, ...]:
+    """The household's needs: the front office's record, plus what a FO trainee failed to record."""
+    extra = [n for n in c.registration.get("true_needs") or () if n not in c.needs]
+    return tuple(c.needs) + tuple(extra)
+
+
 def _real_needs(queue: bo.Queue, c: bo.BoCase, right: Mapping[tuple[str, str], str | None]) -> tuple[str, ...]:
     if c.problem == "false_sktm":
         return ()
     prof = bo.effective_profile(c)
-    return tuple(n for n in c.needs if n != "information"
-                 and (right.get((c.case_id, n)) or programs.refer(n, prof).propose_dtks))
+    return tuple(n for n in _true_needs(c) if n != "information"
+                 and (right.get((c.case_id, n)) or programs.refer(n, prof).program or programs.refer(n, prof).propose_dtks))
 
 
 def bo_scripts(queue: bo.Queue, answers: Mapping[str, Any]) -> list[Script]:
@@ -71,7 +78,8 @@ def bo_scripts(queue: bo.Queue, answers: Mapping[str, Any]) -> list[Script]:
             if prog and prog not in {p for p, _ in letters}:
                 letters.append((prog, need))
         out.append(Script(
-            hh=int(c.hh), label=c.case_id, arrive=days[k], needs=tuple(c.needs), true_needs=tuple(c.needs),
+            hh=int(c.hh), label=c.case_id, arrive=days[k], needs=tuple(c.needs), true_needs=_true_needs(c),
+            registered_by="fo" if c.registration.get("by_fo") else "",
             nik_ok=not nik_problem or a.get("status") == "nik_error",
             fast_track=bool(c.truth.get("vulnerable")), decision="refer_bo", programs=(),
             sktm="verify" if a.get("verval") else ("accept" if c.registration.get("sktm") else None),
@@ -80,21 +88,25 @@ def bo_scripts(queue: bo.Queue, answers: Mapping[str, Any]) -> list[Script]:
 
 
 @lru_cache(maxsize=8)
-def _queue(code: str, seed: int, level: str):
-    queue = bo.build_queue(code, seed, level)
+def _queue(code: str, seed: int, level: str, registered: str = "{}"):
+    queue = bo.build_queue(code, seed, level, registered=json.loads(registered))
     pop = queue_population(queue)
     keys = bo_scripts(queue, bo.answer_key(queue))
     sseed = outcome_seed(seed, zlib.crc32(("bo-" + code).encode("utf-8")) ^ LEVELS.index(level))
     return queue, pop, keys, sseed, run_scripts(outcome_scenario(), pop, keys, sseed)
 
 
+def _registered(queue: bo.Queue) -> str:
+    return json.dumps(queue.registered, sort_keys=True, default=str)
+
+
 def bo_key_run(queue: bo.Queue) -> RunOutcome:
-    return _queue(queue.class_code, queue.seed, queue.level)[4]
+    return _queue(queue.class_code, queue.seed, queue.level, _registered(queue))[4]
 
 
 def bo_outcome(queue: bo.Queue, answers: Mapping[str, Any]) -> PairOutcome:
     """The trainee's back-office answers played in the class's kelurahan, against the key's."""
-    q, pop, keys, sseed, key_run = _queue(queue.class_code, queue.seed, queue.level)
+    q, pop, keys, sseed, key_run = _queue(queue.class_code, queue.seed, queue.level, _registered(queue))
     return run_pair(outcome_scenario(), pop, bo_scripts(q, answers), keys, sseed, key_run=key_run)
 
 
@@ -109,3 +121,13 @@ def summary_rows(pair: PairOutcome, queue: bo.Queue) -> pd.DataFrame:
                      "served": sum(1 for n in c.needs if tr.need_day(n) is not None),
                      "served_key": sum(1 for n in c.needs if k.need_day(n) is not None)})
     return pd.DataFrame(rows)
+
+
+def fo_registrations(store, class_code: str) -> dict[str, dict]:
+    """The class's front-office submissions by FO case id (the latest one per case): what the BO queue
+    is made from (:func:`slrt_sim.training.back_office.build_queue`'s ``registered``)."""
+    df = store.submissions(class_code)
+    out: dict[str, dict] = {}
+    for r in df[df.app == "fo"].itertuples(index=False):
+        out[str(r.case_id)] = json.loads(r.answers)
+    return out
