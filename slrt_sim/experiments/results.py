@@ -49,6 +49,10 @@ PERCENT_KPIS = frozenset(
 )
 """KPIs that are shares (0..1), shown as percentages."""
 
+COUNT_KPIS = frozenset({"cases", "backlog_end", "unidentified_end", "served", "ineligible", "lost", "complaints",
+                        "outreach_visits"})
+"""KPIs that count cases or visits, shown without decimals."""
+
 STAGE_FIELDS = ("stage", "staff", "served", "wait_prob", "wait_mean_days", "wait_p90_days", "wait_mean_hours",
                 "wait_p90_hours", "utilisation")
 
@@ -67,16 +71,21 @@ def kpi_label(name: str, lang: str | None = None) -> str:
 
 @dataclass
 class RunResult:
-    """One replication: tables and KPIs."""
+    """One replication: KPIs, per-stage statistics and, when kept, the case table and timeline."""
 
     kpis: dict[str, float]
-    stages: pd.DataFrame
+    stage_rows: list[dict[str, Any]]
     cases: pd.DataFrame | None
-    timeline: pd.DataFrame
+    timeline: pd.DataFrame | None
     replication: int = 0
     events: int = 0
     wall_seconds: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stages(self) -> pd.DataFrame:
+        """Per-stage statistics, one row per stage (:data:`STAGE_FIELDS`)."""
+        return pd.DataFrame(self.stage_rows, columns=list(STAGE_FIELDS))
 
 
 def cases_frame(model: Model) -> pd.DataFrame:
@@ -127,10 +136,6 @@ def stage_records(model: Model) -> list[dict[str, Any]]:
     return rows
 
 
-def stage_frame(model: Model) -> pd.DataFrame:
-    return pd.DataFrame(stage_records(model), columns=list(STAGE_FIELDS))
-
-
 def database_errors(in_dtks: np.ndarray, true_decile: np.ndarray, max_decile: int) -> tuple[float, float]:
     """(exclusion error, inclusion error) of a DTKS listing."""
     in_dtks = np.asarray(in_dtks, dtype=bool)
@@ -144,13 +149,11 @@ def _times(cases, attr: str) -> np.ndarray:
     return np.array([getattr(c, attr) for c in cases], dtype=float)  # None -> nan
 
 
-def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
-                 stages: pd.DataFrame | list[dict] | None = None) -> dict[str, float]:
+def compute_kpis(model: Model, stages: list[dict] | None = None) -> dict[str, float]:
     """Every KPI of :data:`KPI_FIELDS` for one run.
 
-    Computed from the model's case objects with numpy (``cases`` is accepted for
-    compatibility and not needed): a sweep of hundreds of small runs spends its time
-    simulating, not building DataFrames.
+    Computed from the model's case objects with numpy: a sweep of hundreds of small runs
+    spends its time simulating, not building DataFrames.
     """
     s = model.s
     max_dec = s.database.max_decile
@@ -194,8 +197,6 @@ def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
     k["complaints_resolved_14d"] = _share(np.count_nonzero(resolved), np.count_nonzero(comp))
     if stages is None:
         stages = stage_records(model)
-    if isinstance(stages, pd.DataFrame):
-        stages = stages.to_dict(orient="records")
     st = {row["stage"]: row for row in stages}
     k["util_fo"] = float(st["fo_district"]["utilisation"])
     k["util_bo"] = float(st["bo_district"]["utilisation"])
@@ -218,13 +219,13 @@ def timeline_frame(model: Model) -> pd.DataFrame:
     return df
 
 
-def collect(model: Model, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0) -> RunResult:
+def collect(model: Model, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0,
+            keep_timeline: bool = True) -> RunResult:
     records = stage_records(model)
-    kpis = compute_kpis(model, None, records)
-    stages = pd.DataFrame(records, columns=list(STAGE_FIELDS))
+    kpis = compute_kpis(model, records)
     cases = cases_frame(model) if keep_cases else None
     return RunResult(
-        kpis=kpis, stages=stages, cases=cases, timeline=timeline_frame(model),
+        kpis=kpis, stage_rows=records, cases=cases, timeline=timeline_frame(model) if keep_timeline else None,
         replication=replication, events=model.events_processed, wall_seconds=wall_seconds,
         meta={"scenario": model.s.name, "households": model.n_hh},
     )
