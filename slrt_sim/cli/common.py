@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from slrt_sim.domain.scenario import Scenario, load_scenario
+from slrt_sim.domain.scenario import MAX_HORIZON_DAYS, Scenario, load_scenario
 from slrt_sim.i18n import t
 
 EXIT_USER_ERROR = 2
@@ -38,8 +38,8 @@ def load_with_options(path: str, sets: Sequence[str] | None, seed: int | None, d
     if seed is not None:
         overrides.append(f"seed={seed}")
     if days is not None:
-        if not math.isfinite(days):
-            raise UserError(t("cli.err.days", value=days))
+        if not (math.isfinite(days) and 0 < days <= MAX_HORIZON_DAYS):
+            raise UserError(t("cli.err.days", value=days, max=MAX_HORIZON_DAYS))
         overrides.append(f"horizon_days={days!r}")
     return load_scenario(path, overrides or None)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from slrt_sim.cli.common import json_clean, load_with_options, positive_int, progress_bar, writable_folder
+from slrt_sim.experiments.kpis import kpi_label
 from slrt_sim.experiments.report import format_interval, format_kpi, text_table
 from slrt_sim.i18n import fmt_num, fmt_pct, t
 
@@ -30,8 +31,6 @@ def add_parser(sub) -> None:
 
 
 def kpi_table(summary, names: Sequence[str], replications: int) -> str:
-    from slrt_sim.experiments.results import kpi_label
-
     rows = []
     for name in names:
         row = summary.loc[name]

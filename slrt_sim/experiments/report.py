@@ -12,9 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
-
-from slrt_sim.experiments.results import COUNT_KPIS, PERCENT_KPIS
+from slrt_sim.experiments.kpis import COUNT_KPIS, PERCENT_KPIS
 from slrt_sim.i18n import fmt_num, fmt_pct
 
 
@@ -72,6 +70,8 @@ def compare(kpi: str, a: Sequence[float], b: Sequence[float], confidence: float 
     replications cannot tell the runs apart); otherwise "up" or "down". With fewer than two
     paired replications there is no interval and the means decide.
     """
+    import numpy as np
+
     from slrt_sim.experiments.results import t_interval
 
     a = np.asarray(a, dtype=float)
