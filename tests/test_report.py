@@ -36,3 +36,24 @@ def test_compare_is_paired_and_says_noise_when_the_difference_is_unclear():
 def test_text_table_aligns():
     out = text_table(["a", "bb"], [["x", "1"], ["yyy", "22"]]).splitlines()
     assert out == ["a    bb", "-------", "x     1", "yyy  22"]
+
+
+def test_kaplan_meier_median_by_hand():
+    import numpy as np
+
+    from slrt_sim.experiments.results import km_median, within
+
+    # 6 needs: served after 2, 4, 6 days; three censored (not served yet) at 3, 10, 10 days.
+    # S(2) = 5/6; at 4, at risk 4 (4, 6, 10, 10; the 3 is censored): S = 5/6 * 3/4 = 0.625;
+    # at 6, at risk 3: S = 0.625 * 2/3 = 0.4167 <= 0.5 -> median 6 days.
+    d = np.array([2, 3, 4, 6, 10, 10], dtype=float)
+    e = np.array([1, 0, 1, 1, 0, 0], dtype=bool)
+    assert km_median(d, e) == 6.0
+    # served cases only would say 4 days: the censoring-blind median is too optimistic
+    assert float(np.median(d[e])) == 4.0
+    # fewer than half ever served within the run: the median is not reached
+    assert np.isnan(km_median(d, np.array([1, 0, 0, 0, 0, 0], dtype=bool)))
+    # within 30 days among needs that had 30 days to run: the need on day 350 of 365 does not count
+    delay = np.array([10.0, 40.0, np.nan, 5.0])
+    t_need = np.array([0.0, 100.0, 200.0, 350.0])
+    assert within(delay, t_need, 365.0, 30.0) == 1 / 3

@@ -13,13 +13,13 @@ import sys
 from typing import Sequence
 
 from slrt_sim import i18n
-from slrt_sim.cli import cards, run, sweep, validate
+from slrt_sim.cli import calibrate, cards, run, sweep, validate
 from slrt_sim.cli.common import EXIT_USER_ERROR, UserError
 from slrt_sim.domain.scenario import ScenarioError
 from slrt_sim.experiments import ExperimentError
 from slrt_sim.i18n import t
 
-SUBCOMMANDS = (validate, run, sweep, cards)
+SUBCOMMANDS = (validate, run, sweep, cards, calibrate)
 
 
 def build_parser() -> argparse.ArgumentParser:

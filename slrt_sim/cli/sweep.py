@@ -9,7 +9,7 @@ from slrt_sim.cli.common import UserError, json_clean, load_with_options, positi
 from slrt_sim.experiments.report import format_ci, text_table
 from slrt_sim.i18n import fmt_num, t
 
-DEFAULT_KPIS = ("needs_met", "needs_met_30d", "days_to_service_median", "util_fo", "util_bo", "wait_fo_hours",
+DEFAULT_KPIS = ("needs_met", "needs_met_30d", "time_to_service_median", "util_fo", "util_bo", "wait_fo_hours",
                 "wait_bo_hours")
 
 

@@ -307,7 +307,7 @@ class PlanResult:
         return buf.getvalue()
 
 
-TABLE_KPIS = ("needs_met", "needs_met_30d", "handled_30d", "identified", "days_to_service_median", "util_fo", "util_bo",
+TABLE_KPIS = ("needs_met", "needs_met_30d", "handled_30d", "identified", "time_to_service_median", "util_fo", "util_bo",
               "wait_fo_hours", "wait_bo_hours")
 
 

@@ -94,13 +94,14 @@ def compare(kpi: str, a: Sequence[float], b: Sequence[float], confidence: float 
     return Comparison(kpi, ma, mb, "up" if mb > ma else "down")
 
 
-def text_table(head: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
-    """A plain-text table: the first ``left`` columns left-aligned, the rest right-aligned."""
+def text_table(head: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1, text_last: bool = False) -> str:
+    """A plain-text table: the first ``left`` columns (and the last if ``text_last``) left-aligned, numbers right."""
+    n = len(head)
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
               for i, h in enumerate(head)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(f"{c:<{widths[i]}}" if i < left else f"{c:>{widths[i]}}"
+        return "  ".join(f"{c:<{widths[i]}}" if i < left or (text_last and i == n - 1) else f"{c:>{widths[i]}}"
                          for i, c in enumerate(cells)).rstrip()
 
     return "\n".join([line(head), "-" * (sum(widths) + 2 * (len(widths) - 1))] + [line(r) for r in rows])

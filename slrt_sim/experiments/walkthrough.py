@@ -46,10 +46,10 @@ WHATIFS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 """The what-if comparisons: each dimension has two options (keys under ``walk.opt.*``)."""
 
-DAYS_KPI = "days_to_service_median"
+DAYS_KPI = "time_to_service_median"
 """The time-to-service figure the walkthrough's sentences quote."""
 
-COMPARE_KPIS = ("needs_met", "needs_met_30d", "days_to_service_median", "identified", "exclusion_error_end",
+COMPARE_KPIS = ("needs_met", "needs_met_30d", "time_to_service_median", "identified", "exclusion_error_end",
                 "inclusion_error_end")
 """KPIs shown side by side for the what-if runs."""
 
@@ -188,7 +188,7 @@ def step_numbers(run: WalkRun) -> dict[str, dict[str, str]]:
                      "needs_met": fmt_pct(k["needs_met"]),
                      "complaints": fmt_num(int(c["t_complaint"].notna().sum()), 0),
                      "lost": fmt_num(int((state == "lost").sum()), 0),
-                     "median": fmt_num(k["days_to_service_median"], 0)},
+                     "median": fmt_num(k[DAYS_KPI], 0)},
         "update": {"excl_start": fmt_pct(k["exclusion_error_start"]), "excl_end": fmt_pct(k["exclusion_error_end"]),
                    "incl_start": fmt_pct(k["inclusion_error_start"]), "incl_end": fmt_pct(k["inclusion_error_end"])},
     }
