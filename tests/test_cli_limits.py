@@ -86,9 +86,9 @@ def test_days_bounded(capsys, days):
 
 @pytest.mark.parametrize("override,field", [
     ("staffing.district_bo=99999999999999999999", "staffing.district_bo"),
-    ("staffing.fasilitators_per_village=5000", "staffing.fasilitators_per_village"),
+    ("staffing.fasilitators_per_village=50000", "staffing.fasilitators_per_village"),
     ("horizon_days=100000", "horizon_days"),
-    ("region.kecamatan.0.villages.0.fasilitators=1000", "fasilitators"),
+    ("region.kecamatan.0.villages.0.fasilitators=100000", "fasilitators"),
 ])
 def test_schema_upper_bounds(capsys, override, field):
     err = one_line_error(capsys, ["run", TRAIN, "--set", override, "--quiet"])

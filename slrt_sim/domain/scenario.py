@@ -40,8 +40,8 @@ PROGRAM_CODES = ("DUKCAPIL", "PKH", "BPNT", "PBI_JK", "KIP", "RUTILAHU", "KUBE",
 
 # Upper bounds: a scenario beyond them is a typo, and would run for hours or exhaust memory.
 MAX_HORIZON_DAYS = 3653           # ten years
-MAX_STAFF_DISTRICT = 1000         # staff of one kind in a district office
-MAX_STAFF_PER_OFFICE = 100        # staff of one kind per village or Puskesos
+MAX_STAFF_DISTRICT = 10_000       # staff of one kind in a district office ("unlimited" in tests)
+MAX_STAFF_PER_OFFICE = 10_000     # staff of one kind per village or Puskesos
 MAX_VILLAGES = 2000               # villages per kecamatan, kecamatan per district
 MAX_FILE_BYTES = 2_000_000        # a scenario file (the shipped ones are 3-21 kB)
 MAX_YAML_DEPTH = 64               # nesting of mappings and lists in a scenario file
@@ -128,9 +128,11 @@ class Village(_Strict):
     poverty_rate: float = Field(ge=0, le=1)
     urban: bool = True
     puskesos: bool = False
-    fasilitators: int | None = Field(None, ge=0, le=MAX_STAFF_PER_OFFICE)
+    fasilitators: int | None = Field(
+        None, ge=0, le=MAX_STAFF_PER_OFFICE,
+        description="override of staffing.fasilitators_per_village for this village only; "
+                    "leave it out to follow the district value (which --set and sweeps change)")
     travel_minutes: float = Field(15.0, ge=0, description="mean one-way travel between homes")
-    distance_km: float = Field(5.0, ge=0, description="distance to the district office")
 
 
 class Kecamatan(_Strict):
@@ -164,6 +166,11 @@ class Region(_Strict):
 
 # --------------------------------------------------------------------------- staffing
 class Staffing(_Strict):
+    """Staff of the district. ``fasilitators_per_village`` is the district value; a village's
+    own ``fasilitators`` overrides it for that village only (documented in scenarios/README.md).
+    ``puskesos_fo: 0`` means the Puskesos register nobody: their residents walk in to the
+    district front office."""
+
     fasilitators_per_village: int = Field(1, ge=0, le=MAX_STAFF_PER_OFFICE)
     fasilitator_hours_per_day: float = Field(6.0, gt=0, le=12)
     district_fo: int = Field(2, ge=0, le=MAX_STAFF_DISTRICT)
@@ -371,6 +378,7 @@ class Scenario(_Strict):
 
     # convenience -------------------------------------------------------------
     def fasilitators_in(self, village: Village) -> int:
+        """The village's fasilitators: its own override, else the district value."""
         return self.staffing.fasilitators_per_village if village.fasilitators is None else village.fasilitators
 
     def with_overrides(self, overrides: list[str] | dict[str, Any], source: str = "<scenario>") -> "Scenario":
@@ -610,10 +618,6 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any],
         else:
             raise ScenarioError(where, label, t("err.scenario.override_path"))
     return out
-
-
-def horizon_end(s: Scenario) -> float:
-    return float(s.horizon_days)
 
 
 def expected_need_rate(s: Scenario) -> float:

@@ -5,8 +5,8 @@ planner and the walkthrough), so there is one place that decides seeds, populati
 what a run ships back.
 
 Replication ``r`` of a scenario with seed ``S`` always uses the seed sequence
-:func:`slrt_sim.model.flow.replication_seed` ``(S, r)`` and the population made from
-:func:`slrt_sim.model.flow.population_seed` ``(S)``, so the same replication gives the same
+:func:`slrt_sim.model.streams.replication_seed` ``(S, r)`` and the population made from
+:func:`slrt_sim.model.streams.population_seed` ``(S)``, so the same replication gives the same
 numbers whether it runs alone, in a loop, in a process pool or on a Dask cluster; results
 come back ordered by (scenario, replication) whatever order the tasks finished in.
 
@@ -29,7 +29,8 @@ from typing import Any, Callable, Collection, Sequence
 from slrt_sim.domain.scenario import Scenario
 from slrt_sim.experiments import ExperimentError
 from slrt_sim.experiments.results import Replications, RunResult, collect
-from slrt_sim.model.flow import Model, population_seed, replication_seed
+from slrt_sim.model.flow import Model
+from slrt_sim.model.streams import population_seed, replication_seed
 
 ProgressFn = Callable[[int, int], None]
 
@@ -91,8 +92,8 @@ def run_once(s: Scenario, replication: int = 0, population: Any = None, keep_cas
     """Run replication ``replication`` of scenario ``s``."""
     pop = population if population is not None else get_population(s)
     w0, c0 = time.perf_counter(), time.process_time()
-    model = Model(s, pop, replication_seed(s.seed, replication), progress=progress).run()
-    res = collect(model, replication, keep_cases=keep_cases, wall_seconds=time.perf_counter() - w0,
+    record = Model(s, pop, replication_seed(s.seed, replication), progress=progress).run()
+    res = collect(record, replication, keep_cases=keep_cases, wall_seconds=time.perf_counter() - w0,
                   keep_timeline=keep_timeline)
     res.meta["cpu_seconds"] = time.process_time() - c0
     return res

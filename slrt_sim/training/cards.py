@@ -17,7 +17,6 @@ packages, so print ``cards.html`` from a browser (Print → Save as PDF; the pag
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import t
