@@ -16,7 +16,7 @@ from slrt_sim.model.households import Households
 from slrt_sim.model.resources import FifoPool, StageLog, Staff
 from slrt_sim.model.streams import Streams, replication_seed
 
-from conftest import SCENARIOS
+from slrt_sim.paths import SCENARIOS
 
 
 def run(s, replication=0):

@@ -19,7 +19,8 @@ import ipywidgets as W
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
-from slrt_sim.training import bo_grading, letters
+from slrt_sim.training import bo_grading
+from slrt_sim.training import letters as referral_letters
 from slrt_sim.apps import outcome_view  # issue 9: the households' two timelines
 from slrt_sim.training import bo_outcomes
 from slrt_sim.training.inputs import InputError, clean_name
@@ -87,7 +88,7 @@ def verval_html(case: bo.BoCase) -> str:
 
 
 def letter_link(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.date) -> str:
-    page = letters.letter_html(queue, case_id, program, seq, date, standalone=True)
+    page = referral_letters.letter_html(queue, case_id, program, seq, date, standalone=True)
     data = base64.b64encode(page.encode("utf-8")).decode("ascii")
     return (f'<a class="slrt-letter-download" download="surat-rujukan-{html.escape(case_id)}-{program}.html" '
             f'href="data:text/html;charset=utf-8;base64,{data}">{html.escape(t("bo.letters.download"))}</a>')
@@ -361,12 +362,12 @@ class BackOfficeApp:
                 k = pick.value if pick.value is not None else 0
                 pick.value = k
                 cid, prog = letters[k]
-                view.value = (f"<style>{letters.LETTER_CSS}</style>"
+                view.value = (f"<style>{referral_letters.LETTER_CSS}</style>"
                               f"<div class='slrt-noprint' style='margin:6px 0'>"
                               f"<button class='slrt-print' onclick='window.print()'>🖨 "
                               f"{html.escape(t('bo.letters.print'))}</button> "
                               f"{letter_link(self.queue, cid, prog, k + 1, date)}</div>"
-                              + letters.letter_html(self.queue, cid, prog, k + 1, date))
+                              + referral_letters.letter_html(self.queue, cid, prog, k + 1, date))
 
             open_btn.on_click(guarded(show, view, "letter"))
             pick.observe(show, names="value")
