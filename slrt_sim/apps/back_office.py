@@ -341,7 +341,10 @@ class BackOfficeApp:
             f"<h3 class='slrt-score'>{html.escape(t('bo.result.title', score=fmt_num(result['score'], 1), max=fmt_num(result['max_score'], 1), pct=fmt_num(pct, 0) + '%'))}</h3>"
             f"<p>{html.escape(t('bo.result.submitted', time=_now_text(result['submitted_at'])))}</p>")
         fb = W.HTML(feedback_html(result["items"]))
-        outcome = W.HTML(self.outcome_html())  # issue 9
+        try:
+            outcome = W.HTML(self.outcome_html())  # issue 9
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            outcome = W.HTML(f"<p class='slrt-bad'>{html.escape(t('oc.ui.error'))}</p>")
         outcome.add_class("slrt-outcome")
         letters = [tuple(x) for x in result["letters"]]
         date = dt.date.fromisoformat(result["date"])

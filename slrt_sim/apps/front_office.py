@@ -506,8 +506,11 @@ class FrontOfficeApp:
         if case is None or not self.state.get("answers"):
             self.outcome.value = ""
             return
-        pair = self.outcome_pair()
-        self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
+        try:
+            pair = self.outcome_pair()
+            self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            self.outcome.value = f"<p class='rp-err'>{_e(t('oc.ui.error'))}</p>"
 
     def next_case(self) -> None:
         if not self.state.get("submitted"):
