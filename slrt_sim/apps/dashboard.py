@@ -8,19 +8,19 @@ discussion of each case with the right answer, and downloads (CSV, Excel) made i
 from __future__ import annotations
 
 import asyncio
-import base64
 import html
 import re
 import time
 
 import ipywidgets as W
 
+from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
-from slrt_sim.i18n import fmt_num, t
+from slrt_sim.training.core import LEVELS
+from slrt_sim.i18n import t
 
 REFRESH_SECONDS = 3.0
 """How often the live view looks for new submissions (it redraws only when there are some)."""
-LEVELS = ("mudah", "sedang", "sulit")
 CODE_RE = re.compile(r"^[A-Z0-9_-]{2,16}$")
 
 CSS = """<style>
@@ -31,12 +31,6 @@ CSS = """<style>
 .slrt-dash .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important;min-width:150px}
 .slrt-dash .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
 </style>"""
-
-
-def _table(head, rows) -> str:
-    th = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="slrt-t"><tr>{th}</tr>{body}</table>'
 
 
 class Dashboard:
@@ -53,7 +47,7 @@ class Dashboard:
         self.pin_btn.add_class("slrt-pin-enter")
         self.pin_msg = W.HTML(f"<p>{html.escape(t('dash.pin.prompt'))}</p>")
         self.pin_msg.add_class("slrt-pin-msg")
-        self.pin_btn.on_click(self._on_pin)
+        self.pin_btn.on_click(guarded(self._on_pin, self.pin_msg, "PIN"))
         self.pin.observe(lambda ch: None, names="value")
         self.gate = W.VBox([self.pin_msg, W.HBox([self.pin, self.pin_btn])])
         self.main = W.VBox()
@@ -70,11 +64,12 @@ class Dashboard:
 
     # ------------------------------------------------------------------ PIN
     def _on_pin(self, _b=None) -> None:
-        verdict = dash.check_pin(self.pin.value)
+        verdict = dash.check_pin(self.pin.value, store=self.store)
         self.pin.value = ""
         if verdict != "ok":
-            key = "dash.pin.unset" if verdict == "unset" else "dash.pin.wrong"
-            self.pin_msg.value = f'<p class="slrt-bad">{html.escape(t(key))}</p>'
+            text = (t("dash.pin.wait", seconds=int(dash.pin_wait(self.store)) + 1) if verdict == "wait"
+                    else t("dash.pin.unset" if verdict == "unset" else "dash.pin.wrong"))
+            self.pin_msg.value = f'<p class="slrt-bad">{html.escape(text)}</p>'
             return
         self.gate.layout.display = "none"
         self._build()
@@ -93,11 +88,11 @@ class Dashboard:
         self.create = W.Button(description=t("dash.class.create"), icon="plus", layout=W.Layout(width="auto"))
         self.create.add_class("slrt-class-create")
         self.class_msg = W.HTML()
-        self.create.on_click(self._on_create)
+        self.create.on_click(guarded(self._on_create, lambda: self.updated, "class"))
         self.live = W.Checkbox(value=True, description=t("dash.live"), indent=False)
         self.refresh_btn = W.Button(description=t("dash.refresh"), icon="refresh")
         self.refresh_btn.add_class("slrt-refresh")
-        self.refresh_btn.on_click(lambda _b: self.refresh(force=True))
+        self.refresh_btn.on_click(guarded(lambda _b: self.refresh(force=True), lambda: self.updated, "refresh"))
         self.updated = W.HTML()
         self.updated.add_class("slrt-updated")
         self.live_html = W.HTML()
@@ -179,36 +174,11 @@ class Dashboard:
             return False
         self._fp = fp
         self._last_draw = time.monotonic()
-        df = dash.results(self.store, code)
-        s = dash.summary(df)
-        self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=s['n']))}</small>"
-        if df.empty:
-            self.live_html.value = f"<p>{html.escape(t('dash.none'))}</p>"
-            self.plot.value = ""
-        else:
-            head = t("dash.summary", n=s["n"], trainees=s["trainees"], mean=fmt_num(s["mean"], 0),
-                     median=fmt_num(s["median"], 0))
-            rows = [[r.trainee, t(f"dash.app.{r.app}"), r.case_id, fmt_num(r.score, 1), fmt_num(r.max_score, 1),
-                     fmt_num(r.pct, 0), fmt_num(r.minutes, 1), r.submitted]
-                    for r in df.iloc[::-1].itertuples(index=False)]
-            self.live_html.value = f"<p><b>{html.escape(head)}</b></p>" + _table(
-                [t("dash.col.trainee"), t("dash.col.app"), t("dash.col.case"), t("dash.col.score"), t("dash.col.max"),
-                 t("dash.col.pct"), t("dash.col.minutes"), t("dash.col.time")], rows)
-            png = base64.b64encode(dash.score_histogram_png(df, code)).decode("ascii")
-            self.plot.value = f'<img alt="{html.escape(t("dash.plot.title", code=code))}" src="data:image/png;base64,{png}">'
-        mis = dash.mistakes_by_rule(self.store, code)
-        if mis.empty:
-            self.mistakes.value = f"<p>{html.escape(t('dash.mistakes.none'))}</p>"
-        else:
-            self.mistakes.value = _table([t("dash.col.rule"), t("dash.col.count"), t("dash.col.trainees")],
-                                         [[r.text, r.count, r.trainees] for r in mis.itertuples(index=False)])
-        stamp = time.strftime("%Y%m%d-%H%M")
-        self.export.value = (
-            f"<p>{html.escape(t('dash.export.note'))}</p>"
-            + dash.download_link(dash.export_csv(df), f"slrt-{code}-{stamp}.csv", "text/csv",
-                                 t("dash.export.csv"), cls="slrt-dl slrt-dl-csv")
-            + dash.download_link(dash.export_xlsx(df, mis), f"slrt-{code}-{stamp}.xlsx", dash.XLSX_MIME,
-                                 t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx"))
+        n = fp[0]
+        self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=n))}</small>"
+        parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
+        self.live_html.value, self.plot.value = parts["live"], parts["plot"]
+        self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
         return True
 
     async def _loop(self) -> None:
@@ -266,9 +236,9 @@ class Dashboard:
         if cid is None or cid not in self._cases:
             return
         if self.disc_app.value == "bo":
-            self.disc_html.value = dash.bo_discussion_html(self._queue, cid)
+            self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
         else:
-            self.disc_html.value = dash.fo_discussion_html(self._cases[cid])
+            self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
 
 
 def show(store=None, warm: bool = True) -> W.Widget:

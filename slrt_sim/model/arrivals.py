@@ -18,26 +18,12 @@ from typing import Callable
 import numpy as np
 import simpy
 
+from slrt_sim.domain import programs as P
 from slrt_sim.domain.scenario import NEED_TYPES
 from slrt_sim.model.cases import Case, Ledger
 from slrt_sim.model.households import Households
 from slrt_sim.model.resources import FifoPool, Staff
 from slrt_sim.model.streams import Sampler, Streams
-
-
-def need_fits(col: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
-    """Per kind of need, which households it can arise in."""
-    return {
-        "information": np.ones(n, bool),
-        "documents": np.asarray(col["missing_docs"], bool) | ~np.asarray(col["has_kk"], bool),
-        "health": np.ones(n, bool),
-        "food": np.ones(n, bool),
-        "school": (np.asarray(col["n_school_6_21"]) + np.asarray(col["n_out_of_school_7_18"])) > 0,
-        "housing": np.asarray(col["house_unfit"], bool),
-        "income": np.asarray(col["n_working_age"]) > 0,
-        "care": np.asarray(col["has_disability"], bool) | np.asarray(col["has_elderly_60"], bool)
-        | np.asarray(col["atensi_target"], bool),
-    }
 
 
 def draw_needs(scenario, households: Households, streams: Streams, horizon: float) -> list[tuple[float, int, str]]:
@@ -50,7 +36,7 @@ def draw_needs(scenario, households: Households, streams: Streams, horizon: floa
     counts = g.poisson(rate * horizon)
     hh = np.repeat(np.arange(households.n), counts)
     times = g.random(hh.size) * horizon
-    fits = need_fits(col, households.n)
+    fits = P.need_fits(col)  # the one rule of which needs fit a household (domain)
     w = np.zeros((hh.size, len(NEED_TYPES)))
     for j, need in enumerate(NEED_TYPES):
         w[:, j] = s.needs.mix.get(need, 0.0) * fits[need][hh]

@@ -12,10 +12,6 @@ from slrt_sim.domain import programs as P
 from slrt_sim.model.cases import Case, Ledger
 from slrt_sim.model.households import Households
 
-RECEIVES = {"PKH": "receives_pkh", "BPNT": "receives_bpnt", "PBI_JK": "receives_pbi"}
-"""Household flags set when a case is enrolled in a programme the population tracks."""
-
-
 class ProgrammeIntake:
     """The waiting lists of the programmes and their intake cycles."""
 
@@ -45,7 +41,7 @@ class ProgrammeIntake:
             return False
         self.ledger.set_state(c, "in_process")
         c.t_enrolled = env.now
-        key = RECEIVES.get(code)
+        key = P.RECEIPT_FLAGS.get(code)
         if key:
             col[key][c.hh] = True
         return True
