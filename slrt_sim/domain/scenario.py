@@ -138,7 +138,6 @@ class Village(_Strict):
 class Kecamatan(_Strict):
     name: str = Field(min_length=1)
     code: str = Field(pattern=r"^\d{6}$")
-    supervisors: int = Field(0, ge=0, le=MAX_STAFF_PER_OFFICE)
     villages: list[Village] = Field(min_length=1, max_length=MAX_VILLAGES)
 
 
@@ -269,9 +268,34 @@ class DataEntry(_Strict):
 
 
 class Dtks(_Strict):
-    determination_cycle_months: int = Field(3, ge=1, le=12)
-    cutoff_days: float = Field(14.0, ge=0)
-    verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit")
+    """DTKS updating (see :mod:`slrt_sim.model.dtks`). No published figure gives the pace of
+    updating in the seed districts: every default below is an assumption, its range in the
+    description and in scenarios/README.md."""
+
+    determination_cycle_months: int = Field(3, ge=1, le=12, description="DOMAIN.md: monthly at best, often quarterly")
+    cutoff_days: float = Field(14.0, ge=0, description="entries later than this before a determination wait for the next")
+    verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit (0.5-1)")
+    visit_accuracy_sd: float = Field(
+        1.5, ge=0, description="sd of the decile a fasilitator observes on an outreach visit (1-2.5)")
+    deliberation_days: float = Field(
+        90.0, gt=0, description="days between a village's deliberations, musdes/muskel (30-180)")
+    deliberation_acceptance: float = Field(
+        0.8, ge=0, le=1, description="share of items a village deliberation accepts (0.6-0.95)")
+    supervisor_checks_per_day: float = Field(
+        10.0, ge=0, description="outreach notes a supervisor checks per working day (5-30)")
+    operators: int = Field(1, ge=0, description="DTKS data-entry operators at the Dinas Sosial (1-3)")
+    entries_per_operator_day: float = Field(
+        30.0, ge=0, description="items an operator enters per working day (15-60)")
+    approval_rate: float = Field(
+        0.9, ge=0, le=1, description="share of entered items the district head approves (0.7-1)")
+    quota_per_year: int = Field(
+        400, ge=0, description="additions approved per year at most, spread evenly over the determinations "
+                               "(200-2,000 per district)")
+
+    @property
+    def quota_per_cycle(self) -> int:
+        """Additions one determination approves at most."""
+        return int(round(self.quota_per_year * self.determination_cycle_months / 12.0))
 
 
 class Program(_Strict):
