@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from slrt_sim.domain.safe_yaml import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, safe_load  # noqa: F401
 from slrt_sim.i18n import t
 
 NEED_TYPES = ("information", "documents", "health", "food", "school", "housing", "income", "care")
@@ -43,9 +44,6 @@ MAX_HORIZON_DAYS = 3653           # ten years
 MAX_STAFF_DISTRICT = 10_000       # staff of one kind in a district office ("unlimited" in tests)
 MAX_STAFF_PER_OFFICE = 10_000     # staff of one kind per village or Puskesos
 MAX_VILLAGES = 2000               # villages per kecamatan, kecamatan per district
-MAX_FILE_BYTES = 2_000_000        # a scenario file (the shipped ones are 3-21 kB)
-MAX_YAML_DEPTH = 64               # nesting of mappings and lists in a scenario file
-MAX_YAML_NODES = 200_000          # nodes in a scenario file
 MAX_OVERRIDE_CHARS = 10_000       # the value of one --set
 
 
@@ -412,56 +410,6 @@ class Scenario(_Strict):
 
 
 # --------------------------------------------------------------------------- loading and errors
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader that leaves dates as text and refuses duplicate keys.
-
-    pydantic then parses dates, so an impossible date (2025-13-01) is reported with its
-    field path instead of escaping as a ``ValueError`` from PyYAML.
-    """
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        """Refuse aliases (``*x``: an alias bomb grows without bound) and bound depth and size."""
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, t("err.scenario.alias"), event.start_mark)
-        self._nodes += 1
-        if self._nodes > MAX_YAML_NODES:
-            raise yaml.composer.ComposerError(None, None, t("err.scenario.too_many_nodes", n=MAX_YAML_NODES),
-                                              self.peek_event().start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(None, None, t("err.scenario.too_deep", n=MAX_YAML_DEPTH),
-                                                  self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, t("err.scenario.duplicate_key", key=key), key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _yaml_load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-
 class ScenarioError(Exception):
     """A user's mistake in a scenario file or override: the message is one line."""
 
@@ -554,7 +502,7 @@ def read_yaml(path: str | Path) -> Any:
     except OSError as exc:
         raise ScenarioError(source, "", t("err.scenario.unreadable", reason=exc.strerror or str(exc))) from None
     try:
-        return _yaml_load(text)
+        return safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -598,7 +546,7 @@ def parse_override(item: str, source: str = "--set") -> tuple[list[str | int], A
     if len(raw) > MAX_OVERRIDE_CHARS:
         raise ScenarioError(source, key, t("err.scenario.override_long", n=MAX_OVERRIDE_CHARS))
     try:
-        value = _yaml_load(raw) if raw.strip() else ""
+        value = safe_load(raw) if raw.strip() else ""
     except yaml.composer.ComposerError as exc:
         raise ScenarioError(source, key, str(exc.problem)) from None
     except yaml.YAMLError:
