@@ -275,8 +275,9 @@ class Dtks(_Strict):
     verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit (0.5-1)")
     visit_accuracy_sd: float = Field(
         1.5, ge=0, description="sd of the decile a fasilitator observes on an outreach visit (1-2.5)")
-    deliberation_days: float = Field(
-        90.0, gt=0, description="days between a village's deliberations, musdes/muskel (30-180)")
+    deliberation_days: float | None = Field(
+        None, gt=0, description="days between a village's deliberations, musdes/muskel (30-180); "
+                                "default (null): once per determination cycle, to feed it")
     deliberation_acceptance: float = Field(
         0.8, ge=0, le=1, description="share of items a village deliberation accepts (0.6-0.95)")
     supervisor_checks_per_day: float = Field(
@@ -289,6 +290,18 @@ class Dtks(_Strict):
     quota_per_year: int = Field(
         400, ge=0, description="additions approved per year at most, spread evenly over the determinations "
                                "(200-2,000 per district)")
+
+    @property
+    def cycle_days(self) -> float:
+        """Days between two determinations."""
+        return self.determination_cycle_months * 365.25 / 12.0
+
+    @property
+    def deliberation_period(self) -> float:
+        """Days between a village's deliberations: ``deliberation_days``, or by default one
+        deliberation per determination cycle (villages deliberate to feed each determination,
+        so a faster determination cycle also means more frequent musdes/muskel)."""
+        return self.deliberation_days if self.deliberation_days is not None else self.cycle_days
 
     @property
     def quota_per_cycle(self) -> int:

@@ -12,7 +12,8 @@ A household's record changes only through this path:
    notes each per working day, first come first served. Without supervisors no outreach
    note goes further.
 3. **Village deliberation** (*musdes/muskel*): each village meets every
-   ``dtks.deliberation_days`` (villages staggered over the period) and accepts each item
+   ``dtks.deliberation_days`` — by default once per determination cycle, since villages
+   deliberate to feed each determination — (villages staggered over the period) and accepts each item
    with probability ``dtks.deliberation_acceptance``.
 4. **Verval**: the village's fasilitator makes a verval home visit (a task in their queue,
    taking their time) and measures the decile (``dtks.verval_accuracy_sd``); an outreach
@@ -166,7 +167,7 @@ class DtksUpdating:
     def _deliberations(self, v: int):
         env = self.env
         d = self.s.dtks
-        period = d.deliberation_days
+        period = d.deliberation_period
         t = period * (v + 1) / (self.n_villages + 1)  # villages staggered over the period
         u = self.rs.u_deliberation
         while t < self.horizon:
@@ -188,7 +189,7 @@ class DtksUpdating:
     def _determinations(self):
         env = self.env
         d = self.s.dtks
-        period = d.determination_cycle_months * 365.25 / 12.0
+        period = d.cycle_days
         k = 1
         while k * period < self.horizon:
             yield env.timeout(k * period - env.now)
