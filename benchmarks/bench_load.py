@@ -232,12 +232,13 @@ def memory(server_pid: int) -> dict[str, float]:
     for p in procs:
         try:
             info = p.memory_full_info()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            is_kernel = p.pid != server_pid and "kernel" in " ".join(p.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):  # gone meanwhile (a zombie too)
             continue
         rss += info.rss
         pss += info.pss
         uss += info.uss
-        kernels += p.pid != server_pid and "kernel" in " ".join(p.cmdline())
+        kernels += is_kernel
     server = root.memory_full_info()
     return {"rss_mib": rss / MIB, "pss_mib": pss / MIB, "uss_mib": uss / MIB, "kernels": kernels,
             "server_rss_mib": server.rss / MIB, "server_pss_mib": server.pss / MIB}
@@ -273,7 +274,13 @@ def _kernel_alive(base: str, kernel_id: str) -> bool:
 def _kernel_count(server_pid: int) -> int:
     import psutil
 
-    return sum(1 for p in psutil.Process(server_pid).children(recursive=True) if "kernel" in " ".join(p.cmdline()))
+    count = 0
+    for p in psutil.Process(server_pid).children(recursive=True):
+        try:
+            count += "kernel" in " ".join(p.cmdline())
+        except psutil.NoSuchProcess:  # a zombie too
+            continue
+    return count
 
 
 async def close_pages(base: str, clients: list[dict]) -> int:

@@ -1,4 +1,4 @@
-"""Benchmark of :func:`slrt_sim.population.generate_population`.
+"""Benchmark of :func:`slrt_sim.domain.population.generate_population`.
 
 Targets: at least 200,000 persons per second, one million persons in under 5 s on one
 core, peak memory under 300 MB. Run ``python benchmarks/bench_population.py [--quick]``;
@@ -31,7 +31,7 @@ PERSONS_PER_HOUSEHOLD = 3.7  # about the mean size with the default household si
 
 def synthetic_scenario(n_persons: int = 1_000_000, villages_per_kecamatan: int = 10, n_kecamatan: int = 20):
     """An in-memory scenario with about ``n_persons`` people (urban and rural villages)."""
-    from slrt_sim.scenario import scenario_from_dict
+    from slrt_sim.domain.scenario import scenario_from_dict
 
     n_villages = villages_per_kecamatan * n_kecamatan
     per_village = max(1, round(n_persons / PERSONS_PER_HOUSEHOLD / n_villages))
@@ -57,7 +57,7 @@ def synthetic_scenario(n_persons: int = 1_000_000, villages_per_kecamatan: int =
 
 def _time_runs(scenario, repeats: int, persons: bool = True) -> tuple[list[float], list[float], int]:
     """Wall-clock and CPU seconds of ``repeats`` generations (CPU time is robust to a busy machine)."""
-    from slrt_sim.population import generate_population
+    from slrt_sim.domain.population import generate_population
 
     times, cpu, n = [], [], 0
     for r in range(repeats):
@@ -87,7 +87,7 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 from benchmarks.bench_population import synthetic_scenario
-from slrt_sim.population import generate_population
+from slrt_sim.domain.population import generate_population
 s = synthetic_scenario({n})
 base = peak_rss_mb()
 tracemalloc.start()

@@ -40,7 +40,7 @@ QUICK = {"fo": (1, 2), "bo": (1, 2), "replications": 4, "single_runs": 3, "repea
 
 
 def _single(s, runs: int) -> tuple[float, list[float]]:
-    from slrt_sim import runner
+    from slrt_sim.experiments import runner
 
     runner._POP_CACHE.clear()
     gc.collect()
@@ -56,8 +56,8 @@ def _single(s, runs: int) -> tuple[float, list[float]]:
 
 
 def _sweep(s, configs, reps: int, workers: int):
-    from slrt_sim import runner
-    from slrt_sim.sweep import run_sweep
+    from slrt_sim.experiments import runner
+    from slrt_sim.experiments.sweep import run_sweep
 
     runner._POP_CACHE.clear()
     gc.collect()
@@ -69,8 +69,8 @@ def _sweep(s, configs, reps: int, workers: int):
 def run(quick: bool = False) -> dict[str, Any]:
     import pandas as pd
 
-    from slrt_sim.scenario import load_scenario
-    from slrt_sim.sweep import Vary, grid
+    from slrt_sim.domain.scenario import load_scenario
+    from slrt_sim.experiments.sweep import Vary, grid
 
     p = QUICK if quick else FULL
     s = load_scenario(SCENARIO)

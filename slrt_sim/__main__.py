@@ -1,6 +1,6 @@
 """``python -m slrt_sim`` runs the ``slrt-sim`` command."""
 import sys
 
-from .cli import main
+from slrt_sim.cli import main
 
 sys.exit(main())

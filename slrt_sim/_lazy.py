@@ -1,7 +1,7 @@
 """``np``, imported on first use: modules whose numpy work is only in building a class's cases.
 
 The role-play kernels (70 in a hall) load their cases from the class cache
-(:mod:`slrt_sim.case_cache`) and never touch numpy; importing it anyway costs each of them
+(:mod:`slrt_sim.training.case_cache`) and never touch numpy; importing it anyway costs each of them
 ~17 MiB of resident memory. ``from ._lazy import np`` gives a stand-in that imports numpy the
 first time an attribute is read (``np.random``, ``np.flatnonzero`` ...), then behaves as numpy.
 Annotations are not evaluated (``from __future__ import annotations``), so ``np.ndarray`` in a

@@ -11,7 +11,7 @@ very same server:
   with no internet at all);
 * ``SLRT_TRAINER_PIN`` (from ``TRAINER_PIN``, or random) and ``SLRT_DB`` are
   put in the environment, which every kernel inherits, with ``SLRT_CACHE_DIR`` (the class
-  cases built once per class, :mod:`slrt_sim.case_cache`: ``<folder of SLRT_DB>/cache``);
+  cases built once per class, :mod:`slrt_sim.training.case_cache`: ``<folder of SLRT_DB>/cache``);
 * the server is :mod:`slrt_sim.server` (Voila plus a pool sized for the class,
   ``--class-size``; a cap on live kernels, ``--max-kernels``, and per device,
   ``--max-per-client``; a kernel-free landing page; closing a page stops its kernel).
@@ -52,8 +52,9 @@ CACHE_ENV = "SLRT_CACHE_DIR"
 
 
 def generate_pin() -> str:
-    """A random 4-digit PIN (leading zeros allowed) from a secure source."""
-    return f"{secrets.randbelow(10_000):04d}"
+    """A random 6-digit PIN (leading zeros allowed) from a secure source; wrong tries are
+    throttled server-wide by :func:`slrt_sim.training.dashboard.check_pin`."""
+    return f"{secrets.randbelow(1_000_000):06d}"
 
 
 def resolve_pin(environ: Mapping[str, str]) -> tuple[str, bool]:
@@ -275,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     db = Path(args.db).expanduser().resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
+    from slrt_sim.training.store import prepare
+
+    prepare(db)  # tables and WAL mode set once, before any kernel opens the store
     extra = class_args(args.class_size, args.class_app, args.max_kernels, args.max_per_client)
     cmd = voila_command(args.host, args.port, args.notebooks, [*extra, *args.voila_args])
     env = server_env(pin, db)

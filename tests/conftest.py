@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from slrt_sim import i18n
-from slrt_sim.scenario import load_scenario, scenario_from_dict
+from slrt_sim.domain.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

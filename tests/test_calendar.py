@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from slrt_sim.calendar import WorkCalendar
-from slrt_sim.scenario import Calendar
+from slrt_sim.domain.calendar import WorkCalendar
+from slrt_sim.domain.scenario import Calendar
 
 MONDAY = dt.date(2025, 1, 6)
 

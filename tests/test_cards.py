@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from slrt_sim import backoffice as bo
+from slrt_sim.training import bo_grading
+from slrt_sim.training import back_office as bo
 from slrt_sim import cli
 from slrt_sim.i18n import catalogue, t
 
@@ -58,14 +59,14 @@ def test_same_seed_same_cards_other_seed_other_cards(made, tmp_path):
 
 
 def test_answer_sheet_matches_the_grading(tmp_path):
-    from slrt_sim.cards import make_cards
-    from slrt_sim.scenario import load_scenario
+    from slrt_sim.training.cards import make_cards
+    from slrt_sim.domain.scenario import load_scenario
 
     _cards, answers, queue = make_cards(load_scenario(SCENARIO), n=6, seed=3, level="sedang")
     for c in queue.cases:
         assert t(f"cards.problem.{c.problem}") in answers
         assert c.problem != "duplicate"
-    g = bo.grade(queue, bo.answer_key(queue), 0, 60)
+    g = bo_grading.grade(queue, bo.answer_key(queue), 0, 60)
     assert g.score == g.max_score
 
 

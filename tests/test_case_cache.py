@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from slrt_sim import case_cache
+from slrt_sim.training import case_cache
 
 
 def test_without_a_cache_folder_the_builder_runs_each_time(monkeypatch):
@@ -38,19 +38,18 @@ def test_a_damaged_file_is_rebuilt(monkeypatch, tmp_path):
 
 
 def test_role_play_kernel_imports_no_pandas_numpy_or_faker(tmp_path):
-    """What a pre-heated role-play kernel runs (both apps, login into a cached class) in a fresh
-    interpreter: the heavy libraries stay out, and the cases are those of a cold build."""
+    """What a pre-heated front-office kernel runs (the app, a cached class's cases and DTKS) in a
+    fresh interpreter: the heavy libraries stay out, and the cases are those of a cold build."""
     env = {**os.environ, case_cache.CACHE_ENV: str(tmp_path / "cache"), "SLRT_DB": str(tmp_path / "s.sqlite")}
-    build = ("from slrt_sim import case_cache, roleplay as rp;"
-             "case_cache.warm([('KELAS-9', 11, 'sedang')]);"
-             "print(rp.class_cases('KELAS-9', 11, 'sedang')[0].story)")
+    build = ("from slrt_sim.training import front_office as rp; from slrt_sim.server.warm import warm;"
+             "warm([('KELAS-9', 11, 'sedang')]);"
+             "print(rp.build_cases('KELAS-9', 11, 'sedang')[0].story)")
     cold = subprocess.run([sys.executable, "-c", build], env=env, capture_output=True, text=True, check=True)
     light = ("import sys, json\n"
-             "from slrt_sim.widgets import front_office, back_office\n"
-             "from slrt_sim import roleplay as rp, backoffice as bo\n"
-             "story = rp.class_cases('KELAS-9', 11, 'sedang')[0].story\n"
+             "from slrt_sim.apps import front_office\n"
+             "from slrt_sim.training import front_office as rp\n"
+             "story = rp.build_cases('KELAS-9', 11, 'sedang')[0].story\n"
              "rp.class_dtks('KELAS-9', 11, 'sedang').search(name='a')\n"
-             "bo.build_queue('KELAS-9', 11, 'sedang')\n"
              "app = front_office.FrontOfficeApp(warm=False)\n"
              "print(json.dumps([story, sorted(m for m in ('pandas', 'numpy', 'faker', 'matplotlib', 'scipy')"
              " if m in sys.modules)]))\n")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from slrt_sim.cli import main
-from slrt_sim.results import KPI_FIELDS
+from slrt_sim.experiments.results import KPI_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "scenarios" / "pelatihan_satu_kelurahan.yaml"

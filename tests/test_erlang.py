@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from slrt_sim import erlang
+from slrt_sim.experiments import erlang
 
 
 def test_erlang_b_textbook():

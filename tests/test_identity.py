@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from faker import Faker
 
-from slrt_sim.identity import (
+from slrt_sim.domain.identity import (
     NIK_PROBLEMS, IndonesianIdProvider, check_nik, format_ids, make_kk, make_nik, mistype_ids,
     mistype_nik, nik_problem_text, parse_nik, unique_serials,
 )

@@ -1,11 +1,13 @@
-"""The landing page module (slrt_sim.landing) without a browser."""
+"""The landing page module (slrt_sim.apps.landing) without a browser."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from slrt_sim import i18n, landing
+from slrt_sim import i18n
+
+from slrt_sim.apps import landing
 from slrt_sim.i18n import t
 
 
@@ -67,4 +69,4 @@ def test_landing_notebook_is_committed_without_outputs():
     nb = nbformat.read(serve.NOTEBOOKS / "index.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
-    assert all(len(c.source.splitlines()) <= 5 for c in nb.cells)  # logic lives in slrt_sim.landing
+    assert all(len(c.source.splitlines()) <= 5 for c in nb.cells)  # logic lives in slrt_sim.apps.landing

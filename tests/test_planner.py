@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from slrt_sim import erlang
-from slrt_sim import planner as P
+from slrt_sim.experiments import erlang
+from slrt_sim.experiments import planner as P
 from slrt_sim.i18n import t
-from slrt_sim.scenario import load_scenario
+from slrt_sim.domain.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 MMC = ROOT / "scenarios" / "validation" / "mmc.yaml"
@@ -153,7 +153,7 @@ def test_shipped_scenarios_listed():
 
 
 def test_planner_app_runs_headless():
-    from slrt_sim.widgets.planner_app import PlannerApp
+    from slrt_sim.apps.planner import PlannerApp
 
     app = PlannerApp(workers=1)
     medono = next(i for i, a in enumerate(app._areas) if a.village == "Medono")

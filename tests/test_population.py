@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from faker.providers.person.id_ID import Provider as IdNames
 
-from slrt_sim.identity import check_nik
-from slrt_sim.population import (
+from slrt_sim.domain.identity import check_nik
+from slrt_sim.domain.population import (
     FLOORS, OCCUPATIONS, POVERTY_LINE, Population, generate_population, label, national_decile_bounds,
 )
-from slrt_sim.scenario import scenario_from_dict
+from slrt_sim.domain.scenario import scenario_from_dict
 
 BIG = 20_000  # households in the large village
 

@@ -2,7 +2,7 @@
 import pytest
 
 from slrt_sim import i18n
-from slrt_sim import programs as P
+from slrt_sim.domain import programs as P
 
 
 def household(**over):

@@ -1,6 +1,6 @@
 """Shipped scenarios validate and are calibrated; bad input gives one clear line.
 
-* every ``scenarios/**/*.yaml`` loads with :func:`slrt_sim.scenario.load_scenario`;
+* every ``scenarios/**/*.yaml`` loads with :func:`slrt_sim.domain.scenario.load_scenario`;
 * every numeric line in the five seed-district files carries a ``#`` source comment;
 * calibration facts from the seed articles and DOMAIN.md hold (BPS codes, villages,
   fasilitators, Puskesos, supervisors, poverty);
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from slrt_sim import i18n
-from slrt_sim.scenario import ScenarioError, expected_need_rate, load_scenario
+from slrt_sim.domain.scenario import ScenarioError, expected_need_rate, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

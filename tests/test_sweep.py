@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from slrt_sim.cli import main
-from slrt_sim.results import KPI_FIELDS
-from slrt_sim.scenario import ScenarioError, load_scenario
-from slrt_sim.sweep import Vary, grid, run_sweep, serial_reference
+from slrt_sim.experiments.results import KPI_FIELDS
+from slrt_sim.domain.scenario import ScenarioError, load_scenario
+from slrt_sim.experiments.sweep import Vary, grid, run_sweep, serial_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "scenarios" / "pelatihan_satu_kelurahan.yaml"

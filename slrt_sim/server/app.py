@@ -7,7 +7,7 @@
   pre-heats N kernels of the app the class opens (``class_app``: ``fo``, ``bo`` or ``both``);
   the other role play keeps one, the trainer dashboard one, the planner, walkthrough and landing
   page none. Before the pools start, the class cases are built once
-  (:mod:`slrt_sim.case_cache`), so no kernel generates a population.
+  (:mod:`slrt_sim.training.case_cache`), so no kernel generates a population.
 * **A cap** (:class:`slrt_sim.server.kernels.CapPolicy`): at most ``max_kernels`` live kernels
   and ``max_per_client`` per device (the trainer's own laptop, loopback, is exempt); above it
   the page is the friendly "Server sedang penuh, coba lagi dalam … detik" with HTTP 503 and
@@ -37,7 +37,7 @@ import voila.app as voila_app
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from .. import case_cache
+from slrt_sim.training import case_cache
 from .kernels import CLIENT, CapPolicy, capped_manager_class
 from .pages import busy_page, landing_page
 

@@ -1,7 +1,7 @@
 """The server's own HTML pages, served without any kernel.
 
 * :func:`landing_page` — the kit's landing page (``/voila/render/index.ipynb``; ``/`` sends
-  visitors there). The same text as :mod:`slrt_sim.landing` renders in the notebook, both
+  visitors there). The same text as :mod:`slrt_sim.apps.landing` renders in the notebook, both
   languages in one page with a toggle in plain JavaScript, so a hall of trainees opening the
   kit's address starts no kernel at all.
 * :func:`busy_page` — shown with HTTP 503 when the kernel cap (or the per-device cap) is reached:
@@ -15,8 +15,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .. import landing
-from ..i18n import t
+from slrt_sim.apps import landing
+from slrt_sim.i18n import t
 
 LANGS = ("id", "en")
 

@@ -11,7 +11,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from slrt_sim import landing, serve
+from slrt_sim.apps import landing
+
+from slrt_sim import serve
 from slrt_sim.i18n import t
 
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from slrt_sim import planner as P
+from slrt_sim.experiments import planner as P
 from slrt_sim.i18n import t
-from slrt_sim.scenario import load_scenario
+from slrt_sim.domain.scenario import load_scenario
 
 
 @pytest.mark.browser

@@ -1,0 +1,416 @@
+"""The back-office role-play app (``notebooks/roleplay_back_office.ipynb``).
+
+Presentation only: the queue, the answer key and the grading are in
+:mod:`slrt_sim.training.back_office`; saving is :class:`slrt_sim.training.store.SessionStore` (``app="bo"``).
+Every change of the form is saved at once, so a reload (or another device, same name and
+class code) continues where the trainee was; the submission and its feedback are saved
+too and shown again after a reload.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import time
+from typing import Any
+
+import ipywidgets as W
+
+from slrt_sim.apps._errors import guarded
+from slrt_sim.domain import programs
+from slrt_sim.training import back_office as bo
+from slrt_sim.training import bo_grading
+from slrt_sim.training import letters as referral_letters
+from slrt_sim.apps import outcome_view  # issue 9: the households' two timelines
+from slrt_sim.training import bo_outcomes
+from slrt_sim.training.inputs import InputError, clean_name
+from slrt_sim.training.views import registration_html
+from slrt_sim.i18n import fmt_num, t
+
+APP = "bo"
+SUBMISSION_CASE = "ANTREAN"
+"""``case_id`` of a back-office submission (the whole queue is graded at once)."""
+
+CSS = """<style>
+.slrt-bo table.slrt-t{border-collapse:collapse;margin:4px 0;font-size:13px}
+.slrt-bo table.slrt-t td,.slrt-bo table.slrt-t th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+.slrt-bo .slrt-ok{color:#1b7f3b;font-weight:bold}.slrt-bo .slrt-bad{color:#b3261e;font-weight:bold}
+.slrt-bo .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
+</style>"""
+
+
+def _now_text(ts: float | None = None) -> str:
+    return dt.datetime.fromtimestamp(ts or time.time()).strftime("%H:%M:%S")
+
+
+def _table(head: list[str], rows: list[list[str]], cls: str = "slrt-t") -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><tr>{th}</tr>{body}</table>'
+
+
+def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
+    e = html.escape
+    r = case.registration
+    out = []
+    for title, found in ((t("bo.check.by_nik", nik=r["nik"]), bo.dtks_search(queue, nik=r["nik"])),
+                         (t("bo.check.by_name", name=r["name"]), bo.dtks_search(queue, name=r["name"]))):
+        out.append(f"<b>{e(title)}</b>: ")
+        if not found:
+            out.append(f"<i>{e(t('bo.check.not_found'))}</i><br>")
+            continue
+        rows = [[f"<code>{e(x['nik'])}</code>", e(x["name"]), f"<code>{e(x['kk'])}</code>", e(x["address"]),
+                 str(x["decile"]), str(x["year"]), e(", ".join(x.get("members") or []) or "-"),
+                 e(", ".join(t(f"prog.{p}.name") for p in x["receives"]) or "-")] for x in found]
+        out.append(_table([t("bo.check.col.nik"), t("bo.col.name"), t("bo.check.col.kk"), t("bo.check.col.address"),
+                           t("bo.check.col.decile"), t("bo.check.col.year"), t("bo.check.col.members"),
+                           t("bo.check.col.receives")], rows))
+    return '<div class="slrt-box slrt-dtks">' + "".join(out) + "</div>"
+
+
+def verval_html(case: bo.BoCase) -> str:
+    """What the fasilitator's visit finds (the effective profile after the visit)."""
+    from ..i18n import category_label as label
+
+    e = html.escape
+    p = case.truth if bo.verval_needed(case) or case.problem == "duplicate" else bo.effective_profile(case)
+    decile = int(p.get("verified_decile") or 0) or int(p["dtks_decile"]) or int(p["true_decile"])
+    lines = [
+        t("bo.verval.decile", decile=decile),
+        t("bo.verval.house", floor=label("floor", p["floor"]), wall=label("wall", p["wall"]),
+          roof=label("roof", p["roof"]), land=t("bo.yes") if p["owns_land"] else t("bo.no")),
+        t("bo.verval.docs_ok") if programs.documents_ok(p) else t("bo.verval.docs_missing"),
+        t("bo.verval.receives", programs=", ".join(t(f"prog.{c}.name") for c, f in programs.RECEIPT_FLAGS.items()
+                                                    if p.get(f)) or "-"),
+    ]
+    return ('<div class="slrt-box slrt-verval"><b>' + e(t("bo.verval.requested")) + "</b><ul>"
+            + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul></div>")
+
+
+def letter_link(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.date) -> str:
+    page = referral_letters.letter_html(queue, case_id, program, seq, date, standalone=True)
+    data = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    return (f'<a class="slrt-letter-download" download="surat-rujukan-{html.escape(case_id)}-{program}.html" '
+            f'href="data:text/html;charset=utf-8;base64,{data}">{html.escape(t("bo.letters.download"))}</a>')
+
+
+def feedback_html(items: list[dict]) -> str:
+    e = html.escape
+    rows = []
+    for it in items:
+        mark = '<span class="slrt-ok">✔</span>' if it["ok"] else '<span class="slrt-bad">✘</span>'
+        pts = f"{fmt_num(it.get('points', 0), 1)} / {fmt_num(it.get('max_points', 0), 1)}"
+        rows.append([e(it["item"]), mark, pts, e(it["message"])])
+    return _table([t("bo.result.col.item"), t("bo.result.col.ok"), t("bo.result.col.points"),
+                   t("bo.result.col.why")], rows, cls="slrt-t slrt-feedback")
+
+
+class CasePanel:
+    """The form of one registration."""
+
+    def __init__(self, app: "BackOfficeApp", case: bo.BoCase, state: dict):
+        self.app, self.case = app, case
+        q = app.queue
+        cid = case.case_id
+        self.reg = W.HTML(registration_html(case))
+        self.check_btn = W.Button(description=t("bo.check.button"), icon="search")
+        self.check_btn.add_class(f"slrt-check-{cid}")
+        self.check_out = W.HTML()
+        self.status = W.Dropdown(options=[(t("bo.status.choose"), None)] + [(t(f"bo.status.{s}"), s)
+                                                                              for s in bo.STATUSES],
+                                 value=state.get("status"), description=t("bo.status.label"),
+                                 style={"description_width": "initial"}, layout=W.Layout(width="460px"))
+        self.status.add_class(f"slrt-status-{cid}")
+        self.verval_btn = W.Button(description=t("bo.verval.button"), icon="home", layout=W.Layout(width="auto"))
+        self.verval_btn.add_class(f"slrt-verval-{cid}")
+        self.verval_out = W.HTML()
+        self.decisions: dict[str, W.ToggleButtons] = {}
+        rows = []
+        for p in case.candidates:
+            tb = W.ToggleButtons(options=[(t("bo.decision.yes"), True), (t("bo.decision.no"), False)],
+                                 value=(state.get("decisions") or {}).get(p),
+                                 style={"button_width": "110px"})
+            tb.add_class(f"slrt-dec-{cid}-{p}")
+            self.decisions[p] = tb
+            rows.append(W.HBox([W.HTML(f"<b>{html.escape(t(f'prog.{p}.name'))}</b>",
+                                       layout=W.Layout(width="230px")), tb]))
+        self.priority = W.BoundedIntText(value=int(state.get("priority") or 0), min=0, max=len(q.cases),
+                                         description=t("bo.priority.label"), style={"description_width": "initial"},
+                                         layout=W.Layout(width="320px"))
+        self.priority.add_class(f"slrt-priority-{cid}")
+        if state.get("checked"):
+            self.check_out.value = dtks_html(q, case)
+        if state.get("verval"):
+            self._show_verval()
+        self.check_btn.on_click(guarded(self._on_check, lambda: self.app.saved, "DTKS"))
+        self.verval_btn.on_click(guarded(self._on_verval, lambda: self.app.saved, "verval"))
+        for w in [self.status, self.priority, *self.decisions.values()]:
+            w.observe(lambda _ch: self.app.changed(), names="value")
+        self.widget = W.VBox([
+            self.reg, W.HBox([self.check_btn]), self.check_out, self.status,
+            W.HBox([self.verval_btn]), self.verval_out,
+            W.HTML(f"<b>{html.escape(t('bo.decisions.title'))}</b>"), *rows,
+            self.priority, W.HTML(f"<small>{html.escape(t('bo.priority.help'))}</small>"),
+        ])
+        self.widget.add_class(f"slrt-case-{cid}")
+        self._checked = bool(state.get("checked"))
+        self._verval = bool(state.get("verval"))
+
+    def _on_check(self, _b=None) -> None:
+        self.check_out.value = dtks_html(self.app.queue, self.case)
+        self._checked = True
+        self.app.changed()
+
+    def _show_verval(self) -> None:
+        self.verval_out.value = verval_html(self.case)
+        self.verval_btn.disabled = True
+
+    def _on_verval(self, _b=None) -> None:
+        self._verval = True
+        self._show_verval()
+        self.app.changed()
+
+    def answers(self) -> dict:
+        return {"checked": self._checked, "status": self.status.value, "verval": self._verval,
+                "decisions": {p: tb.value for p, tb in self.decisions.items()},
+                "priority": int(self.priority.value) or None}
+
+    def set_disabled(self, disabled: bool) -> None:
+        for w in [self.status, self.priority, self.check_btn, *self.decisions.values()]:
+            w.disabled = disabled
+        self.verval_btn.disabled = disabled or self._verval
+
+
+class BackOfficeApp:
+    """Login, then the queue form, the submission and the feedback with the letters."""
+
+    def __init__(self, store=None):
+        self._store = store
+        self.queue: bo.Queue | None = None
+        self.trainee = ""
+        self.panels: list[CasePanel] = []
+        self.state: dict[str, Any] = {}
+        self.name = W.Text(description=t("bo.login.name"), style={"description_width": "initial"},
+                           layout=W.Layout(width="360px"))
+        self.name.add_class("slrt-login-name")
+        self.code = W.Text(description=t("bo.login.class"), style={"description_width": "initial"},
+                           layout=W.Layout(width="260px"))
+        self.code.add_class("slrt-login-class")
+        self.start = W.Button(description=t("bo.login.start"), button_style="primary", icon="play")
+        self.start.add_class("slrt-login-start")
+        self.message = W.HTML()
+        self.start.on_click(guarded(self._on_start, lambda: self.message, "login"))
+        self.login = W.VBox([W.HBox([self.name, self.code, self.start]), self.message])
+        self.main = W.VBox()
+        self.widget = W.VBox([
+            W.HTML(CSS + f"<h2>{html.escape(t('bo.title'))}</h2><p>{html.escape(t('bo.intro'))}</p>"),
+            self.login, self.main,
+        ])
+        self.widget.add_class("slrt-bo")
+
+    # ------------------------------------------------------------------ store
+    @property
+    def store(self):
+        if self._store is None:
+            from slrt_sim.training.store import SessionStore
+
+            self._store = SessionStore()
+        return self._store
+
+    # ------------------------------------------------------------------ login
+    def _on_start(self, _b=None) -> None:
+        try:
+            name, code = clean_name(self.name.value), "".join(clean_name(self.code.value).split()).upper()
+        except InputError as exc:
+            self.message.value = f'<span class="slrt-bad">{html.escape(exc.message())}</span>'
+            return
+        if not name:
+            self.message.value = f'<span class="slrt-bad">{html.escape(t("bo.login.need_name"))}</span>'
+            return
+        klass = bo.resolve_class(code, self.store)
+        if klass is None:
+            self.message.value = (f'<span class="slrt-bad">'
+                                  f'{html.escape(t("bo.login.unknown_class", code=code or "-"))}</span>')
+            return
+        self.message.value = html.escape(t("bo.login.loading"))
+        self.start.disabled = True
+        self.open_queue(name, klass)
+        self.message.value = ""
+
+    def open_queue(self, name: str, klass: dict) -> None:
+        self.trainee = name
+        # issue 9: the queue is made of what the class's front office registered (fixed at the start)
+        saved = self.store.load_progress(name, klass["code"], APP)
+        registered = (saved or {}).get("registered")
+        if registered is None:
+            registered = bo_outcomes.fo_registrations(self.store, klass["code"])
+        self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"], registered=registered)
+        resumed = bool(saved)
+        self.state = saved or {"answers": bo.empty_answers(self.queue), "started_at": time.time(),
+                               "submitted": None}
+        self.state["registered"] = registered
+        self.login.layout.display = "none"
+        self._build(resumed)
+        if not resumed:
+            self._save()
+
+    # ------------------------------------------------------------------ the form
+    def _build(self, resumed: bool) -> None:
+        q = self.queue
+        answers = self.state.get("answers") or bo.empty_answers(q)
+        head = html.escape(t("bo.header", code=q.class_code, level=t(f"bo.level.{q.level}"), n=len(q.cases),
+                             name=self.trainee))
+        quota_rows = [[html.escape(t(f"prog.{p}.name")),
+                       html.escape(t("bo.quota.none")) if p in bo.NO_QUOTA else str(q.quota.get(p, 0))]
+                      for p in q.programs]
+        self.header = W.HTML(f"<h3 class='slrt-bo-header'>{head}</h3>"
+                             + (f"<p><i>{html.escape(t('bo.resumed'))}</i></p>" if resumed else "")
+                             + f"<b>{html.escape(t('bo.quota.title'))}</b>"
+                             + _table([t("bo.quota.col.program"), t("bo.quota.col.quota")], quota_rows,
+                                      cls="slrt-t slrt-quota"))
+        self.panels = [CasePanel(self, c, answers.get("cases", {}).get(c.case_id, {})) for c in q.cases]
+        self.tabs = W.Tab(children=[p.widget for p in self.panels])
+        self.tabs.titles = tuple(f"{c.case_id} {c.head_name.split()[0]}" for c in q.cases)
+        self.tabs.selected_index = int(self.state.get("tab") or 0)
+        self.tabs.observe(lambda _ch: self.changed(), names="selected_index")
+        self.submit = W.Button(description=t("bo.submit"), button_style="success", icon="paper-plane",
+                               layout=W.Layout(width="auto"))
+        self.submit.add_class("slrt-submit")
+        self.submit.on_click(guarded(self._on_submit, lambda: self.saved, "submit"))
+        self.saved = W.HTML()
+        self.saved.add_class("slrt-saved")
+        self.result = W.VBox()
+        self.result.add_class("slrt-result")
+        self._confirm = False
+        self.main.children = [self.header, self.tabs, W.HBox([self.submit, self.saved]), self.result]
+        if self.state.get("submitted"):
+            self._show_result(self.state["submitted"])
+
+    def answers(self) -> dict:
+        return {"cases": {p.case.case_id: p.answers() for p in self.panels}}
+
+    def changed(self) -> None:
+        if self.state.get("submitted"):
+            return
+        self._confirm = False
+        self.state["answers"] = self.answers()
+        self.state["tab"] = self.tabs.selected_index
+        self._save()
+
+    def _save(self) -> None:
+        self.store.save_progress(self.trainee, self.queue.class_code, APP, self.state)
+        if hasattr(self, "saved"):
+            self.saved.value = f"<small>{html.escape(t('bo.saved', time=_now_text()))}</small>"
+
+    # ------------------------------------------------------------------ submit and feedback
+    def _on_submit(self, _b=None) -> None:
+        answers = self.answers()
+        empty = sum(1 for a in answers["cases"].values() for v in
+                    [a["status"], *a["decisions"].values()] if v is None)
+        if empty and not self._confirm:
+            self._confirm = True
+            self.saved.value = f'<span class="slrt-bad">{html.escape(t("bo.submit.confirm_missing", n=empty))}</span>'
+            return
+        self.submit_answers(answers)
+
+    def submit_answers(self, answers: dict, submitted_at: float | None = None) -> dict:
+        q = self.queue
+        submitted_at = submitted_at or time.time()
+        started = float(self.state.get("started_at") or submitted_at)
+        g = bo_grading.grade(q, answers, started, submitted_at)
+        feedback = [{"item": i["item"], "ok": i["ok"], "rule": i["rule"], "message": i["message"],
+                     "points": i["points"], "max_points": i["max_points"]} for i in g.items]
+        sid = self.store.save_submission(trainee=self.trainee, class_code=q.class_code, app=APP,
+                                         case_id=SUBMISSION_CASE, answers=answers, score=g.score,
+                                         max_score=g.max_score, feedback=feedback, started_at=started,
+                                         submitted_at=submitted_at)
+        result = {"id": sid, "score": g.score, "max_score": g.max_score, "items": feedback,
+                  "letters": [list(x) for x in g.letters()], "submitted_at": submitted_at,
+                  "date": dt.date.fromtimestamp(submitted_at).isoformat()}
+        self.state.update(answers=answers, submitted=result)
+        self._save()
+        self._show_result(result)
+        return result
+
+    def _show_result(self, result: dict) -> None:
+        for p in self.panels:
+            p.set_disabled(True)
+        self.submit.disabled = True
+        pct = 100 * result["score"] / result["max_score"] if result["max_score"] else 0
+        head = W.HTML(
+            f"<h3 class='slrt-score'>{html.escape(t('bo.result.title', score=fmt_num(result['score'], 1), max=fmt_num(result['max_score'], 1), pct=fmt_num(pct, 0) + '%'))}</h3>"
+            f"<p>{html.escape(t('bo.result.submitted', time=_now_text(result['submitted_at'])))}</p>")
+        fb = W.HTML(feedback_html(result["items"]))
+        try:
+            outcome = W.HTML(self.outcome_html())  # issue 9
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            outcome = W.HTML(f"<p class='slrt-bad'>{html.escape(t('oc.ui.error'))}</p>")
+        outcome.add_class("slrt-outcome")
+        letters = [tuple(x) for x in result["letters"]]
+        date = dt.date.fromisoformat(result["date"])
+        parts: list[W.Widget] = [head]
+        parts.append(W.HTML(f"<h3>{html.escape(t('bo.letters.title'))}</h3>"))
+        if letters:
+            options = [(f"{k + 1}. {cid} · {self.queue.case(cid).head_name} → {t(f'prog.{p}.name')}", k)
+                       for k, (cid, p) in enumerate(letters)]
+            pick = W.Dropdown(options=options, value=None, description=t("bo.letters.choose"),
+                              layout=W.Layout(width="520px"))
+            pick.add_class("slrt-letter-pick")
+            open_btn = W.Button(description=t("bo.letters.open"), icon="envelope-open")
+            open_btn.add_class("slrt-letter-open")
+            view = W.HTML()
+            view.add_class("slrt-letter-view")
+
+            def show(_=None):
+                k = pick.value if pick.value is not None else 0
+                pick.value = k
+                cid, prog = letters[k]
+                view.value = (f"<style>{referral_letters.LETTER_CSS}</style>"
+                              f"<div class='slrt-noprint' style='margin:6px 0'>"
+                              f"<button class='slrt-print' onclick='window.print()'>🖨 "
+                              f"{html.escape(t('bo.letters.print'))}</button> "
+                              f"{letter_link(self.queue, cid, prog, k + 1, date)}</div>"
+                              + referral_letters.letter_html(self.queue, cid, prog, k + 1, date))
+
+            open_btn.on_click(guarded(show, view, "letter"))
+            pick.observe(show, names="value")
+            parts += [W.HBox([pick, open_btn]), view]
+        else:
+            parts.append(W.HTML(f"<p>{html.escape(t('bo.letters.none'))}</p>"))
+        again = W.Button(description=t("bo.again"), icon="redo")
+        again.add_class("slrt-again")
+        again.on_click(guarded(self._on_again, lambda: self.saved, "again"))
+        parts += [outcome, fb, again]
+        self.result.children = parts
+
+    def outcome_html(self) -> str:
+        """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
+        q = self.queue
+        pair = bo_outcomes.bo_outcome(q, self.state.get("answers") or bo.empty_answers(q))
+        rows = [(c.case_id, f"{c.case_id} · {c.head_name}") for c in q.cases if c.problem != "duplicate"]
+        return outcome_view.queue_html(pair, rows, q.seed)
+
+    def _on_again(self, _b=None) -> None:
+        self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None,
+                      "registered": self.queue.registered}
+        self._save()
+        self._build(False)
+
+
+def show(store=None, warm: bool = True) -> W.Widget:
+    """The app's widget (the notebook displays it).
+
+    ``warm`` imports the population and role-play modules now: Voila pre-heats the kernel by
+    running the notebook, so the trainee's "Start" then only generates the class's households.
+    """
+    app = BackOfficeApp(store)
+    if warm:
+        from slrt_sim.domain import population  # noqa: F401
+        from slrt_sim.training import front_office as roleplay  # noqa: F401  (pandas, Faker, the generator)
+
+        try:  # the newest classes' households (cached in the process), as the front office does
+            for k in app.store.list_classes()[:3]:
+                bo.build_queue(k["code"], int(k["seed"]), k["level"])
+        except Exception:  # noqa: BLE001 - warming must never stop the app from showing
+            pass
+    return app.widget

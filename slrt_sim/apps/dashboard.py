@@ -1,0 +1,269 @@
+"""The trainer dashboard app (``notebooks/trainer_dashboard.ipynb``).
+
+Nothing is shown before the right PIN (``SLRT_TRAINER_PIN``). Then: create or choose a class,
+follow it live (the view polls the store every few seconds and redraws only when a new
+submission arrived), the score distribution, the most common mistakes by rule, the
+discussion of each case with the right answer, and downloads (CSV, Excel) made in the page.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import time
+
+import ipywidgets as W
+
+from slrt_sim.apps._errors import guarded
+from slrt_sim.training import dashboard as dash
+from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
+from slrt_sim.training import class_outcomes
+from slrt_sim.training.core import LEVELS
+from slrt_sim.i18n import t
+
+REFRESH_SECONDS = 3.0
+"""How often the live view looks for new submissions (it redraws only when there are some)."""
+CODE_RE = re.compile(r"^[A-Z0-9_-]{2,16}$")
+
+CSS = """<style>
+.slrt-dash table.slrt-t{border-collapse:collapse;margin:4px 0;font-size:13px}
+.slrt-dash table.slrt-t td,.slrt-dash table.slrt-t th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+.slrt-dash .slrt-bad{color:#b3261e;font-weight:bold}.slrt-dash .slrt-ok{color:#1b7f3b}
+.slrt-dash a.slrt-dl{display:inline-block;margin:4px 12px 4px 0;padding:4px 10px;border:1px solid #888;border-radius:4px;text-decoration:none}
+.slrt-dash .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important;min-width:150px}
+.slrt-dash .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
+</style>"""
+
+
+class Dashboard:
+    def __init__(self, store=None, refresh_seconds: float = REFRESH_SECONDS):
+        self._store = store
+        self.refresh_seconds = refresh_seconds
+        self.klass: dict | None = None
+        self._fp = None
+        self._task = None
+        self._last_draw = 0.0
+        self.pin = W.Password(description=t("dash.pin.label"), style={"description_width": "initial"})
+        self.pin.add_class("slrt-pin")
+        self.pin_btn = W.Button(description=t("dash.pin.button"), button_style="primary", icon="lock")
+        self.pin_btn.add_class("slrt-pin-enter")
+        self.pin_msg = W.HTML(f"<p>{html.escape(t('dash.pin.prompt'))}</p>")
+        self.pin_msg.add_class("slrt-pin-msg")
+        self.pin_btn.on_click(guarded(self._on_pin, self.pin_msg, "PIN"))
+        self.pin.observe(lambda ch: None, names="value")
+        self.gate = W.VBox([self.pin_msg, W.HBox([self.pin, self.pin_btn])])
+        self.main = W.VBox()
+        self.widget = W.VBox([W.HTML(CSS + f"<h2>{html.escape(t('dash.title'))}</h2>"), self.gate, self.main])
+        self.widget.add_class("slrt-dash")
+
+    @property
+    def store(self):
+        if self._store is None:
+            from slrt_sim.training.store import SessionStore
+
+            self._store = SessionStore()
+        return self._store
+
+    # ------------------------------------------------------------------ PIN
+    def _on_pin(self, _b=None) -> None:
+        verdict = dash.check_pin(self.pin.value, store=self.store)
+        self.pin.value = ""
+        if verdict != "ok":
+            text = (t("dash.pin.wait", seconds=int(dash.pin_wait(self.store)) + 1) if verdict == "wait"
+                    else t("dash.pin.unset" if verdict == "unset" else "dash.pin.wrong"))
+            self.pin_msg.value = f'<p class="slrt-bad">{html.escape(text)}</p>'
+            return
+        self.gate.layout.display = "none"
+        self._build()
+
+    # ------------------------------------------------------------------ the dashboard
+    def _build(self) -> None:
+        self.choose = W.Dropdown(description=t("dash.class.choose"), style={"description_width": "initial"},
+                                 layout=W.Layout(width="340px"))
+        self.choose.add_class("slrt-class-choose")
+        self.code = W.Text(description=t("dash.class.code"), layout=W.Layout(width="220px"))
+        self.code.add_class("slrt-class-code")
+        self.seed = W.IntText(value=2018, description=t("dash.class.seed"), layout=W.Layout(width="200px"))
+        self.level = W.Dropdown(options=[(t(f"bo.level.{lv}"), lv) for lv in LEVELS], value="sedang",
+                                description=t("dash.class.level"), layout=W.Layout(width="220px"))
+        self.trainer = W.Text(description=t("dash.class.trainer"), layout=W.Layout(width="260px"))
+        self.create = W.Button(description=t("dash.class.create"), icon="plus", layout=W.Layout(width="auto"))
+        self.create.add_class("slrt-class-create")
+        self.class_msg = W.HTML()
+        self.create.on_click(guarded(self._on_create, lambda: self.updated, "class"))
+        self.live = W.Checkbox(value=True, description=t("dash.live"), indent=False)
+        self.refresh_btn = W.Button(description=t("dash.refresh"), icon="refresh")
+        self.refresh_btn.add_class("slrt-refresh")
+        self.refresh_btn.on_click(guarded(lambda _b: self.refresh(force=True), lambda: self.updated, "refresh"))
+        self.updated = W.HTML()
+        self.updated.add_class("slrt-updated")
+        self.live_html = W.HTML()
+        self.live_html.add_class("slrt-live")
+        self.plot = W.HTML()
+        self.plot.add_class("slrt-plot")
+        self.mistakes = W.HTML()
+        self.mistakes.add_class("slrt-mistakes")
+        self.disc_app = W.ToggleButtons(options=[(t("dash.app.bo"), "bo"), (t("dash.app.fo"), "fo")], value="bo",
+                                        description=t("dash.discussion.app"))
+        self.disc_case = W.Dropdown(description=t("dash.discussion.case"), layout=W.Layout(width="420px"))
+        self.disc_case.add_class("slrt-disc-case")
+        self.disc_html = W.HTML()
+        self.disc_html.add_class("slrt-discussion")
+        self.disc_app.observe(lambda _c: self._fill_cases(), names="value")
+        self.disc_case.observe(lambda _c: self._show_case(), names="value")
+        self.export = W.HTML()
+        self.export.add_class("slrt-export")
+        self.kelurahan = W.HTML()  # issue 9: projector view of the class's kelurahan
+        self.kelurahan.add_class("slrt-kelurahan")
+        tabs = W.Tab(children=[
+            W.VBox([W.HBox([self.live, self.refresh_btn, self.updated]), self.live_html, self.plot]),
+            self.mistakes,
+            W.VBox([self.disc_app, self.disc_case, self.disc_html]),
+            self.export,
+            self.kelurahan,
+        ])
+        tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"),
+                       t("oc.class.tab"))
+        tabs.observe(lambda _c: self.show_kelurahan(), names="selected_index")
+        self.tabs = tabs
+        self.main.children = [
+            W.HTML(f"<h3>{html.escape(t('dash.class.title'))}</h3>"),
+            self.choose,
+            W.HBox([self.code, self.seed, self.level, self.trainer, self.create]), self.class_msg,
+            tabs,
+        ]
+        self._fill_classes()
+        self.choose.observe(lambda _c: self._on_choose(), names="value")
+        self._on_choose()
+        self.start_live()
+
+    def _fill_classes(self, select: str | None = None) -> None:
+        classes = self.store.list_classes()
+        self._classes = {c["code"]: c for c in classes}
+        opts = [(" · ".join([c["code"], t("bo.level." + c["level"]), f"seed {c['seed']}"]), c["code"])
+                for c in classes]
+        self.choose.options = opts
+        if not opts:
+            self.class_msg.value = html.escape(t("dash.class.none"))
+            self.choose.value = None
+        elif select in self._classes:
+            self.choose.value = select
+        elif self.choose.value is None:
+            self.choose.value = opts[0][1]
+
+    def _on_create(self, _b=None) -> None:
+        code = "".join(self.code.value.split()).upper()
+        if not CODE_RE.match(code):
+            self.class_msg.value = f'<span class="slrt-bad">{html.escape(t("dash.class.bad_code"))}</span>'
+            return
+        self.store.create_class(code, int(self.seed.value), self.level.value, self.trainer.value.strip())
+        self.class_msg.value = html.escape(t("dash.class.created", code=code, seed=int(self.seed.value),
+                                             level=t(f"bo.level.{self.level.value}")))
+        self._fill_classes(select=code)
+        self._on_choose()
+
+    def _on_choose(self) -> None:
+        code = self.choose.value
+        self.klass = self._classes.get(code) if code else None
+        self._fp = None
+        self.refresh(force=True)
+        self._fill_cases()
+
+    # ------------------------------------------------------------------ live view
+    def refresh(self, force: bool = False) -> bool:
+        """Redraw if a submission arrived since the last drawing (or ``force``); True if redrawn."""
+        if self.klass is None:
+            self.live_html.value = self.plot.value = self.mistakes.value = self.export.value = ""
+            return False
+        code = self.klass["code"]
+        fp = dash.fingerprint(self.store, code)
+        if not force and fp == self._fp:
+            return False
+        self._fp = fp
+        self._last_draw = time.monotonic()
+        n = fp[0]
+        self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=n))}</small>"
+        parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
+        self.live_html.value, self.plot.value = parts["live"], parts["plot"]
+        self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
+        self._kelurahan_fp = None
+        if getattr(self, "tabs", None) is not None and self.tabs.selected_index == 4:
+            self.show_kelurahan()
+        return True
+
+    def show_kelurahan(self) -> None:
+        """Issue 9: the class's FO files played in its kelurahan, against the key (only when its tab is open)."""
+        if self.klass is None or self.tabs.selected_index != 4 or getattr(self, "_kelurahan_fp", None) == self._fp:
+            return
+        k = self.klass
+        subs = class_outcomes.submissions_from_store(self.store, k["code"])
+        view = class_outcomes.class_view(k["code"], k["seed"], k["level"], subs)
+        self.kelurahan.value = outcome_view.class_html(view)
+        self._kelurahan_fp = self._fp
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.refresh_seconds)
+            if self.live.value:
+                try:
+                    self.refresh()
+                except Exception:  # noqa: BLE001 - a busy database must not end the live view
+                    pass
+
+    def start_live(self) -> None:
+        """Poll in the kernel's event loop (no thread); at most one redraw per interval."""
+        if self._task is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()  # the kernel's loop (ipykernel runs callbacks in it)
+        except RuntimeError:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return
+            if not loop.is_running():  # e.g. called from a plain script or a test: no live view
+                return
+        self._task = loop.create_task(self._loop())
+
+    # ------------------------------------------------------------------ discussion
+    def _fill_cases(self) -> None:
+        self.disc_html.value = ""
+        self._cases = {}
+        if self.klass is None:
+            self.disc_case.options = []
+            return
+        if self.disc_app.value == "bo":
+            self._queue = dash.bo_cases(self.klass)
+            self._cases = {c.case_id: c for c in self._queue.cases}
+            opts = [(f"{c.case_id} · {c.head_name}", c.case_id) for c in self._queue.cases]
+        else:
+            try:
+                cases = dash.fo_cases(self.klass)
+            except Exception:  # noqa: BLE001 - the front-office module may be missing or older
+                cases = None
+            if not cases:
+                self.disc_case.options = []
+                self.disc_html.value = f"<p>{html.escape(t('dash.discussion.fo_unavailable'))}</p>"
+                return
+            self._cases = {str(c.case_id): c for c in cases}
+            opts = [(str(c.case_id), str(c.case_id)) for c in cases]
+        self.disc_case.options = opts
+        self.disc_case.value = opts[0][1] if opts else None
+        self._show_case()
+
+    def _show_case(self) -> None:
+        cid = self.disc_case.value
+        if cid is None or cid not in self._cases:
+            return
+        if self.disc_app.value == "bo":
+            self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
+        else:
+            self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
+
+
+def show(store=None, warm: bool = True) -> W.Widget:
+    """The dashboard's widget; ``warm`` imports pandas and matplotlib while Voila pre-heats the kernel."""
+    if warm:
+        import matplotlib.figure  # noqa: F401
+        import pandas  # noqa: F401
+    return Dashboard(store).widget

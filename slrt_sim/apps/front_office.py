@@ -1,0 +1,534 @@
+"""The front-office role-play app (``notebooks/roleplay_front_office.ipynb``).
+
+A trainee types a name and the class code; residents of the class's cases
+(:func:`slrt_sim.training.front_office.class_cases`) walk in one by one. The page shows the story, the
+papers and a DTKS search; the trainee fills the registration form and submits. Only then is the
+case graded (:func:`slrt_sim.training.front_office.grade_fo`) and the feedback shown: the answer key never
+leaves the kernel before that.
+
+Every change to the form is saved (:meth:`slrt_sim.training.store.SessionStore.save_progress`), so a
+trainee who reloads the page and enters the same name and class code continues where they were,
+typed fields included. A bad field (e.g. a 15-digit NIK) is marked red with a message beside it;
+nothing typed is lost. Layout: one column on a phone or a tablet held upright, two (story and
+papers | form) from about 1,000 px wide.
+"""
+from __future__ import annotations
+
+import html
+import threading
+import time
+from typing import Any, Callable
+
+import ipywidgets as W
+
+from slrt_sim.apps._errors import guarded
+from slrt_sim.training import fo_grading
+from slrt_sim.training import front_office as rp
+from slrt_sim.training.core import PRACTICE_CLASS, DtksIndex
+from slrt_sim.training.fo_grading import FoGrade
+from slrt_sim.training.inputs import InputError, clean_name
+from slrt_sim.i18n import t
+from slrt_sim.domain.programs import PROGRAMS
+from slrt_sim.training.store import SessionStore, norm_code
+
+__all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
+
+APP = "fo"
+WARM_CLASSES = 3
+_CASES_LOCK = threading.Lock()
+"""A class that always exists, for trying the app without a trainer (code, seed, level)."""
+
+CSS = """
+<style>
+.rp-app { max-width: 1180px; margin: 0 auto; font-size: 15px; }
+.rp-app .rp-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 14px; margin: 6px 0;
+                   background: #fff; }
+.rp-app .rp-story { background: #fffbea; line-height: 1.5; }
+.rp-app table.rp-t { border-collapse: collapse; font-size: 13px; width: 100%; }
+.rp-app table.rp-t td, .rp-app table.rp-t th { border: 1px solid #e1e4e8; padding: 2px 6px; text-align: left; }
+.rp-app .rp-field { margin: 4px 0 8px 0; width: 100%; }
+.rp-app .rp-label { font-weight: 600; margin-bottom: 2px; }
+.rp-app .rp-err { color: #b71c1c; font-size: 13px; min-height: 0; }
+.rp-app .rp-invalid input, .rp-app .rp-invalid textarea, .rp-app .rp-invalid select {
+    border: 2px solid #c62828 !important; background: #fff5f5; }
+.rp-app .rp-invalid.widget-radio-box, .rp-app .rp-invalid.rp-checks { border: 2px solid #c62828;
+    border-radius: 4px; }
+.rp-app .rp-ok { color: #1b5e20; } .rp-app .rp-bad { color: #b71c1c; }
+.rp-app .rp-fb li { margin: 4px 0; }
+.rp-app .widget-text, .rp-app .widget-textarea, .rp-app .widget-dropdown { width: 100%; }
+.rp-app .widget-radio-box { height: auto !important; }
+.rp-app .widget-radio-box label { white-space: normal; height: auto !important; line-height: 1.35;
+                                  margin: 3px 0; display: flex; flex-direction: row-reverse;
+                                  justify-content: flex-end; align-items: flex-start; gap: 6px; }
+.rp-app .rp-scroll { overflow-x: auto; }
+.rp-app .widget-checkbox { height: auto !important; }
+.rp-app .widget-checkbox label { white-space: normal; height: auto !important; line-height: 1.35; }
+</style>
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x))
+
+
+class _Field:
+    """A labelled form widget with an error message beside it."""
+
+    def __init__(self, name: str, widget: W.Widget, label: str):
+        self.name = name
+        self.widget = widget
+        self.label = W.HTML(f"<div class='rp-label'>{_e(label)}</div>")
+        self.error = W.HTML("")
+        self.error.add_class("rp-err")
+        widget.add_class(f"rp-f-{name}")
+        self.box = W.VBox([self.label, widget, self.error], layout=W.Layout(width="100%"))
+        self.box.add_class("rp-field")
+
+    def mark(self, message: str | None) -> None:
+        target = self.widget
+        if message:
+            target.add_class("rp-invalid")
+            self.error.value = f"⚠ {_e(message)}"
+        else:
+            target.remove_class("rp-invalid")
+            self.error.value = ""
+
+
+class _Checks(W.VBox):
+    """A group of checkboxes whose value is the list of ticked codes."""
+
+    def __init__(self, codes: tuple[str, ...], label: Callable[[str], str]):
+        self.codes = codes
+        self.boxes = {c: W.Checkbox(value=False, description=label(c), indent=False,
+                                    layout=W.Layout(width="auto")) for c in codes}
+        for c, b in self.boxes.items():
+            b.add_class(f"rp-c-{c}")
+        super().__init__(list(self.boxes.values()))
+        self.add_class("rp-checks")
+
+    @property
+    def value(self) -> list[str]:
+        return [c for c, b in self.boxes.items() if b.value]
+
+    @value.setter
+    def value(self, codes) -> None:
+        codes = set(codes or [])
+        for c, b in self.boxes.items():
+            b.value = c in codes
+
+    def observe_all(self, fn) -> None:
+        for b in self.boxes.values():
+            b.observe(fn, names="value")
+
+    def set_disabled(self, disabled: bool) -> None:
+        for b in self.boxes.values():
+            b.disabled = disabled
+
+
+class FrontOfficeApp:
+    """The whole app as one widget tree (``.widget``); the methods are what the buttons do."""
+
+    def __init__(self, store: SessionStore | None = None, n_cases: int = 10, clock: Callable[[], float] = time.time,
+                 warm: bool = False):
+        self.store = store if store is not None else SessionStore()
+        self.n_cases = n_cases
+        self.clock = clock
+        self.trainee = ""
+        self.klass: dict | None = None
+        self.cases: list[rp.FoCase] = []
+        self.dtks: DtksIndex | None = None
+        self.state: dict = {}
+        self._restoring = False
+        self._build()
+        self.warm_thread = None
+        if warm:
+            self.warm_thread = threading.Thread(target=self.warm, name="rp-warm", daemon=True)
+            self.warm_thread.start()
+
+    def warm(self) -> None:
+        """Prepare the cases and DTKS of the newest classes (in a pre-heated kernel, before anyone
+        logs in), so that after the login the form appears at once instead of after ~2 s."""
+        try:
+            classes = self.store.list_classes()[:WARM_CLASSES]
+        except Exception:  # pragma: no cover - a missing or locked database must not break the page
+            return
+        for k in classes:
+            with _CASES_LOCK:
+                rp.build_cases(k["code"], k["seed"], k["level"], n=self.n_cases, app=APP)
+                rp.class_dtks(k["code"], k["seed"], k["level"], n=self.n_cases)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.css = W.HTML(CSS)
+        self.title = W.HTML(f"<h2>{_e(t('rp.fo.title'))}</h2><p>{_e(t('rp.fo.intro'))}</p>")
+        # login
+        self.name_in = W.Text(placeholder="Siti Aminah", continuous_update=True)
+        self.code_in = W.Text(placeholder="KELAS-1", continuous_update=True)
+        self.f_name = _Field("trainee", self.name_in, t("rp.fo.name"))
+        self.f_code = _Field("class", self.code_in, t("rp.fo.code"))
+        self.start_btn = W.Button(description=t("rp.fo.start"), button_style="primary", icon="play")
+        self.start_btn.add_class("rp-start")
+        self.login_msg = W.HTML("")
+        self.start_btn.on_click(guarded(lambda _b: self.login(self.name_in.value, self.code_in.value),
+                                        self.login_msg, t("rp.fo.start")))
+        self.login_box = W.VBox([self.f_name.box, self.f_code.box, self.start_btn, self.login_msg],
+                                layout=W.Layout(max_width="480px"))
+        # case
+        self.header = W.HTML("")
+        self.notice = W.HTML("")
+        self.story = W.HTML("")
+        self.docs = W.HTML("")
+        self.q_nik = W.Text(placeholder="3375…", layout=W.Layout(width="100%"))
+        self.q_name = W.Text(placeholder=t("rp.fo.dtks.name"), layout=W.Layout(width="100%"))
+        self.q_nik.add_class("rp-q-nik")
+        self.q_name.add_class("rp-q-name")
+        self.search_btn = W.Button(description=t("rp.fo.dtks.search"), icon="search")
+        self.search_btn.add_class("rp-search")
+        self.search_btn.on_click(guarded(lambda _b: self.search(), lambda: self.notice, "DTKS"))
+        self.results = W.HTML("")
+        self.results.add_class("rp-results")
+        dtks_box = W.VBox([
+            W.HTML(f"<div class='rp-label'>{_e(t('rp.fo.dtks.title'))}</div>"),
+            W.HBox([W.HTML(_e(t("rp.fo.dtks.nik")), layout=W.Layout(width="60px")), self.q_nik]),
+            W.HBox([W.HTML(_e(t("rp.fo.dtks.name")), layout=W.Layout(width="60px")), self.q_name]),
+            self.search_btn, self.results])
+        dtks_box.add_class("rp-card")
+        left = W.VBox([self.story, self.docs, dtks_box], layout=W.Layout(min_width="0"))
+
+        # the form
+        choose = [(t("rp.fo.choose"), None)]
+        self.fields: dict[str, _Field] = {}
+
+        def add(name: str, widget: W.Widget) -> None:
+            self.fields[name] = _Field(name, widget, t(f"rp.fo.f.{name}"))
+
+        add("nik", W.Text(placeholder="16 angka"))
+        add("kk", W.Text(placeholder="16 angka"))
+        add("head", W.Text())
+        add("members", W.Textarea(rows=5))
+        add("address", W.Textarea(rows=2))
+        add("category", W.Dropdown(options=choose + [(t(f"rp.cat.{c}"), c) for c in rp.CATEGORIES], value=None))
+        add("dtks", W.RadioButtons(options=[(t(f"rp.dtks.{c}"), c) for c in rp.DTKS_STATUS], value=None))
+        add("needs", _Checks(rp.NEEDS, lambda n: t(f"need.{n}")))
+        add("fast_track", W.Checkbox(value=False, description=t("rp.fo.f.fast_track"), indent=False))
+        add("sktm", W.RadioButtons(options=[(t(f"rp.sktm.{c}"), c) for c in rp.SKTM_CHOICES], value=None))
+        add("decision", W.RadioButtons(options=[(t(f"rp.decision.{c}"), c) for c in rp.DECISIONS], value=None))
+        add("programs", _Checks(PROGRAMS, lambda p: t(f"prog.{p}.name")))
+        self.fields["fast_track"].label.value = ""
+        for name, f in self.fields.items():
+            if isinstance(f.widget, _Checks):
+                f.widget.observe_all(self._on_change)
+            else:
+                f.widget.observe(self._on_change, names="value")
+        self.q_nik.observe(self._on_change, names="value")
+        self.q_name.observe(self._on_change, names="value")
+        self.submit_btn = W.Button(description=t("rp.fo.submit"), button_style="success", icon="check")
+        self.submit_btn.add_class("rp-submit")
+        self.submit_btn.on_click(guarded(lambda _b: self.submit(), lambda: self.notice, "submit"))
+        self.form_msg = W.HTML("")
+        self.form_msg.add_class("rp-form-msg")
+        form = W.VBox([W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>")]
+                      + [f.box for f in self.fields.values()] + [self.submit_btn, self.form_msg],
+                      layout=W.Layout(min_width="0"))
+        form.add_class("rp-card")
+        self.form = form
+        self.grid = W.GridBox([left, form], layout=W.Layout(
+            grid_template_columns="repeat(auto-fit, minmax(min(100%, 480px), 1fr))", grid_gap="12px",
+            width="100%"))
+        # feedback
+        self.feedback = W.HTML("")
+        self.feedback.add_class("rp-feedback")
+        self.next_btn = W.Button(description=t("rp.fo.next"), button_style="primary", icon="arrow-right")
+        self.next_btn.add_class("rp-next")
+        self.next_btn.on_click(guarded(lambda _b: self.next_case(), lambda: self.notice, "next"))
+        self.outcome = W.HTML("")  # issue 9: the household's two timelines
+        self.outcome.add_class("rp-outcome")
+        self.feedback_box = W.VBox([self.feedback, self.outcome, self.next_btn])
+        self.feedback_box.add_class("rp-card")
+        self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.grid])
+        self.case_box.layout.display = "none"
+        self.widget = W.VBox([self.css, self.title, self.login_box, self.case_box], layout=W.Layout(width="100%"))
+        self.widget.add_class("rp-app")
+
+    # ------------------------------------------------------------------ login / restore
+    def login(self, name: str, code: str) -> bool:
+        try:
+            name, code = clean_name(name or ""), norm_code(code or "")
+        except InputError as exc:
+            self.f_name.mark(exc.message())
+            return False
+        self.f_name.mark(None if name else t("rp.err.required"))
+        klass = self.store.get_class(code) if code else None
+        if klass is None and code == PRACTICE_CLASS["code"]:
+            self.store.create_class(code, PRACTICE_CLASS["seed"], PRACTICE_CLASS["level"], trainer="")
+            klass = self.store.get_class(code)
+        self.f_code.mark(None if klass else (t("rp.err.required") if not code else
+                                             t("rp.fo.err.code_unknown", practice=PRACTICE_CLASS["code"])))
+        if not name or klass is None:
+            return False
+        self.trainee, self.klass = name, klass
+        with _CASES_LOCK:
+            self.cases = rp.build_cases(klass["code"], klass["seed"], klass["level"], n=self.n_cases, app=APP)
+            self.dtks = rp.class_dtks(klass["code"], klass["seed"], klass["level"], n=self.n_cases)
+        saved = self.store.load_progress(name, klass["code"], APP)
+        self.login_box.layout.display = "none"
+        self.case_box.layout.display = None
+        if saved and saved.get("level") == klass["level"] and saved.get("seed") == klass["seed"]:
+            self.state = saved
+            self.notice.value = f"<div class='rp-ok'>{_e(t('rp.fo.resumed'))}</div>"
+        else:
+            self.state = {"case_index": 0, "seed": klass["seed"], "level": klass["level"], "scores": {}}
+            self._new_case_state()
+        self._show_case()
+        return True
+
+    def _new_case_state(self) -> None:
+        self.state.update({"started_at": self.clock(), "form": {}, "query": {"nik": "", "name": ""},
+                           "submitted": False, "grade": None})
+
+    @property
+    def case(self) -> rp.FoCase | None:
+        i = self.state.get("case_index", 0)
+        return self.cases[i] if 0 <= i < len(self.cases) else None
+
+    def _show_case(self) -> None:
+        case = self.case
+        k = self.klass
+        level = t(f"rp.fo.level.{k['level']}")
+        if case is None:  # all done
+            scores = list(self.state.get("scores", {}).values())
+            mean = sum(scores) / len(scores) if scores else 0.0
+            self.header.value = t("rp.fo.header", name=_e(self.trainee), code=_e(k["code"]), level=level,
+                                  i=len(self.cases), n=len(self.cases))
+            self.feedback.value = f"<p>{t('rp.fo.done', n=len(self.cases), mean=f'{mean:.1f}')}</p>"
+            self.next_btn.layout.display = "none"
+            self.feedback_box.layout.display = None
+            self.grid.layout.display = "none"
+            return
+        self.header.value = t("rp.fo.header", name=_e(self.trainee), code=_e(k["code"]), level=level,
+                              i=self.state["case_index"] + 1, n=len(self.cases))
+        self.story.value = (f"<div class='rp-card rp-story'><div class='rp-label'>{_e(t('rp.fo.story'))}</div>"
+                            f"{_e(case.story)}</div>")
+        self.docs.value = self._documents_html(case.documents)
+        self.fields["sktm"].box.layout.display = None if case.documents["sktm"] else "none"
+        self._restoring = True
+        try:
+            form = self.state.get("form", {})
+            for name, f in self.fields.items():
+                f.mark(None)
+                default = [] if isinstance(f.widget, _Checks) else (False if name == "fast_track" else
+                                                                      None if name in ("category", "dtks", "sktm",
+                                                                                       "decision") else "")
+                value = form.get(name, default)
+                if name in ("category", "dtks", "sktm", "decision") and value not in dict(
+                        (v, v) for _, v in f.widget.options if v is not None):
+                    value = None
+                f.widget.value = value
+            q = self.state.get("query", {})
+            self.q_nik.value, self.q_name.value = q.get("nik", ""), q.get("name", "")
+        finally:
+            self._restoring = False
+        self.results.value = ""
+        if q.get("nik") or q.get("name"):
+            self.search(save=False)
+        self.form_msg.value = ""
+        self.grid.layout.display = None
+        submitted = bool(self.state.get("submitted"))
+        self._set_form_disabled(submitted)
+        if submitted and self.state.get("grade"):
+            self._show_feedback(self.state["grade"])
+        else:
+            self.feedback_box.layout.display = "none"
+
+    def _set_form_disabled(self, disabled: bool) -> None:
+        for f in self.fields.values():
+            if isinstance(f.widget, _Checks):
+                f.widget.set_disabled(disabled)
+            else:
+                f.widget.disabled = disabled
+        self.submit_btn.disabled = disabled
+
+    # ------------------------------------------------------------------ documents
+    def _documents_html(self, docs: dict) -> str:
+        parts = [f"<div class='rp-label'>{_e(t('rp.fo.documents'))}</div>"]
+        ktp = docs.get("ktp")
+        if ktp:
+            title = t("rp.fo.doc.ktp_copy") if ktp["copy"] else t("rp.fo.doc.ktp")
+            parts.append(
+                f"<div class='rp-card rp-doc-ktp'><b>{_e(title)}</b><table class='rp-t'>"
+                f"<tr><th>NIK</th><td class='rp-ktp-nik'>{_e(ktp['nik'])}</td></tr>"
+                f"<tr><th>{_e(t('rp.fo.doc.owner'))}</th><td>{_e(ktp['owner'])}</td></tr>"
+                f"<tr><th>{_e(t('rp.fo.doc.birth'))}</th><td>{_e(ktp['birth_date'])}</td></tr>"
+                f"<tr><th>{_e(t('rp.fo.doc.sex'))}</th><td>{_e(ktp['sex'])}</td></tr>"
+                f"<tr><th>{_e(t('rp.fo.doc.address'))}</th><td>{_e(ktp['address'])}</td></tr></table></div>")
+        kk = docs.get("kk")
+        if kk:
+            rows = "".join(
+                f"<tr><td>{_e(m['name'])}</td><td>{_e(m['nik'])}</td><td>{_e(m['sex'])}</td>"
+                f"<td>{_e(m['birth_date'])}</td><td>{_e(m['relation'])}</td></tr>" for m in kk["members"])
+            parts.append(
+                f"<div class='rp-card rp-doc-kk'><b>{_e(t('rp.fo.doc.kk'))}</b> "
+                f"{_e(t('rp.fo.doc.number'))}: <span class='rp-kk-number'>{_e(kk['number'])}</span><br>"
+                f"{_e(t('rp.fo.doc.head'))}: {_e(kk['head'])}<br>{_e(t('rp.fo.doc.address'))}: {_e(kk['address'])}"
+                f"<div class='rp-scroll'><table class='rp-t'><tr><th>{_e(t('rp.fo.doc.owner'))}</th><th>NIK</th>"
+                f"<th>L/P</th><th>{_e(t('rp.fo.doc.birth'))}</th><th>{_e(t('rp.fo.doc.relation'))}</th></tr>{rows}"
+                f"</table></div></div>")
+        sktm = docs.get("sktm")
+        if sktm:
+            parts.append(
+                f"<div class='rp-card rp-doc-sktm'><b>{_e(t('rp.fo.doc.sktm'))}</b><br>"
+                f"{_e(t('rp.fo.doc.number'))}: {_e(sktm['number'])}<br>{_e(t('rp.fo.doc.issuer'))}: "
+                f"{_e(sktm['issuer'])}<br>{_e(t('rp.fo.doc.holder'))}: {_e(sktm['holder'])}</div>")
+        if docs.get("cards"):
+            parts.append(f"<div class='rp-card'><b>{_e(t('rp.fo.doc.kks'))}</b></div>")
+        if len(parts) == 1:
+            parts.append(f"<div>{_e(t('rp.fo.doc.none'))}</div>")
+        return "<div class='rp-card'>" + "".join(parts) + "</div>"
+
+    # ------------------------------------------------------------------ DTKS search
+    def search(self, save: bool = True) -> list[dict]:
+        nik, name = self.q_nik.value.strip(), self.q_name.value.strip()
+        if not nik and not name:
+            self.results.value = f"<div class='rp-err'>{_e(t('rp.fo.dtks.empty_query'))}</div>"
+            return []
+        found = self.dtks.search(nik=nik, name=name)
+        if not found:
+            self.results.value = f"<div class='rp-dtks-none'><b>{_e(t('rp.fo.dtks.none'))}</b></div>"
+        else:
+            cards = []
+            for r in found:
+                members = ", ".join(f"{_e(m['name'])} ({_e(m['relation'])}, {m['age']}; {_e(m['nik'])})"
+                                    for m in r["members"]) or "—"
+                progs = ", ".join(_e(t(f"prog.{p}.name")) for p in r["programs"]) or "—"
+                cards.append(
+                    f"<div class='rp-card rp-dtks-record'><b>{_e(r['head_name'])}</b> · {_e(r['record_id'])}"
+                    f"<table class='rp-t'><tr><th>NIK</th><td>{_e(r['nik'])}</td></tr>"
+                    f"<tr><th>KK</th><td>{_e(r['kk'] or '—')}</td></tr>"
+                    f"<tr><th>{_e(t('rp.fo.doc.address'))}</th><td>{_e(r['address'])}</td></tr>"
+                    f"<tr><th>{_e(t('rp.fo.dtks.decile'))}</th><td>{r['decile']}</td></tr>"
+                    f"<tr><th>{_e(t('rp.fo.dtks.year'))}</th><td>{r['year']}</td></tr>"
+                    f"<tr><th>{_e(t('rp.fo.dtks.programs'))}</th><td>{progs}</td></tr>"
+                    f"<tr><th>{_e(t('rp.fo.dtks.members'))}</th><td>{members}</td></tr></table></div>")
+            self.results.value = (f"<div class='rp-dtks-count'>{_e(t('rp.fo.dtks.results', n=len(found)))}</div>"
+                                  + "".join(cards))
+        if save:
+            self.state.setdefault("searches", 0)
+            self.state["searches"] += 1
+            self._save()
+        return found
+
+    # ------------------------------------------------------------------ form state
+    def answers(self) -> dict:
+        out = {}
+        for name, f in self.fields.items():
+            v = f.widget.value
+            out[name] = list(v) if isinstance(v, (list, tuple)) else v
+        return out
+
+    def set_form(self, values: dict) -> None:
+        """Fill form fields (as a trainee would type them); used by tests and restore."""
+        for name, v in values.items():
+            self.fields[name].widget.value = v
+
+    def _on_change(self, _change=None) -> None:
+        if self._restoring or self.klass is None or self.case is None or self.state.get("submitted"):
+            return
+        self.state["form"] = self.answers()
+        self.state["query"] = {"nik": self.q_nik.value, "name": self.q_name.value}
+        for name, f in self.fields.items():  # a marked field is re-checked as it is corrected
+            if "rp-invalid" in f.widget._dom_classes:
+                f.mark(rp.validate(self.state["form"], self.case).get(name))
+        self._save()
+
+    def _save(self) -> None:
+        if self.klass is not None:
+            self.store.save_progress(self.trainee, self.klass["code"], APP, self.state)
+
+    # ------------------------------------------------------------------ submit
+    def submit(self) -> FoGrade | None:
+        case = self.case
+        if case is None or self.state.get("submitted"):
+            return None
+        answers = self.answers()
+        errors = rp.validate(answers, case)
+        for name, f in self.fields.items():
+            f.mark(errors.get(name))
+        if errors:
+            self.form_msg.value = f"<div class='rp-err'>{_e(t('rp.fo.form_invalid'))}</div>"
+            self.state["form"] = answers
+            self._save()
+            return None
+        self.form_msg.value = ""
+        grade = fo_grading.grade(case, answers)
+        now = self.clock()
+        self.store.save_submission(
+            trainee=self.trainee, class_code=self.klass["code"], app=APP, case_id=case.case_id, answers=answers,
+            score=grade.score, max_score=grade.max_score,
+            feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in grade.items],
+            started_at=float(self.state.get("started_at", now)), submitted_at=now)
+        self.state.update({"form": answers, "submitted": True,
+                           "grade": {"score": grade.score, "items": grade.items}})
+        self.state.setdefault("scores", {})[case.case_id] = grade.score
+        self.state.setdefault("answers", {})[str(self.state.get("case_index", 0))] = answers  # issue 9
+        self._save()
+        self._set_form_disabled(True)
+        self._show_feedback(self.state["grade"])
+        return grade
+
+    def _show_feedback(self, grade: dict) -> None:
+        items = []
+        for i in grade["items"]:
+            base, _, sub = i["item"].partition(":")
+            label = t(f"rp.fo.item.{base}") if base in rp.WEIGHTS else base
+            if sub:
+                label += " · " + (t(f"need.{sub}") if base == "needs" else t(f"prog.{sub}.name"))
+            mark = "<span class='rp-ok'>✔</span>" if i["ok"] else "<span class='rp-bad'>✘</span>"
+            items.append(f"<li class='{'rp-item-ok' if i['ok'] else 'rp-item-bad'}'>{mark} <b>{_e(label)}</b>: "
+                         f"{_e(i['message'])}</li>")
+        score = t("rp.fo.score", score=f"{grade['score']:.1f}")
+        self.feedback.value = (f"<h3>{_e(t('rp.fo.feedback'))}</h3>"
+                               f"<p class='rp-score'>{score}</p>"
+                               f"<ul class='rp-fb'>{''.join(items)}</ul>")
+        self._show_outcome()
+        self.next_btn.layout.display = None
+        self.feedback_box.layout.display = None
+
+    def outcome_pair(self):
+        """The trainee's submitted files so far played in the class's kelurahan, against the key (issue 9)."""
+        from slrt_sim.training import outcomes  # the simulation (pandas, the model): after a submit only
+
+        k = self.klass
+        answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
+        return outcomes.fo_outcome(k["code"], k["seed"], k["level"], answers, n=len(self.cases))
+
+    def _show_outcome(self) -> None:
+        case = self.case
+        if case is None or not self.state.get("answers"):
+            self.outcome.value = ""
+            return
+        try:
+            from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
+
+            pair = self.outcome_pair()
+            self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            self.outcome.value = f"<p class='rp-err'>{_e(t('oc.ui.error'))}</p>"
+
+    def next_case(self) -> None:
+        if not self.state.get("submitted"):
+            return
+        self.state["case_index"] = self.state.get("case_index", 0) + 1
+        self._new_case_state()
+        self.outcome.value = ""
+        self._save()
+        self.notice.value = ""
+        self._show_case()
+
+
+def show(store: SessionStore | None = None) -> FrontOfficeApp:
+    """Display the app in a notebook / Voila page and return it."""
+    from IPython.display import display
+
+    app = FrontOfficeApp(store, warm=True)
+    display(app.widget)
+    return app

@@ -1,0 +1,130 @@
+"""The SLRT flow as a SimPy model (DOMAIN.md, "The flow"): one replication, assembled.
+
+One :class:`Model` is one replication of one scenario on one population; :meth:`Model.run`
+returns a :class:`~slrt_sim.model.record.RunRecord`. The model is made of collaborators,
+each handed what it needs (none calls back into the model):
+
+==========================  =================================================================
+:mod:`.streams`             seeds and one random stream per source of randomness
+:mod:`.cases`               the case record, its states, and the ledger of all cases
+:mod:`.households`          the households' columns and what a run changes about them
+:mod:`.resources`           staff as queueing resources (FIFO pool, fast-track priority)
+:mod:`.arrivals`            needs arising, walk-ins, the validation arrivals
+:mod:`.outreach`            fasilitators' days: verval, follow-up, corrections, outreach visits
+:mod:`.pathway`             **the flow of a case**: registration → check → referral → programme
+:mod:`.cycles`              programme intake cycles
+:mod:`.dtks`                DTKS updating: notes, supervisors, musdes, operators, determination
+:mod:`.monitoring`          the daily timeline and progress calls
+:mod:`.engine`              running the environment while counting events
+==========================  =================================================================
+
+Staff are SimPy resources: FO, BO per Puskesos and at the district, the manager (a
+priority resource when the scenario has a fast track; without one a FIFO pool that
+computes each start from the earliest-free staff member). Events are recorded into
+plain lists; DataFrames are built once at the end (:mod:`slrt_sim.experiments.results`).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import simpy
+
+from slrt_sim.domain.calendar import WorkCalendar
+from slrt_sim.domain.scenario import Scenario
+from slrt_sim.model.arrivals import NeedArrivals, ValidationArrivals, draw_needs
+from slrt_sim.model.cases import CASE_FIELDS, STAGES, STATES, Case, Ledger  # noqa: F401 - re-exported
+from slrt_sim.model.cycles import ProgrammeIntake
+from slrt_sim.model.dtks import DtksUpdating
+from slrt_sim.model.engine import run_until
+from slrt_sim.model.households import Households
+from slrt_sim.model.monitoring import Monitor
+from slrt_sim.model.outreach import Fasilitators
+from slrt_sim.model.pathway import Pathway
+from slrt_sim.model.record import RunRecord
+from slrt_sim.model.resources import FifoPool, Staff  # noqa: F401 - re-exported
+from slrt_sim.model.streams import STREAMS, Streams, population_seed, replication_seed  # noqa: F401
+
+
+class Model:
+    """One replication of one scenario on one population."""
+
+    def __init__(self, scenario: Scenario, population: Any, seed: np.random.SeedSequence | int | None = None,
+                 progress: Callable[[float], None] | None = None, exact_resources: bool = False):
+        """``seed``: a seed sequence, or a replication number of the scenario's seed.
+        ``exact_resources=True`` uses ``simpy.Resource`` even where a FIFO pool gives the
+        same result with fewer events (the tests compare the two)."""
+        self.s = s = scenario
+        if seed is None:
+            seed = replication_seed(s.seed, 0)
+        elif isinstance(seed, int):
+            seed = replication_seed(s.seed, seed)
+        self.env = env = simpy.Environment()
+        self.cal = cal = WorkCalendar(s.calendar, s.horizon_days)
+        self.horizon = horizon = float(s.horizon_days)
+        self.warmup = warmup = float(s.warmup_days)
+        self.integrated = integrated = s.mode == "integrated"
+        self.rs = rs = Streams(s, seed)
+        villages = [v for _, v in s.region.villages()]
+        self.households = hh = Households(population.households, len(villages))
+        self.ledger = ledger = Ledger(env, hh.col["vulnerable"], s.walkin.fast_track, integrated)
+        # a Puskesos without FO staff registers nobody: its residents walk in to the district FO
+        puskesos = [vi for vi, v in enumerate(villages) if v.puskesos and integrated and s.staffing.puskesos_fo > 0]
+        n_fac = [s.fasilitators_in(v) for v in villages]
+        self.staff = staff = Staff(env, cal, s.staffing, puskesos, fast_track=s.walkin.fast_track,
+                                   exact=exact_resources, warmup=warmup, horizon=horizon, fasilitators=sum(n_fac))
+        sd = s.dtks.verval_accuracy_sd
+
+        def measure(h: int) -> int:
+            return hh.measured_decile(h, sd * rs.n_verval())
+
+        self.intake = ProgrammeIntake(env, s, ledger, hh, horizon)
+        self.dtks = DtksUpdating(env, s, cal, hh, rs, len(villages), horizon, measure,
+                                 outreach_notes=integrated and s.outreach.enabled and s.outreach.update_database)
+        self.fasilitators = Fasilitators(
+            env, s, cal, villages, n_fac, hh, rs, staff.logs["fasilitator"], ledger,
+            outreach=s.outreach.enabled and integrated, warmup=warmup, horizon=horizon,
+            start_case=self._start_case, observation=self.dtks.observation())
+        self.dtks.connect(self.fasilitators.task)
+        self.pathway = Pathway(env, s, cal, staff, ledger, hh, rs, self.fasilitators, self.intake, self.dtks, measure,
+                               integrated=integrated)
+        self.arrivals = NeedArrivals(env, s, cal, ledger, rs, frozenset(puskesos), horizon, self._start_case)
+        self.validation = ValidationArrivals(env, s, ledger, hh, staff, rs, cal,
+                                             on_spot_possible=not (integrated and puskesos),
+                                             warmup=warmup, horizon=horizon, start_case=self._start_case)
+        self.monitor = Monitor(env, ledger.counts, horizon, progress)
+        self.events_processed = 0
+
+    def _start_case(self, c: Case, delay: float = 0.0) -> None:
+        self.env.process(self.pathway.case(c, delay))
+
+    def run(self) -> RunRecord:
+        """Run the replication to the horizon and return its record."""
+        s = self.s
+        if s.walkin.rate_per_day:
+            self.validation.start(s.walkin.rate_per_day)
+        else:
+            self.arrivals.start(draw_needs(s, self.households, self.rs, self.horizon), self.households.col["village_idx"])
+        self.fasilitators.start()
+        self.intake.start()
+        if self.integrated:
+            self.dtks.start()
+        self.monitor.start()
+        self.events_processed = run_until(self.env, self.horizon)
+        self.monitor.done()
+        return self.record()
+
+    def record(self) -> RunRecord:
+        """The run's record (cases, stage logs, DTKS listing, counters) as it stands now."""
+        hh = self.households
+        return RunRecord(
+            scenario=self.s, warmup=self.warmup, horizon=self.horizon,
+            working_minutes=self.cal.working_minutes(self.warmup, self.horizon),
+            working_days=self.cal.working_days(self.warmup, self.horizon),
+            households=hh.n, cases=self.ledger.cases, state_counts=dict(self.ledger.counts),
+            stages=self.staff.logs, timeline=self.monitor.timeline,
+            dtks_start=hh.dtks_start[0], dtks_end=hh.in_dtks(), true_decile=hh.dtks_start[1],
+            outreach_visits=self.fasilitators.visits, events=self.events_processed,
+            enrolments=self.intake.enrolments,
+            counters={f"dtks_{k}": v for k, v in self.dtks.counters.items()},
+        )

@@ -1,0 +1,329 @@
+"""Session store of the role-play apps: classes, saved progress and submissions, in SQLite.
+
+One SQLite file serves the whole class (path: the ``path`` argument, else the environment
+variable ``SLRT_DB`` that ``make app`` / :mod:`slrt_sim.serve` export, else
+``var/slrt-sessions.sqlite`` in the repository — the same default as the Makefile and
+``serve.DEFAULT_DB``).
+
+Decisions:
+
+* **WAL mode** (``journal_mode=WAL``, persistent in the file) so readers (the trainer
+  dashboard) never block writers (trainees submitting), and ``synchronous=NORMAL``: a
+  commit survives a crash of the app or the kernel; only a power cut may lose the last
+  commits. The server sets it once at start (:func:`prepare`, called by
+  :mod:`slrt_sim.serve`); a store opening a file not yet in WAL mode sets it itself.
+  Opening retries with back-off (:data:`OPEN_ATTEMPTS`), so many kernels opening a fresh
+  database at the same instant all succeed (``tests/test_store.py``).
+* **One short connection per operation** with ``busy_timeout`` (30 s) and writes in
+  ``BEGIN IMMEDIATE`` transactions of a single statement: 50 trainees submitting at the
+  same second queue for the write lock for a few milliseconds each and nothing is lost
+  (``tests/test_store.py`` proves it with 50 processes). No connection is shared between
+  threads or processes, so a kernel's widget callbacks and timers can use the store freely.
+* **Names and codes are normalised**: the trainee's name is compared with spaces collapsed
+  and case folded (``"  siti  Aminah"`` continues the work of ``"Siti Aminah"``); class codes
+  are stripped and upper-cased. The name as first typed is kept for display.
+* **Input limits** (:mod:`slrt_sim.training.inputs`): names and class codes at most 80
+  characters, bidirectional control characters removed; longer values raise
+  :class:`~slrt_sim.training.inputs.InputError`.
+* **Trainer PIN failures** are counted here (table ``pin_failures``), so the throttle of
+  :func:`slrt_sim.training.dashboard.check_pin` holds across every kernel of the server.
+* ``answers``, ``feedback`` and progress ``state`` are stored as JSON text.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from slrt_sim.training.inputs import clean_name
+
+__all__ = ["SessionStore", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code", "prepare"]
+
+log = logging.getLogger("slrt_sim.store")
+
+LEVELS = ("mudah", "sedang", "sulit")
+"""Difficulty levels of a class (see :mod:`slrt_sim.training.front_office`)."""
+APPS = ("fo", "bo")
+"""The role-play apps: front office and back office."""
+DB_ENV = "SLRT_DB"
+BUSY_TIMEOUT_S = 30.0
+OPEN_ATTEMPTS = 8
+"""Tries to open (and create) the database before giving up; the wait doubles from 50 ms."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS classes (
+    code        TEXT PRIMARY KEY,
+    seed        INTEGER NOT NULL,
+    level       TEXT NOT NULL,
+    trainer     TEXT NOT NULL DEFAULT '',
+    created_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS progress (
+    trainee_key TEXT NOT NULL,
+    class_code  TEXT NOT NULL,
+    app         TEXT NOT NULL,
+    trainee     TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    updated_at  REAL NOT NULL,
+    PRIMARY KEY (trainee_key, class_code, app)
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    trainee_key  TEXT NOT NULL,
+    trainee      TEXT NOT NULL,
+    class_code   TEXT NOT NULL,
+    app          TEXT NOT NULL,
+    case_id      TEXT NOT NULL,
+    answers      TEXT NOT NULL,
+    score        REAL NOT NULL,
+    max_score    REAL NOT NULL,
+    feedback     TEXT NOT NULL,
+    started_at   REAL NOT NULL,
+    submitted_at REAL NOT NULL,
+    saved_at     REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_class ON submissions (class_code, app);
+CREATE TABLE IF NOT EXISTS pin_failures (
+    scope       TEXT PRIMARY KEY,
+    failures    INTEGER NOT NULL,
+    last_at     REAL NOT NULL
+);
+"""
+
+
+def default_db_path() -> Path:
+    """``$SLRT_DB`` if set, else ``<repository>/var/slrt-sessions.sqlite`` (as ``make app``)."""
+    env = os.environ.get(DB_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    from slrt_sim.paths import DEFAULT_DB
+
+    return DEFAULT_DB
+
+
+def norm_name(name: str) -> str:
+    """The comparison key of a trainee's name: spaces collapsed, case folded (bidi controls removed)."""
+    return clean_name(name).casefold()
+
+
+def norm_code(code: str) -> str:
+    """A class code as stored: spaces removed, upper case (at most 80 characters)."""
+    return "".join(clean_name(code).split()).upper()
+
+
+def _retry(what: str, fn):
+    """``fn()``, tried again with doubling waits while SQLite says the database is locked or busy."""
+    delay = 0.05
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            msg = str(exc).lower()
+            if ("locked" not in msg and "busy" not in msg) or attempt == OPEN_ATTEMPTS - 1:
+                raise
+            log.info("store: %s: %s, retrying in %.2f s", what, exc, delay)
+            time.sleep(delay * (1 + random.random()))
+            delay *= 2
+
+
+def prepare(path: str | os.PathLike | None = None) -> Path:
+    """Create the database and set WAL mode once (at server start); returns its path."""
+    store = SessionStore(path)
+    return store.path
+
+
+def _check_app(app: str) -> str:
+    if app not in APPS:
+        raise ValueError(f"app must be one of {APPS}, not {app!r}")
+    return app
+
+
+class SessionStore:
+    """Classes, progress and submissions of the role-play apps (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path).expanduser() if path is not None else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _retry("create tables", self._create)
+        _retry("set WAL", self._ensure_wal)
+
+    def _create(self) -> None:
+        with self._connect() as con:
+            con.executescript(_SCHEMA)
+
+    def _ensure_wal(self) -> None:
+        """WAL is persistent in the file: set it only when the file is not yet in WAL mode."""
+        with self._connect() as con:
+            if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                con.execute("PRAGMA journal_mode=WAL")
+
+    # ------------------------------------------------------------------ connections
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.row_factory = sqlite3.Row
+        return _Closing(con)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction that takes the write lock at once (no upgrade deadlock)."""
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self._connect() as con:
+            return con.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ classes
+    def create_class(self, code: str, seed: int, level: str, trainer: str = "") -> None:
+        """Create class ``code`` (or update its seed, level and trainer)."""
+        code = norm_code(code)
+        if not code:
+            raise ValueError("a class code must not be empty")
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+        now = time.time()
+        with self._write() as con:
+            con.execute(
+                "INSERT INTO classes (code, seed, level, trainer, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+                "seed=excluded.seed, level=excluded.level, trainer=excluded.trainer, updated_at=excluded.updated_at",
+                (code, int(seed), level, clean_name(trainer), now, now),
+            )
+
+    @staticmethod
+    def _class_row(row: sqlite3.Row) -> dict:
+        return {"code": row["code"], "seed": int(row["seed"]), "level": row["level"],
+                "trainer": row["trainer"], "created_at": row["created_at"]}
+
+    def get_class(self, code: str) -> dict | None:
+        """``{"code", "seed", "level", "trainer", "created_at"}`` or ``None``."""
+        rows = self._read("SELECT * FROM classes WHERE code = ?", (norm_code(code),))
+        return self._class_row(rows[0]) if rows else None
+
+    def list_classes(self) -> list[dict]:
+        """All classes, newest first."""
+        return [self._class_row(r) for r in self._read("SELECT * FROM classes ORDER BY created_at DESC, code")]
+
+    # ------------------------------------------------------------------ progress
+    def save_progress(self, trainee: str, class_code: str, app: str, state: dict) -> None:
+        """Remember where ``trainee`` is in ``app`` of ``class_code`` (replaces the previous state)."""
+        _check_app(app)
+        with self._write() as con:
+            con.execute(
+                "INSERT INTO progress (trainee_key, class_code, app, trainee, state, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(trainee_key, class_code, app) DO UPDATE SET "
+                "state=excluded.state, updated_at=excluded.updated_at",
+                (norm_name(trainee), norm_code(class_code), app, clean_name(trainee),
+                 json.dumps(state, ensure_ascii=False), time.time()),
+            )
+
+    def load_progress(self, trainee: str, class_code: str, app: str) -> dict | None:
+        """The last saved state, or ``None``."""
+        _check_app(app)
+        rows = self._read(
+            "SELECT state FROM progress WHERE trainee_key = ? AND class_code = ? AND app = ?",
+            (norm_name(trainee), norm_code(class_code), app))
+        return json.loads(rows[0]["state"]) if rows else None
+
+    # ------------------------------------------------------------------ submissions
+    def save_submission(self, *, trainee: str, class_code: str, app: str, case_id: str, answers: dict,
+                        score: float, max_score: float, feedback: list[dict], started_at: float,
+                        submitted_at: float) -> int:
+        """Store one graded submission; returns its id."""
+        _check_app(app)
+        with self._write() as con:
+            cur = con.execute(
+                "INSERT INTO submissions (trainee_key, trainee, class_code, app, case_id, answers, score, "
+                "max_score, feedback, started_at, submitted_at, saved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (norm_name(trainee), clean_name(trainee), norm_code(class_code), app, str(case_id),
+                 json.dumps(answers, ensure_ascii=False, default=str), float(score), float(max_score),
+                 json.dumps(feedback, ensure_ascii=False, default=str), float(started_at), float(submitted_at),
+                 time.time()),
+            )
+            return int(cur.lastrowid)
+
+    def submissions(self, class_code: str | None = None):
+        """One row per submission (``answers``/``feedback`` as JSON text, ``duration_s``), oldest first."""
+        import pandas as pd
+
+        sql = ("SELECT id, trainee, trainee_key, class_code, app, case_id, answers, score, max_score, feedback, "
+               "started_at, submitted_at, submitted_at - started_at AS duration_s FROM submissions")
+        params: tuple = ()
+        if class_code is not None:
+            sql += " WHERE class_code = ?"
+            params = (norm_code(class_code),)
+        rows = self._read(sql + " ORDER BY id", params)
+        cols = ["id", "trainee", "trainee_key", "class_code", "app", "case_id", "answers", "score", "max_score",
+                "feedback", "started_at", "submitted_at", "duration_s"]
+        return pd.DataFrame([tuple(r) for r in rows], columns=cols)
+
+    # ------------------------------------------------------------------ trainer PIN failures
+    def pin_failures(self, scope: str = "dashboard") -> tuple[int, float]:
+        """``(failures since the last success, time of the last failure)``."""
+        rows = self._read("SELECT failures, last_at FROM pin_failures WHERE scope = ?", (scope,))
+        return (int(rows[0]["failures"]), float(rows[0]["last_at"])) if rows else (0, 0.0)
+
+    def record_pin_failure(self, now: float | None = None, scope: str = "dashboard") -> int:
+        """Count one wrong PIN (server-wide); returns the failures since the last success."""
+        now = time.time() if now is None else float(now)
+        with self._write() as con:
+            con.execute("INSERT INTO pin_failures (scope, failures, last_at) VALUES (?, 1, ?) "
+                        "ON CONFLICT(scope) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at",
+                        (scope, now))
+            return int(con.execute("SELECT failures FROM pin_failures WHERE scope = ?", (scope,)).fetchone()[0])
+
+    def reset_pin_failures(self, scope: str = "dashboard") -> None:
+        with self._write() as con:
+            con.execute("DELETE FROM pin_failures WHERE scope = ?", (scope,))
+
+    def mistakes(self, class_code: str | None = None):
+        """Count of not-ok feedback items per ``rule`` (catalogue key, or ``item`` when none), most frequent first.
+
+        Columns: ``rule`` (the catalogue key or the item name), ``item``, ``count``,
+        ``trainees`` (distinct trainees who made it).
+        """
+        import pandas as pd
+
+        counts: dict[tuple[str, str], list] = {}
+        for row in self.submissions(class_code).itertuples(index=False):
+            for fb in json.loads(row.feedback):
+                if fb.get("ok"):
+                    continue
+                key = (str(fb.get("rule") or fb.get("item")), str(fb.get("item")))
+                entry = counts.setdefault(key, [0, set()])
+                entry[0] += 1
+                entry[1].add(row.trainee_key)
+        data = [(r, i, n, len(ts)) for (r, i), (n, ts) in counts.items()]
+        df = pd.DataFrame(data, columns=["rule", "item", "count", "trainees"])
+        return df.sort_values(["count", "rule"], ascending=[False, True], ignore_index=True)
+
+
+class _Closing:
+    """A connection that is closed (not just committed) at the end of a ``with`` block."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self._con = con
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self._con
+
+    def __exit__(self, *exc: object) -> None:
+        self._con.close()
