@@ -195,14 +195,16 @@ def _rule_dukcapil(h, limits, reasons):
 
 
 def _rule_local(h, limits, reasons):
-    decile = int(h.get("verified_decile") or 0) or (int(h["dtks_decile"]) if h["in_dtks"] else 0)
+    verified = int(h.get("verified_decile") or 0)
+    decile = verified or (int(h["dtks_decile"]) if h["in_dtks"] else 0)
     if decile == 0:
         reasons.append("rule.local.not_verified")
         return False
+    source = "verval." if verified else ""  # a verval's decile is not "recorded" in the DTKS
     if decile > limits.max_decile["LOCAL"]:
-        reasons.append(f"rule.decile_above.{limits.max_decile['LOCAL']}")
+        reasons.append(f"rule.decile_above.{source}{limits.max_decile['LOCAL']}")
         return False
-    reasons.append(f"rule.decile_within.{limits.max_decile['LOCAL']}")
+    reasons.append(f"rule.decile_within.{source}{limits.max_decile['LOCAL']}")
     return True
 
 

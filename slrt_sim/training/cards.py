@@ -2,7 +2,7 @@
 
 Writes two HTML files into ``DIR``:
 
-* ``cards.html`` — one A6 card per page (``@page { size: A6 }``): the resident's story, the
+* ``cards.html`` — one A6 card per page (``@page { size: 105mm 148mm }``: Chromium ignores ``A6``): the resident's story, the
   documents they bring and their family, for the trainee who plays the resident. Nothing of
   the answer is on a card.
 * ``jawaban.html`` — the trainer's answer sheet: per card the planted problem, the DTKS
@@ -29,7 +29,7 @@ ANSWERS_FILE = "jawaban.html"
 CARDS_CLASS = "KARTU"
 
 CARD_CSS = """
-@page { size: A6; margin: 6mm; }
+@page { size: 105mm 148mm; margin: 6mm; }
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; margin: 0; background: #eee; }
 .card { box-sizing: border-box; width: 105mm; min-height: 148mm; margin: 6mm auto; padding: 5mm; background: #fff;
         border: 1px solid #999; page-break-after: always; break-after: page; }
@@ -40,7 +40,8 @@ body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; margin: 0;
 .card ul { margin: 0; padding-left: 4mm; }
 .card .id { float: right; font-size: 8pt; color: #555; }
 .card:last-of-type { page-break-after: auto; break-after: auto; }
-@media print { body { background: #fff; } .card { margin: 0; border: none; width: auto; min-height: 0; } }
+@media print { body { background: #fff; } .card { margin: 0; border: none; width: auto; min-height: 0; padding: 0;
+                                                  break-inside: avoid; } }
 """
 
 ANSWER_CSS = """
