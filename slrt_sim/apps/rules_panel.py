@@ -19,7 +19,7 @@ CSS = """<style>
 .slrt-rules { border: 1px solid #b6d4fe; background: #f0f6ff; border-radius: 8px; padding: 4px 12px; margin: 6px 0; }
 .slrt-rules > summary { font-weight: 700; cursor: pointer; min-height: 40px; line-height: 40px; }
 .slrt-rules details { margin: 2px 0 2px 8px; }
-.slrt-rules details > summary { cursor: pointer; min-height: 36px; line-height: 36px; font-weight: 600; }
+.slrt-rules details > summary { cursor: pointer; min-height: 40px; line-height: 40px; font-weight: 600; }
 .slrt-rules ul { margin: 0 0 6px 0; padding-left: 20px; }
 .slrt-rules p { margin: 4px 0 8px 0; }
 </style>"""
