@@ -23,7 +23,7 @@ import ipywidgets as W
 
 from slrt_sim.apps import rules_panel, style
 from slrt_sim.training import front_office as rp
-from slrt_sim.i18n import t
+from slrt_sim.i18n import fmt_num, t
 from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.training.store import SessionStore, norm_code
 
@@ -304,7 +304,7 @@ class FrontOfficeApp:
             mean = sum(scores) / len(scores) if scores else 0.0
             self.header.value = t("rp.fo.header", name=_e(self.trainee), code=_e(k["code"]), level=level,
                                   i=len(self.cases), n=len(self.cases))
-            self.feedback.value = f"<p>{t('rp.fo.done', n=len(self.cases), mean=f'{mean:.1f}')}</p>"
+            self.feedback.value = f"<p>{t('rp.fo.done', n=len(self.cases), mean=fmt_num(mean, 1))}</p>"
             self.next_btn.layout.display = "none"
             self.feedback_box.layout.display = None
             self.grid.layout.display = "none"
@@ -487,7 +487,7 @@ class FrontOfficeApp:
             mark = "<span class='rp-ok'>✔</span>" if i["ok"] else "<span class='rp-bad'>✘</span>"
             items.append(f"<li class='{'rp-item-ok' if i['ok'] else 'rp-item-bad'}'>{mark} <b>{_e(label)}</b>: "
                          f"{_e(i['message'])}</li>")
-        score = t("rp.fo.score", score=f"{grade['score']:.1f}")
+        score = t("rp.fo.score", score=fmt_num(grade['score'], 1))
         self.feedback.value = (f"<h3>{_e(t('rp.fo.feedback'))}</h3>"
                                f"<p class='rp-score'>{score}</p>"
                                f"<ul class='rp-fb'>{''.join(items)}</ul>")
