@@ -44,8 +44,9 @@ DB_ENV = "SLRT_DB"
 
 
 def generate_pin() -> str:
-    """A random 4-digit PIN (leading zeros allowed) from a secure source."""
-    return f"{secrets.randbelow(10_000):04d}"
+    """A random 6-digit PIN (leading zeros allowed) from a secure source; wrong tries are
+    throttled server-wide by :func:`slrt_sim.training.dashboard.check_pin`."""
+    return f"{secrets.randbelow(1_000_000):06d}"
 
 
 def resolve_pin(environ: Mapping[str, str]) -> tuple[str, bool]:
@@ -242,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     db = Path(args.db).expanduser().resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
+    from slrt_sim.training.store import prepare
+
+    prepare(db)  # tables and WAL mode set once, before any kernel opens the store
     cmd = voila_command(args.host, args.port, args.notebooks, args.voila_args)
     env = server_env(pin, db)
     print(banner(pin, generated, args.host, args.port, str(db)), flush=True)

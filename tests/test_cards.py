@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from slrt_sim.training import bo_grading
 from slrt_sim.training import back_office as bo
 from slrt_sim import cli
 from slrt_sim.i18n import catalogue, t
@@ -65,7 +66,7 @@ def test_answer_sheet_matches_the_grading(tmp_path):
     for c in queue.cases:
         assert t(f"cards.problem.{c.problem}") in answers
         assert c.problem != "duplicate"
-    g = bo.grade(queue, bo.answer_key(queue), 0, 60)
+    g = bo_grading.grade(queue, bo.answer_key(queue), 0, 60)
     assert g.score == g.max_score
 
 

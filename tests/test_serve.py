@@ -15,9 +15,9 @@ from slrt_sim.i18n import t
 TEMPLATE = serve.TEMPLATES_ROOT / "voila" / "templates" / "slrt"
 
 
-def test_generated_pin_is_four_digits_and_varies():
+def test_generated_pin_is_six_digits_and_varies():
     pins = {serve.generate_pin() for _ in range(200)}
-    assert all(re.fullmatch(r"\d{4}", p) for p in pins)
+    assert all(re.fullmatch(r"\d{6}", p) for p in pins)
     assert len(pins) > 150  # random, not a constant
 
 
@@ -25,7 +25,7 @@ def test_pin_comes_from_trainer_pin_then_slrt_trainer_pin():
     assert serve.resolve_pin({"TRAINER_PIN": "2468"}) == ("2468", False)
     assert serve.resolve_pin({"TRAINER_PIN": "", "SLRT_TRAINER_PIN": "0007"}) == ("0007", False)
     pin, generated = serve.resolve_pin({})
-    assert generated and re.fullmatch(r"\d{4}", pin)
+    assert generated and re.fullmatch(r"\d{6}", pin)
     with pytest.raises(ValueError, match="TRAINER_PIN"):
         serve.resolve_pin({"TRAINER_PIN": "12a4"})
 

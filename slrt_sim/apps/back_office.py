@@ -17,7 +17,12 @@ from typing import Any
 import ipywidgets as W
 
 from slrt_sim.apps import rules_panel, style
+from slrt_sim.apps._errors import guarded
+from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
+from slrt_sim.training import bo_grading, letters
+from slrt_sim.training.inputs import InputError, clean_name
+from slrt_sim.training.views import registration_html
 from slrt_sim.i18n import fmt_num, t
 
 APP = "bo"
@@ -41,40 +46,6 @@ def _now_text(ts: float | None = None) -> str:
 
 def _table(head: list[str], rows: list[list[str]], cls: str = "slrt-t", stack: bool = True) -> str:
     return style.table(head, rows, cls=cls, stack=stack)
-
-
-def registration_html(case: bo.BoCase) -> str:
-    """The registration as the front office recorded it (nothing of the answer)."""
-    from slrt_sim.domain.population import label
-
-    e = html.escape
-    r = case.registration
-    fields = [("bo.case.field.ref", e(r["ref"]))] if r.get("ref") else []
-    fields += [
-        ("bo.case.field.name", e(r["name"])), ("bo.case.field.nik", f"<code>{e(r['nik'])}</code>"),
-        ("bo.case.field.kk", f"<code>{e(r['kk'] or '-')}</code>"), ("bo.case.field.address", e(r["address"])),
-        ("bo.case.field.channel", e(t(f"bo.case.channel.{r['channel']}"))),
-        ("bo.case.field.needs", e(", ".join(t(f"need.{n}") for n in case.needs))),
-        ("bo.case.field.documents", e("; ".join(r["documents"]))),
-        ("bo.case.field.story", e(r["story"])),
-    ]
-    rows = "".join(f"<tr><th>{e(t(k))}</th><td>{v}</td></tr>" for k, v in fields)
-    members = []
-    for m in case.members:
-        notes = []
-        if m["disability"] != "none":
-            notes.append(label("disability", m["disability"]))
-        if m["pregnant"]:
-            notes.append(t("bo.member.pregnant"))
-        if m["chronic"]:
-            notes.append(t("bo.member.chronic"))
-        notes.append(label("schooling", m["schooling"]))
-        members.append([e(m["name"]), e(label("relation", m["relation"])), e(m["sex"]), str(m["age"]),
-                        e(", ".join(notes))])
-    mt = _table([t("bo.col.name"), t("bo.col.relation"), t("bo.col.sex"), t("bo.col.age"), t("bo.col.notes")],
-                members)
-    return (f'<div class="slrt-box"><b>{e(t("bo.case.registration"))}</b>'
-            f'<table class="slrt-t">{rows}</table><b>{e(t("bo.case.members"))}</b>{mt}</div>')
 
 
 def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
@@ -107,8 +78,8 @@ def verval_html(case: bo.BoCase) -> str:
         t("bo.verval.decile", decile=decile),
         t("bo.verval.house", floor=label("floor", p["floor"]), wall=label("wall", p["wall"]),
           roof=label("roof", p["roof"]), land=t("bo.yes") if p["owns_land"] else t("bo.no")),
-        t("bo.verval.docs_ok") if bo.programs.documents_ok(p) else t("bo.verval.docs_missing"),
-        t("bo.verval.receives", programs=", ".join(t(f"prog.{c}.name") for c, f in bo.RECEIPT_FLAGS.items()
+        t("bo.verval.docs_ok") if programs.documents_ok(p) else t("bo.verval.docs_missing"),
+        t("bo.verval.receives", programs=", ".join(t(f"prog.{c}.name") for c, f in programs.RECEIPT_FLAGS.items()
                                                     if p.get(f)) or "-"),
     ]
     return ('<div class="slrt-box slrt-verval"><b>' + e(t("bo.verval.requested")) + "</b><ul>"
@@ -116,7 +87,7 @@ def verval_html(case: bo.BoCase) -> str:
 
 
 def letter_link(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.date) -> str:
-    page = bo.letter_html(queue, case_id, program, seq, date, standalone=True)
+    page = letters.letter_html(queue, case_id, program, seq, date, standalone=True)
     data = base64.b64encode(page.encode("utf-8")).decode("ascii")
     return (f'<a class="slrt-letter-download" download="surat-rujukan-{html.escape(case_id)}-{program}.html" '
             f'href="data:text/html;charset=utf-8;base64,{data}">{html.escape(t("bo.letters.download"))}</a>')
@@ -172,8 +143,8 @@ class CasePanel:
             self.check_out.value = dtks_html(q, case)
         if state.get("verval"):
             self._show_verval()
-        self.check_btn.on_click(self._on_check)
-        self.verval_btn.on_click(self._on_verval)
+        self.check_btn.on_click(guarded(self._on_check, lambda: self.app.saved, "DTKS"))
+        self.verval_btn.on_click(guarded(self._on_verval, lambda: self.app.saved, "verval"))
         for w in [self.status, self.priority, *self.decisions.values()]:
             w.observe(lambda _ch: self.app.changed(), names="value")
         self.widget = W.VBox([
@@ -229,7 +200,7 @@ class BackOfficeApp:
         self.start = W.Button(description=t("bo.login.start"), button_style="primary", icon="play")
         self.start.add_class("slrt-login-start")
         self.message = W.HTML()
-        self.start.on_click(self._on_start)
+        self.start.on_click(guarded(self._on_start, lambda: self.message, "login"))
         self.login = W.VBox([W.HBox([self.name, self.code, self.start]), self.message])
         self.main = W.VBox()
         self.widget = W.VBox([
@@ -250,8 +221,11 @@ class BackOfficeApp:
 
     # ------------------------------------------------------------------ login
     def _on_start(self, _b=None) -> None:
-        name = " ".join(self.name.value.split())
-        code = "".join(self.code.value.split()).upper()
+        try:
+            name, code = clean_name(self.name.value), "".join(clean_name(self.code.value).split()).upper()
+        except InputError as exc:
+            self.message.value = f'<span class="slrt-bad">{html.escape(exc.message())}</span>'
+            return
         if not name:
             self.message.value = f'<span class="slrt-bad">{html.escape(t("bo.login.need_name"))}</span>'
             return
@@ -303,7 +277,7 @@ class BackOfficeApp:
         self.submit = W.Button(description=t("bo.submit"), button_style="success", icon="paper-plane",
                                layout=W.Layout(width="auto"))
         self.submit.add_class("slrt-submit")
-        self.submit.on_click(self._on_submit)
+        self.submit.on_click(guarded(self._on_submit, lambda: self.saved, "submit"))
         self.saved = W.HTML()
         self.saved.add_class("slrt-saved")
         self.result = W.VBox()
@@ -344,7 +318,7 @@ class BackOfficeApp:
         q = self.queue
         submitted_at = submitted_at or time.time()
         started = float(self.state.get("started_at") or submitted_at)
-        g = bo.grade(q, answers, started, submitted_at)
+        g = bo_grading.grade(q, answers, started, submitted_at)
         feedback = [{"item": i["item"], "ok": i["ok"], "rule": i["rule"], "message": i["message"],
                      "points": i["points"], "max_points": i["max_points"]} for i in g.items]
         sid = self.store.save_submission(trainee=self.trainee, class_code=q.class_code, app=APP,
@@ -387,21 +361,21 @@ class BackOfficeApp:
                 k = pick.value if pick.value is not None else 0
                 pick.value = k
                 cid, prog = letters[k]
-                view.value = (f"<style>{bo.LETTER_CSS}</style>"
+                view.value = (f"<style>{letters.LETTER_CSS}</style>"
                               f"<div class='slrt-noprint' style='margin:6px 0'>"
                               f"<button class='slrt-print' onclick='window.print()'>🖨 "
                               f"{html.escape(t('bo.letters.print'))}</button> "
                               f"{letter_link(self.queue, cid, prog, k + 1, date)}</div>"
-                              + bo.letter_html(self.queue, cid, prog, k + 1, date))
+                              + letters.letter_html(self.queue, cid, prog, k + 1, date))
 
-            open_btn.on_click(show)
+            open_btn.on_click(guarded(show, view, "letter"))
             pick.observe(show, names="value")
             parts += [W.HBox([pick, open_btn]), view]
         else:
             parts.append(W.HTML(f"<p>{html.escape(t('bo.letters.none'))}</p>"))
         again = W.Button(description=t("bo.again"), icon="redo")
         again.add_class("slrt-again")
-        again.on_click(self._on_again)
+        again.on_click(guarded(self._on_again, lambda: self.saved, "again"))
         parts += [fb, again]
         self.result.children = parts
 

@@ -8,7 +8,6 @@ discussion of each case with the right answer, and downloads (CSV, Excel) made i
 from __future__ import annotations
 
 import asyncio
-import base64
 import html
 import re
 import time
@@ -16,12 +15,13 @@ import time
 import ipywidgets as W
 
 from slrt_sim.apps import style
+from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
+from slrt_sim.training.core import LEVELS
 from slrt_sim.i18n import fmt_num, t
 
 REFRESH_SECONDS = 3.0
 """How often the live view looks for new submissions (it redraws only when there are some)."""
-LEVELS = ("mudah", "sedang", "sulit")
 CODE_RE = re.compile(r"^[A-Z0-9_-]{2,16}$")
 
 CSS = """<style>
@@ -33,21 +33,15 @@ CSS = """<style>
 .slrt-dash .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
 .slrt-dash .slrt-stats{display:flex;flex-wrap:wrap;gap:8px 24px;margin:6px 0}
 .slrt-dash .slrt-stat{border-left:6px solid #4c72b0;padding:2px 10px}.slrt-dash .slrt-stat-bo{border-color:#dd8452}
-.slrt-dash img.slrt-hist{max-width:100%}
+.slrt-dash .slrt-plot img{max-width:100%}
 .slrt-dash.slrt-projector{font-size:24px}
 .slrt-dash.slrt-projector table.slrt-t{font-size:24px}
 .slrt-dash.slrt-projector table.slrt-t td,.slrt-dash.slrt-projector table.slrt-t th{padding:4px 12px}
 .slrt-dash.slrt-projector .slrt-stat{font-size:28px}
 .slrt-dash.slrt-projector h3{font-size:28px}
-.slrt-dash.slrt-projector img.slrt-hist{width:100%;max-width:1400px}
+.slrt-dash.slrt-projector .slrt-plot img{width:100%;max-width:1400px}
 .slrt-dash.slrt-projector .slrt-class-panel{display:none}
 </style>"""
-
-
-def _table(head, rows) -> str:
-    th = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="slrt-t"><tr>{th}</tr>{body}</table>'
 
 
 class Dashboard:
@@ -64,7 +58,7 @@ class Dashboard:
         self.pin_btn.add_class("slrt-pin-enter")
         self.pin_msg = W.HTML(f"<p>{html.escape(t('dash.pin.prompt'))}</p>")
         self.pin_msg.add_class("slrt-pin-msg")
-        self.pin_btn.on_click(self._on_pin)
+        self.pin_btn.on_click(guarded(self._on_pin, self.pin_msg, "PIN"))
         self.pin.observe(lambda ch: None, names="value")
         self.gate = W.VBox([self.pin_msg, W.HBox([self.pin, self.pin_btn])])
         self.main = W.VBox()
@@ -82,11 +76,12 @@ class Dashboard:
 
     # ------------------------------------------------------------------ PIN
     def _on_pin(self, _b=None) -> None:
-        verdict = dash.check_pin(self.pin.value)
+        verdict = dash.check_pin(self.pin.value, store=self.store)
         self.pin.value = ""
         if verdict != "ok":
-            key = "dash.pin.unset" if verdict == "unset" else "dash.pin.wrong"
-            self.pin_msg.value = f'<p class="slrt-bad">{html.escape(t(key))}</p>'
+            text = (t("dash.pin.wait", seconds=int(dash.pin_wait(self.store)) + 1) if verdict == "wait"
+                    else t("dash.pin.unset" if verdict == "unset" else "dash.pin.wrong"))
+            self.pin_msg.value = f'<p class="slrt-bad">{html.escape(text)}</p>'
             return
         self.gate.layout.display = "none"
         self._build()
@@ -105,7 +100,7 @@ class Dashboard:
         self.create = W.Button(description=t("dash.class.create"), icon="plus", layout=W.Layout(width="auto"))
         self.create.add_class("slrt-class-create")
         self.class_msg = W.HTML()
-        self.create.on_click(self._on_create)
+        self.create.on_click(guarded(self._on_create, lambda: self.updated, "class"))
         self.live = W.Checkbox(value=True, description=t("dash.live"), indent=False)
         self.projector = W.Checkbox(value=False, description=t("dash.projector"), indent=False)
         self.projector.add_class("slrt-projector-toggle")
@@ -113,7 +108,7 @@ class Dashboard:
             "slrt-projector"), names="value")
         self.refresh_btn = W.Button(description=t("dash.refresh"), icon="refresh")
         self.refresh_btn.add_class("slrt-refresh")
-        self.refresh_btn.on_click(lambda _b: self.refresh(force=True))
+        self.refresh_btn.on_click(guarded(lambda _b: self.refresh(force=True), lambda: self.updated, "refresh"))
         self.updated = W.HTML()
         self.updated.add_class("slrt-updated")
         self.live_html = W.HTML()
@@ -202,35 +197,20 @@ class Dashboard:
             return False
         self._fp = fp
         self._last_draw = time.monotonic()
-        df = dash.results(self.store, code)
-        s = dash.summary(df)
-        self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=s['n']))}</small>"
-        if df.empty:
-            self.live_html.value = f"<p>{html.escape(t('dash.none'))}</p>"
-            self.plot.value = ""
-        else:
-            self.live_html.value = self._live_html(df)
-            png = base64.b64encode(dash.score_histogram_png(df, code)).decode("ascii")
-            self.plot.value = (f'<img class="slrt-hist" alt="{html.escape(t("dash.plot.title", code=code))}" '
-                               f'src="data:image/png;base64,{png}">')
-        mis = dash.mistakes_by_rule(self.store, code)
-        if mis.empty:
-            self.mistakes.value = f"<p>{html.escape(t('dash.mistakes.none'))}</p>"
-        else:
-            self.mistakes.value = _table([t("dash.col.rule"), t("dash.col.count"), t("dash.col.trainees")],
-                                         [[r.text, r.count, r.trainees] for r in mis.itertuples(index=False)])
-        stamp = time.strftime("%Y%m%d-%H%M")
-        self.export.value = (
-            f"<p>{html.escape(t('dash.export.note'))}</p>"
-            + dash.download_link(dash.export_csv(df), f"slrt-{code}-{stamp}.csv", "text/csv",
-                                 t("dash.export.csv"), cls="slrt-dl slrt-dl-csv")
-            + dash.download_link(dash.export_xlsx(df, mis), f"slrt-{code}-{stamp}.xlsx", dash.XLSX_MIME,
-                                 t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx"))
+        n = fp[0]
+        self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=n))}</small>"
+        parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
+        # the projector-ready view (statistics per app, progress per trainee) replaces the plain list
+        self.live_html.value = dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
+        self.plot.value = parts["plot"]
+        self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
         return True
 
     @staticmethod
     def _live_html(df) -> str:
         """Front- and back-office statistics apart, progress per trainee, then every submission (folded)."""
+        if df.empty:
+            return f"<p>{html.escape(t('dash.none'))}</p>"
         stats = []
         for app in ("fo", "bo"):
             a = dash.app_summary(df, app)
@@ -240,14 +220,15 @@ class Dashboard:
         prog = dash.progress(df)
         rows = [[r.trainee, str(r.fo_cases), fmt_num(r.fo_pct, 0), fmt_num(r.bo_pct, 0), str(r.bo_practice)]
                 for r in prog.itertuples(index=False)]
-        per_trainee = _table([t("dash.col.trainee"), t("dash.col.fo_cases"), t("dash.col.fo_pct"),
-                              t("dash.col.bo_pct"), t("dash.col.bo_practice")], rows)
+        per_trainee = dash.table_html([t("dash.col.trainee"), t("dash.col.fo_cases"), t("dash.col.fo_pct"),
+                                      t("dash.col.bo_pct"), t("dash.col.bo_practice")], rows, escape=True)
         every = [[r.trainee, t(f"dash.app.{r.app}"), r.case_id + (f" ({t('dash.practice')})"
                                                                   if dash.is_practice(r.case_id) else ""),
                   fmt_num(r.score, 1), fmt_num(r.max_score, 1), fmt_num(r.pct, 0), fmt_num(r.minutes, 1), r.submitted]
                  for r in df.iloc[::-1].itertuples(index=False)]
-        all_rows = _table([t("dash.col.trainee"), t("dash.col.app"), t("dash.col.case"), t("dash.col.score"),
-                           t("dash.col.max"), t("dash.col.pct"), t("dash.col.minutes"), t("dash.col.time")], every)
+        all_rows = dash.table_html([t("dash.col.trainee"), t("dash.col.app"), t("dash.col.case"), t("dash.col.score"),
+                                   t("dash.col.max"), t("dash.col.pct"), t("dash.col.minutes"), t("dash.col.time")],
+                                   every, escape=True)
         return (f"<div class='slrt-stats'>{''.join(stats)}</div>"
                 f"<h3>{html.escape(t('dash.progress.title'))}</h3><div class='slrt-progress'>{per_trainee}</div>"
                 f"<details class='slrt-all'><summary>{html.escape(t('dash.all.title', n=len(df)))}</summary>"
@@ -308,9 +289,9 @@ class Dashboard:
         if cid is None or cid not in self._cases:
             return
         if self.disc_app.value == "bo":
-            self.disc_html.value = dash.bo_discussion_html(self._queue, cid)
+            self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
         else:
-            self.disc_html.value = dash.fo_discussion_html(self._cases[cid])
+            self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
 
 
 def show(store=None, warm: bool = True) -> W.Widget:

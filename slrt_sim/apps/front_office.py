@@ -22,7 +22,12 @@ from typing import Any, Callable
 import ipywidgets as W
 
 from slrt_sim.apps import rules_panel, style
+from slrt_sim.apps._errors import guarded
+from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as rp
+from slrt_sim.training.core import PRACTICE_CLASS, DtksIndex
+from slrt_sim.training.fo_grading import FoGrade
+from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.training.store import SessionStore, norm_code
@@ -32,12 +37,10 @@ __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 APP = "fo"
 WARM_CLASSES = 3
 _CASES_LOCK = threading.Lock()
-PRACTICE_CLASS = ("LATIHAN", 2018, "mudah")
 FORM_SECTIONS = (("identity", ("nik", "kk", "head", "members", "address")),
                  ("complaint", ("category", "dtks", "needs", "fast_track", "sktm")),
                  ("decision", ("decision", "programs")))
 """The form's three parts, each under a heading (catalogue ``rp.fo.section.*``)."""
-"""A class that always exists, for trying the app without a trainer (code, seed, level)."""
 
 CSS = style.CSS + """
 <style>
@@ -134,8 +137,8 @@ class FrontOfficeApp:
         self.clock = clock
         self.trainee = ""
         self.klass: dict | None = None
-        self.cases: list[rp.RoleplayCase] = []
-        self.dtks: rp.DtksIndex | None = None
+        self.cases: list[rp.FoCase] = []
+        self.dtks: DtksIndex | None = None
         self.state: dict = {}
         self._restoring = False
         self._build()
@@ -153,7 +156,7 @@ class FrontOfficeApp:
             return
         for k in classes:
             with _CASES_LOCK:
-                rp.class_cases(k["code"], k["seed"], k["level"], n=self.n_cases, app=APP)
+                rp.build_cases(k["code"], k["seed"], k["level"], n=self.n_cases, app=APP)
                 rp.class_dtks(k["code"], k["seed"], k["level"], n=self.n_cases)
 
     # ------------------------------------------------------------------ layout
@@ -167,8 +170,10 @@ class FrontOfficeApp:
         self.f_code = _Field("class", self.code_in, t("rp.fo.code"))
         self.start_btn = W.Button(description=t("rp.fo.start"), button_style="primary", icon="play")
         self.start_btn.add_class("rp-start")
-        self.start_btn.on_click(lambda _b: self.login(self.name_in.value, self.code_in.value))
-        self.login_box = W.VBox([self.f_name.box, self.f_code.box, self.start_btn],
+        self.login_msg = W.HTML("")
+        self.start_btn.on_click(guarded(lambda _b: self.login(self.name_in.value, self.code_in.value),
+                                        self.login_msg, t("rp.fo.start")))
+        self.login_box = W.VBox([self.f_name.box, self.f_code.box, self.start_btn, self.login_msg],
                                 layout=W.Layout(max_width="480px"))
         # case
         self.header = W.HTML("")
@@ -181,7 +186,7 @@ class FrontOfficeApp:
         self.q_name.add_class("rp-q-name")
         self.search_btn = W.Button(description=t("rp.fo.dtks.search"), icon="search")
         self.search_btn.add_class("rp-search")
-        self.search_btn.on_click(lambda _b: self.search())
+        self.search_btn.on_click(guarded(lambda _b: self.search(), lambda: self.notice, "DTKS"))
         self.results = W.HTML("")
         self.results.add_class("rp-results")
         dtks_box = W.VBox([
@@ -221,7 +226,7 @@ class FrontOfficeApp:
         self.q_name.observe(self._on_change, names="value")
         self.submit_btn = W.Button(description=t("rp.fo.submit"), button_style="success", icon="check")
         self.submit_btn.add_class("rp-submit")
-        self.submit_btn.on_click(lambda _b: self.submit())
+        self.submit_btn.on_click(guarded(lambda _b: self.submit(), lambda: self.notice, "submit"))
         self.form_msg = W.HTML("")
         self.form_msg.add_class("rp-form-msg")
         rows: list[W.Widget] = [W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>")]
@@ -239,7 +244,7 @@ class FrontOfficeApp:
         self.feedback.add_class("rp-feedback")
         self.next_btn = W.Button(description=t("rp.fo.next"), button_style="primary", icon="arrow-right")
         self.next_btn.add_class("rp-next")
-        self.next_btn.on_click(lambda _b: self.next_case())
+        self.next_btn.on_click(guarded(lambda _b: self.next_case(), lambda: self.notice, "next"))
         self.feedback_box = W.VBox([self.feedback, self.next_btn])
         self.feedback_box.add_class("rp-card")
         self.rules = W.HTML(rules_panel.CSS + rules_panel.rules_html([t("rules.fo.general")]))
@@ -252,20 +257,23 @@ class FrontOfficeApp:
 
     # ------------------------------------------------------------------ login / restore
     def login(self, name: str, code: str) -> bool:
-        name = " ".join(str(name or "").split())
-        code = norm_code(code or "")
+        try:
+            name, code = clean_name(name or ""), norm_code(code or "")
+        except InputError as exc:
+            self.f_name.mark(exc.message())
+            return False
         self.f_name.mark(None if name else t("rp.err.required"))
         klass = self.store.get_class(code) if code else None
-        if klass is None and code == PRACTICE_CLASS[0]:
-            self.store.create_class(*PRACTICE_CLASS, trainer="")
+        if klass is None and code == PRACTICE_CLASS["code"]:
+            self.store.create_class(code, PRACTICE_CLASS["seed"], PRACTICE_CLASS["level"], trainer="")
             klass = self.store.get_class(code)
         self.f_code.mark(None if klass else (t("rp.err.required") if not code else
-                                             t("rp.fo.err.code_unknown", practice=PRACTICE_CLASS[0])))
+                                             t("rp.fo.err.code_unknown", practice=PRACTICE_CLASS["code"])))
         if not name or klass is None:
             return False
         self.trainee, self.klass = name, klass
         with _CASES_LOCK:
-            self.cases = rp.class_cases(klass["code"], klass["seed"], klass["level"], n=self.n_cases, app=APP)
+            self.cases = rp.build_cases(klass["code"], klass["seed"], klass["level"], n=self.n_cases, app=APP)
             self.dtks = rp.class_dtks(klass["code"], klass["seed"], klass["level"], n=self.n_cases)
         saved = self.store.load_progress(name, klass["code"], APP)
         self.login_box.layout.display = "none"
@@ -291,7 +299,7 @@ class FrontOfficeApp:
                            "submitted": False, "grade": None})
 
     @property
-    def case(self) -> rp.RoleplayCase | None:
+    def case(self) -> rp.FoCase | None:
         i = self.state.get("case_index", 0)
         return self.cases[i] if 0 <= i < len(self.cases) else None
 
@@ -440,7 +448,7 @@ class FrontOfficeApp:
         self.state["query"] = {"nik": self.q_nik.value, "name": self.q_name.value}
         for name, f in self.fields.items():  # a marked field is re-checked as it is corrected
             if "rp-invalid" in f.widget._dom_classes:
-                f.mark(rp.validate_fo(self.state["form"], self.case).get(name))
+                f.mark(rp.validate(self.state["form"], self.case).get(name))
         self._save()
 
     def _save(self) -> None:
@@ -448,12 +456,12 @@ class FrontOfficeApp:
             self.store.save_progress(self.trainee, self.klass["code"], APP, self.state)
 
     # ------------------------------------------------------------------ submit
-    def submit(self) -> rp.Grade | None:
+    def submit(self) -> FoGrade | None:
         case = self.case
         if case is None or self.state.get("submitted"):
             return None
         answers = self.answers()
-        errors = rp.validate_fo(answers, case)
+        errors = rp.validate(answers, case)
         for name, f in self.fields.items():
             f.mark(errors.get(name))
         if errors:
@@ -462,7 +470,7 @@ class FrontOfficeApp:
             self._save()
             return None
         self.form_msg.value = ""
-        grade = rp.grade_fo(case, answers)
+        grade = fo_grading.grade(case, answers)
         now = self.clock()
         self.store.save_submission(
             trainee=self.trainee, class_code=self.klass["code"], app=APP, case_id=case.case_id, answers=answers,

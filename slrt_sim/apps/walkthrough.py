@@ -20,6 +20,8 @@ import time
 
 import ipywidgets as W
 
+from slrt_sim.apps._errors import guarded
+
 from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
@@ -76,8 +78,8 @@ class WalkthroughApp:
         self.prev_btn = W.Button(description=t("walk.prev"))
         self.next_btn = W.Button(description=t("walk.next"), button_style="primary")
         self.step_label = W.HTML()
-        self.prev_btn.on_click(lambda _b: self._move(-1))
-        self.next_btn.on_click(lambda _b: self._move(+1))
+        self.prev_btn.on_click(guarded(lambda _b: self._move(-1), lambda: self.step_label, "step"))
+        self.next_btn.on_click(guarded(lambda _b: self._move(+1), lambda: self.step_label, "step"))
         self.run_pick_steps.observe(lambda _c: self._show_step(), names="value")
         steps_box = W.VBox([self.run_pick_steps, W.HBox([self.prev_btn, self.next_btn, self.step_label]),
                             self.step_html, self.funnel_img])
@@ -115,8 +117,8 @@ class WalkthroughApp:
         self.diff_html = W.HTML()
         self.compare_html = W.HTML()
         self.compare_img = W.Image(format="png", layout=W.Layout(max_width="900px"))
-        self.run_btn.on_click(lambda _b: self.run_whatif())
-        self.clear_btn.on_click(lambda _b: self.clear())
+        self.run_btn.on_click(guarded(lambda _b: self.run_whatif(), lambda: self.status, "run"))
+        self.clear_btn.on_click(guarded(lambda _b: self.clear(), lambda: self.status, "clear"))
         whatif_box = W.VBox([W.HTML(f"<p>{t('walk.whatif.help')}</p>"), *rows, self.reps_slider,
                              W.HBox([self.run_btn, self.clear_btn, self.progress]), self.status, self.diff_html,
                              W.HTML(f"<h3>{html.escape(t('walk.compare.title'))}</h3>"), self.compare_html,

@@ -147,6 +147,53 @@ _RECEIPT_LEAK_UNLISTED = 0.004  # not listed (old lists not yet cleaned)
 _ATENSI_OTHER = 0.01           # other social-rehabilitation need (neglect, violence, addiction)
 _SINGLE_NAME = 0.35            # people with one name only (empty last_name)
 
+# Household composition (step 3). All assumptions, chosen to give SUSENAS-like shapes (about
+# 10% single-person households, most heads married men aged 30-60); ranges a reviewer could
+# defend are in brackets.
+_HEAD_FEMALE_SINGLE = 0.45     # women head single-person households (widows) [0.35, 0.55]
+_HEAD_FEMALE_OTHER = 0.12      # women head larger households [0.10, 0.18]
+_HEAD_AGE_SINGLE = (55, 16)    # mean and sd of a single person's age, years
+_HEAD_AGE_OTHER = (46, 13)     # mean and sd of the head's age in larger households
+_HEAD_AGE_RANGE = (20, 80)     # heads' ages are clipped to this range
+_SPOUSE_IF_MALE_HEAD = 0.92    # a man heading a household of 2+ lives with his wife [0.85, 0.95]
+_SPOUSE_IF_FEMALE_HEAD = 0.08  # a woman heading one lives with her husband [0.05, 0.15]
+_SPOUSE_AGE_GAP = 3            # the husband is this many years older than the wife, on average
+_SPOUSE_AGE_SD = 4             # sd of that gap
+_PARENT_POOR = 0.15            # an elderly parent lives in (heads <= 60, 3+ people) [0.10, 0.20]
+_PARENT_NONPOOR = 0.10         # the same among the better-off [0.05, 0.15]
+_PARENT_HEAD_MAX_AGE = 60
+_PARENT_AGE_GAP = (20, 33)     # the parent is this much older than the head (uniform, years)
+_PARENT_MAX_AGE = 95
+_PARENT_FEMALE = 0.65          # elderly parents are mostly mothers (women live longer)
+_MOTHER_AGE_AT_FIRST = (19, 31)  # mother's age at the first child (uniform, years) [18, 32]
+_CHILD_SPACING = 1.3           # years between children: 1 + Poisson(this)
+_FAMILI = 0.06                 # other members are "famili lain" (other relatives) [0.03, 0.10]
+_FAMILI_MAX_AGE = 70
+
+# Documents (step 4): what a household without complete documents lacks. Assumption.
+_MISSING_KIND = (0.30, 0.35, 0.35)  # no KK | an adult without KTP | a child without birth certificate
+_MISSING_OTHERS = 0.30         # other eligible members of such a household lack it too
+_KK_ISSUED_DAYS = (30, 15 * 365)  # a KK was issued this many days before the start (uniform)
+
+# Occupation (step 3): women not working are mostly "mengurus rumah tangga". Assumption.
+_HOUSEWIFE = 0.70
+
+# Housing and land (step 6). Assumptions.
+_URBAN_WORST_MATERIAL = 0.5    # towns: the worst floor/wall/roof material half as often
+_LAND_BASE = 0.70              # owns land, poorest decile, rural [0.6, 0.8]
+_LAND_PER_DECILE = 0.02        # + this per decile above the poorest
+_LAND_URBAN = 0.12             # - this in towns
+
+# DTKS record (step 7): wrongful inclusions fall off above the cut-off by this rate per
+# decile (exp(-rate * distance)); assumption: most inclusion errors are near-poor households.
+_LEAK_DECAY = 0.35
+
+# Addresses. Assumptions (RT of 25-55 homes, RW of 4-10 RT, a quarter of homes on a gang).
+_HOMES_PER_RT = (25, 56)
+_RT_PER_RW = (4, 11)
+_ON_GANG = 0.25
+_HOUSE_NUMBERS = (1, 151)
+
 STREAMS = ("consumption", "sizes", "members", "health", "schooling", "documents", "names",
            "nik", "housing", "occupation", "database", "programs", "address")
 """Named random streams, one ``SeedSequence`` child each (new parts are appended, never inserted)."""
@@ -334,93 +381,127 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     ``seed`` (an int or a :class:`numpy.random.SeedSequence`) fixes every result; the
     default is ``scenario.seed``. With ``persons=False`` the members are still generated
     internally (the household aggregates need them) but no persons table is built; the
-    households table is identical to the one of ``persons=True``.
+    households table is identical to the one of ``persons=True``. The steps are the
+    numbered ones of the module docstring, each a function below with its own stream.
     """
     if seed is None:
         seed = scenario.seed
     rngs = _streams(seed)
-    pop_p = scenario.population
-    db = scenario.database
     start = np.datetime64(scenario.calendar.start_date, "D")
-    start_year = scenario.calendar.start_date.year
+    v = _villages(scenario)
+    hh_off = np.zeros(len(v.hh) + 1, dtype=np.int64)
+    np.cumsum(v.hh, out=hh_off[1:])
+    village = np.repeat(np.arange(len(v.hh), dtype=np.int16), v.hh)
+    h = _Draft(village=village, urban=v.urban[village])
+    _consumption(h, rngs["consumption"], v, hh_off)
+    p_off = _sizes(h, rngs["sizes"], scenario.population)
+    m = _members(h, rngs["members"], p_off, start)
+    _health(m, rngs["health"], h)
+    _schooling(m, rngs["schooling"], h)
+    _occupation(m, rngs["occupation"], h)
+    _aggregates(h, m, p_off)
+    _documents(h, m, rngs["documents"], scenario.population, p_off)
+    _identity(h, m, rngs["nik"], v, start)
+    _housing(h, rngs["housing"])
+    _dtks_record(h, m, rngs["database"], scenario.database, scenario.calendar.start_date.year, p_off)
+    _receipt(h, rngs["programs"], scenario.programs)
+    _address(h, rngs["address"], v, hh_off)
+    households = _households_table(h, m, v, p_off)
+    persons_df = _persons_table(m, rngs["names"]) if persons else None
+    return Population(
+        scenario=scenario, seed=seed if isinstance(seed, int) else None,
+        households=households, persons=persons_df, villages=v.table,
+        _hh_offsets=hh_off, _person_offsets=p_off,
+    )
 
-    # ---- villages
+
+class _Draft(dict):
+    """Columns under construction (households ``h`` or members ``m``), as attributes."""
+
+    __getattr__ = dict.__getitem__
+
+    def __setattr__(self, key, value):
+        self[key] = value
+
+
+def _villages(scenario: Scenario) -> _Draft:
     pairs = scenario.region.villages()
     kec_index = {id(k): j for j, k in enumerate(scenario.region.kecamatan)}
-    V = len(pairs)
-    v_hh = np.array([v.households for _, v in pairs], dtype=np.int64)
-    v_rate = np.array([v.poverty_rate for _, v in pairs], dtype=np.float64)
-    v_urban = np.array([v.urban for _, v in pairs], dtype=bool)
-    v_kec = np.array([kec_index[id(k)] for k, _ in pairs], dtype=np.int16)
-    v_code6 = np.array([int(k.code) for k, _ in pairs], dtype=np.int64)
-    villages = pd.DataFrame({
-        "village_idx": np.arange(V, dtype=np.int16),
+    v = _Draft(
+        hh=np.array([v.households for _, v in pairs], dtype=np.int64),
+        rate=np.array([v.poverty_rate for _, v in pairs], dtype=np.float64),
+        urban=np.array([v.urban for _, v in pairs], dtype=bool),
+        kec=np.array([kec_index[id(k)] for k, _ in pairs], dtype=np.int16),
+        code6=np.array([int(k.code) for k, _ in pairs], dtype=np.int64),
+    )
+    v.table = pd.DataFrame({
+        "village_idx": np.arange(len(pairs), dtype=np.int16),
         "name": [v.name for _, v in pairs],
         "code": [v.code or "" for _, v in pairs],
-        "kecamatan_idx": v_kec,
+        "kecamatan_idx": v.kec,
         "kecamatan": [k.name for k, _ in pairs],
         "kecamatan_code": [k.code for k, _ in pairs],
-        "households": v_hh,
-        "poverty_rate": v_rate,
-        "urban": v_urban,
+        "households": v.hh,
+        "poverty_rate": v.rate,
+        "urban": v.urban,
         "puskesos": np.array([v.puskesos for _, v in pairs], dtype=bool),
     })
-    hh_off = np.zeros(V + 1, dtype=np.int64)
-    np.cumsum(v_hh, out=hh_off[1:])
-    H = int(hh_off[-1])
-    village = np.repeat(np.arange(V, dtype=np.int16), v_hh)
-    urban = v_urban[village]
+    return v
 
-    # ---- 1. consumption (stratified within each village: exact poverty shares)
-    rng = rngs["consumption"]
+
+def _consumption(h: _Draft, rng: np.random.Generator, v: _Draft, hh_off: np.ndarray) -> None:
+    """Step 1: consumption, stratified within each village (exact poverty shares), and deciles."""
+    village = h.village
+    H = village.size
     key = village.astype(np.float64) + rng.random(H)
     order = np.argsort(key, kind="stable")
     rank = np.empty(H, dtype=np.int64)
     rank[order] = np.arange(H) - hh_off[village[order]]
-    u = (rank + rng.random(H)) / v_hh[village]
-    mu_v = _village_mu(v_rate)
-    logc = mu_v[village] + LOG_SD * _ndtri(u)
-    del key, order, rank, u
-    consumption = np.exp(logc).astype(np.float32)
-    poor = logc < math.log(POVERTY_LINE)
-    bounds = national_decile_bounds()
-    decile = (np.searchsorted(np.log(bounds), logc, side="right") + 1).astype(np.int8)
-    del logc
-    band = np.where(decile <= 3, 0, np.where(decile <= 7, 1, 2)).astype(np.int8)
+    u = (rank + rng.random(H)) / v.hh[village]
+    logc = _village_mu(v.rate)[village] + LOG_SD * _ndtri(u)
+    h.consumption = np.exp(logc).astype(np.float32)
+    h.poor = logc < math.log(POVERTY_LINE)
+    h.decile = (np.searchsorted(np.log(national_decile_bounds()), logc, side="right") + 1).astype(np.int8)
+    h.band = np.where(h.decile <= 3, 0, np.where(h.decile <= 7, 1, 2)).astype(np.int8)
 
-    # ---- 2. sizes
-    rng = rngs["sizes"]
-    mean_size = np.where(poor, pop_p.household_size_poor, pop_p.household_size_nonpoor)
-    size = np.minimum(1 + rng.poisson(mean_size - 1.0), 12).astype(np.int8)
-    del mean_size
-    p_off = np.zeros(H + 1, dtype=np.int64)
-    np.cumsum(size, out=p_off[1:])
+
+def _sizes(h: _Draft, rng: np.random.Generator, pop_p) -> np.ndarray:
+    """Step 2: household sizes; returns the person offsets (household i: persons [off[i], off[i+1]))."""
+    mean_size = np.where(h.poor, pop_p.household_size_poor, pop_p.household_size_nonpoor)
+    h.size = np.minimum(1 + rng.poisson(mean_size - 1.0), 12).astype(np.int8)
+    p_off = np.zeros(h.size.size + 1, dtype=np.int64)
+    np.cumsum(h.size, out=p_off[1:])
+    return p_off
+
+
+def _members(h: _Draft, rng: np.random.Generator, p_off: np.ndarray, start: np.datetime64) -> _Draft:
+    """Step 3: roles, sex, age and birth dates of every member (head first)."""
+    H, size, poor = h.size.size, h.size, h.poor
     P = int(p_off[-1])
     hh = np.repeat(np.arange(H, dtype=np.int32), size)
     first = p_off[:-1][hh]
     pos = (np.arange(P, dtype=np.int64) - first).astype(np.int8)
-
-    # ---- 3. members: roles, sex and age
-    rng = rngs["members"]
     single = size == 1
-    head_female = _bern(rng, np.where(single, 0.45, 0.12), H)
-    head_age = np.where(single, rng.normal(55, 16, H), rng.normal(46, 13, H))
-    head_age = np.clip(np.rint(head_age), 20, 80).astype(np.int16)
-    has_spouse = (size >= 2) & _bern(rng, np.where(head_female, 0.08, 0.92), H)
+    head_female = _bern(rng, np.where(single, _HEAD_FEMALE_SINGLE, _HEAD_FEMALE_OTHER), H)
+    head_age = np.where(single, rng.normal(*_HEAD_AGE_SINGLE, H), rng.normal(*_HEAD_AGE_OTHER, H))
+    head_age = np.clip(np.rint(head_age), *_HEAD_AGE_RANGE).astype(np.int16)
+    has_spouse = (size >= 2) & _bern(rng, np.where(head_female, _SPOUSE_IF_FEMALE_HEAD, _SPOUSE_IF_MALE_HEAD), H)
     slots_left = size.astype(np.int16) - 1 - has_spouse
-    has_parent = (slots_left >= 2) & (head_age <= 60) & _bern(rng, np.where(poor, 0.15, 0.10), H)
-    spouse_age = np.clip(head_age + np.where(head_female, 3, -3) + np.rint(rng.normal(0, 4, H)), 18, 90)
+    has_parent = ((slots_left >= 2) & (head_age <= _PARENT_HEAD_MAX_AGE)
+                  & _bern(rng, np.where(poor, _PARENT_POOR, _PARENT_NONPOOR), H))
+    gap = np.where(head_female, _SPOUSE_AGE_GAP, -_SPOUSE_AGE_GAP)
+    spouse_age = np.clip(head_age + gap + np.rint(rng.normal(0, _SPOUSE_AGE_SD, H)), 18, 90)
     spouse_age = np.maximum(spouse_age, 18).astype(np.int16)
-    mother_age = np.where(has_spouse & ~head_female, spouse_age, np.where(head_female, head_age, head_age - 3))
-    first_child_age = np.minimum(mother_age, head_age) - rng.integers(19, 31, H)
-    parent_age = np.minimum(head_age + rng.integers(20, 33, H), 95)
+    mother_age = np.where(has_spouse & ~head_female, spouse_age,
+                          np.where(head_female, head_age, head_age - _SPOUSE_AGE_GAP))
+    first_child_age = np.minimum(mother_age, head_age) - rng.integers(*_MOTHER_AGE_AT_FIRST, H)
+    parent_age = np.minimum(head_age + rng.integers(*_PARENT_AGE_GAP, H), _PARENT_MAX_AGE)
 
-    hs = has_spouse[hh]
     is_head = pos == 0
-    is_spouse = hs & (pos == 1)
+    is_spouse = has_spouse[hh] & (pos == 1)
     is_parent = has_parent[hh] & (pos == size[hh] - 1)
     rest = ~(is_head | is_spouse | is_parent)
-    is_famili = rest & _bern(rng, 0.06, P)
+    is_famili = rest & _bern(rng, _FAMILI, P)
     is_child = rest & ~is_famili
     relation = np.full(P, RELATIONS.index("anak"), dtype=np.int8)
     relation[is_head] = 0
@@ -432,7 +513,7 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     female = np.empty(P, dtype=bool)
     female[is_head] = head_female
     female[is_spouse] = ~hf[is_spouse]
-    female[is_parent] = _bern(rng, 0.65, int(is_parent.sum()))
+    female[is_parent] = _bern(rng, _PARENT_FEMALE, int(is_parent.sum()))
     other = is_child | is_famili
     female[other] = _bern(rng, 0.5, int(other.sum()))
 
@@ -440,8 +521,8 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     age[is_head] = head_age
     age[is_spouse] = spouse_age[hh[is_spouse]]
     age[is_parent] = parent_age[hh[is_parent]]
-    age[is_famili] = rng.integers(0, 71, int(is_famili.sum()))
-    gaps = np.where(is_child, 1 + rng.poisson(1.3, P), 0).astype(np.int32)
+    age[is_famili] = rng.integers(0, _FAMILI_MAX_AGE + 1, int(is_famili.sum()))
+    gaps = np.where(is_child, 1 + rng.poisson(_CHILD_SPACING, P), 0).astype(np.int32)
     crank = _group_rank(is_child, first)
     gaps[crank == 0] = 0  # the oldest child sets the start
     cum = np.cumsum(gaps, dtype=np.int32)
@@ -449,7 +530,6 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     child_age = first_child_age[hh] - cum
     child_age = np.where(child_age < 0, rng.integers(0, 3, P), child_age)
     age[is_child] = child_age[is_child]
-    del gaps, cum, child_age, crank
     age = age.astype(np.int8)
 
     # birth dates exactly consistent with the age at start_date
@@ -457,30 +537,32 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     anniv = ((sy - age.astype(np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[M]")
              + (sm - 1)).astype("datetime64[D]") + (sd - 1)
     birth = anniv - rng.integers(0, 365, P)
-    del anniv
     by, bm, bd = date_parts(birth)
     age = (sy - by - ((bm > sm) | ((bm == sm) & (bd > sd)))).astype(np.int8)
     # NIK without serial: region code, DD(+40 for women)MMYY (same layout as identity.make_nik)
     nik_prefix = ((bd + 40 * female) * 10_000 + bm * 100 + by % 100) * 10**4
-    del by, bm, bd
+    return _Draft(hh=hh, first=first, is_head=is_head, relation=relation, female=female, age=age, birth=birth,
+                  nik_prefix=nik_prefix, is_wife=relation == RELATIONS.index("istri"))
 
-    # ---- health: disability, chronic illness, pregnancy (probabilities from age lookup tables)
-    rng = rngs["health"]
-    pr = poor[hh].astype(np.int8)
+
+def _health(m: _Draft, rng: np.random.Generator, h: _Draft) -> None:
+    """Disability, chronic illness, pregnancy (probabilities from age lookup tables)."""
+    P, age = m.age.size, m.age
+    pr = h.poor[m.hh].astype(np.int8)
     u = rng.random(P, dtype=np.float32)
     p_severe = _T_SEVERE[pr, age]
-    disability = np.where(u < p_severe, 2, np.where(u < p_severe + _T_MILD[pr, age], 1, 0)).astype(np.int8)
-    chronic = rng.random(P, dtype=np.float32) < _T_CHRONIC[age]
-    is_wife = relation == RELATIONS.index("istri")
-    pregnant = female & (rng.random(P, dtype=np.float32) < _T_PREGNANT[is_wife.astype(np.int8), age])
-    del u, p_severe, pr
+    m.disability = np.where(u < p_severe, 2, np.where(u < p_severe + _T_MILD[pr, age], 1, 0)).astype(np.int8)
+    m.chronic = rng.random(P, dtype=np.float32) < _T_CHRONIC[age]
+    m.pregnant = m.female & (rng.random(P, dtype=np.float32) < _T_PREGNANT[m.is_wife.astype(np.int8), age])
 
-    # ---- schooling (enrolment falls with poverty)
-    rng = rngs["schooling"]
-    dec_p = decile[hh]
-    poorish = dec_p <= 3
-    in_school = ((relation != RELATIONS.index("kepala keluarga"))
-                 & (rng.random(P, dtype=np.float32) < _T_ENROL[poorish.astype(np.int8), age]))
+
+def _schooling(m: _Draft, rng: np.random.Generator, h: _Draft) -> None:
+    """Enrolment (falls with poverty) and attainment of those no longer at school."""
+    P, age = m.age.size, m.age
+    m.dec = dec_p = h.decile[m.hh]
+    m.poorish = dec_p <= 3
+    m.in_school = in_school = ((m.relation != RELATIONS.index("kepala keluarga"))
+                               & (rng.random(P, dtype=np.float32) < _T_ENROL[m.poorish.astype(np.int8), age]))
     # attainment of those not (or no longer) at school: 6 tidak tamat SD … 10 tamat perguruan tinggi
     score = (rng.normal(0, 1, P).astype(np.float32) + _T_DECILE_SCORE[dec_p] - _T_AGE_SCORE[age])
     attain = (np.searchsorted(_ATTAIN_CUTS, score) + 6).astype(np.int8)
@@ -488,95 +570,106 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     schooling = np.where(in_school, _T_LEVEL[age], attain).astype(np.int8)
     schooling[(age < 7) & ~in_school] = SCHOOLING.index("belum sekolah")
     schooling[(age >= 7) & (age <= 18) & ~in_school] = SCHOOLING.index("tidak/putus sekolah")
-    del score, attain
+    m.schooling = schooling
 
-    # ---- occupation
-    rng = rngs["occupation"]
-    row = urban[hh].astype(np.int8) * 3 + band[hh]
+
+def _occupation(m: _Draft, rng: np.random.Generator, h: _Draft) -> None:
+    """Occupation by town/country and decile band; students, pensioners, housewives."""
+    P, age = m.age.size, m.age
+    row = h.urban[m.hh].astype(np.int8) * 3 + h.band[m.hh]
     work_kind = _rowwise_choice(rng.random(P, dtype=np.float32), _WORK_CUM, row)
     occ = (work_kind + _WORK_FIRST).astype(np.int8)
-    role = np.where(is_head, np.where(poorish, 1, 2), np.where(is_wife, 3, 0)).astype(np.int8)
-    works = ~in_school & (rng.random(P, dtype=np.float32) < _T_WORK[role, age])
+    role = np.where(m.is_head, np.where(m.poorish, 1, 2), np.where(m.is_wife, 3, 0)).astype(np.int8)
+    works = ~m.in_school & (rng.random(P, dtype=np.float32) < _T_WORK[role, age])
     u2 = rng.random(P, dtype=np.float32)
     not_working = np.where(
         age < 15, OCCUPATIONS.index("belum bekerja"),
-        np.where((age >= 58) & (u2 < _T_PENSION[dec_p]), OCCUPATIONS.index("pensiunan"),
-                 np.where(female & (u2 < 0.7), OCCUPATIONS.index("mengurus rumah tangga"),
+        np.where((age >= 58) & (u2 < _T_PENSION[m.dec]), OCCUPATIONS.index("pensiunan"),
+                 np.where(m.female & (u2 < _HOUSEWIFE), OCCUPATIONS.index("mengurus rumah tangga"),
                           OCCUPATIONS.index("tidak bekerja")))).astype(np.int8)
     occ = np.where(works, occ, not_working)
-    occ = np.where(in_school, np.int8(OCCUPATIONS.index("pelajar/mahasiswa")), occ).astype(np.int8)
-    del u2, row, work_kind, works, not_working, role
+    m.occ = np.where(m.in_school, np.int8(OCCUPATIONS.index("pelajar/mahasiswa")), occ).astype(np.int8)
 
-    # ---- household aggregates
+
+def _counter(p_off: np.ndarray):
     def count(mask: np.ndarray) -> np.ndarray:
         return np.add.reduceat(mask.astype(np.int8), p_off[:-1]).astype(np.int8)
+    return count
 
-    n_child = count(age <= 6)
-    n_school = count(in_school & (age >= 6) & (age <= 21))
-    n_oos = count((age >= 7) & (age <= 18) & ~in_school)
-    n_work = count((age >= 18) & (age <= 59))
-    has_preg = count(pregnant) > 0
-    has_e60 = count(age >= 60) > 0
-    has_e70 = count(age >= 70) > 0
-    has_dis = count(disability > 0) > 0
-    has_sev = count(disability == 2) > 0
-    has_chr = count(chronic) > 0
 
-    # ---- 4. documents
-    rng = rngs["documents"]
-    missing = _bern(rng, np.where(poor, pop_p.missing_documents_poor, pop_p.missing_documents_nonpoor), H)
-    kind = rng.choice(3, size=H, p=[0.3, 0.35, 0.35])  # 0 no KK, 1 adult without KTP, 2 child without certificate
+def _aggregates(h: _Draft, m: _Draft, p_off: np.ndarray) -> None:
+    """Household counts and flags the eligibility rules read."""
+    count = _counter(p_off)
+    age = m.age
+    h.n_child = count(age <= 6)
+    h.n_school = count(m.in_school & (age >= 6) & (age <= 21))
+    h.n_oos = count((age >= 7) & (age <= 18) & ~m.in_school)
+    h.n_work = count((age >= 18) & (age <= 59))
+    h.has_preg = count(m.pregnant) > 0
+    h.has_e60 = count(age >= 60) > 0
+    h.has_e70 = count(age >= 70) > 0
+    h.has_dis = count(m.disability > 0) > 0
+    h.has_sev = count(m.disability == 2) > 0
+    h.has_chr = count(m.chronic) > 0
+
+
+def _documents(h: _Draft, m: _Draft, rng: np.random.Generator, pop_p, p_off: np.ndarray) -> None:
+    """Step 4: KK, KTP and birth certificates a household lacks."""
+    H, P = h.size.size, m.age.size
+    count = _counter(p_off)
+    hh, age = m.hh, m.age
+    missing = _bern(rng, np.where(h.poor, pop_p.missing_documents_poor, pop_p.missing_documents_nonpoor), H)
+    kind = rng.choice(3, size=H, p=list(_MISSING_KIND))
     minor = age < 18
-    n_minor = count(minor)
-    kind = np.where((kind == 2) & (n_minor == 0), 1, kind)
-    has_kk = ~(missing & (kind == 0))
+    kind = np.where((kind == 2) & (count(minor) == 0), 1, kind)
+    h.has_kk = has_kk = ~(missing & (kind == 0))
     adult = age >= 17
-    no_ktp_hh = (missing & (kind == 1))
-    no_bc_hh = (missing & (kind == 2))
     has_ktp = np.ones(P, dtype=bool)
     has_bc = np.ones(P, dtype=bool)
-    # each chosen household: one member surely lacks it, the other eligible members with p=0.3
-    for flag_hh, elig, target in ((no_ktp_hh, adult, has_ktp), (no_bc_hh, minor, has_bc)):
+    # each chosen household: one member surely lacks it, the other eligible members with _MISSING_OTHERS
+    for flag_hh, elig, target in ((missing & (kind == 1), adult, has_ktp), (missing & (kind == 2), minor, has_bc)):
         n_elig = count(elig).astype(np.int64)
         pick = (rng.random(H) * np.maximum(n_elig, 1)).astype(np.int64)
-        rank_e = _group_rank(elig, first)
-        lacks = flag_hh[hh] & elig & ((rank_e == pick[hh]) | _bern(rng, 0.3, P))
+        rank_e = _group_rank(elig, m.first)
+        lacks = flag_hh[hh] & elig & ((rank_e == pick[hh]) | _bern(rng, _MISSING_OTHERS, P))
         target[lacks] = False
     has_ktp[~adult] = False  # under 17: no KTP yet (not a missing document)
-    missing_docs = ~has_kk | (count(adult & ~has_ktp) > 0) | (count(minor & ~has_bc) > 0)
+    h.missing_docs = ~has_kk | (count(adult & ~has_ktp) > 0) | (count(minor & ~has_bc) > 0)
+    m.has_ktp, m.has_bc = has_ktp, has_bc
 
-    # ---- 5. identity numbers
-    rng = rngs["nik"]
-    code6 = v_code6[village]
-    nik_prefix += code6[hh] * 10**10
+
+def _identity(h: _Draft, m: _Draft, rng: np.random.Generator, v: _Draft, start: np.datetime64) -> None:
+    """Step 5: NIK of every person, KK number of every household that has one."""
+    code6 = v.code6[h.village]
+    nik_prefix = m.nik_prefix + code6[m.hh] * 10**10
     # persons are in household order, which is random with respect to birth dates
-    nik = nik_prefix + unique_serials(nik_prefix, shuffle=False)
-    del nik_prefix
-    issue = start - rng.integers(30, 15 * 365, H)
+    m.nik = nik_prefix + unique_serials(nik_prefix, shuffle=False)
+    issue = start - rng.integers(*_KK_ISSUED_DAYS, h.size.size)
     kk_prefix = make_kk(code6, issue, 0)
-    kk = np.where(has_kk, kk_prefix + unique_serials(kk_prefix, rng), 0).astype(np.int64)
-    del kk_prefix, issue
+    h.kk = np.where(h.has_kk, kk_prefix + unique_serials(kk_prefix, rng), 0).astype(np.int64)
 
-    # ---- 6. housing
-    rng = rngs["housing"]
+
+def _housing(h: _Draft, rng: np.random.Generator) -> None:
+    """Step 6: floor, wall and roof with a shared latent factor; land ownership."""
+    H = h.size.size
     common = rng.normal(0, 1, H)
-    di = decile.astype(np.int64) - 1
+    di = h.decile.astype(np.int64) - 1
     mats = []
     for worst, middle in (_FLOOR_P, _WALL_P, _ROOF_P):
-        pw = np.asarray(worst)[di] * np.where(urban, 0.5, 1.0)
+        pw = np.asarray(worst)[di] * np.where(h.urban, _URBAN_WORST_MATERIAL, 1.0)
         pm = np.asarray(middle)[di]
         z = math.sqrt(_HOUSE_RHO) * common + math.sqrt(1 - _HOUSE_RHO) * rng.normal(0, 1, H)
-        t1 = _ndtri(pw)
-        t2 = _ndtri(pw + pm)
-        mats.append(np.where(z < t1, 0, np.where(z < t2, 1, 2)).astype(np.int8))
-    floor, wall, roof = mats
-    fails = (floor == 0).astype(np.int8) + (wall <= 1) + (roof == 0)
-    house_unfit = fails >= 2
-    owns_land = _bern(rng, np.clip(0.70 + 0.02 * di - np.where(urban, 0.12, 0.0), 0, 1), H)
-    del common, mats, fails
+        mats.append(np.where(z < _ndtri(pw), 0, np.where(z < _ndtri(pw + pm), 1, 2)).astype(np.int8))
+    h.floor, h.wall, h.roof = mats
+    fails = (h.floor == 0).astype(np.int8) + (h.wall <= 1) + (h.roof == 0)
+    h.house_unfit = fails >= 2
+    p_land = _LAND_BASE + _LAND_PER_DECILE * di - np.where(h.urban, _LAND_URBAN, 0.0)
+    h.owns_land = _bern(rng, np.clip(p_land, 0, 1), H)
 
-    # ---- 7. DTKS record
-    rng = rngs["database"]
+
+def _dtks_record(h: _Draft, m: _Draft, rng: np.random.Generator, db, start_year: int, p_off: np.ndarray) -> None:
+    """Step 7: who the DTKS lists at the start, with which decile, year and NIK."""
+    H, decile = h.size.size, h.decile
     target = decile <= db.max_decile
     listed = np.zeros(H, dtype=bool)
     listed[target] = _bern(rng, db.coverage_poor, int(target.sum()))
@@ -584,153 +677,154 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     rest_idx = np.flatnonzero(~target)
     u_listed = rng.random(H)
     if rest_idx.size and db.leakage_nonpoor > 0:
-        w = np.exp(-0.35 * (decile[rest_idx].astype(np.float64) - db.max_decile - 1))
+        w = np.exp(-_LEAK_DECAY * (decile[rest_idx].astype(np.float64) - db.max_decile - 1))
         p_leak = np.minimum(w * (db.leakage_nonpoor * rest_idx.size / w.sum()), 1.0)
         listed[rest_idx] = u_listed[rest_idx] < p_leak
     included = listed & ~target
-    via_sktm = included & _bern(rng, db.sktm_share, H)
+    h.via_sktm = included & _bern(rng, db.sktm_share, H)
     noisy = np.clip(np.rint(decile + rng.normal(0, db.decile_noise_sd, H)), 1, 10)
     shown_poor = np.clip(np.rint(rng.integers(1, db.max_decile + 1, H) + rng.normal(0, db.decile_noise_sd, H)),
                          1, db.max_decile)
-    dtks_decile = np.where(listed, np.where(included, shown_poor, noisy), 0).astype(np.int8)
+    h.dtks_decile = np.where(listed, np.where(included, shown_poor, noisy), 0).astype(np.int8)
     age_years = rng.poisson(db.stale_years_mean, H)
-    dtks_year = np.where(listed, start_year - age_years, 0).astype(np.int16)
-    nik_invalid = listed & _bern(rng, db.invalid_nik_share, H)
-    head_nik = nik[p_off[:-1]]
+    h.dtks_year = np.where(listed, start_year - age_years, 0).astype(np.int16)
+    h.nik_invalid = nik_invalid = listed & _bern(rng, db.invalid_nik_share, H)
+    head_nik = m.nik[p_off[:-1]]
     dtks_nik = np.where(listed, head_nik, 0).astype(np.int64)
     bad = np.flatnonzero(nik_invalid)
     dtks_nik[bad] = mistype_ids(head_nik[bad], rng)
-    del noisy, shown_poor, age_years, u_listed
+    h.dtks_nik = dtks_nik
+    h.listed = listed
 
-    # ---- 8. programme receipt
-    rng = rngs["programs"]
-    progs = scenario.programs
-    pkh_component = has_preg | (n_child > 0) | (n_school > 0) | has_e70 | has_sev
+
+def _receipt(h: _Draft, rng: np.random.Generator, progs) -> None:
+    """Step 8: programme receipt at the start, mostly among listed households within the cut-off."""
+    H = h.size.size
+    listed = h.listed
+    pkh_component = h.has_preg | (h.n_child > 0) | (h.n_school > 0) | h.has_e70 | h.has_sev
 
     def receives(code: str, extra: np.ndarray | None = None) -> np.ndarray:
-        within = listed & (dtks_decile <= progs[code].max_decile)
+        within = listed & (h.dtks_decile <= progs[code].max_decile)
         if extra is not None:
             within &= extra
         p = np.where(within, _RECEIPT[code], np.where(listed, _RECEIPT_LEAK_LISTED, _RECEIPT_LEAK_UNLISTED))
         return _bern(rng, p, H)
 
-    receives_pkh = receives("PKH", pkh_component)
-    receives_bpnt = receives("BPNT")
-    receives_pbi = receives("PBI_JK")
+    h.receives_pkh = receives("PKH", pkh_component)
+    h.receives_bpnt = receives("BPNT")
+    h.receives_pbi = receives("PBI_JK")
+    h.vulnerable = h.has_preg | h.has_e60 | h.has_dis
+    h.atensi_target = h.has_dis | h.has_e70 | _bern(rng, _ATENSI_OTHER, H)
 
-    vulnerable = has_preg | has_e60 | has_dis
-    atensi_target = has_dis | has_e70 | _bern(rng, _ATENSI_OTHER, H)
 
-    # ---- address (synthetic street, RT/RW within each village)
-    rng = rngs["address"]
+def _address(h: _Draft, rng: np.random.Generator, v: _Draft, hh_off: np.ndarray) -> None:
+    """A synthetic street, RT/RW and house number within each village."""
+    village = h.village
+    H, V = village.size, v.hh.size
     addr_rank = np.empty(H, dtype=np.int64)
     ak = village.astype(np.float64) + rng.random(H)
     ao = np.argsort(ak, kind="stable")
     addr_rank[ao] = np.arange(H) - hh_off[village[ao]]
-    per_rt = rng.integers(25, 56, V)[village]
+    per_rt = rng.integers(*_HOMES_PER_RT, V)[village]
     rt_global = addr_rank // per_rt
-    rt_per_rw = rng.integers(4, 11, V)[village]
-    rw = (rt_global // rt_per_rw + 1).astype(np.int16)
-    rt = (rt_global % rt_per_rw + 1).astype(np.int16)
-    street_names = [f"{k} {s}" for k in _STREET_KIND for s in _STREETS]
+    rt_per_rw = rng.integers(*_RT_PER_RW, V)[village]
+    h.rw = rw = (rt_global // rt_per_rw + 1).astype(np.int16)
+    h.rt = (rt_global % rt_per_rw + 1).astype(np.int16)
     n_main = len(_STREETS)
-    # each RW has a main street; a quarter of the homes are on a gang (alley)
+    # each RW has a main street; some homes are on a gang (alley)
     rw_street = (village.astype(np.int64) * 7919 + rw.astype(np.int64) * 104729
                  + rng.integers(0, n_main, V)[village]) % n_main
-    on_gang = _bern(rng, 0.25, H)
+    on_gang = _bern(rng, _ON_GANG, H)
     gang = rng.integers(0, n_main, H)
-    street = np.where(on_gang, n_main + gang, rw_street).astype(np.int16)
-    house_no = rng.integers(1, 151, H).astype(np.int16)
-    del ak, ao, addr_rank, per_rt, rt_global, rt_per_rw, rw_street, gang, on_gang
+    h.street = np.where(on_gang, n_main + gang, rw_street).astype(np.int16)
+    h.house_no = rng.integers(*_HOUSE_NUMBERS, H).astype(np.int16)
 
-    households = pd.DataFrame({
-        "village_idx": village,
-        "kecamatan_idx": v_kec[village],
-        "kk": kk,
+
+def _households_table(h: _Draft, m: _Draft, v: _Draft, p_off: np.ndarray) -> pd.DataFrame:
+    street_names = [f"{k} {s}" for k in _STREET_KIND for s in _STREETS]
+    return pd.DataFrame({
+        "village_idx": h.village,
+        "kecamatan_idx": v.kec[h.village],
+        "kk": h.kk,
         "head_person": p_off[:-1].astype(np.int64),
-        "size": size,
-        "consumption_pc": consumption,
-        "true_decile": decile,
-        "poor": poor,
-        "n_child_0_6": n_child,
-        "n_school_6_21": n_school,
-        "n_out_of_school_7_18": n_oos,
-        "n_working_age": n_work,
-        "has_pregnant": has_preg,
-        "has_elderly_60": has_e60,
-        "has_elderly_70": has_e70,
-        "has_disability": has_dis,
-        "has_severe_disability": has_sev,
-        "has_chronic": has_chr,
-        "floor": _cat(floor, FLOORS),
-        "wall": _cat(wall, WALLS),
-        "roof": _cat(roof, ROOFS),
-        "house_unfit": house_unfit,
-        "owns_land": owns_land,
-        "has_kk": has_kk,
-        "missing_docs": missing_docs,
-        "occupation": _cat(occ[p_off[:-1]], OCCUPATIONS),
-        "in_dtks": listed,
-        "dtks_decile": dtks_decile,
-        "dtks_year": dtks_year,
-        "via_sktm": via_sktm,
-        "nik_invalid": nik_invalid,
-        "dtks_nik": dtks_nik,
-        "receives_pkh": receives_pkh,
-        "receives_bpnt": receives_bpnt,
-        "receives_pbi": receives_pbi,
-        "vulnerable": vulnerable,
-        "atensi_target": atensi_target,
-        "street": _cat(street, street_names),
-        "house_no": house_no,
-        "rt": rt.astype(np.int8),
-        "rw": rw,
+        "size": h.size,
+        "consumption_pc": h.consumption,
+        "true_decile": h.decile,
+        "poor": h.poor,
+        "n_child_0_6": h.n_child,
+        "n_school_6_21": h.n_school,
+        "n_out_of_school_7_18": h.n_oos,
+        "n_working_age": h.n_work,
+        "has_pregnant": h.has_preg,
+        "has_elderly_60": h.has_e60,
+        "has_elderly_70": h.has_e70,
+        "has_disability": h.has_dis,
+        "has_severe_disability": h.has_sev,
+        "has_chronic": h.has_chr,
+        "floor": _cat(h.floor, FLOORS),
+        "wall": _cat(h.wall, WALLS),
+        "roof": _cat(h.roof, ROOFS),
+        "house_unfit": h.house_unfit,
+        "owns_land": h.owns_land,
+        "has_kk": h.has_kk,
+        "missing_docs": h.missing_docs,
+        "occupation": _cat(m.occ[p_off[:-1]], OCCUPATIONS),
+        "in_dtks": h.listed,
+        "dtks_decile": h.dtks_decile,
+        "dtks_year": h.dtks_year,
+        "via_sktm": h.via_sktm,
+        "nik_invalid": h.nik_invalid,
+        "dtks_nik": h.dtks_nik,
+        "receives_pkh": h.receives_pkh,
+        "receives_bpnt": h.receives_bpnt,
+        "receives_pbi": h.receives_pbi,
+        "vulnerable": h.vulnerable,
+        "atensi_target": h.atensi_target,
+        "street": _cat(h.street, street_names),
+        "house_no": h.house_no,
+        "rt": h.rt.astype(np.int8),
+        "rw": h.rw,
     })
 
-    persons_df = None
-    if persons:
-        rng = rngs["names"]
-        male_pool = list(dict.fromkeys(_IdNames.first_names_male))
-        female_pool = list(dict.fromkeys(_IdNames.first_names_female))
-        first_cats = list(dict.fromkeys(male_pool + female_pool))
-        fidx = {n: j for j, n in enumerate(first_cats)}
-        male_codes = np.array([fidx[n] for n in male_pool], dtype=np.int16)
-        female_codes = np.array([fidx[n] for n in female_pool], dtype=np.int16)
-        first_code = np.where(female, female_codes[rng.integers(0, len(female_codes), P)],
-                              male_codes[rng.integers(0, len(male_codes), P)])
-        lm = list(dict.fromkeys(_IdNames.last_names_male))
-        lf = list(dict.fromkeys(_IdNames.last_names_female))
-        last_cats = [""] + list(dict.fromkeys(lm + lf))
-        lidx = {n: j for j, n in enumerate(last_cats)}
-        lm_codes = np.array([lidx[n] for n in lm], dtype=np.int16)
-        lf_codes = np.array([lidx[n] for n in lf], dtype=np.int16)
-        last_code = np.where(female, lf_codes[rng.integers(0, len(lf_codes), P)],
-                             lm_codes[rng.integers(0, len(lm_codes), P)])
-        last_code = np.where(_bern(rng, _SINGLE_NAME, P), 0, last_code)
-        persons_df = pd.DataFrame({
-            "hh": hh,
-            "nik": nik,
-            "first_name": pd.Categorical.from_codes(first_code, categories=first_cats),
-            "last_name": pd.Categorical.from_codes(last_code, categories=last_cats),
-            "sex": _cat(female.astype(np.int8), SEXES),
-            "age": age,
-            "birth_date": birth,
-            "relation": _cat(relation, RELATIONS),
-            "in_school": in_school,
-            "schooling": _cat(schooling, SCHOOLING),
-            "disability": _cat(disability, DISABILITY),
-            "chronic_illness": chronic,
-            "pregnant": pregnant,
-            "has_ktp": has_ktp,
-            "has_birth_cert": has_bc,
-            "occupation": _cat(occ, OCCUPATIONS),
-        })
 
-    return Population(
-        scenario=scenario, seed=seed if isinstance(seed, int) else None,
-        households=households, persons=persons_df, villages=villages,
-        _hh_offsets=hh_off, _person_offsets=p_off,
-    )
+def _persons_table(m: _Draft, rng: np.random.Generator) -> pd.DataFrame:
+    """The persons table, with first and last names from Faker's ``id_ID`` pools."""
+    P, female = m.age.size, m.female
+    male_pool = list(dict.fromkeys(_IdNames.first_names_male))
+    female_pool = list(dict.fromkeys(_IdNames.first_names_female))
+    first_cats = list(dict.fromkeys(male_pool + female_pool))
+    fidx = {n: j for j, n in enumerate(first_cats)}
+    male_codes = np.array([fidx[n] for n in male_pool], dtype=np.int16)
+    female_codes = np.array([fidx[n] for n in female_pool], dtype=np.int16)
+    first_code = np.where(female, female_codes[rng.integers(0, len(female_codes), P)],
+                          male_codes[rng.integers(0, len(male_codes), P)])
+    lm = list(dict.fromkeys(_IdNames.last_names_male))
+    lf = list(dict.fromkeys(_IdNames.last_names_female))
+    last_cats = [""] + list(dict.fromkeys(lm + lf))
+    lidx = {n: j for j, n in enumerate(last_cats)}
+    lm_codes = np.array([lidx[n] for n in lm], dtype=np.int16)
+    lf_codes = np.array([lidx[n] for n in lf], dtype=np.int16)
+    last_code = np.where(female, lf_codes[rng.integers(0, len(lf_codes), P)],
+                         lm_codes[rng.integers(0, len(lm_codes), P)])
+    last_code = np.where(_bern(rng, _SINGLE_NAME, P), 0, last_code)
+    return pd.DataFrame({
+        "hh": m.hh,
+        "nik": m.nik,
+        "first_name": pd.Categorical.from_codes(first_code, categories=first_cats),
+        "last_name": pd.Categorical.from_codes(last_code, categories=last_cats),
+        "sex": _cat(female.astype(np.int8), SEXES),
+        "age": m.age,
+        "birth_date": m.birth,
+        "relation": _cat(m.relation, RELATIONS),
+        "in_school": m.in_school,
+        "schooling": _cat(m.schooling, SCHOOLING),
+        "disability": _cat(m.disability, DISABILITY),
+        "chronic_illness": m.chronic,
+        "pregnant": m.pregnant,
+        "has_ktp": m.has_ktp,
+        "has_birth_cert": m.has_bc,
+        "occupation": _cat(m.occ, OCCUPATIONS),
+    })
 
 
 def _rowwise_choice(u: np.ndarray, cum: np.ndarray, row: np.ndarray) -> np.ndarray:

@@ -116,9 +116,10 @@ class Village(_Strict):
     poverty_rate: float = Field(ge=0, le=1)
     urban: bool = True
     puskesos: bool = False
-    fasilitators: int | None = Field(None, ge=0)
+    fasilitators: int | None = Field(
+        None, ge=0, description="override of staffing.fasilitators_per_village for this village only; "
+                                "leave it out to follow the district value (which --set and sweeps change)")
     travel_minutes: float = Field(15.0, ge=0, description="mean one-way travel between homes")
-    distance_km: float = Field(5.0, ge=0, description="distance to the district office")
 
 
 class Kecamatan(_Strict):
@@ -152,6 +153,11 @@ class Region(_Strict):
 
 # --------------------------------------------------------------------------- staffing
 class Staffing(_Strict):
+    """Staff of the district. ``fasilitators_per_village`` is the district value; a village's
+    own ``fasilitators`` overrides it for that village only (documented in scenarios/README.md).
+    ``puskesos_fo: 0`` means the Puskesos register nobody: their residents walk in to the
+    district front office."""
+
     fasilitators_per_village: int = Field(1, ge=0)
     fasilitator_hours_per_day: float = Field(6.0, gt=0, le=12)
     district_fo: int = Field(2, ge=0)
@@ -359,6 +365,7 @@ class Scenario(_Strict):
 
     # convenience -------------------------------------------------------------
     def fasilitators_in(self, village: Village) -> int:
+        """The village's fasilitators: its own override, else the district value."""
         return self.staffing.fasilitators_per_village if village.fasilitators is None else village.fasilitators
 
     def with_overrides(self, overrides: list[str] | dict[str, Any], source: str = "<scenario>") -> "Scenario":
@@ -557,10 +564,6 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any],
         else:
             raise ScenarioError(where, label, t("err.scenario.override_path"))
     return out
-
-
-def horizon_end(s: Scenario) -> float:
-    return float(s.horizon_days)
 
 
 def expected_need_rate(s: Scenario) -> float:

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slrt_sim.model.flow import CASE_FIELDS, STAGES, STATES, Model
+from slrt_sim.model.cases import CASE_FIELDS, STAGES, STATES
+from slrt_sim.model.record import RunRecord
 from slrt_sim.i18n import t
 from slrt_sim.domain.scenario import NEED_TYPES
 
@@ -79,8 +80,8 @@ class RunResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def cases_frame(model: Model) -> pd.DataFrame:
-    rows = [tuple(getattr(c, f) for f in CASE_FIELDS) for c in model.cases]
+def cases_frame(record: RunRecord) -> pd.DataFrame:
+    rows = [tuple(getattr(c, f) for f in CASE_FIELDS) for c in record.cases]
     df = pd.DataFrame.from_records(rows, columns=list(CASE_FIELDS))
     for col in df.columns:
         if col.startswith("t_"):
@@ -97,15 +98,14 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(np.quantile(values, q)) if values.size else float("nan")
 
 
-def stage_records(model: Model) -> list[dict[str, Any]]:
+def stage_records(record: RunRecord) -> list[dict[str, Any]]:
     """Per-stage queue statistics as plain records (no pandas: sweeps call this per run)."""
-    cal = model.cal
-    avail_minutes = cal.working_minutes(model.warmup, model.horizon)
-    fac_day_minutes = model.s.staffing.fasilitator_hours_per_day * 60.0
-    fac_days = cal.working_days(model.warmup, model.horizon)
+    avail_minutes = record.working_minutes
+    fac_day_minutes = record.scenario.staffing.fasilitator_hours_per_day * 60.0
+    fac_days = record.working_days
     rows = []
     for name in STAGES:
-        log = model.logs[name]
+        log = record.stages[name]
         waits = np.asarray(log.waits, dtype=float)
         if name == "fasilitator":
             avail = log.staff * fac_day_minutes * fac_days
@@ -127,10 +127,6 @@ def stage_records(model: Model) -> list[dict[str, Any]]:
     return rows
 
 
-def stage_frame(model: Model) -> pd.DataFrame:
-    return pd.DataFrame(stage_records(model), columns=list(STAGE_FIELDS))
-
-
 def database_errors(in_dtks: np.ndarray, true_decile: np.ndarray, max_decile: int) -> tuple[float, float]:
     """(exclusion error, inclusion error) of a DTKS listing."""
     in_dtks = np.asarray(in_dtks, dtype=bool)
@@ -144,19 +140,17 @@ def _times(cases, attr: str) -> np.ndarray:
     return np.array([getattr(c, attr) for c in cases], dtype=float)  # None -> nan
 
 
-def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
-                 stages: pd.DataFrame | list[dict] | None = None) -> dict[str, float]:
+def compute_kpis(record: RunRecord, stages: pd.DataFrame | list[dict] | None = None) -> dict[str, float]:
     """Every KPI of :data:`KPI_FIELDS` for one run.
 
-    Computed from the model's case objects with numpy (``cases`` is accepted for
-    compatibility and not needed): a sweep of hundreds of small runs spends its time
-    simulating, not building DataFrames.
+    Computed from the run record's case objects with numpy: a sweep of hundreds of
+    small runs spends its time simulating, not building DataFrames.
     """
-    s = model.s
+    s = record.scenario
     max_dec = s.database.max_decile
-    all_cases = model.cases
+    all_cases = record.cases
     t_need = _times(all_cases, "t_need")
-    after = t_need >= model.warmup
+    after = t_need >= record.warmup
     state_all = np.array([c.state for c in all_cases], dtype=object)
     state = state_all[after]
     need = np.array([c.need for c in all_cases], dtype=object)[after]
@@ -179,11 +173,11 @@ def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
     k["days_to_service_median"] = _quantile(d, 0.5)
     k["days_to_service_p90"] = _quantile(d, 0.9)
     k["exclusion_error_start"], k["inclusion_error_start"] = database_errors(
-        model.dtks_start[0], model.dtks_start[1], max_dec)
+        record.dtks_start, record.true_decile, max_dec)
     k["exclusion_error_end"], k["inclusion_error_end"] = database_errors(
-        np.asarray(model.col["in_dtks"], dtype=bool), model.dtks_start[1], max_dec)
-    k["backlog_end"] = float(model.state_counts["in_process"] + model.state_counts["waiting_quota"])
-    k["unidentified_end"] = float(model.state_counts["unidentified"])
+        record.dtks_end, record.true_decile, max_dec)
+    k["backlog_end"] = float(record.state_counts["in_process"] + record.state_counts["waiting_quota"])
+    k["unidentified_end"] = float(record.state_counts["unidentified"])
     k["served"] = float(np.count_nonzero(served))
     k["ineligible"] = float(np.count_nonzero(state == "ineligible"))
     k["lost"] = float(np.count_nonzero(state == "lost"))
@@ -193,7 +187,7 @@ def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
         resolved = comp & served & ((t_served - t_complaint) <= 14.0)
     k["complaints_resolved_14d"] = _share(np.count_nonzero(resolved), np.count_nonzero(comp))
     if stages is None:
-        stages = stage_records(model)
+        stages = stage_records(record)
     if isinstance(stages, pd.DataFrame):
         stages = stages.to_dict(orient="records")
     st = {row["stage"]: row for row in stages}
@@ -205,28 +199,28 @@ def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
     k["util_fasilitator"] = float(st["fasilitator"]["utilisation"])
     k["wait_fo_hours"] = float(st["fo_district"]["wait_mean_hours"])
     k["wait_bo_hours"] = float(st["bo_district"]["wait_mean_hours"])
-    k["outreach_visits"] = float(model.visits)
+    k["outreach_visits"] = float(record.outreach_visits)
     for kind in NEED_TYPES:
         mask = need == kind
         k[f"needs_met_{kind}"] = _share(np.count_nonzero(served & mask), np.count_nonzero(mask))
     return {name: k[name] for name in KPI_FIELDS}
 
 
-def timeline_frame(model: Model) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(model.timeline, columns=["day", *STATES])
+def timeline_frame(record: RunRecord) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(record.timeline, columns=["day", *STATES])
     df["backlog"] = df["in_process"] + df["waiting_quota"]
     return df
 
 
-def collect(model: Model, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0) -> RunResult:
-    records = stage_records(model)
-    kpis = compute_kpis(model, None, records)
+def collect(record: RunRecord, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0) -> RunResult:
+    records = stage_records(record)
+    kpis = compute_kpis(record, records)
     stages = pd.DataFrame(records, columns=list(STAGE_FIELDS))
-    cases = cases_frame(model) if keep_cases else None
+    cases = cases_frame(record) if keep_cases else None
     return RunResult(
-        kpis=kpis, stages=stages, cases=cases, timeline=timeline_frame(model),
-        replication=replication, events=model.events_processed, wall_seconds=wall_seconds,
-        meta={"scenario": model.s.name, "households": model.n_hh},
+        kpis=kpis, stages=stages, cases=cases, timeline=timeline_frame(record),
+        replication=replication, events=record.events, wall_seconds=wall_seconds,
+        meta={"scenario": record.scenario.name, "households": record.households},
     )
 
 

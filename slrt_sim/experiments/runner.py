@@ -1,8 +1,8 @@
 """Running a scenario: one replication, many, serial or in parallel processes.
 
 Replication ``r`` of a scenario with seed ``S`` always uses the seed sequence
-:func:`slrt_sim.model.flow.replication_seed` ``(S, r)`` and the population made from
-:func:`slrt_sim.model.flow.population_seed` ``(S)``, so the same replication gives the same
+:func:`slrt_sim.model.streams.replication_seed` ``(S, r)`` and the population made from
+:func:`slrt_sim.model.streams.population_seed` ``(S)``, so the same replication gives the same
 numbers whether it runs alone, in a loop, in a process pool or on a Dask cluster.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable, Iterable
 
-from slrt_sim.model.flow import Model, population_seed
+from slrt_sim.model.flow import Model
+from slrt_sim.model.streams import population_seed, replication_seed
 from slrt_sim.experiments.results import Replications, RunResult, collect
 from slrt_sim.domain.scenario import Scenario, scenario_from_dict
 
@@ -54,12 +55,10 @@ def get_population(s: Scenario):
 def run_once(s: Scenario, replication: int = 0, population: Any = None, keep_cases: bool = True,
              progress: Callable[[float], None] | None = None) -> RunResult:
     """Run replication ``replication`` of scenario ``s``."""
-    from slrt_sim.model.flow import replication_seed
-
     pop = population if population is not None else get_population(s)
     t0 = time.perf_counter()
-    model = Model(s, pop, replication_seed(s.seed, replication), progress=progress).run()
-    return collect(model, replication, keep_cases=keep_cases, wall_seconds=time.perf_counter() - t0)
+    record = Model(s, pop, replication_seed(s.seed, replication), progress=progress).run()
+    return collect(record, replication, keep_cases=keep_cases, wall_seconds=time.perf_counter() - t0)
 
 
 def _worker(payload: tuple[dict, int, bool]) -> RunResult:

@@ -109,7 +109,8 @@ def _run_batch(data: dict, config: int, reps: Sequence[int]) -> list[tuple]:
     same numbers), without the tables a sweep does not ship back (timeline, cases).
     Each row: (config, replication, kpis, stage records, wall seconds, CPU seconds).
     """
-    from slrt_sim.model.flow import Model, replication_seed
+    from slrt_sim.model.flow import Model
+    from slrt_sim.model.streams import replication_seed
     from slrt_sim.experiments.results import compute_kpis, stage_records
     from slrt_sim.experiments.runner import get_population
 
@@ -118,9 +119,9 @@ def _run_batch(data: dict, config: int, reps: Sequence[int]) -> list[tuple]:
     out = []
     for r in reps:
         w0, c0 = time.perf_counter(), time.process_time()
-        model = Model(s, pop, replication_seed(s.seed, r)).run()
-        stages = stage_records(model)
-        kpis = compute_kpis(model, None, stages)
+        record = Model(s, pop, replication_seed(s.seed, r)).run()
+        stages = stage_records(record)
+        kpis = compute_kpis(record, stages)
         out.append((config, r, kpis, stages, time.perf_counter() - w0,
                     time.process_time() - c0))
     return out

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import html
-from pathlib import Path
 
 from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import t

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from slrt_sim.training import bo_grading
 from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import t
 from slrt_sim.training.store import SessionStore
@@ -67,7 +68,7 @@ def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voi
     # live: a new submission shows up without pressing anything
     n_before = len(store.submissions(CLASS))
     queue = bo.build_queue(CLASS, 2018, "mudah")
-    g = bo.grade(queue, bo.empty_answers(queue), 0, 60)  # with mistakes, for the mistakes tab
+    g = bo_grading.grade(queue, bo.empty_answers(queue), 0, 60)  # with mistakes, for the mistakes tab
     store.save_submission(trainee="Live Arrival", class_code=CLASS, app="bo", case_id="ANTREAN", answers={},
                           score=g.score, max_score=g.max_score,
                           feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in g.items],
