@@ -21,6 +21,7 @@ from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import bo_grading, letters
+from slrt_sim.training.dashboard import PRACTICE_SUFFIX
 from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.training.views import registration_html
 from slrt_sim.i18n import fmt_num, t
@@ -321,12 +322,15 @@ class BackOfficeApp:
         g = bo_grading.grade(q, answers, started, submitted_at)
         feedback = [{"item": i["item"], "ok": i["ok"], "rule": i["rule"], "message": i["message"],
                      "points": i["points"], "max_points": i["max_points"]} for i in g.items]
+        practice = int(self.state.get("attempt") or 0) > 0  # "Again": a practice attempt, marked as such
         sid = self.store.save_submission(trainee=self.trainee, class_code=q.class_code, app=APP,
-                                         case_id=SUBMISSION_CASE, answers=answers, score=g.score,
+                                         case_id=SUBMISSION_CASE + (PRACTICE_SUFFIX if practice else ""),
+                                         answers=answers, score=g.score,
                                          max_score=g.max_score, feedback=feedback, started_at=started,
                                          submitted_at=submitted_at)
         result = {"id": sid, "score": g.score, "max_score": g.max_score, "items": feedback,
-                  "letters": [list(x) for x in g.letters()], "submitted_at": submitted_at,
+                  "letters": [list(x) for x in g.valid_letters()], "practice": practice,
+                  "withheld": len(g.letters()) - len(g.valid_letters()), "submitted_at": submitted_at,
                   "date": dt.date.fromtimestamp(submitted_at).isoformat()}
         self.state.update(answers=answers, submitted=result)
         self._save()
@@ -345,7 +349,11 @@ class BackOfficeApp:
         letters = [tuple(x) for x in result["letters"]]
         date = dt.date.fromisoformat(result["date"])
         parts: list[W.Widget] = [head]
+        if result.get("practice"):
+            parts.append(W.HTML(f"<p class='slrt-practice'><b>{html.escape(t('bo.practice.note'))}</b></p>"))
         parts.append(W.HTML(f"<h3>{html.escape(t('bo.letters.title'))}</h3>"))
+        if result.get("withheld"):
+            parts.append(W.HTML(f"<p class='slrt-withheld'>{html.escape(t('bo.letters.withheld', n=result['withheld']))}</p>"))
         if letters:
             options = [(f"{k + 1}. {cid} · {self.queue.case(cid).head_name} → {t(f'prog.{p}.name')}", k)
                        for k, (cid, p) in enumerate(letters)]
@@ -380,7 +388,9 @@ class BackOfficeApp:
         self.result.children = parts
 
     def _on_again(self, _b=None) -> None:
-        self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None}
+        attempt = int(self.state.get("attempt") or 0) + 1  # every later submission is a practice attempt
+        self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None,
+                      "attempt": attempt}
         self._save()
         self._build(False)
 

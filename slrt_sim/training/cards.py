@@ -104,8 +104,11 @@ def answer_html(queue: bo.Queue, case: bo.BoCase, k: int) -> str:
     for (cid, need), prog in refs.items():
         if cid != case.case_id:
             continue
-        decisions.append(t("bo.fb.referral.to", need=t(f"need.{need}"), program=t(f"prog.{prog}.name")) if prog
-                         else t("bo.fb.referral.none", need=t(f"need.{need}")))
+        line = (t("bo.fb.referral.to", need=t(f"need.{need}"), program=t(f"prog.{prog}.name")) if prog
+                else t("bo.fb.referral.none", need=t(f"need.{need}")))
+        for code in bo.passed_for_quota(case, need, prog):  # why not the first programme of the need
+            line += " " + t("bo.rule.quota", program=t(f"prog.{code}.name"))
+        decisions.append(line)
     body = "".join(f"<tr><th>{e(a)}</th><td>{e(b)}</td></tr>" for a, b in rows)
     body += f"<tr><th>{e(t('cards.answers.programs'))}</th><td><ul>{''.join(progs)}</ul></td></tr>"
     body += (f"<tr><th>{e(t('cards.answers.referrals'))}</th><td>"
