@@ -346,7 +346,7 @@ class BackOfficeApp:
             f"<h3 class='slrt-score'>{html.escape(t('bo.result.title', score=fmt_num(result['score'], 1), max=fmt_num(result['max_score'], 1), pct=fmt_num(pct, 0) + '%'))}</h3>"
             f"<p>{html.escape(t('bo.result.submitted', time=_now_text(result['submitted_at'])))}</p>")
         fb = W.HTML(feedback_html(result["items"]))
-        letters = [tuple(x) for x in result["letters"]]
+        issued = [tuple(x) for x in result["letters"]]  # not "letters": that is the module
         date = dt.date.fromisoformat(result["date"])
         parts: list[W.Widget] = [head]
         if result.get("practice"):
@@ -354,9 +354,9 @@ class BackOfficeApp:
         parts.append(W.HTML(f"<h3>{html.escape(t('bo.letters.title'))}</h3>"))
         if result.get("withheld"):
             parts.append(W.HTML(f"<p class='slrt-withheld'>{html.escape(t('bo.letters.withheld', n=result['withheld']))}</p>"))
-        if letters:
+        if issued:
             options = [(f"{k + 1}. {cid} · {self.queue.case(cid).head_name} → {t(f'prog.{p}.name')}", k)
-                       for k, (cid, p) in enumerate(letters)]
+                       for k, (cid, p) in enumerate(issued)]
             pick = W.Dropdown(options=options, value=None, description=t("bo.letters.choose"),
                               layout=W.Layout(width="520px", max_width="100%"))
             pick.add_class("slrt-letter-pick")
@@ -368,7 +368,7 @@ class BackOfficeApp:
             def show(_=None):
                 k = pick.value if pick.value is not None else 0
                 pick.value = k
-                cid, prog = letters[k]
+                cid, prog = issued[k]
                 view.value = (f"<style>{letters.LETTER_CSS}</style>"
                               f"<div class='slrt-noprint' style='margin:6px 0'>"
                               f"<button class='slrt-print' onclick='window.print()'>🖨 "

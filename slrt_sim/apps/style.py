@@ -12,8 +12,9 @@ Most trainees in a hall use phones (360–412 px wide). Every app's root widget 
 """
 from __future__ import annotations
 
-import html
 from typing import Iterable, Sequence
+
+from slrt_sim.training.views import table_html
 
 __all__ = ["CSS", "ROOT_CLASS", "table"]
 
@@ -65,14 +66,7 @@ CSS = """<style>
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", stack: bool = True) -> str:
-    """An HTML table whose rows become labelled cards on a phone.
-
-    ``head`` is plain text (escaped here); the cells of ``rows`` are HTML already (escape
-    what you put in them). ``stack=False`` keeps a narrow table (two short columns) a table.
-    """
-    labels = [html.escape(h, quote=True) for h in head]
-    th = "".join(f"<th>{h}</th>" for h in labels)
-    body = "".join("<tr>" + "".join(f'<td data-label="{labels[k] if k < len(labels) else ""}">{c}</td>'
-                                    for k, c in enumerate(r)) + "</tr>" for r in rows)
-    classes = f"{'slrt-stack ' if stack else ''}{cls}".strip()
-    return f'<table class="{classes}"><tr class="slrt-head">{th}</tr>{body}</table>'
+    """An HTML table whose rows become labelled cards on a phone (:func:`slrt_sim.training.views.table_html`
+    with ``stack``); ``head`` is plain text, the cells are HTML already. ``stack=False`` keeps a
+    narrow table (two short columns) a table."""
+    return table_html(list(head), [list(r) for r in rows], cls=cls, stack=stack)
