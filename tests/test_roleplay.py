@@ -164,7 +164,8 @@ def test_single_source_of_truth(all_cases, monkeypatch):
 
 
 # ------------------------------------------------------------------ grading
-def test_perfect_answers_score_full_marks(all_cases):
+def test_consistency_check_key_scores_full_marks(all_cases):
+    """Consistency check only (the key graded against itself); correctness: tests/test_golden.py."""
     for cs in all_cases.values():
         for c in cs:
             g = fo_grading.grade(c, perfect(c))

@@ -20,7 +20,10 @@ from slrt_sim.apps import rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
-from slrt_sim.training import bo_grading, letters
+from slrt_sim.training import bo_grading
+from slrt_sim.training import letters as referral_letters
+from slrt_sim.apps import outcome_view  # issue 9: the households' two timelines
+from slrt_sim.training import bo_outcomes
 from slrt_sim.training.dashboard import PRACTICE_SUFFIX
 from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.training.views import registration_html
@@ -88,7 +91,7 @@ def verval_html(case: bo.BoCase) -> str:
 
 
 def letter_link(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.date) -> str:
-    page = letters.letter_html(queue, case_id, program, seq, date, standalone=True)
+    page = referral_letters.letter_html(queue, case_id, program, seq, date, standalone=True)
     data = base64.b64encode(page.encode("utf-8")).decode("ascii")
     return (f'<a class="slrt-letter-download" download="surat-rujukan-{html.escape(case_id)}-{program}.html" '
             f'href="data:text/html;charset=utf-8;base64,{data}">{html.escape(t("bo.letters.download"))}</a>')
@@ -242,11 +245,16 @@ class BackOfficeApp:
 
     def open_queue(self, name: str, klass: dict) -> None:
         self.trainee = name
-        self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"])
-        saved = self.store.load_progress(name, self.queue.class_code, APP)
+        # issue 9: the queue is made of what the class's front office registered (fixed at the start)
+        saved = self.store.load_progress(name, klass["code"], APP)
+        registered = (saved or {}).get("registered")
+        if registered is None:
+            registered = bo_outcomes.fo_registrations(self.store, klass["code"])
+        self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"], registered=registered)
         resumed = bool(saved)
         self.state = saved or {"answers": bo.empty_answers(self.queue), "started_at": time.time(),
                                "submitted": None}
+        self.state["registered"] = registered
         self.login.layout.display = "none"
         self._build(resumed)
         if not resumed:
@@ -346,7 +354,12 @@ class BackOfficeApp:
             f"<h3 class='slrt-score'>{html.escape(t('bo.result.title', score=fmt_num(result['score'], 1), max=fmt_num(result['max_score'], 1), pct=fmt_num(pct, 0) + '%'))}</h3>"
             f"<p>{html.escape(t('bo.result.submitted', time=_now_text(result['submitted_at'])))}</p>")
         fb = W.HTML(feedback_html(result["items"]))
-        issued = [tuple(x) for x in result["letters"]]  # not "letters": that is the module
+        try:
+            outcome = W.HTML(self.outcome_html())  # issue 9
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            outcome = W.HTML(f"<p class='slrt-bad'>{html.escape(t('oc.ui.error'))}</p>")
+        outcome.add_class("slrt-outcome")
+        issued = [tuple(x) for x in result["letters"]]
         date = dt.date.fromisoformat(result["date"])
         parts: list[W.Widget] = [head]
         if result.get("practice"):
@@ -369,12 +382,12 @@ class BackOfficeApp:
                 k = pick.value if pick.value is not None else 0
                 pick.value = k
                 cid, prog = issued[k]
-                view.value = (f"<style>{letters.LETTER_CSS}</style>"
+                view.value = (f"<style>{referral_letters.LETTER_CSS}</style>"
                               f"<div class='slrt-noprint' style='margin:6px 0'>"
                               f"<button class='slrt-print' onclick='window.print()'>🖨 "
                               f"{html.escape(t('bo.letters.print'))}</button> "
                               f"{letter_link(self.queue, cid, prog, k + 1, date)}</div>"
-                              + letters.letter_html(self.queue, cid, prog, k + 1, date))
+                              + referral_letters.letter_html(self.queue, cid, prog, k + 1, date))
 
             open_btn.on_click(guarded(show, view, "letter"))
             pick.observe(show, names="value")
@@ -384,13 +397,20 @@ class BackOfficeApp:
         again = W.Button(description=t("bo.again"), icon="redo")
         again.add_class("slrt-again")
         again.on_click(guarded(self._on_again, lambda: self.saved, "again"))
-        parts += [fb, again]
+        parts += [outcome, fb, again]
         self.result.children = parts
+
+    def outcome_html(self) -> str:
+        """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
+        q = self.queue
+        pair = bo_outcomes.bo_outcome(q, self.state.get("answers") or bo.empty_answers(q))
+        rows = [(c.case_id, f"{c.case_id} · {c.head_name}") for c in q.cases if c.problem != "duplicate"]
+        return outcome_view.queue_html(pair, rows, q.seed)
 
     def _on_again(self, _b=None) -> None:
         attempt = int(self.state.get("attempt") or 0) + 1  # every later submission is a practice attempt
         self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None,
-                      "attempt": attempt}
+                      "registered": self.queue.registered, "attempt": attempt}
         self._save()
         self._build(False)
 

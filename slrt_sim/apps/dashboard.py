@@ -17,6 +17,8 @@ import ipywidgets as W
 from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
+from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
+from slrt_sim.training import class_outcomes
 from slrt_sim.training.core import LEVELS
 from slrt_sim.i18n import fmt_num, t
 
@@ -127,13 +129,18 @@ class Dashboard:
         self.disc_case.observe(lambda _c: self._show_case(), names="value")
         self.export = W.HTML()
         self.export.add_class("slrt-export")
+        self.kelurahan = W.HTML()  # issue 9: projector view of the class's kelurahan
+        self.kelurahan.add_class("slrt-kelurahan")
         tabs = W.Tab(children=[
             W.VBox([W.HBox([self.live, self.projector, self.refresh_btn, self.updated]), self.live_html, self.plot]),
             self.mistakes,
             W.VBox([self.disc_app, self.disc_case, self.disc_html]),
             self.export,
+            self.kelurahan,
         ])
-        tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"))
+        tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"),
+                       t("oc.class.tab"))
+        tabs.observe(lambda _c: self.show_kelurahan(), names="selected_index")
         self.tabs = tabs
         # a new class is made in its own folded panel, with empty fields: it never shows the
         # values of the class chosen above (those are in the chooser's label)
@@ -204,6 +211,9 @@ class Dashboard:
         self.live_html.value = dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
         self.plot.value = parts["plot"]
         self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
+        self._kelurahan_fp = None
+        if getattr(self, "tabs", None) is not None and self.tabs.selected_index == 4:
+            self.show_kelurahan()
         return True
 
     @staticmethod
@@ -233,6 +243,16 @@ class Dashboard:
                 f"<h3>{html.escape(t('dash.progress.title'))}</h3><div class='slrt-progress'>{per_trainee}</div>"
                 f"<details class='slrt-all'><summary>{html.escape(t('dash.all.title', n=len(df)))}</summary>"
                 f"{all_rows}</details>")
+
+    def show_kelurahan(self) -> None:
+        """Issue 9: the class's FO files played in its kelurahan, against the key (only when its tab is open)."""
+        if self.klass is None or self.tabs.selected_index != 4 or getattr(self, "_kelurahan_fp", None) == self._fp:
+            return
+        k = self.klass
+        subs = class_outcomes.submissions_from_store(self.store, k["code"])
+        view = class_outcomes.class_view(k["code"], k["seed"], k["level"], subs)
+        self.kelurahan.value = outcome_view.class_html(view)
+        self._kelurahan_fp = self._fp
 
     async def _loop(self) -> None:
         while True:

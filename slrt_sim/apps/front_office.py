@@ -31,6 +31,8 @@ from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.training.store import SessionStore, norm_code
+from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
+from slrt_sim.training import outcomes
 
 __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 
@@ -245,7 +247,9 @@ class FrontOfficeApp:
         self.next_btn = W.Button(description=t("rp.fo.next"), button_style="primary", icon="arrow-right")
         self.next_btn.add_class("rp-next")
         self.next_btn.on_click(guarded(lambda _b: self.next_case(), lambda: self.notice, "next"))
-        self.feedback_box = W.VBox([self.feedback, self.next_btn])
+        self.outcome = W.HTML("")  # issue 9: the household's two timelines
+        self.outcome.add_class("rp-outcome")
+        self.feedback_box = W.VBox([self.feedback, self.outcome, self.next_btn])
         self.feedback_box.add_class("rp-card")
         self.rules = W.HTML(rules_panel.CSS + rules_panel.rules_html([t("rules.fo.general")]))
         self.rules.add_class("rp-rules")
@@ -480,6 +484,7 @@ class FrontOfficeApp:
         self.state.update({"form": answers, "submitted": True,
                            "grade": {"score": grade.score, "items": grade.items}})
         self.state.setdefault("scores", {})[case.case_id] = grade.score
+        self.state.setdefault("answers", {})[str(self.state.get("case_index", 0))] = answers  # issue 9
         self._save()
         self._set_form_disabled(True)
         self._show_feedback(self.state["grade"])
@@ -499,14 +504,33 @@ class FrontOfficeApp:
         self.feedback.value = (f"<h3>{_e(t('rp.fo.feedback'))}</h3>"
                                f"<p class='rp-score'>{score}</p>"
                                f"<ul class='rp-fb'>{''.join(items)}</ul>")
+        self._show_outcome()
         self.next_btn.layout.display = None
         self.feedback_box.layout.display = None
+
+    def outcome_pair(self):
+        """The trainee's submitted files so far played in the class's kelurahan, against the key (issue 9)."""
+        k = self.klass
+        answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
+        return outcomes.fo_outcome(k["code"], k["seed"], k["level"], answers, n=len(self.cases))
+
+    def _show_outcome(self) -> None:
+        case = self.case
+        if case is None or not self.state.get("answers"):
+            self.outcome.value = ""
+            return
+        try:
+            pair = self.outcome_pair()
+            self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            self.outcome.value = f"<p class='rp-err'>{_e(t('oc.ui.error'))}</p>"
 
     def next_case(self) -> None:
         if not self.state.get("submitted"):
             return
         self.state["case_index"] = self.state.get("case_index", 0) + 1
         self._new_case_state()
+        self.outcome.value = ""
         self._save()
         self.notice.value = ""
         self._show_case()

@@ -28,23 +28,7 @@ from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.domain.scenario import Scenario
-
-TABLE_CSS = """<style>
-.slrt-compare {border-collapse: collapse; font-size: 13px}
-.slrt-compare th, .slrt-compare td {border: 1px solid #ccc; padding: 3px 8px; text-align: right}
-.slrt-compare th:first-child, .slrt-compare td:first-child {text-align: left}
-.slrt-step {font-size: 15px; line-height: 1.45; max-width: 760px}
-.slrt-app .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; min-width: 150px}
-</style>"""
-
-
-def _table_html(df, css_class: str = "slrt-compare") -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in [""] + list(df.columns))
-    rows = "".join(
-        "<tr>" + f"<td>{html.escape(str(idx))}</td>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for idx, row in zip(df.index, df.itertuples(index=False)))
-    return f'{TABLE_CSS}<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-
+from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
 
 class WalkthroughApp:
     """The widget tree and its callbacks; ``app.widget`` is what the notebook displays."""
