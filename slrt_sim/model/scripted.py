@@ -290,7 +290,8 @@ class ScriptedHousehold:
         m.households.verified_decile[hh] = d
         self.ev("sktm_verval", "fasilitator", decile=d)
         if d > m.s.database.max_decile and m.households.col["in_dtks"][hh]:
-            m.dtks.propose(hh)  # decided with the decile the visit measured
+            # a removal, decided with the decile the visit measured (operator, determination)
+            m.dtks.submit(hh, int(m.households.col["village_idx"][hh]), d)
 
     def _measure(self) -> int:
         m = self.m
@@ -489,12 +490,18 @@ class ScriptedHousehold:
         """Verval visit, then wait for the DTKS determination; True once the household is decided."""
         m, env, hh = self.m, self.m.env, self.sc.hh
         self.ev("dtks_proposed", "bo", need=need)
+        village = int(m.households.col["village_idx"][hh])
+        accepted = yield m.dtks.deliberate(hh, village)  # the village's musdes/muskel
+        if not accepted:
+            self.ev("dtks_deliberation_rejected", "village")
+            return True
+        self.ev("dtks_deliberation_accepted", "village")
         yield from self._visit("verval")
         self.nik_ok = True
         d = self._measure()
         m.households.verified_decile[hh] = d
         self.ev("verval_done", "fasilitator", decile=d)
-        yield m.dtks.propose(hh)
+        yield m.dtks.submit(hh, village, d)  # operator entry, approval, determination
         listed = bool(m.households.col["in_dtks"][hh])
         self.ev("dtks_determined", "dtks", listed=listed, decile=int(m.households.col["dtks_decile"][hh]))
         return True
@@ -566,12 +573,14 @@ class ScriptedModel(Model):
         def start_without_scripted(needs, village_of):  # the scripts stand for these households' needs
             return start([x for x in needs if x[1] not in skip], village_of)
         self.arrivals.start = start_without_scripted
-        flag = self.fasilitators.flag_record
+        obs = self.fasilitators.observation
+        if obs is not None:  # a scripted household's record changes only through its own case
+            note = obs.note
 
-        def flag_unless_scripted(h: int) -> None:  # a scripted household's record is as its case says
-            if h not in skip:
-                flag(h)
-        self.fasilitators.flag_record = flag_unless_scripted
+            def note_unless_scripted(h: int, v: int, z: float) -> None:
+                if h not in skip:
+                    note(h, v, z)
+            self.fasilitators.observation = obs._replace(note=note_unless_scripted)
         base = np.random.SeedSequence(entropy=seed.entropy, spawn_key=tuple(seed.spawn_key) + (7919,))
         for i, sc in enumerate(scripts):
             hs = np.random.SeedSequence(entropy=base.entropy, spawn_key=base.spawn_key + (int(sc.hh),))

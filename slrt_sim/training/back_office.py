@@ -525,6 +525,19 @@ def _quotas(queue: Queue, scenario, binding: int) -> dict[str, int]:
     return quota
 
 
+def passed_for_quota(case: BoCase, need: str, prog: str | None) -> list[str]:
+    """The programmes that answer ``need`` before ``prog`` (all of them when ``prog`` is None)
+    and that the case is right for, yet it is not referred to: their quota went to more urgent
+    households. The reason a referral goes to e.g. the APBD programme instead of BPNT."""
+    out = []
+    for code in programs.NEED_PROGRAMS.get(need, ()):
+        if code == prog:
+            break
+        if code not in NO_QUOTA and decision(case, code)[0]:
+            out.append(code)
+    return out
+
+
 def answer_key(queue: Queue) -> dict:
     """The right answers, in the same shape as a trainee's (see :func:`empty_answers`)."""
     pri = right_priority(queue)
