@@ -16,9 +16,10 @@ noise from other jobs on the machine hits all alike; figures are medians over th
 (min and max reported). Round ``r`` uses seed ``r`` in each (replication ``r`` of the
 model), so the mean waits, averaged over the rounds, can be checked against Erlang C.
 
-Events are counted the same way for the model and bare SimPy: SimPy's event counter at
-the end of the run (``slrt_sim.model.flow._event_count``). Time per event divides the event
-loop's time (``env.run``; for the model ``Model.run()``) by those events.
+Events are counted the same way for the model and bare SimPy: the events processed by
+:func:`slrt_sim.model.engine.run_until` (``env.step()`` in a counting loop, public SimPy API),
+which runs both event loops. Time per event divides the event loop's time (for the model
+``Model.run()``) by those events.
 
 Targets (issue): model time per event ≤ 1.5 × bare SimPy's; Ciw wall time ≥ 2 × the
 model's (model wall time = ``Model(...)`` + ``.run()``; Ciw's = network + simulation).
@@ -81,22 +82,23 @@ def _times(t0, t1, t2) -> dict[str, float]:
 
 
 def model_mmc(s, pop, replication: int) -> dict[str, Any]:
-    from slrt_sim.model.flow import Model, replication_seed
+    from slrt_sim.model.flow import Model
+    from slrt_sim.model.streams import replication_seed
 
     t0 = clock()
     m = Model(s, pop, replication_seed(s.seed, replication))
     t1 = clock()
-    m.run()
+    rec = m.run()
     t2 = clock()
-    waits = m.logs["fo_district"].waits  # days, services started after the warm-up
-    return {**_times(t0, t1, t2), "events": m.events_processed, "arrivals": len(m.cases),
+    waits = rec.stages["fo_district"].waits  # days, services started after the warm-up
+    return {**_times(t0, t1, t2), "events": rec.events, "arrivals": len(rec.cases),
             "mean_wait_days": statistics.fmean(waits) if waits else float("nan"), "measured": len(waits)}
 
 
 def simpy_mmc(lam: float, mu: float, c: int, horizon: float, warmup: float, seed: int) -> dict[str, Any]:
     """A bare SimPy M/M/c: the reference for SimPy's own cost per event."""
     import simpy
-    from slrt_sim.model.flow import _event_count
+    from slrt_sim.model.engine import run_until
 
     t0 = clock()
     rng = random.Random(seed)
@@ -122,9 +124,9 @@ def simpy_mmc(lam: float, mu: float, c: int, horizon: float, warmup: float, seed
 
     env.process(source())
     t1 = clock()
-    env.run(until=horizon)
+    events = run_until(env, horizon)
     t2 = clock()
-    return {**_times(t0, t1, t2), "events": _event_count(env), "arrivals": arrivals,
+    return {**_times(t0, t1, t2), "events": events, "arrivals": arrivals,
             "mean_wait_days": statistics.fmean(waits) if waits else float("nan"), "measured": len(waits)}
 
 

@@ -6,8 +6,8 @@ Each timed run does what :func:`slrt_sim.experiments.runner.run_once` does on a 
 step: the population (:func:`slrt_sim.experiments.runner.get_population`, its per-process cache cleared
 first, so it is really generated), the model (``Model(...)`` then ``.run()``) and the result
 collection (:func:`slrt_sim.experiments.results.collect`, keeping the case table as ``run_once`` does).
-Events are SimPy's event counter at the end of the run (``Model.events_processed``, read by
-``slrt_sim.model.flow._event_count``); events/s divides them by the ``.run()`` time only.
+Events are the events processed by the run (``RunRecord.events``, counted by
+:func:`slrt_sim.model.engine.run_until`); events/s divides them by the ``.run()`` time only.
 
 The first run in the process is timed apart ("cold": lazy imports, first allocations);
 the medians are over the following runs (same replication: same work every time, so
@@ -39,7 +39,8 @@ QUICK = {"runs": 1, "overrides": {"horizon_days": 30}}
 
 def _one(s, replication: int = 0) -> dict[str, Any]:
     from slrt_sim.experiments import runner
-    from slrt_sim.model.flow import Model, replication_seed
+    from slrt_sim.model.flow import Model
+    from slrt_sim.model.streams import replication_seed
     from slrt_sim.experiments.results import collect
 
     runner._POP_CACHE.clear()  # generate the population, as a fresh process would
@@ -49,13 +50,13 @@ def _one(s, replication: int = 0) -> dict[str, Any]:
     c1 = clock()
     model = Model(s, pop, replication_seed(s.seed, replication))
     c2 = clock()
-    model.run()
+    record = model.run()
     c3 = clock()
-    res = collect(model, replication, keep_cases=True, wall_seconds=c3[0] - c1[0])
+    res = collect(record, replication, keep_cases=True, wall_seconds=c3[0] - c1[0])
     c4 = clock()
     out: dict[str, Any] = {
-        "events": model.events_processed, "households": model.n_hh, "cases": len(model.cases),
-        "outreach_visits": model.visits, "kpi_cases": res.kpis["cases"],
+        "events": record.events, "households": record.households, "cases": len(record.cases),
+        "outreach_visits": record.outreach_visits, "kpi_cases": res.kpis["cases"],
     }
     for i, suffix in ((0, "s"), (1, "cpu_s")):  # wall, then CPU
         out[f"population_{suffix}"] = c1[i] - c0[i]

@@ -5,29 +5,22 @@ import copy
 
 import pytest
 
+from slrt_sim.training import letters
+from slrt_sim.training import bo_grading
 from slrt_sim.training import back_office as bo
 from slrt_sim.domain import programs
 from slrt_sim.i18n import t
 from slrt_sim.training.store import SessionStore
 
 
-def find_queue(level, *problems):
-    """The first class (UJI-0, UJI-1, ...) whose queue has all ``problems`` (deterministic)."""
-    for k in range(60):
-        q = bo.build_queue(f"UJI-{k}", 2018, level)
-        if set(problems) <= {c.problem for c in q.cases}:
-            return q
-    raise AssertionError(f"no class with {problems} at {level}")
-
-
 @pytest.fixture(scope="module")
 def sedang():
-    return find_queue("sedang", "duplicate", "false_sktm", "not_listed", "nik_typo", "clean")
+    return bo.build_queue("UJI-0", 2018, "sedang")
 
 
 @pytest.fixture(scope="module")
 def sulit():
-    return find_queue("sulit", "stale", "no_docs", "false_sktm", "duplicate")
+    return bo.build_queue("UJI-0", 2018, "sulit")
 
 
 def _case(queue, problem):
@@ -40,12 +33,13 @@ def _items(g, case_id, section=None):
 
 # ----------------------------------------------------------------------------- the queue
 @pytest.mark.parametrize("level", bo.LEVELS)
-def test_same_class_same_queue_and_perfect_answer_full_marks(level):
+def test_same_class_same_queue_and_consistency_check_key_scores_full_marks(level):
+    """Consistency check only (the key graded against itself); correctness: tests/test_golden.py."""
     a = bo.build_queue("kelas a", 7, level)
     b = bo.build_queue("KELAS A", 7, level)
     assert [c.registration for c in a.cases] == [c.registration for c in b.cases]
     assert a.quota == b.quota and len(a.cases) == bo.LEVEL_SPEC[level]["n"]
-    g = bo.grade(a, bo.answer_key(a), started_at=0, submitted_at=60)
+    g = bo_grading.grade(a, bo.answer_key(a), started_at=0, submitted_at=60)
     assert g.score == g.max_score > 0
     assert all(i["ok"] for i in g.items)
     assert g.letters(), "a perfect answer issues referral letters"
@@ -60,13 +54,23 @@ def test_different_class_or_seed_gives_another_queue():
 def test_the_queue_is_the_front_office_class(sedang):
     from slrt_sim.training import front_office as roleplay
 
-    fo = roleplay.class_cases(sedang.class_code, sedang.seed, sedang.level, n=bo.FO_CASES)
+    fo = roleplay.build_cases(sedang.class_code, sedang.seed, sedang.level, n=bo.CASE_POOL)
     mine = [c for c in sedang.cases if c.problem != "duplicate"]
-    assert [c.hh for c in mine] == [c.hh for c in fo[:len(mine)]]  # same households, same order
-    assert [c.registration["ref"] for c in mine] == [c.case_id for c in fo[:len(mine)]]
-    assert [c.registration["story"] for c in mine] == [c.story for c in fo[:len(mine)]]
+    by_hh = {c.hh: k for k, c in enumerate(fo)}
+    order = [by_hh[c.hh] for c in mine]
+    assert order == sorted(order)  # front-office households, in the front office's order
+    assert [c.registration["ref"] for c in mine] == [fo[k].case_id for k in order]
+    assert [c.registration["story"] for c in mine] == [fo[k].story for k in order]
     sktm = _case(sedang, "false_sktm")
-    assert fo[[c.hh for c in fo].index(sktm.hh)].kind == "false_sktm"
+    assert fo[by_hh[sktm.hh]].problem == "false_sktm"
+
+
+@pytest.mark.parametrize("level", bo.LEVELS)
+@pytest.mark.parametrize("code", ["UJI-0", "KELAS-B", "X9"])
+def test_every_class_queue_has_exactly_the_level_mix(level, code):
+    """LEVEL_SPEC's problem mix holds on the app path for any class code (no searching for a code)."""
+    q = bo.build_queue(code, 2018, level)
+    assert sorted(c.problem for c in q.cases) == sorted(bo.plan_problems(level))
 
 
 def test_levels_plant_the_problems(sedang, sulit):
@@ -91,7 +95,7 @@ def test_decisions_are_programs_check_on_the_effective_profile(sulit):
         for p in c.candidates:
             right, v = bo.decision(c, p)
             assert v == programs.check(p, prof)
-            assert right == (v.eligible and not bo.already_receives(prof, p))
+            assert right == (v.eligible and not programs.already_receives(prof, p))
 
 
 def test_dtks_search_shows_the_planted_problems(sedang):
@@ -115,7 +119,7 @@ def test_wrong_programme_is_caught_and_explained(sedang):
     others = [p for p in sedang.case(cid).candidates if p != prog and not key["cases"][cid]["decisions"][p]]
     for p in others:
         ans["cases"][cid]["decisions"][p] = True
-    g = bo.grade(sedang, ans, 0, 60)
+    g = bo_grading.grade(sedang, ans, 0, 60)
     assert g.score < g.max_score
     dec = {i["item"].split(" · ")[-1]: i for i in _items(g, cid, "decision")}
     wrong = dec[t(f"prog.{prog}.name")]
@@ -135,7 +139,7 @@ def test_false_sktm_accepted_is_caught(sedang):
     c = _case(sedang, "false_sktm")
     ans = bo.answer_key(sedang)
     ans["cases"][c.case_id].update(verval=False, decisions={p: True for p in c.candidates}, priority=1)
-    g = bo.grade(sedang, ans, 0, 60)
+    g = bo_grading.grade(sedang, ans, 0, 60)
     verval = _items(g, c.case_id, "verval")[0]
     assert not verval["ok"] and verval["rule"] == "bo.rule.verval_sktm"
     assert t("bo.rule.verval_sktm") in verval["message"]
@@ -145,7 +149,8 @@ def test_false_sktm_accepted_is_caught(sedang):
     assert any(i["rule"].startswith("rule.decile_above") for i in decisions)
     refs = _items(g, c.case_id, "referral")
     assert refs and not all(i["ok"] for i in refs), "the false SKTM household got a letter"
-    assert any(cid == c.case_id for cid, _p in g.letters())
+    assert any(cid == c.case_id for cid, _p in g.letters())  # the trainee referred it ...
+    assert not any(cid == c.case_id for cid, _p in g.valid_letters())  # ... but no letter is printed
 
 
 def test_quota_order_wrong_is_caught(sedang):
@@ -154,7 +159,7 @@ def test_quota_order_wrong_is_caught(sedang):
     ans = copy.deepcopy(key)
     for k, cid in enumerate(reversed(pri)):  # least vulnerable first
         ans["cases"][cid]["priority"] = k + 1
-    g = bo.grade(sedang, ans, 0, 60)
+    g = bo_grading.grade(sedang, ans, 0, 60)
     prio = [i for i in g.items if i["section"] == "priority"][0]
     assert not prio["ok"] and prio["rule"] == "bo.rule.priority" and prio["points"] < prio["max_points"]
     assert ", ".join(pri) in prio["message"]
@@ -168,7 +173,7 @@ def test_missed_verval_on_a_stale_record_is_caught(sulit):
     assert c.profile["dtks_year"] < c.start_year - bo.STALE_YEARS
     ans = bo.answer_key(sulit)
     ans["cases"][c.case_id]["verval"] = False
-    g = bo.grade(sulit, ans, 0, 60)
+    g = bo_grading.grade(sulit, ans, 0, 60)
     item = _items(g, c.case_id, "verval")[0]
     assert not item["ok"] and item["rule"] == "bo.rule.verval_stale"
     assert "verval" in item["message"].lower() and str(bo.STALE_YEARS) in item["message"]
@@ -182,7 +187,7 @@ def test_unneeded_verval_and_duplicate_referral_are_caught(sedang):
     ans = copy.deepcopy(key)
     ans["cases"][clean.case_id]["verval"] = True
     ans["cases"][dup.case_id].update(status="match", decisions={p: True for p in dup.candidates}, priority=1)
-    g = bo.grade(sedang, ans, 0, 60)
+    g = bo_grading.grade(sedang, ans, 0, 60)
     assert not _items(g, clean.case_id, "verval")[0]["ok"]
     st = _items(g, dup.case_id, "status")[0]
     assert not st["ok"] and st["rule"] == "bo.rule.duplicate" and dup.duplicate_of in st["message"]
@@ -193,7 +198,7 @@ def test_nik_typo_status(sedang):
     c = _case(sedang, "nik_typo")
     ans = bo.answer_key(sedang)
     ans["cases"][c.case_id]["status"] = "not_listed"
-    g = bo.grade(sedang, ans, 0, 60)
+    g = bo_grading.grade(sedang, ans, 0, 60)
     item = _items(g, c.case_id, "status")[0]
     assert not item["ok"] and item["rule"] == "bo.rule.nik_error"
 
@@ -201,13 +206,13 @@ def test_nik_typo_status(sedang):
 def test_time_points(sedang):
     key = bo.answer_key(sedang)
     target = bo.TARGET_MINUTES["sedang"] * 60
-    full = bo.grade(sedang, key, 0, target).score
-    assert bo.grade(sedang, key, 0, target * 1.5).score == full - bo.TIME_POINTS / 2
-    assert bo.grade(sedang, key, 0, target * 3).score == full - bo.TIME_POINTS
+    full = bo_grading.grade(sedang, key, 0, target).score
+    assert bo_grading.grade(sedang, key, 0, target * 1.5).score == full - bo.TIME_POINTS / 2
+    assert bo_grading.grade(sedang, key, 0, target * 3).score == full - bo.TIME_POINTS
 
 
 def test_feedback_items_fit_the_store(sedang):
-    g = bo.grade(sedang, bo.empty_answers(sedang), 0, 60)
+    g = bo_grading.grade(sedang, bo.empty_answers(sedang), 0, 60)
     for i in g.items:
         assert {"item", "ok", "rule", "message"} <= set(i)
         assert i["rule"] is None or i["rule"].startswith(("rule.", "bo.rule."))
@@ -217,11 +222,11 @@ def test_feedback_items_fit_the_store(sedang):
 
 # ----------------------------------------------------------------------------- the letter
 def test_referral_letter(sedang):
-    g = bo.grade(sedang, bo.answer_key(sedang), 0, 60)
+    g = bo_grading.grade(sedang, bo.answer_key(sedang), 0, 60)
     cid, prog = g.letters()[0]
     import datetime as dt
 
-    page = bo.letter_html(sedang, cid, prog, 3, dt.date(2025, 3, 4), standalone=True)
+    page = letters.letter_html(sedang, cid, prog, 3, dt.date(2025, 3, 4), standalone=True)
     assert "PEMERINTAH KOTA PEKALONGAN" in page and "DINAS SOSIAL" in page
     assert f"460/003/SLRT-{sedang.class_code}/III/2025" in page and "4 Maret 2025" in page
     assert sedang.case(cid).head_name in page and t(f"prog.{prog}.name", lang="id") in page
@@ -267,3 +272,17 @@ def test_app_login_progress_reload_and_submission(tmp_path):
 def test_practice_class_without_store_entry(tmp_path):
     assert bo.resolve_class("latihan", SessionStore(tmp_path / "s.sqlite"))["seed"] == bo.PRACTICE_CLASS["seed"]
     assert bo.resolve_class("nope", SessionStore(tmp_path / "s.sqlite")) is None
+
+
+def test_an_empty_submission_scores_nothing(sedang):
+    """Untouched registrations earn no points for "no verval" or "no referral", nor for speed."""
+    g = bo_grading.grade(sedang, bo.empty_answers(sedang), 0, 60)
+    assert g.score == 0 and g.max_score > 0
+    key = bo.answer_key(sedang)
+    assert bo_grading.grade(sedang, key, 0, 60).score == g.max_score
+
+
+def test_only_right_referrals_get_a_letter(sedang):
+    key = bo.answer_key(sedang)
+    g = bo_grading.grade(sedang, key, 0, 60)
+    assert g.valid_letters() == g.letters()  # every letter of the perfect answer is printed

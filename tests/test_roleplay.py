@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from slrt_sim.training import fo_grading
 from slrt_sim import i18n
 
 from slrt_sim.domain import programs
@@ -17,11 +18,11 @@ CODE = "UJI-FO"
 
 @pytest.fixture(scope="module")
 def all_cases():
-    return {lvl: rp.class_cases(CODE, SEED, lvl) for lvl in rp.LEVELS}
+    return {lvl: rp.build_cases(CODE, SEED, lvl) for lvl in rp.LEVELS}
 
 
 def perfect(case) -> dict:
-    k = rp.answer_key_fo(case)
+    k = rp.answer_key(case)
     return {"nik": k["nik"], "kk": k["kk"], "head": k["head"], "members": "\n".join(k["members"]),
             "address": k["address"], "category": k["category"], "dtks": k["dtks"], "needs": list(k["needs"]),
             "fast_track": k["fast_track"], "decision": k["decision"], "programs": list(k["programs"]),
@@ -38,13 +39,13 @@ def find(all_cases, pred, levels=rp.LEVELS):
 
 # ------------------------------------------------------------------ cases
 def test_cases_deterministic_per_class(all_cases):
-    again = rp.class_cases(CODE.lower(), SEED, "sedang")
+    again = rp.build_cases(CODE.lower(), SEED, "sedang")
     assert [(c.case_id, c.hh, c.story, c.needs, c.planted) for c in again] == \
            [(c.case_id, c.hh, c.story, c.needs, c.planted) for c in all_cases["sedang"]]
-    other = rp.class_cases("LAIN", SEED, "sedang")
+    other = rp.build_cases("LAIN", SEED, "sedang")
     assert [c.hh for c in other] != [c.hh for c in all_cases["sedang"]]
     assert len({c.hh for c in all_cases["sulit"]}) == 10  # ten different households
-    bo = rp.class_cases(CODE, SEED, "sedang", app="bo")
+    bo = rp.build_cases(CODE, SEED, "sedang", app="bo")
     assert [c.case_id for c in bo] == [c.case_id for c in all_cases["sedang"]] and bo[0].app == "bo"
 
 
@@ -53,10 +54,10 @@ def test_levels_plant_more_as_they_rise(all_cases):
     needs = {lvl: sum(len(c.needs) for c in cs) for lvl, cs in all_cases.items()}
     assert planted["mudah"] == 0 < planted["sedang"] < planted["sulit"]
     assert needs["mudah"] < min(needs["sedang"], needs["sulit"])
-    assert sum(c.kind == "false_sktm" for c in all_cases["sulit"]) >= 2
-    assert not any(c.kind == "false_sktm" for c in all_cases["mudah"])
-    kinds = {c.kind for c in all_cases["mudah"]}
-    assert {"listed", "unlisted_poor", "kk_missing", "doc_missing", "pkh_already"} <= kinds
+    assert sum(c.problem == "false_sktm" for c in all_cases["sulit"]) >= 2
+    assert not any(c.problem == "false_sktm" for c in all_cases["mudah"])
+    kinds = {c.problem for c in all_cases["mudah"]}
+    assert {"clean", "not_listed", "no_kk", "no_docs", "served"} <= kinds
 
 
 def test_stories_are_varied_indonesian_and_complete(all_cases):
@@ -70,7 +71,7 @@ def test_stories_are_varied_indonesian_and_complete(all_cases):
         assert c.members[c.applicant]["name"] in c.story
         assert c.story == c.story_text("id")
         assert c.story_text("en") != c.story
-    sktm = find(all_cases, lambda c: c.kind == "false_sktm")
+    sktm = find(all_cases, lambda c: c.problem == "false_sktm")
     assert "SKTM" in sktm.story
     dead = find(all_cases, lambda c: c.deceased is not None)
     assert dead.deceased["name"] in dead.story
@@ -79,10 +80,10 @@ def test_stories_are_varied_indonesian_and_complete(all_cases):
 def test_documents_carry_the_planted_problems(all_cases):
     c = find(all_cases, lambda c: "nik_typo_copy" in c.planted)
     assert c.documents["ktp"]["nik"] != c.head["nik"] and c.documents["kk"]["members"][0]["nik"] == c.head["nik"]
-    c = find(all_cases, lambda c: c.kind == "kk_missing")
+    c = find(all_cases, lambda c: c.problem == "no_kk")
     assert c.documents["kk"] is None and not c.household["has_kk"]
     assert all(m["name"] in c.story for m in c.members)  # members are told, since there is no KK
-    c = find(all_cases, lambda c: c.kind == "pkh_already")
+    c = find(all_cases, lambda c: c.problem == "served")
     assert "KKS" in c.documents["cards"] and c.household["receives_pkh"]
 
 
@@ -143,9 +144,9 @@ def test_dtks_planted_problems(all_cases):
 def test_answer_key_uses_programs_refer(all_cases):
     for cs in all_cases.values():
         for c in cs:
-            k = rp.answer_key_fo(c)
+            k = rp.answer_key(c)
             for need, ref in k["referrals"].items():
-                prof = dict(c.household, dtks_decile=c.household["true_decile"]) if c.kind == "false_sktm" \
+                prof = dict(c.household, dtks_decile=c.household["true_decile"]) if c.problem == "false_sktm" \
                     else c.household
                 assert ref == programs.refer(need, prof)
             if not programs.documents_ok(c.household):
@@ -156,26 +157,27 @@ def test_answer_key_uses_programs_refer(all_cases):
 
 
 def test_single_source_of_truth(all_cases, monkeypatch):
-    c = find(all_cases, lambda c: rp.answer_key_fo(c)["programs"] == ["KIP"] or "KIP" in rp.answer_key_fo(c)["programs"])
+    c = find(all_cases, lambda c: rp.answer_key(c)["programs"] == ["KIP"] or "KIP" in rp.answer_key(c)["programs"])
     assert perfect(c)["programs"].count("KIP") == 1
     monkeypatch.setitem(programs.RULES, "KIP", lambda h, limits, reasons: reasons.append("rule.kip.no_school_child") or False)
-    assert "KIP" not in rp.answer_key_fo(c)["programs"]  # change the rule in programs: the grading follows
+    assert "KIP" not in rp.answer_key(c)["programs"]  # change the rule in programs: the grading follows
 
 
 # ------------------------------------------------------------------ grading
-def test_perfect_answers_score_full_marks(all_cases):
+def test_consistency_check_key_scores_full_marks(all_cases):
+    """Consistency check only (the key graded against itself); correctness: tests/test_golden.py."""
     for cs in all_cases.values():
         for c in cs:
-            g = rp.grade_fo(c, perfect(c))
+            g = fo_grading.grade(c, perfect(c))
             assert g.score == g.max_score == 100, [i for i in g.items if not i["ok"]]
             assert all(i["ok"] for i in g.items)
-            assert rp.validate_fo(perfect(c), c) == {}
+            assert rp.validate(perfect(c), c) == {}
 
 
 def test_sktm_genuine_accepts_either_choice(all_cases):
     c = find(all_cases, lambda c: "sktm_genuine" in c.planted)
     for choice in rp.SKTM_CHOICES:
-        assert rp.grade_fo(c, dict(perfect(c), sktm=choice)).score == 100
+        assert fo_grading.grade(c, dict(perfect(c), sktm=choice)).score == 100
 
 
 def _one(g, item):
@@ -186,7 +188,7 @@ def _one(g, item):
 
 def test_wrong_nik_from_the_photocopy(all_cases):
     c = find(all_cases, lambda c: "nik_typo_copy" in c.planted)
-    g = rp.grade_fo(c, dict(perfect(c), nik=c.documents["ktp"]["nik"]))
+    g = fo_grading.grade(c, dict(perfect(c), nik=c.documents["ktp"]["nik"]))
     (item,) = _one(g, "nik")
     assert not item["ok"] and item["rule"] == "rp.fb.nik.copy_typo"
     assert c.head["nik"] in item["message"] and "fotokopi KTP" in item["message"]
@@ -196,7 +198,7 @@ def test_wrong_nik_from_the_photocopy(all_cases):
 def test_wrong_nik_shape_explained_with_check_nik(all_cases):
     c = all_cases["mudah"][0]
     bad = c.head["nik"][:6] + "99" + c.head["nik"][8:]  # day field 99: no date
-    (item,) = _one(rp.grade_fo(c, dict(perfect(c), nik=bad)), "nik")
+    (item,) = _one(fo_grading.grade(c, dict(perfect(c), nik=bad)), "nik")
     assert not item["ok"] and item["rule"] == "pop.nik.birth_date"
     assert t("pop.nik.birth_date") in item["message"]
 
@@ -204,7 +206,7 @@ def test_wrong_nik_shape_explained_with_check_nik(all_cases):
 def test_missed_need(all_cases):
     c = find(all_cases, lambda c: len(c.needs) >= 2)
     missed = c.needs[-1]
-    g = rp.grade_fo(c, dict(perfect(c), needs=c.needs[:-1]))
+    g = fo_grading.grade(c, dict(perfect(c), needs=c.needs[:-1]))
     bad = [i for i in g.items if not i["ok"]]
     assert [i["item"] for i in bad if i["item"].startswith("needs:")] == [f"needs:{missed}"]
     assert bad[0]["rule"] == "rp.fb.need.missed" and t(f"need.{missed}") in bad[0]["message"]
@@ -214,16 +216,16 @@ def test_missed_need(all_cases):
 def test_extra_need_costs_too(all_cases):
     c = all_cases["mudah"][0]
     extra = next(n for n in rp.NEEDS if n not in c.needs)
-    g = rp.grade_fo(c, dict(perfect(c), needs=c.needs + [extra]))
+    g = fo_grading.grade(c, dict(perfect(c), needs=c.needs + [extra]))
     (item,) = _one(g, f"needs:{extra}")
     assert not item["ok"] and item["rule"] == "rp.fb.need.extra" and g.score < 100
 
 
 def test_wrong_programme_explained_by_the_rule(all_cases):
-    c = find(all_cases, lambda c: rp.answer_key_fo(c)["decision"] == "refer_bo"
+    c = find(all_cases, lambda c: rp.answer_key(c)["decision"] == "refer_bo"
              and not programs.check("RUTILAHU", c.household).eligible)
     answers = dict(perfect(c), programs=perfect(c)["programs"] + ["RUTILAHU"])
-    g = rp.grade_fo(c, answers)
+    g = fo_grading.grade(c, answers)
     (item,) = _one(g, "programs:RUTILAHU")
     v = programs.check("RUTILAHU", c.household)
     assert not item["ok"] and item["rule"] in v.reasons
@@ -232,23 +234,23 @@ def test_wrong_programme_explained_by_the_rule(all_cases):
 
 
 def test_missed_programme(all_cases):
-    c = find(all_cases, lambda c: rp.answer_key_fo(c)["decision"] == "refer_bo")
-    p = rp.answer_key_fo(c)["programs"][0]
-    g = rp.grade_fo(c, dict(perfect(c), programs=[x for x in perfect(c)["programs"] if x != p]))
+    c = find(all_cases, lambda c: rp.answer_key(c)["decision"] == "refer_bo")
+    p = rp.answer_key(c)["programs"][0]
+    g = fo_grading.grade(c, dict(perfect(c), programs=[x for x in perfect(c)["programs"] if x != p]))
     (item,) = _one(g, f"programs:{p}")
     assert not item["ok"] and t(f"prog.{p}.name") in item["message"]
 
 
 def test_already_pkh_not_proposed_again(all_cases):
-    c = find(all_cases, lambda c: c.kind == "pkh_already" and rp.answer_key_fo(c)["decision"] == "refer_bo")
-    g = rp.grade_fo(c, dict(perfect(c), programs=perfect(c)["programs"] + ["PKH"]))
+    c = find(all_cases, lambda c: c.problem == "served" and rp.answer_key(c)["decision"] == "refer_bo")
+    g = fo_grading.grade(c, dict(perfect(c), programs=perfect(c)["programs"] + ["PKH"]))
     (item,) = _one(g, "programs:PKH")
     assert not item["ok"] and item["rule"] == "rp.fb.prog.already_pkh"
 
 
 def test_missed_fast_track(all_cases):
     c = find(all_cases, lambda c: c.household["vulnerable"])
-    g = rp.grade_fo(c, dict(perfect(c), fast_track=False))
+    g = fo_grading.grade(c, dict(perfect(c), fast_track=False))
     (item,) = _one(g, "fast_track")
     assert not item["ok"] and item["rule"] == "rp.fb.fast.missed"
     vulnerable = [m["name"] for m in c.members if m["pregnant"] or m["disability"] != "none" or m["age"] >= 60]
@@ -256,11 +258,11 @@ def test_missed_fast_track(all_cases):
 
 
 def test_false_sktm_accepted(all_cases):
-    c = find(all_cases, lambda c: c.kind == "false_sktm")
+    c = find(all_cases, lambda c: c.problem == "false_sktm")
     # the trainee believes the SKTM: accepts it and refers the household to programmes
     believed = [p for p in programs.PROGRAMS if any(programs.refer(n, c.household).program == p for n in c.needs)]
     answers = dict(perfect(c), sktm="accept", decision="refer_bo", programs=believed)
-    g = rp.grade_fo(c, answers)
+    g = fo_grading.grade(c, answers)
     (sktm,) = _one(g, "sktm")
     assert not sktm["ok"] and sktm["rule"] == "rp.fb.sktm.false_accepted"
     assert f"desil {c.household['true_decile']}" in sktm["message"]
@@ -275,19 +277,19 @@ def test_false_sktm_accepted(all_cases):
 def test_deceased_member_listed(all_cases):
     c = find(all_cases, lambda c: c.deceased is not None)
     answers = dict(perfect(c), members=perfect(c)["members"] + "\n" + c.deceased["name"])
-    (item,) = _one(rp.grade_fo(c, answers), "members")
+    (item,) = _one(fo_grading.grade(c, answers), "members")
     assert not item["ok"] and item["rule"] == "rp.fb.members.deceased" and c.deceased["name"] in item["message"]
 
 
 def test_dtks_status_with_invalid_nik(all_cases):
     c = find(all_cases, lambda c: "dtks_nik_invalid" in c.planted)
-    (item,) = _one(rp.grade_fo(c, dict(perfect(c), dtks="not_listed")), "dtks")
+    (item,) = _one(fo_grading.grade(c, dict(perfect(c), dtks="not_listed")), "dtks")
     assert not item["ok"] and item["rule"] == "rp.fb.dtks.nik_invalid"
 
 
 def test_wrong_decision_dukcapil_first(all_cases):
-    c = find(all_cases, lambda c: c.kind == "kk_missing")
-    g = rp.grade_fo(c, dict(perfect(c), decision="propose_dtks", programs=[]))
+    c = find(all_cases, lambda c: c.problem == "no_kk")
+    g = fo_grading.grade(c, dict(perfect(c), decision="propose_dtks", programs=[]))
     (item,) = _one(g, "decision")
     assert not item["ok"] and item["rule"] in ("rule.documents_first", "rule.dukcapil.missing")
     assert t("rule.dukcapil.missing") in item["message"] or "Dukcapil" in item["message"]
@@ -296,7 +298,7 @@ def test_wrong_decision_dukcapil_first(all_cases):
 def test_feedback_in_english(all_cases):
     i18n.set_language("en")
     c = all_cases["sedang"][0]
-    g = rp.grade_fo(c, dict(perfect(c), needs=[]))
+    g = fo_grading.grade(c, dict(perfect(c), needs=[]))
     assert any("was not recorded" in i["message"] for i in g.items)
 
 
@@ -306,7 +308,7 @@ def test_feedback_items_have_catalogue_rules(all_cases):
             wrong = {"nik": "1", "kk": "", "head": "x", "members": "x", "address": "x", "category": "complaint",
                      "dtks": "listed", "needs": ["housing"], "fast_track": not c.household["vulnerable"],
                      "decision": "close_info", "programs": ["RUTILAHU", "PKH"], "sktm": "accept"}
-            g = rp.grade_fo(c, wrong)
+            g = fo_grading.grade(c, wrong)
             assert 0 <= g.score < 60
             for item in g.items:
                 assert set(item) >= {"item", "ok", "rule", "message"}
@@ -318,10 +320,10 @@ def test_feedback_items_have_catalogue_rules(all_cases):
 def test_validate_nik_fifteen_digits(all_cases):
     c = all_cases["mudah"][0]
     answers = dict(perfect(c), nik=c.head["nik"][:15], kk="12345")
-    errors = rp.validate_fo(answers, c)
+    errors = rp.validate(answers, c)
     assert set(errors) == {"nik", "kk"}
     assert errors["nik"] == t("rp.err.nik_digits", n=15)
-    assert rp.validate_fo({}, c).keys() >= {"nik", "head", "members", "address", "category", "dtks", "needs",
+    assert rp.validate({}, c).keys() >= {"nik", "head", "members", "address", "category", "dtks", "needs",
                                            "decision"}
 
 
@@ -355,7 +357,7 @@ def test_fo_widget_flow_errors_and_resume(fo):
     assert not app.login("", "W1") and "rp-invalid" in app.name_in._dom_classes
     assert app.login("Ani", "w1")
     case = app.case
-    k = rp.answer_key_fo(case)
+    k = rp.answer_key(case)
     # before submitting, no widget carries the answer key's verdicts
     texts = _widget_texts(app.widget)
     for ref in k["referrals"].values():
@@ -386,7 +388,7 @@ def test_fo_widget_flow_errors_and_resume(fo):
     assert again.state["case_index"] == 1 and again.fields["nik"].widget.value == ""
     third = App(store)
     third.login("Ani", "W1")
-    assert third.case.case_id == rp.class_cases("W1", SEED, "sulit")[1].case_id
+    assert third.case.case_id == rp.build_cases("W1", SEED, "sulit")[1].case_id
 
 
 def test_fo_widget_dtks_search_and_practice_class(fo):
@@ -399,3 +401,10 @@ def test_fo_widget_dtks_search_and_practice_class(fo):
     assert found and c.head["nik"] in app.results.value
     app.q_nik.value, app.q_name.value = "", ""
     assert app.search() == [] and t("rp.fo.dtks.empty_query") in app.results.value
+
+
+def test_validate_says_what_is_wrong_with_a_nik_and_that_needs_take_several():
+    errors = rp.validate({"nik": "33750123O0420001", "kk": "3375-01", "needs": []})
+    assert errors["nik"] == t("rp.err.nik_chars", chars='"O"')
+    assert errors["kk"] == t("rp.err.kk_chars", chars='"-"')
+    assert errors["needs"] == t("rp.err.choose_many") == "Pilih satu atau lebih."

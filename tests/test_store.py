@@ -120,3 +120,51 @@ def test_fifty_simultaneous_writers_lose_nothing(tmp_path):
     for i in range(n):
         assert s.load_progress(f"peserta {i:02d}", "serentak", "fo") == {"case_index": 3}
     assert s.mistakes("SERENTAK").set_index("rule").loc["rule.k", "count"] == n
+
+
+def _open_store(path: str) -> str:
+    try:
+        SessionStore(path).create_class("K", 1, "mudah")
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        return repr(exc)
+
+
+def test_many_processes_open_a_fresh_database_at_once(tmp_path):
+    """Kernels opening a database nobody created yet, at the same instant: none fails."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    for trial in range(3):
+        path = str(tmp_path / f"fresh-{trial}.sqlite")
+        with ctx.Pool(16) as pool:
+            out = pool.map(_open_store, [path] * 32)
+        assert out == ["ok"] * 32
+        assert SessionStore(path)._read("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_prepare_sets_wal_once(tmp_path):
+    from slrt_sim.training.store import prepare
+
+    path = prepare(tmp_path / "p.sqlite")
+    import sqlite3
+
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_input_limits_names_codes_and_bidi(tmp_path):
+    from slrt_sim.training.inputs import MAX_NAME, InputError, clean_name, clean_text
+
+    s = SessionStore(tmp_path / "s.sqlite")
+    with pytest.raises(InputError):
+        s.create_class("K" * (MAX_NAME + 1), 1, "mudah")
+    with pytest.raises(InputError):
+        s.save_progress("x" * (MAX_NAME + 1), "K", "fo", {})
+    s.create_class("K" * MAX_NAME, 1, "mudah")
+    evil = "Siti \u202eAminah\u202c\u2066\u2069"
+    s.save_progress(evil, "K", "fo", {"a": 1})
+    assert s.load_progress("Siti Aminah", "K", "fo") == {"a": 1}
+    assert clean_name(evil) == "Siti Aminah" and clean_text("a\u200fb") == "ab"
+    with pytest.raises(InputError) as err:
+        clean_text("x" * 5000)
+    assert "2000" in err.value.message()

@@ -5,6 +5,7 @@ import pytest
 
 from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
+from slrt_sim.experiments.report import compare, format_ci
 from slrt_sim.i18n import fmt_num, t
 
 
@@ -73,14 +74,20 @@ def test_history_keeps_runs_and_compares(base, first):
     table = h.comparison()
     assert list(table.columns) == [f"1: {first.label}", f"2: {h.runs[1].label}"]
     assert t("kpi.needs_met") in table.index and "%" in table.iloc[0, 0] and "[" in table.iloc[0, 0]
-    assert "percobaan 2" in WT.describe_difference(h.runs[0], h.runs[1])
+    # the sentence follows the paired comparison of the replications both runs have
+    direction = compare("needs_met", *(r.reps.kpis["needs_met"].to_numpy() for r in h.runs)).direction
+    sentence = WT.describe_difference(h.runs[0], h.runs[1])
+    expected = {"noise": "tidak berbeda secara berarti", "up": "lebih banyak", "down": "lebih sedikit",
+                "same": "yang sama"}[direction]
+    assert "Percobaan 1 dan 2" in sentence or "percobaan 2" in sentence
+    assert expected in sentence
     h.clear()
     assert len(h.runs) == 1 and h.runs[0] is first
 
 
 def test_ci_clipped_to_possible_values():
-    assert WT.format_ci("needs_met", 0.1, -0.05, 1.2) == "10,0% [0,0%–100,0%]"
-    assert WT.format_ci("days_to_service_median", 5.0, -1.0, 11.0) == "5,0 [0,0–11,0]"
+    assert format_ci("needs_met", 0.1, -0.05, 1.2) == "10,0% [0,0%–100,0%]"
+    assert format_ci("days_to_service_median", 5.0, -1.0, 11.0) == "5,0 [0,0–11,0]"
 
 
 def test_day_status_and_plots_are_png(first):

@@ -17,12 +17,14 @@ import time
 
 import ipywidgets as W
 
+from slrt_sim.apps._errors import guarded
+
 from slrt_sim.experiments import planner as P
 from slrt_sim.experiments import plots
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.domain.scenario import load_scenario
-from slrt_sim.apps.walkthrough import TABLE_CSS, _table_html
+from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
 
 MAX_CONFIGS = 120
 PROGRESS_INTERVAL = 0.25  # seconds: at most four redraws a second
@@ -99,7 +101,7 @@ class PlannerApp:
         for w in (self.fas, self.fo, self.bo, self.reps, *self.pk.values()):
             w.observe(lambda _c: self._update_count(), names="value")
         self.run_btn = W.Button(description=t("plan.run"), button_style="success")
-        self.run_btn.on_click(lambda _b: self.run())
+        self.run_btn.on_click(guarded(lambda _b: self.run(), lambda: self.status, "run"))
         self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="360px"))
         self.progress_label = W.HTML()
         self.status = W.HTML()

@@ -15,33 +15,20 @@ is fetched from the network. All text comes from the catalogue (``walk.*``).
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import time
 
 import ipywidgets as W
+
+from slrt_sim.apps._errors import guarded
 
 from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.domain.scenario import Scenario
-
-TABLE_CSS = """<style>
-.slrt-compare {border-collapse: collapse; font-size: 13px}
-.slrt-compare th, .slrt-compare td {border: 1px solid #ccc; padding: 3px 8px; text-align: right}
-.slrt-compare th:first-child, .slrt-compare td:first-child {text-align: left}
-.slrt-step {font-size: 15px; line-height: 1.45; max-width: 760px}
-.slrt-app .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; min-width: 150px}
-</style>"""
-
-
-def _table_html(df, css_class: str = "slrt-compare") -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in [""] + list(df.columns))
-    rows = "".join(
-        "<tr>" + f"<td>{html.escape(str(idx))}</td>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for idx, row in zip(df.index, df.itertuples(index=False)))
-    return f'{TABLE_CSS}<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-
+from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
 
 class WalkthroughApp:
     """The widget tree and its callbacks; ``app.widget`` is what the notebook displays."""
@@ -76,8 +63,8 @@ class WalkthroughApp:
         self.prev_btn = W.Button(description=t("walk.prev"))
         self.next_btn = W.Button(description=t("walk.next"), button_style="primary")
         self.step_label = W.HTML()
-        self.prev_btn.on_click(lambda _b: self._move(-1))
-        self.next_btn.on_click(lambda _b: self._move(+1))
+        self.prev_btn.on_click(guarded(lambda _b: self._move(-1), lambda: self.step_label, "step"))
+        self.next_btn.on_click(guarded(lambda _b: self._move(+1), lambda: self.step_label, "step"))
         self.run_pick_steps.observe(lambda _c: self._show_step(), names="value")
         steps_box = W.VBox([self.run_pick_steps, W.HBox([self.prev_btn, self.next_btn, self.step_label]),
                             self.step_html, self.funnel_img])
@@ -85,16 +72,26 @@ class WalkthroughApp:
         # tab 2: the year
         horizon = int(self.base.horizon_days)
         self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
-        self.play = W.Play(value=0, min=0, max=horizon, step=7, interval=500, description=t("walk.year.day"))
+        # the film: ipywidgets' Play ticks in the browser; its own buttons are hidden (its "stop"
+        # resets to day 0) and one text button plays and pauses where it is (a real pause)
+        self.play = W.Play(value=0, min=0, max=horizon, step=7, interval=700, show_repeat=False,
+                           layout=W.Layout(display="none"))
+        self.play_btn = W.ToggleButton(value=False, description=t("walk.year.play"), icon="play",
+                                       layout=W.Layout(width="auto"))
+        self.play_btn.add_class("slrt-play")
+        W.jslink((self.play_btn, "value"), (self.play, "playing"))
+        self.play_btn.observe(self._on_play_btn, names="value")
         self.day = W.IntSlider(value=0, min=0, max=horizon, step=1, description=t("walk.year.day"),
-                               continuous_update=False, layout=W.Layout(width="520px"))
+                               continuous_update=False, layout=W.Layout(width="520px", max_width="100%"))
         W.jslink((self.play, "value"), (self.day, "value"))
         self.day_html = W.HTML()
+        self.day_html.add_class("slrt-day-text")
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
-        self.day.observe(lambda _c: self._show_day(), names="value")
+        self._day_pending = False
+        self.day.observe(lambda _c: self._on_day(), names="value")
         self.run_pick_year.observe(lambda _c: self._show_day(), names="value")
         year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year,
-                           W.HBox([self.play, self.day]), self.day_html, self.year_img])
+                           W.HBox([self.play_btn, self.play, self.day]), self.day_html, self.year_img])
 
         # tab 3: what if
         self.toggles: dict[str, W.ToggleButtons] = {}
@@ -115,8 +112,8 @@ class WalkthroughApp:
         self.diff_html = W.HTML()
         self.compare_html = W.HTML()
         self.compare_img = W.Image(format="png", layout=W.Layout(max_width="900px"))
-        self.run_btn.on_click(lambda _b: self.run_whatif())
-        self.clear_btn.on_click(lambda _b: self.clear())
+        self.run_btn.on_click(guarded(lambda _b: self.run_whatif(), lambda: self.status, "run"))
+        self.clear_btn.on_click(guarded(lambda _b: self.clear(), lambda: self.status, "clear"))
         whatif_box = W.VBox([W.HTML(f"<p>{t('walk.whatif.help')}</p>"), *rows, self.reps_slider,
                              W.HBox([self.run_btn, self.clear_btn, self.progress]), self.status, self.diff_html,
                              W.HTML(f"<h3>{html.escape(t('walk.compare.title'))}</h3>"), self.compare_html,
@@ -163,11 +160,36 @@ class WalkthroughApp:
         self.funnel_img.value = plots.png(fig)
 
     # ------------------------------------------------------------------ tab 2
+    def _on_play_btn(self, change) -> None:
+        playing = bool(change["new"])
+        self.play_btn.description = t("walk.year.pause" if playing else "walk.year.play")
+        self.play_btn.icon = "pause" if playing else "play"
+
+    def _on_day(self) -> None:
+        """The text follows the slider at once; the chart (slower) is drawn for the newest day only,
+        so that during playback it never falls behind the text."""
+        run = self._run(self.run_pick_year.value)
+        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
+        if self._day_pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel loop (a test, a script): draw now
+            self._draw_day()
+            return
+        self._day_pending = True
+        loop.call_later(0.05, self._draw_day)
+
+    def _draw_day(self) -> None:
+        self._day_pending = False
+        run = self._run(self.run_pick_year.value)
+        self.year_img.value = plots.png(plots.timeline_figure(run.timeline, upto=self.day.value,
+                                                              title=t("walk.year.title")))
+
     def _show_day(self) -> None:
         run = self._run(self.run_pick_year.value)
-        day = self.day.value
-        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, day))
-        self.year_img.value = plots.png(plots.timeline_figure(run.timeline, upto=day, title=t("walk.year.title")))
+        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
+        self._draw_day()
 
     # ------------------------------------------------------------------ tab 3
     def choices(self) -> dict[str, str]:

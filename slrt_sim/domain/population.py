@@ -43,18 +43,52 @@ All names come from Faker's ``id_ID`` pools; NIKs and addresses are synthetic.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from faker.providers.person.id_ID import Provider as _IdNames
 
-from slrt_sim.domain.identity import date_parts, format_ids, make_kk, mistype_ids, unique_serials
+from slrt_sim.domain.identity import format_ids
 from slrt_sim.domain.scenario import Scenario
+from slrt_sim.domain.synthesis import (  # noqa: F401 - public names re-exported
+    POVERTY_LINE,
+    LOG_SD,
+    NATIONAL_POVERTY_RATE,
+    STREAMS,
+    RELATIONS,
+    SCHOOLING,
+    DISABILITY,
+    OCCUPATIONS,
+    FLOORS,
+    WALLS,
+    ROOFS,
+    SEXES,
+    national_decile_bounds,
+    _Draft,
+    _streams,
+    _villages,
+    _consumption,
+    _sizes,
+    _members,
+    _health,
+    _schooling,
+    _occupation,
+    _aggregates,
+    _documents,
+    _identity,
+    _housing,
+    _dtks_record,
+    _receipt,
+    _address,
+    _STREET_KIND,
+    _STREETS,
+    _bern,
+    _cat,
+    _SINGLE_NAME,
+)
 
 __all__ = [
     "Population", "generate_population", "national_decile_bounds", "label",
@@ -62,195 +96,16 @@ __all__ = [
     "RELATIONS", "SCHOOLING", "DISABILITY", "OCCUPATIONS", "FLOORS", "WALLS", "ROOFS", "SEXES",
 ]
 
-# --------------------------------------------------------------------------- calibration
-POVERTY_LINE = 550_458.0
-"""National poverty line, rupiah per person per month (BPS, March 2023)."""
-NATIONAL_POVERTY_RATE = 0.0936
-"""Share of the national consumption distribution below :data:`POVERTY_LINE` (March 2023)."""
-LOG_SD = 0.55
-"""Standard deviation of log per-capita consumption (within a village and nationally)."""
-
-SEXES = ("L", "P")
-RELATIONS = ("kepala keluarga", "istri", "suami", "anak", "orang tua", "famili lain")
-SCHOOLING = (
-    "belum sekolah", "SD", "SMP", "SMA/SMK", "perguruan tinggi", "tidak/putus sekolah",
-    "tidak tamat SD", "tamat SD", "tamat SMP", "tamat SMA/SMK", "tamat perguruan tinggi",
-)
-DISABILITY = ("none", "mild", "severe")
-OCCUPATIONS = (
-    "belum bekerja", "pelajar/mahasiswa", "mengurus rumah tangga", "tidak bekerja", "pensiunan",
-    "petani", "buruh tani", "nelayan", "buruh harian", "pedagang kecil", "wiraswasta",
-    "karyawan swasta", "PNS/TNI/Polri",
-)
-FLOORS = ("tanah", "plester", "keramik")
-WALLS = ("bambu", "kayu", "tembok")
-ROOFS = ("rumbia", "seng", "genteng")
-
-_WORK_FIRST = OCCUPATIONS.index("petani")
-# Occupation of working people by (rural/urban) x (decile 1-3, 4-7, 8-10); columns are
-# petani, buruh tani, nelayan, buruh harian, pedagang kecil, wiraswasta, karyawan swasta, PNS/TNI/Polri.
-_WORK_TABLE = np.array([
-    [.25, .25, .06, .22, .10, .06, .05, .01],   # rural, poorest
-    [.28, .10, .04, .15, .14, .12, .13, .04],   # rural, middle
-    [.18, .02, .02, .06, .12, .22, .24, .14],   # rural, richest
-    [.03, .04, .03, .42, .22, .10, .15, .01],   # urban, poorest
-    [.02, .01, .01, .20, .20, .18, .32, .06],   # urban, middle
-    [.01, .00, .00, .05, .10, .24, .42, .18],   # urban, richest
-])
-_WORK_CUM = np.cumsum(_WORK_TABLE / _WORK_TABLE.sum(1, keepdims=True), axis=1).astype(np.float32)
-
-
-def _by_age(*pieces: tuple[int, float]) -> np.ndarray:
-    """A 128-entry float32 table by age: ``(from_age, value)`` pieces, in increasing age."""
-    out = np.zeros(128, dtype=np.float32)
-    for start, value in pieces:
-        out[start:] = value
-    return out
-
-
-# Person-level probabilities by age (index = age in years; first index as noted).
-_T_SEVERE = np.stack([_by_age((0, .004), (60, .016), (75, .046))] * 2) * np.array([[1.0], [1.3]], np.float32)  # [poor, age]
-_T_MILD = np.stack([_by_age((0, .015), (45, .075), (65, .175))] * 2) * np.array([[1.0], [1.3]], np.float32)
-_T_CHRONIC = _by_age((0, .015), (18, .05), (45, .15), (60, .30))
-_T_PREGNANT = np.stack([                                    # [is_wife, age]; only ages 15-49 (and women)
-    _by_age((15, .004), (50, 0.0)),
-    _by_age((15, .05), (20, .09), (35, .04), (45, .008), (50, 0.0)),
-])
-_T_ENROL = np.stack([                                       # [decile <= 3, age]
-    _by_age((6, .70), (7, .99), (13, .94), (16, .78), (19, .33), (22, 0.0)),
-    _by_age((6, .70), (7, .96), (13, .84), (16, .58), (19, .10), (22, 0.0)),
-])
-_T_LEVEL = np.select([np.arange(128) <= 12, np.arange(128) <= 15, np.arange(128) <= 18], [1, 2, 3], 4).astype(np.int8)
-_T_ATTAIN_CAP = np.select([np.arange(128) < 13, np.arange(128) < 16, np.arange(128) < 22], [7, 8, 9], 10).astype(np.int8)
-_T_AGE_SCORE = (np.maximum(np.arange(128) - 40, 0) * 0.025).astype(np.float32)
-_T_DECILE_SCORE = ((np.arange(11) - 5.5) * 0.28).astype(np.float32)  # index = decile
-_ATTAIN_CUTS = np.array([-0.5, 0.1, 0.9, 1.8], dtype=np.float32)  # tidak tamat SD | SD | SMP | SMA | PT
-_T_WORK = np.stack([                                        # [other, poor head, better-off head, wife]
-    _by_age((15, p), (60, .5), (70, .25)) for p in (.6, .90, .94, .5)
-])
-_T_PENSION = np.where(np.arange(11) >= 7, .35, .05).astype(np.float32)  # index = decile
-
-# Housing: probability of the worst and of the middle material by true decile 1..10
-# (rural figures; towns multiply the worst by 0.5). Shared latent factor with weight _HOUSE_RHO.
-_FLOOR_P = ([.16, .11, .08, .06, .045, .035, .025, .015, .010, .005],
-            [.45, .40, .35, .30, .26, .22, .18, .15, .12, .08])
-_WALL_P = ([.30, .24, .19, .15, .12, .09, .07, .05, .03, .02],
-           [.22, .20, .18, .16, .14, .12, .10, .08, .06, .04])
-_ROOF_P = ([.07, .05, .035, .025, .02, .015, .01, .007, .005, .003],
-           [.40, .36, .32, .28, .25, .22, .19, .16, .13, .10])
-_HOUSE_RHO = 0.6
-
-# Programme receipt at the start of a run (not scenario parameters: the state the run inherits).
-_RECEIPT = {"PKH": 0.65, "BPNT": 0.70, "PBI_JK": 0.75}
-_RECEIPT_LEAK_LISTED = 0.02    # listed, recorded decile above the programme's cut-off
-_RECEIPT_LEAK_UNLISTED = 0.004  # not listed (old lists not yet cleaned)
-_ATENSI_OTHER = 0.01           # other social-rehabilitation need (neglect, violence, addiction)
-_SINGLE_NAME = 0.35            # people with one name only (empty last_name)
-
-STREAMS = ("consumption", "sizes", "members", "health", "schooling", "documents", "names",
-           "nik", "housing", "occupation", "database", "programs", "address")
-"""Named random streams, one ``SeedSequence`` child each (new parts are appended, never inserted)."""
-
-_STREETS = (
-    "Melati", "Mawar", "Kenanga", "Anggrek", "Cempaka", "Flamboyan", "Dahlia", "Kamboja",
-    "Teratai", "Seroja", "Nusa Indah", "Bougenville", "Sawo", "Mangga", "Rambutan", "Durian",
-    "Kelapa", "Pinang", "Jati", "Beringin", "Waru", "Asem", "Nangka", "Belimbing", "Merdeka",
-    "Pahlawan", "Proklamasi", "Pemuda", "Veteran", "Pancasila", "Kartini", "Diponegoro",
-    "Sudirman", "Gatot Subroto", "Ahmad Yani", "Imam Bonjol", "Hasanuddin", "Pattimura",
-    "Cut Nyak Dien", "Dewi Sartika", "Ki Hajar Dewantara", "Gajah Mada", "Hayam Wuruk",
-    "Sultan Agung", "Raden Patah", "Kenari", "Cendrawasih", "Merpati", "Rajawali", "Kutilang",
-    "Perkutut", "Nuri", "Garuda", "Mutiara", "Delima", "Pelangi", "Purnama", "Fajar", "Bahagia",
-    "Sejahtera", "Damai", "Sentosa", "Makmur", "Harapan", "Swadaya", "Gotong Royong", "Rukun",
-    "Masjid", "Pasar", "Sekolah", "Lapangan", "Irigasi", "Sungai", "Pantai", "Kebun",
-)
-_STREET_KIND = ("Jl.", "Gg.")
-
-
 def _slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
 
 
 def label(column: str, value: Any, lang: str | None = None) -> str:
-    """User-facing label of a category value, e.g. ``label("occupation", "buruh tani")``.
+    """User-facing label of a category value (:func:`slrt_sim.i18n.category_label`, which the
+    role-play modules import directly so that they need no pandas)."""
+    from slrt_sim.i18n import category_label
 
-    Keys are ``pop.<column>.<slug>`` in ``catalogue/population.yaml``; ``label("col", name)``
-    gives a column's heading.
-    """
-    from slrt_sim.i18n import t
-
-    return t(f"pop.{column}.{_slug(str(value))}", lang)
-
-
-def national_decile_bounds() -> np.ndarray:
-    """Upper bounds of national consumption deciles 1..9 (rupiah per person per month)."""
-    nd = NormalDist()
-    mu = math.log(POVERTY_LINE) - LOG_SD * nd.inv_cdf(NATIONAL_POVERTY_RATE)
-    return np.exp(mu + LOG_SD * np.array([nd.inv_cdf(k / 10) for k in range(1, 10)]))
-
-
-def _village_mu(rate: np.ndarray) -> np.ndarray:
-    nd = NormalDist()
-    r = np.clip(rate, 1e-6, 1 - 1e-6)
-    return np.array([math.log(POVERTY_LINE) - LOG_SD * nd.inv_cdf(float(x)) for x in r])
-
-
-def _ndtri(u: np.ndarray) -> np.ndarray:
-    """Vectorized standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9)."""
-    a = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-         1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00)
-    b = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-         6.680131188771972e+01, -1.328068155288572e+01)
-    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-         -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00)
-    d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00)
-    u = np.clip(np.asarray(u, dtype=np.float64), 1e-300, 1 - 1e-16)
-    out = np.empty_like(u)
-    lo = u < 0.02425
-    hi = u > 1 - 0.02425
-    mid = ~(lo | hi)
-    q = u[mid] - 0.5
-    r = q * q
-    out[mid] = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-                (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1))
-    for mask, sign in ((lo, 1.0), (hi, -1.0)):
-        if mask.any():
-            uu = u[mask] if sign > 0 else 1 - u[mask]
-            q = np.sqrt(-2 * np.log(uu))
-            out[mask] = sign * ((((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                                ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1))
-    return out
-
-
-def _streams(seed: int | np.random.SeedSequence) -> dict[str, np.random.Generator]:
-    if isinstance(seed, np.random.SeedSequence):
-        base = seed
-    else:
-        base = np.random.SeedSequence(int(seed))
-    # explicit children (not base.spawn): the same SeedSequence always gives the same streams
-    return {
-        name: np.random.default_rng(np.random.SeedSequence(
-            entropy=base.entropy, spawn_key=tuple(base.spawn_key) + (i,), pool_size=base.pool_size))
-        for i, name in enumerate(STREAMS)
-    }
-
-
-def _group_rank(mask: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """0-based rank of each ``mask`` person among the masked members of its household.
-
-    ``first`` is, per person, the index of its household's first person.
-    """
-    m = mask.astype(np.int32)
-    before = np.cumsum(m, dtype=np.int32) - m
-    return before - before[first]
-
-
-def _bern(rng: np.random.Generator, p: np.ndarray | float, n: int) -> np.ndarray:
-    return rng.random(n, dtype=np.float32) < p
-
-
-def _cat(codes: np.ndarray, categories: tuple[str, ...] | list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int8 if len(categories) < 127 else np.int16),
-                                     categories=list(categories))
+    return category_label(column, value, lang)
 
 
 # --------------------------------------------------------------------------- the result
@@ -334,408 +189,122 @@ def generate_population(scenario: Scenario, seed: int | np.random.SeedSequence |
     ``seed`` (an int or a :class:`numpy.random.SeedSequence`) fixes every result; the
     default is ``scenario.seed``. With ``persons=False`` the members are still generated
     internally (the household aggregates need them) but no persons table is built; the
-    households table is identical to the one of ``persons=True``.
+    households table is identical to the one of ``persons=True``. The steps are the
+    numbered ones of the module docstring, each a function below with its own stream.
     """
     if seed is None:
         seed = scenario.seed
     rngs = _streams(seed)
-    pop_p = scenario.population
-    db = scenario.database
     start = np.datetime64(scenario.calendar.start_date, "D")
-    start_year = scenario.calendar.start_date.year
-
-    # ---- villages
-    pairs = scenario.region.villages()
-    kec_index = {id(k): j for j, k in enumerate(scenario.region.kecamatan)}
-    V = len(pairs)
-    v_hh = np.array([v.households for _, v in pairs], dtype=np.int64)
-    v_rate = np.array([v.poverty_rate for _, v in pairs], dtype=np.float64)
-    v_urban = np.array([v.urban for _, v in pairs], dtype=bool)
-    v_kec = np.array([kec_index[id(k)] for k, _ in pairs], dtype=np.int16)
-    v_code6 = np.array([int(k.code) for k, _ in pairs], dtype=np.int64)
-    villages = pd.DataFrame({
-        "village_idx": np.arange(V, dtype=np.int16),
-        "name": [v.name for _, v in pairs],
-        "code": [v.code or "" for _, v in pairs],
-        "kecamatan_idx": v_kec,
-        "kecamatan": [k.name for k, _ in pairs],
-        "kecamatan_code": [k.code for k, _ in pairs],
-        "households": v_hh,
-        "poverty_rate": v_rate,
-        "urban": v_urban,
-        "puskesos": np.array([v.puskesos for _, v in pairs], dtype=bool),
-    })
-    hh_off = np.zeros(V + 1, dtype=np.int64)
-    np.cumsum(v_hh, out=hh_off[1:])
-    H = int(hh_off[-1])
-    village = np.repeat(np.arange(V, dtype=np.int16), v_hh)
-    urban = v_urban[village]
-
-    # ---- 1. consumption (stratified within each village: exact poverty shares)
-    rng = rngs["consumption"]
-    key = village.astype(np.float64) + rng.random(H)
-    order = np.argsort(key, kind="stable")
-    rank = np.empty(H, dtype=np.int64)
-    rank[order] = np.arange(H) - hh_off[village[order]]
-    u = (rank + rng.random(H)) / v_hh[village]
-    mu_v = _village_mu(v_rate)
-    logc = mu_v[village] + LOG_SD * _ndtri(u)
-    del key, order, rank, u
-    consumption = np.exp(logc).astype(np.float32)
-    poor = logc < math.log(POVERTY_LINE)
-    bounds = national_decile_bounds()
-    decile = (np.searchsorted(np.log(bounds), logc, side="right") + 1).astype(np.int8)
-    del logc
-    band = np.where(decile <= 3, 0, np.where(decile <= 7, 1, 2)).astype(np.int8)
-
-    # ---- 2. sizes
-    rng = rngs["sizes"]
-    mean_size = np.where(poor, pop_p.household_size_poor, pop_p.household_size_nonpoor)
-    size = np.minimum(1 + rng.poisson(mean_size - 1.0), 12).astype(np.int8)
-    del mean_size
-    p_off = np.zeros(H + 1, dtype=np.int64)
-    np.cumsum(size, out=p_off[1:])
-    P = int(p_off[-1])
-    hh = np.repeat(np.arange(H, dtype=np.int32), size)
-    first = p_off[:-1][hh]
-    pos = (np.arange(P, dtype=np.int64) - first).astype(np.int8)
-
-    # ---- 3. members: roles, sex and age
-    rng = rngs["members"]
-    single = size == 1
-    head_female = _bern(rng, np.where(single, 0.45, 0.12), H)
-    head_age = np.where(single, rng.normal(55, 16, H), rng.normal(46, 13, H))
-    head_age = np.clip(np.rint(head_age), 20, 80).astype(np.int16)
-    has_spouse = (size >= 2) & _bern(rng, np.where(head_female, 0.08, 0.92), H)
-    slots_left = size.astype(np.int16) - 1 - has_spouse
-    has_parent = (slots_left >= 2) & (head_age <= 60) & _bern(rng, np.where(poor, 0.15, 0.10), H)
-    spouse_age = np.clip(head_age + np.where(head_female, 3, -3) + np.rint(rng.normal(0, 4, H)), 18, 90)
-    spouse_age = np.maximum(spouse_age, 18).astype(np.int16)
-    mother_age = np.where(has_spouse & ~head_female, spouse_age, np.where(head_female, head_age, head_age - 3))
-    first_child_age = np.minimum(mother_age, head_age) - rng.integers(19, 31, H)
-    parent_age = np.minimum(head_age + rng.integers(20, 33, H), 95)
-
-    hs = has_spouse[hh]
-    is_head = pos == 0
-    is_spouse = hs & (pos == 1)
-    is_parent = has_parent[hh] & (pos == size[hh] - 1)
-    rest = ~(is_head | is_spouse | is_parent)
-    is_famili = rest & _bern(rng, 0.06, P)
-    is_child = rest & ~is_famili
-    relation = np.full(P, RELATIONS.index("anak"), dtype=np.int8)
-    relation[is_head] = 0
-    hf = head_female[hh]
-    relation[is_spouse] = np.where(hf[is_spouse], RELATIONS.index("suami"), RELATIONS.index("istri"))
-    relation[is_parent] = RELATIONS.index("orang tua")
-    relation[is_famili] = RELATIONS.index("famili lain")
-
-    female = np.empty(P, dtype=bool)
-    female[is_head] = head_female
-    female[is_spouse] = ~hf[is_spouse]
-    female[is_parent] = _bern(rng, 0.65, int(is_parent.sum()))
-    other = is_child | is_famili
-    female[other] = _bern(rng, 0.5, int(other.sum()))
-
-    age = np.empty(P, dtype=np.int16)
-    age[is_head] = head_age
-    age[is_spouse] = spouse_age[hh[is_spouse]]
-    age[is_parent] = parent_age[hh[is_parent]]
-    age[is_famili] = rng.integers(0, 71, int(is_famili.sum()))
-    gaps = np.where(is_child, 1 + rng.poisson(1.3, P), 0).astype(np.int32)
-    crank = _group_rank(is_child, first)
-    gaps[crank == 0] = 0  # the oldest child sets the start
-    cum = np.cumsum(gaps, dtype=np.int32)
-    cum = cum - (cum - gaps)[first]
-    child_age = first_child_age[hh] - cum
-    child_age = np.where(child_age < 0, rng.integers(0, 3, P), child_age)
-    age[is_child] = child_age[is_child]
-    del gaps, cum, child_age, crank
-    age = age.astype(np.int8)
-
-    # birth dates exactly consistent with the age at start_date
-    sy, sm, sd = (int(x[0]) for x in date_parts(np.array([start])))
-    anniv = ((sy - age.astype(np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[M]")
-             + (sm - 1)).astype("datetime64[D]") + (sd - 1)
-    birth = anniv - rng.integers(0, 365, P)
-    del anniv
-    by, bm, bd = date_parts(birth)
-    age = (sy - by - ((bm > sm) | ((bm == sm) & (bd > sd)))).astype(np.int8)
-    # NIK without serial: region code, DD(+40 for women)MMYY (same layout as identity.make_nik)
-    nik_prefix = ((bd + 40 * female) * 10_000 + bm * 100 + by % 100) * 10**4
-    del by, bm, bd
-
-    # ---- health: disability, chronic illness, pregnancy (probabilities from age lookup tables)
-    rng = rngs["health"]
-    pr = poor[hh].astype(np.int8)
-    u = rng.random(P, dtype=np.float32)
-    p_severe = _T_SEVERE[pr, age]
-    disability = np.where(u < p_severe, 2, np.where(u < p_severe + _T_MILD[pr, age], 1, 0)).astype(np.int8)
-    chronic = rng.random(P, dtype=np.float32) < _T_CHRONIC[age]
-    is_wife = relation == RELATIONS.index("istri")
-    pregnant = female & (rng.random(P, dtype=np.float32) < _T_PREGNANT[is_wife.astype(np.int8), age])
-    del u, p_severe, pr
-
-    # ---- schooling (enrolment falls with poverty)
-    rng = rngs["schooling"]
-    dec_p = decile[hh]
-    poorish = dec_p <= 3
-    in_school = ((relation != RELATIONS.index("kepala keluarga"))
-                 & (rng.random(P, dtype=np.float32) < _T_ENROL[poorish.astype(np.int8), age]))
-    # attainment of those not (or no longer) at school: 6 tidak tamat SD … 10 tamat perguruan tinggi
-    score = (rng.normal(0, 1, P).astype(np.float32) + _T_DECILE_SCORE[dec_p] - _T_AGE_SCORE[age])
-    attain = (np.searchsorted(_ATTAIN_CUTS, score) + 6).astype(np.int8)
-    attain = np.minimum(attain, _T_ATTAIN_CAP[age])  # the young cannot have finished more than their age allows
-    schooling = np.where(in_school, _T_LEVEL[age], attain).astype(np.int8)
-    schooling[(age < 7) & ~in_school] = SCHOOLING.index("belum sekolah")
-    schooling[(age >= 7) & (age <= 18) & ~in_school] = SCHOOLING.index("tidak/putus sekolah")
-    del score, attain
-
-    # ---- occupation
-    rng = rngs["occupation"]
-    row = urban[hh].astype(np.int8) * 3 + band[hh]
-    work_kind = _rowwise_choice(rng.random(P, dtype=np.float32), _WORK_CUM, row)
-    occ = (work_kind + _WORK_FIRST).astype(np.int8)
-    role = np.where(is_head, np.where(poorish, 1, 2), np.where(is_wife, 3, 0)).astype(np.int8)
-    works = ~in_school & (rng.random(P, dtype=np.float32) < _T_WORK[role, age])
-    u2 = rng.random(P, dtype=np.float32)
-    not_working = np.where(
-        age < 15, OCCUPATIONS.index("belum bekerja"),
-        np.where((age >= 58) & (u2 < _T_PENSION[dec_p]), OCCUPATIONS.index("pensiunan"),
-                 np.where(female & (u2 < 0.7), OCCUPATIONS.index("mengurus rumah tangga"),
-                          OCCUPATIONS.index("tidak bekerja")))).astype(np.int8)
-    occ = np.where(works, occ, not_working)
-    occ = np.where(in_school, np.int8(OCCUPATIONS.index("pelajar/mahasiswa")), occ).astype(np.int8)
-    del u2, row, work_kind, works, not_working, role
-
-    # ---- household aggregates
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(mask.astype(np.int8), p_off[:-1]).astype(np.int8)
-
-    n_child = count(age <= 6)
-    n_school = count(in_school & (age >= 6) & (age <= 21))
-    n_oos = count((age >= 7) & (age <= 18) & ~in_school)
-    n_work = count((age >= 18) & (age <= 59))
-    has_preg = count(pregnant) > 0
-    has_e60 = count(age >= 60) > 0
-    has_e70 = count(age >= 70) > 0
-    has_dis = count(disability > 0) > 0
-    has_sev = count(disability == 2) > 0
-    has_chr = count(chronic) > 0
-
-    # ---- 4. documents
-    rng = rngs["documents"]
-    missing = _bern(rng, np.where(poor, pop_p.missing_documents_poor, pop_p.missing_documents_nonpoor), H)
-    kind = rng.choice(3, size=H, p=[0.3, 0.35, 0.35])  # 0 no KK, 1 adult without KTP, 2 child without certificate
-    minor = age < 18
-    n_minor = count(minor)
-    kind = np.where((kind == 2) & (n_minor == 0), 1, kind)
-    has_kk = ~(missing & (kind == 0))
-    adult = age >= 17
-    no_ktp_hh = (missing & (kind == 1))
-    no_bc_hh = (missing & (kind == 2))
-    has_ktp = np.ones(P, dtype=bool)
-    has_bc = np.ones(P, dtype=bool)
-    # each chosen household: one member surely lacks it, the other eligible members with p=0.3
-    for flag_hh, elig, target in ((no_ktp_hh, adult, has_ktp), (no_bc_hh, minor, has_bc)):
-        n_elig = count(elig).astype(np.int64)
-        pick = (rng.random(H) * np.maximum(n_elig, 1)).astype(np.int64)
-        rank_e = _group_rank(elig, first)
-        lacks = flag_hh[hh] & elig & ((rank_e == pick[hh]) | _bern(rng, 0.3, P))
-        target[lacks] = False
-    has_ktp[~adult] = False  # under 17: no KTP yet (not a missing document)
-    missing_docs = ~has_kk | (count(adult & ~has_ktp) > 0) | (count(minor & ~has_bc) > 0)
-
-    # ---- 5. identity numbers
-    rng = rngs["nik"]
-    code6 = v_code6[village]
-    nik_prefix += code6[hh] * 10**10
-    # persons are in household order, which is random with respect to birth dates
-    nik = nik_prefix + unique_serials(nik_prefix, shuffle=False)
-    del nik_prefix
-    issue = start - rng.integers(30, 15 * 365, H)
-    kk_prefix = make_kk(code6, issue, 0)
-    kk = np.where(has_kk, kk_prefix + unique_serials(kk_prefix, rng), 0).astype(np.int64)
-    del kk_prefix, issue
-
-    # ---- 6. housing
-    rng = rngs["housing"]
-    common = rng.normal(0, 1, H)
-    di = decile.astype(np.int64) - 1
-    mats = []
-    for worst, middle in (_FLOOR_P, _WALL_P, _ROOF_P):
-        pw = np.asarray(worst)[di] * np.where(urban, 0.5, 1.0)
-        pm = np.asarray(middle)[di]
-        z = math.sqrt(_HOUSE_RHO) * common + math.sqrt(1 - _HOUSE_RHO) * rng.normal(0, 1, H)
-        t1 = _ndtri(pw)
-        t2 = _ndtri(pw + pm)
-        mats.append(np.where(z < t1, 0, np.where(z < t2, 1, 2)).astype(np.int8))
-    floor, wall, roof = mats
-    fails = (floor == 0).astype(np.int8) + (wall <= 1) + (roof == 0)
-    house_unfit = fails >= 2
-    owns_land = _bern(rng, np.clip(0.70 + 0.02 * di - np.where(urban, 0.12, 0.0), 0, 1), H)
-    del common, mats, fails
-
-    # ---- 7. DTKS record
-    rng = rngs["database"]
-    target = decile <= db.max_decile
-    listed = np.zeros(H, dtype=bool)
-    listed[target] = _bern(rng, db.coverage_poor, int(target.sum()))
-    # inclusion errors, more often just above the cut-off; overall share = leakage_nonpoor
-    rest_idx = np.flatnonzero(~target)
-    u_listed = rng.random(H)
-    if rest_idx.size and db.leakage_nonpoor > 0:
-        w = np.exp(-0.35 * (decile[rest_idx].astype(np.float64) - db.max_decile - 1))
-        p_leak = np.minimum(w * (db.leakage_nonpoor * rest_idx.size / w.sum()), 1.0)
-        listed[rest_idx] = u_listed[rest_idx] < p_leak
-    included = listed & ~target
-    via_sktm = included & _bern(rng, db.sktm_share, H)
-    noisy = np.clip(np.rint(decile + rng.normal(0, db.decile_noise_sd, H)), 1, 10)
-    shown_poor = np.clip(np.rint(rng.integers(1, db.max_decile + 1, H) + rng.normal(0, db.decile_noise_sd, H)),
-                         1, db.max_decile)
-    dtks_decile = np.where(listed, np.where(included, shown_poor, noisy), 0).astype(np.int8)
-    age_years = rng.poisson(db.stale_years_mean, H)
-    dtks_year = np.where(listed, start_year - age_years, 0).astype(np.int16)
-    nik_invalid = listed & _bern(rng, db.invalid_nik_share, H)
-    head_nik = nik[p_off[:-1]]
-    dtks_nik = np.where(listed, head_nik, 0).astype(np.int64)
-    bad = np.flatnonzero(nik_invalid)
-    dtks_nik[bad] = mistype_ids(head_nik[bad], rng)
-    del noisy, shown_poor, age_years, u_listed
-
-    # ---- 8. programme receipt
-    rng = rngs["programs"]
-    progs = scenario.programs
-    pkh_component = has_preg | (n_child > 0) | (n_school > 0) | has_e70 | has_sev
-
-    def receives(code: str, extra: np.ndarray | None = None) -> np.ndarray:
-        within = listed & (dtks_decile <= progs[code].max_decile)
-        if extra is not None:
-            within &= extra
-        p = np.where(within, _RECEIPT[code], np.where(listed, _RECEIPT_LEAK_LISTED, _RECEIPT_LEAK_UNLISTED))
-        return _bern(rng, p, H)
-
-    receives_pkh = receives("PKH", pkh_component)
-    receives_bpnt = receives("BPNT")
-    receives_pbi = receives("PBI_JK")
-
-    vulnerable = has_preg | has_e60 | has_dis
-    atensi_target = has_dis | has_e70 | _bern(rng, _ATENSI_OTHER, H)
-
-    # ---- address (synthetic street, RT/RW within each village)
-    rng = rngs["address"]
-    addr_rank = np.empty(H, dtype=np.int64)
-    ak = village.astype(np.float64) + rng.random(H)
-    ao = np.argsort(ak, kind="stable")
-    addr_rank[ao] = np.arange(H) - hh_off[village[ao]]
-    per_rt = rng.integers(25, 56, V)[village]
-    rt_global = addr_rank // per_rt
-    rt_per_rw = rng.integers(4, 11, V)[village]
-    rw = (rt_global // rt_per_rw + 1).astype(np.int16)
-    rt = (rt_global % rt_per_rw + 1).astype(np.int16)
-    street_names = [f"{k} {s}" for k in _STREET_KIND for s in _STREETS]
-    n_main = len(_STREETS)
-    # each RW has a main street; a quarter of the homes are on a gang (alley)
-    rw_street = (village.astype(np.int64) * 7919 + rw.astype(np.int64) * 104729
-                 + rng.integers(0, n_main, V)[village]) % n_main
-    on_gang = _bern(rng, 0.25, H)
-    gang = rng.integers(0, n_main, H)
-    street = np.where(on_gang, n_main + gang, rw_street).astype(np.int16)
-    house_no = rng.integers(1, 151, H).astype(np.int16)
-    del ak, ao, addr_rank, per_rt, rt_global, rt_per_rw, rw_street, gang, on_gang
-
-    households = pd.DataFrame({
-        "village_idx": village,
-        "kecamatan_idx": v_kec[village],
-        "kk": kk,
-        "head_person": p_off[:-1].astype(np.int64),
-        "size": size,
-        "consumption_pc": consumption,
-        "true_decile": decile,
-        "poor": poor,
-        "n_child_0_6": n_child,
-        "n_school_6_21": n_school,
-        "n_out_of_school_7_18": n_oos,
-        "n_working_age": n_work,
-        "has_pregnant": has_preg,
-        "has_elderly_60": has_e60,
-        "has_elderly_70": has_e70,
-        "has_disability": has_dis,
-        "has_severe_disability": has_sev,
-        "has_chronic": has_chr,
-        "floor": _cat(floor, FLOORS),
-        "wall": _cat(wall, WALLS),
-        "roof": _cat(roof, ROOFS),
-        "house_unfit": house_unfit,
-        "owns_land": owns_land,
-        "has_kk": has_kk,
-        "missing_docs": missing_docs,
-        "occupation": _cat(occ[p_off[:-1]], OCCUPATIONS),
-        "in_dtks": listed,
-        "dtks_decile": dtks_decile,
-        "dtks_year": dtks_year,
-        "via_sktm": via_sktm,
-        "nik_invalid": nik_invalid,
-        "dtks_nik": dtks_nik,
-        "receives_pkh": receives_pkh,
-        "receives_bpnt": receives_bpnt,
-        "receives_pbi": receives_pbi,
-        "vulnerable": vulnerable,
-        "atensi_target": atensi_target,
-        "street": _cat(street, street_names),
-        "house_no": house_no,
-        "rt": rt.astype(np.int8),
-        "rw": rw,
-    })
-
-    persons_df = None
-    if persons:
-        rng = rngs["names"]
-        male_pool = list(dict.fromkeys(_IdNames.first_names_male))
-        female_pool = list(dict.fromkeys(_IdNames.first_names_female))
-        first_cats = list(dict.fromkeys(male_pool + female_pool))
-        fidx = {n: j for j, n in enumerate(first_cats)}
-        male_codes = np.array([fidx[n] for n in male_pool], dtype=np.int16)
-        female_codes = np.array([fidx[n] for n in female_pool], dtype=np.int16)
-        first_code = np.where(female, female_codes[rng.integers(0, len(female_codes), P)],
-                              male_codes[rng.integers(0, len(male_codes), P)])
-        lm = list(dict.fromkeys(_IdNames.last_names_male))
-        lf = list(dict.fromkeys(_IdNames.last_names_female))
-        last_cats = [""] + list(dict.fromkeys(lm + lf))
-        lidx = {n: j for j, n in enumerate(last_cats)}
-        lm_codes = np.array([lidx[n] for n in lm], dtype=np.int16)
-        lf_codes = np.array([lidx[n] for n in lf], dtype=np.int16)
-        last_code = np.where(female, lf_codes[rng.integers(0, len(lf_codes), P)],
-                             lm_codes[rng.integers(0, len(lm_codes), P)])
-        last_code = np.where(_bern(rng, _SINGLE_NAME, P), 0, last_code)
-        persons_df = pd.DataFrame({
-            "hh": hh,
-            "nik": nik,
-            "first_name": pd.Categorical.from_codes(first_code, categories=first_cats),
-            "last_name": pd.Categorical.from_codes(last_code, categories=last_cats),
-            "sex": _cat(female.astype(np.int8), SEXES),
-            "age": age,
-            "birth_date": birth,
-            "relation": _cat(relation, RELATIONS),
-            "in_school": in_school,
-            "schooling": _cat(schooling, SCHOOLING),
-            "disability": _cat(disability, DISABILITY),
-            "chronic_illness": chronic,
-            "pregnant": pregnant,
-            "has_ktp": has_ktp,
-            "has_birth_cert": has_bc,
-            "occupation": _cat(occ, OCCUPATIONS),
-        })
-
+    v = _villages(scenario)
+    hh_off = np.zeros(len(v.hh) + 1, dtype=np.int64)
+    np.cumsum(v.hh, out=hh_off[1:])
+    village = np.repeat(np.arange(len(v.hh), dtype=np.int16), v.hh)
+    h = _Draft(village=village, urban=v.urban[village])
+    _consumption(h, rngs["consumption"], v, hh_off)
+    p_off = _sizes(h, rngs["sizes"], scenario.population)
+    m = _members(h, rngs["members"], p_off, start)
+    _health(m, rngs["health"], h)
+    _schooling(m, rngs["schooling"], h)
+    _occupation(m, rngs["occupation"], h)
+    _aggregates(h, m, p_off)
+    _documents(h, m, rngs["documents"], scenario.population, p_off)
+    _identity(h, m, rngs["nik"], v, start)
+    _housing(h, rngs["housing"])
+    _dtks_record(h, m, rngs["database"], scenario.database, scenario.calendar.start_date.year, p_off)
+    _receipt(h, rngs["programs"], scenario.programs)
+    _address(h, rngs["address"], v, hh_off)
+    households = _households_table(h, m, v, p_off)
+    persons_df = _persons_table(m, rngs["names"]) if persons else None
     return Population(
         scenario=scenario, seed=seed if isinstance(seed, int) else None,
-        households=households, persons=persons_df, villages=villages,
+        households=households, persons=persons_df, villages=v.table,
         _hh_offsets=hh_off, _person_offsets=p_off,
     )
 
 
-def _rowwise_choice(u: np.ndarray, cum: np.ndarray, row: np.ndarray) -> np.ndarray:
-    """Index k with ``cum[row, k-1] <= u < cum[row, k]``, without an (n x K) temporary."""
-    out = np.zeros(u.size, dtype=np.int8)
-    for k in range(cum.shape[1] - 1):
-        out += u > cum[:, k][row]
-    return out
+def _households_table(h: _Draft, m: _Draft, v: _Draft, p_off: np.ndarray) -> pd.DataFrame:
+    street_names = [f"{k} {s}" for k in _STREET_KIND for s in _STREETS]
+    return pd.DataFrame({
+        "village_idx": h.village,
+        "kecamatan_idx": v.kec[h.village],
+        "kk": h.kk,
+        "head_person": p_off[:-1].astype(np.int64),
+        "size": h.size,
+        "consumption_pc": h.consumption,
+        "true_decile": h.decile,
+        "poor": h.poor,
+        "n_child_0_6": h.n_child,
+        "n_school_6_21": h.n_school,
+        "n_out_of_school_7_18": h.n_oos,
+        "n_working_age": h.n_work,
+        "has_pregnant": h.has_preg,
+        "has_elderly_60": h.has_e60,
+        "has_elderly_70": h.has_e70,
+        "has_disability": h.has_dis,
+        "has_severe_disability": h.has_sev,
+        "has_chronic": h.has_chr,
+        "floor": _cat(h.floor, FLOORS),
+        "wall": _cat(h.wall, WALLS),
+        "roof": _cat(h.roof, ROOFS),
+        "house_unfit": h.house_unfit,
+        "owns_land": h.owns_land,
+        "has_kk": h.has_kk,
+        "missing_docs": h.missing_docs,
+        "occupation": _cat(m.occ[p_off[:-1]], OCCUPATIONS),
+        "in_dtks": h.listed,
+        "dtks_decile": h.dtks_decile,
+        "dtks_year": h.dtks_year,
+        "via_sktm": h.via_sktm,
+        "nik_invalid": h.nik_invalid,
+        "dtks_nik": h.dtks_nik,
+        "receives_pkh": h.receives_pkh,
+        "receives_bpnt": h.receives_bpnt,
+        "receives_pbi": h.receives_pbi,
+        "vulnerable": h.vulnerable,
+        "atensi_target": h.atensi_target,
+        "street": _cat(h.street, street_names),
+        "house_no": h.house_no,
+        "rt": h.rt.astype(np.int8),
+        "rw": h.rw,
+    })
+
+
+def _persons_table(m: _Draft, rng: np.random.Generator) -> pd.DataFrame:
+    """The persons table, with first and last names from Faker's ``id_ID`` pools."""
+    P, female = m.age.size, m.female
+    male_pool = list(dict.fromkeys(_IdNames.first_names_male))
+    female_pool = list(dict.fromkeys(_IdNames.first_names_female))
+    first_cats = list(dict.fromkeys(male_pool + female_pool))
+    fidx = {n: j for j, n in enumerate(first_cats)}
+    male_codes = np.array([fidx[n] for n in male_pool], dtype=np.int16)
+    female_codes = np.array([fidx[n] for n in female_pool], dtype=np.int16)
+    first_code = np.where(female, female_codes[rng.integers(0, len(female_codes), P)],
+                          male_codes[rng.integers(0, len(male_codes), P)])
+    lm = list(dict.fromkeys(_IdNames.last_names_male))
+    lf = list(dict.fromkeys(_IdNames.last_names_female))
+    last_cats = [""] + list(dict.fromkeys(lm + lf))
+    lidx = {n: j for j, n in enumerate(last_cats)}
+    lm_codes = np.array([lidx[n] for n in lm], dtype=np.int16)
+    lf_codes = np.array([lidx[n] for n in lf], dtype=np.int16)
+    last_code = np.where(female, lf_codes[rng.integers(0, len(lf_codes), P)],
+                         lm_codes[rng.integers(0, len(lm_codes), P)])
+    last_code = np.where(_bern(rng, _SINGLE_NAME, P), 0, last_code)
+    return pd.DataFrame({
+        "hh": m.hh,
+        "nik": m.nik,
+        "first_name": pd.Categorical.from_codes(first_code, categories=first_cats),
+        "last_name": pd.Categorical.from_codes(last_code, categories=last_cats),
+        "sex": _cat(female.astype(np.int8), SEXES),
+        "age": m.age,
+        "birth_date": m.birth,
+        "relation": _cat(m.relation, RELATIONS),
+        "in_school": m.in_school,
+        "schooling": _cat(m.schooling, SCHOOLING),
+        "disability": _cat(m.disability, DISABILITY),
+        "chronic_illness": m.chronic,
+        "pregnant": m.pregnant,
+        "has_ktp": m.has_ktp,
+        "has_birth_cert": m.has_bc,
+        "occupation": _cat(m.occ, OCCUPATIONS),
+    })

@@ -41,9 +41,6 @@ from slrt_sim.i18n import t
 PROGRAMS = ("DUKCAPIL", "PKH", "BPNT", "PBI_JK", "KIP", "RUTILAHU", "KUBE", "ATENSI", "LOCAL")
 """Programme codes, in the order referrals are considered."""
 
-DTKS_PROGRAMS = frozenset({"PKH", "BPNT", "PBI_JK", "RUTILAHU", "KUBE"})
-"""Programmes that only enrol households listed in the DTKS."""
-
 NEED_PROGRAMS: dict[str, tuple[str, ...]] = {
     "information": (),
     "documents": ("DUKCAPIL",),
@@ -56,10 +53,33 @@ NEED_PROGRAMS: dict[str, tuple[str, ...]] = {
 }
 """Which programmes answer which need, in order of preference."""
 
+RECEIPT_FLAGS: dict[str, str] = {"PKH": "receives_pkh", "BPNT": "receives_bpnt", "PBI_JK": "receives_pbi"}
+"""The programmes whose receipt a household profile records, and the column that records it.
+A household already receiving one is not referred to it again (the model sets the flag at enrolment)."""
+
+POSITIVE_REASONS = ("rule.decile_within.", "rule.pkh.component", "rule.kip.school_child", "rule.kip.poor_family",
+                    "rule.rutilahu.ok", "rule.kube.working_age", "rule.atensi.target", "rule.dukcapil.missing")
+"""Reason keys (or prefixes) saying that a condition of a rule *holds*; every other reason says why not."""
+
 DEFAULT_MAX_DECILE: dict[str, int] = {
     "DUKCAPIL": 10, "PKH": 3, "BPNT": 3, "PBI_JK": 4, "KIP": 4,
     "RUTILAHU": 4, "KUBE": 4, "ATENSI": 10, "LOCAL": 5,
 }
+
+
+CRITERIA: dict[str, tuple[str, ...]] = {
+    "DUKCAPIL": ("rules.crit.dukcapil",),
+    "PKH": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.pkh"),
+    "BPNT": ("rules.crit.documents", "rules.crit.dtks"),
+    "PBI_JK": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.pbi"),
+    "KIP": ("rules.crit.documents", "rules.crit.kip_child", "rules.crit.kip_poor"),
+    "RUTILAHU": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.rutilahu_land", "rules.crit.rutilahu_house"),
+    "KUBE": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.kube"),
+    "ATENSI": ("rules.crit.documents", "rules.crit.atensi"),
+    "LOCAL": ("rules.crit.documents", "rules.crit.local"),
+}
+"""The conditions each rule below checks, as catalogue keys (``{max}``: the programme's decile
+ceiling), so that apps can show a rule before a trainee is graded on it (:func:`criteria`)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,80 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+# ------------------------------------------------------------------ receipt, polarity, needs
+def already_receives(h: Mapping[str, Any], program: str) -> bool:
+    """True when the profile records that the household already receives ``program``."""
+    flag = RECEIPT_FLAGS.get(program)
+    return bool(flag and h.get(flag))
+
+
+def received(h: Mapping[str, Any]) -> list[str]:
+    """The programmes the profile records as received, in :data:`RECEIPT_FLAGS` order."""
+    return [code for code, flag in RECEIPT_FLAGS.items() if h.get(flag)]
+
+
+def reason_holds(reason: str) -> bool:
+    """Whether a reason key says a condition holds (see :data:`POSITIVE_REASONS`)."""
+    return reason.startswith(POSITIVE_REASONS)
+
+
+def decisive_reason(v: "Verdict") -> str:
+    """The reason that decides a verdict: the first failing condition, or the last one met."""
+    if not v.eligible:
+        for r in v.reasons:
+            if not reason_holds(r):
+                return r
+    return v.reasons[-1] if v.reasons else ("rule.eligible" if v.eligible else "rule.not_eligible")
+
+
+def need_fits(h: Mapping[str, Any]) -> dict[str, Any]:
+    """Which needs can arise in a household: ``{need: bool}`` (or boolean arrays, for columns).
+
+    The one rule of the kit, read from DOMAIN's list of needs ("illness without health
+    insurance, a child out of school, no food assistance, an unliveable house, lost income,
+    disability or old age without care, missing identity documents"):
+
+    ============ ==============================================================
+    information  any household
+    documents    no KK, or a member misses a KTP / birth certificate
+    health       not covered by PBI-JK (state-paid health insurance)
+    food         not receiving BPNT (food assistance)
+    school       a child of school age (6–21 at school, or 7–18 out of school)
+    housing      the house fails the floor/wall/roof criteria
+    income       a member of working age (18–59) whose income can be lost
+    care         a member with a disability, an elderly member (70+) or another
+                 ATENSI target (the people ATENSI rehabilitates)
+    ============ ==============================================================
+
+    ``h`` is a profile (scalars) or a mapping of household columns (arrays); the
+    simulation draws its needs with it and the role plays pick their cases' needs with it.
+    """
+    import numpy as np
+
+    def col(name, dtype=None):
+        return np.asarray(h[name], dtype=dtype)
+
+    fits = {
+        "information": np.ones(np.shape(col("has_kk")), bool),
+        "documents": col("missing_docs", bool) | ~col("has_kk", bool),
+        "health": ~col("receives_pbi", bool),
+        "food": ~col("receives_bpnt", bool),
+        "school": (col("n_school_6_21") + col("n_out_of_school_7_18")) > 0,
+        "housing": col("house_unfit", bool),
+        "income": col("n_working_age") > 0,
+        "care": col("has_disability", bool) | col("has_elderly_70", bool) | col("atensi_target", bool),
+    }
+    if np.ndim(fits["information"]) == 0:
+        return {k: bool(v) for k, v in fits.items()}
+    return fits
+
+
+def fitting_needs(h: Mapping[str, Any]) -> list[str]:
+    """The needs (other than ``information``) that can arise in one household, in NEED_PROGRAMS order."""
+    fits = need_fits(h)
+    return [n for n in NEED_PROGRAMS if n != "information" and fits[n]]
 
 
 # ------------------------------------------------------------------ profile helpers
@@ -180,14 +274,16 @@ def _rule_dukcapil(h, limits, reasons):
 
 
 def _rule_local(h, limits, reasons):
-    decile = int(h.get("verified_decile") or 0) or (int(h["dtks_decile"]) if h["in_dtks"] else 0)
+    verified = int(h.get("verified_decile") or 0)
+    decile = verified or (int(h["dtks_decile"]) if h["in_dtks"] else 0)
     if decile == 0:
         reasons.append("rule.local.not_verified")
         return False
+    source = "verval." if verified else ""  # a verval's decile is not "recorded" in the DTKS
     if decile > limits.max_decile["LOCAL"]:
-        reasons.append(f"rule.decile_above.{limits.max_decile['LOCAL']}")
+        reasons.append(f"rule.decile_above.{source}{limits.max_decile['LOCAL']}")
         return False
-    reasons.append(f"rule.decile_within.{limits.max_decile['LOCAL']}")
+    reasons.append(f"rule.decile_within.{source}{limits.max_decile['LOCAL']}")
     return True
 
 
@@ -211,9 +307,10 @@ def check(program: str, household: Mapping[str, Any], limits: Limits = DEFAULT_L
     return Verdict(program, bool(ok), tuple(reasons))
 
 
-def eligible_programs(household: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> list[str]:
-    """Every programme the household is eligible for, in :data:`PROGRAMS` order."""
-    return [p for p in PROGRAMS if check(p, household, limits).eligible]
+def criteria(program: str, limits: "Limits | None" = None, lang: str | None = None) -> list[str]:
+    """The conditions of ``program``'s rule as sentences (the content of an app's "Aturan" panel)."""
+    limit = (limits or DEFAULT_LIMITS).max_decile[program]
+    return [t(key, lang=lang, max=limit) for key in CRITERIA[program]]
 
 
 @dataclass(frozen=True)

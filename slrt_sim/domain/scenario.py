@@ -22,12 +22,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import reprlib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from slrt_sim.domain.safe_yaml import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, safe_load  # noqa: F401
 from slrt_sim.i18n import t
 
 NEED_TYPES = ("information", "documents", "health", "food", "school", "housing", "income", "care")
@@ -35,6 +37,14 @@ NEED_TYPES = ("information", "documents", "health", "food", "school", "housing",
 
 PROGRAM_CODES = ("DUKCAPIL", "PKH", "BPNT", "PBI_JK", "KIP", "RUTILAHU", "KUBE", "ATENSI", "LOCAL")
 """Programmes a case can be referred to (see :mod:`slrt_sim.domain.programs`)."""
+
+
+# Upper bounds: a scenario beyond them is a typo, and would run for hours or exhaust memory.
+MAX_HORIZON_DAYS = 3653           # ten years
+MAX_STAFF_DISTRICT = 10_000       # staff of one kind in a district office ("unlimited" in tests)
+MAX_STAFF_PER_OFFICE = 10_000     # staff of one kind per village or Puskesos
+MAX_VILLAGES = 2000               # villages per kecamatan, kecamatan per district
+MAX_OVERRIDE_CHARS = 10_000       # the value of one --set
 
 
 class _Strict(BaseModel):
@@ -116,16 +126,17 @@ class Village(_Strict):
     poverty_rate: float = Field(ge=0, le=1)
     urban: bool = True
     puskesos: bool = False
-    fasilitators: int | None = Field(None, ge=0)
+    fasilitators: int | None = Field(
+        None, ge=0, le=MAX_STAFF_PER_OFFICE,
+        description="override of staffing.fasilitators_per_village for this village only; "
+                    "leave it out to follow the district value (which --set and sweeps change)")
     travel_minutes: float = Field(15.0, ge=0, description="mean one-way travel between homes")
-    distance_km: float = Field(5.0, ge=0, description="distance to the district office")
 
 
 class Kecamatan(_Strict):
     name: str = Field(min_length=1)
     code: str = Field(pattern=r"^\d{6}$")
-    supervisors: int = Field(0, ge=0)
-    villages: list[Village] = Field(min_length=1)
+    villages: list[Village] = Field(min_length=1, max_length=MAX_VILLAGES)
 
 
 class Region(_Strict):
@@ -133,7 +144,7 @@ class Region(_Strict):
     kind: Literal["kota", "kabupaten"]
     province: str = Field(min_length=1)
     bps_code: str = Field(pattern=r"^\d{4}$", description="BPS code of the kabupaten/kota")
-    kecamatan: list[Kecamatan] = Field(min_length=1)
+    kecamatan: list[Kecamatan] = Field(min_length=1, max_length=MAX_VILLAGES)
 
     @model_validator(mode="after")
     def _codes(self) -> "Region":
@@ -152,14 +163,19 @@ class Region(_Strict):
 
 # --------------------------------------------------------------------------- staffing
 class Staffing(_Strict):
-    fasilitators_per_village: int = Field(1, ge=0)
+    """Staff of the district. ``fasilitators_per_village`` is the district value; a village's
+    own ``fasilitators`` overrides it for that village only (documented in scenarios/README.md).
+    ``puskesos_fo: 0`` means the Puskesos register nobody: their residents walk in to the
+    district front office."""
+
+    fasilitators_per_village: int = Field(1, ge=0, le=MAX_STAFF_PER_OFFICE)
     fasilitator_hours_per_day: float = Field(6.0, gt=0, le=12)
-    district_fo: int = Field(2, ge=0)
-    district_bo: int = Field(2, ge=0)
-    managers: int = Field(1, ge=0)
-    puskesos_fo: int = Field(1, ge=0)
-    puskesos_bo: int = Field(1, ge=0)
-    supervisors: int = Field(3, ge=0)
+    district_fo: int = Field(2, ge=0, le=MAX_STAFF_DISTRICT)
+    district_bo: int = Field(2, ge=0, le=MAX_STAFF_DISTRICT)
+    managers: int = Field(1, ge=0, le=MAX_STAFF_DISTRICT)
+    puskesos_fo: int = Field(1, ge=0, le=MAX_STAFF_PER_OFFICE)
+    puskesos_bo: int = Field(1, ge=0, le=MAX_STAFF_PER_OFFICE)
+    supervisors: int = Field(3, ge=0, le=MAX_STAFF_DISTRICT)
 
 
 # --------------------------------------------------------------------------- population / database
@@ -250,9 +266,47 @@ class DataEntry(_Strict):
 
 
 class Dtks(_Strict):
-    determination_cycle_months: int = Field(3, ge=1, le=12)
-    cutoff_days: float = Field(14.0, ge=0)
-    verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit")
+    """DTKS updating (see :mod:`slrt_sim.model.dtks`). No published figure gives the pace of
+    updating in the seed districts: every default below is an assumption, its range in the
+    description and in scenarios/README.md."""
+
+    determination_cycle_months: int = Field(3, ge=1, le=12, description="DOMAIN.md: monthly at best, often quarterly")
+    cutoff_days: float = Field(14.0, ge=0, description="entries later than this before a determination wait for the next")
+    verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit (0.5-1)")
+    visit_accuracy_sd: float = Field(
+        1.5, ge=0, description="sd of the decile a fasilitator observes on an outreach visit (1-2.5)")
+    deliberation_days: float | None = Field(
+        None, gt=0, description="days between a village's deliberations, musdes/muskel (30-180); "
+                                "default (null): once per determination cycle, to feed it")
+    deliberation_acceptance: float = Field(
+        0.8, ge=0, le=1, description="share of items a village deliberation accepts (0.6-0.95)")
+    supervisor_checks_per_day: float = Field(
+        10.0, ge=0, description="outreach notes a supervisor checks per working day (5-30)")
+    operators: int = Field(1, ge=0, description="DTKS data-entry operators at the Dinas Sosial (1-3)")
+    entries_per_operator_day: float = Field(
+        30.0, ge=0, description="items an operator enters per working day (15-60)")
+    approval_rate: float = Field(
+        0.9, ge=0, le=1, description="share of entered items the district head approves (0.7-1)")
+    quota_per_year: int = Field(
+        400, ge=0, description="additions approved per year at most, spread evenly over the determinations "
+                               "(200-2,000 per district)")
+
+    @property
+    def cycle_days(self) -> float:
+        """Days between two determinations."""
+        return self.determination_cycle_months * 365.25 / 12.0
+
+    @property
+    def deliberation_period(self) -> float:
+        """Days between a village's deliberations: ``deliberation_days``, or by default one
+        deliberation per determination cycle (villages deliberate to feed each determination,
+        so a faster determination cycle also means more frequent musdes/muskel)."""
+        return self.deliberation_days if self.deliberation_days is not None else self.cycle_days
+
+    @property
+    def quota_per_cycle(self) -> int:
+        """Additions one determination approves at most."""
+        return int(round(self.quota_per_year * self.determination_cycle_months / 12.0))
 
 
 class Program(_Strict):
@@ -322,9 +376,9 @@ class Scenario(_Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
-    seed: int = Field(42, ge=0)
-    horizon_days: float = Field(365.0, gt=0)
-    warmup_days: float = Field(0.0, ge=0)
+    seed: int = Field(42, ge=0, le=2**63 - 1)
+    horizon_days: float = Field(365.0, gt=0, le=MAX_HORIZON_DAYS)
+    warmup_days: float = Field(0.0, ge=0, le=MAX_HORIZON_DAYS)
     mode: Literal["integrated", "fragmented"] = "integrated"
     fo_closes_all: bool = Field(False, description="validation only: the front office closes every case")
     calendar: Calendar = Field(default_factory=Calendar)
@@ -359,6 +413,7 @@ class Scenario(_Strict):
 
     # convenience -------------------------------------------------------------
     def fasilitators_in(self, village: Village) -> int:
+        """The village's fasilitators: its own override, else the district value."""
         return self.staffing.fasilitators_per_village if village.fasilitators is None else village.fasilitators
 
     def with_overrides(self, overrides: list[str] | dict[str, Any], source: str = "<scenario>") -> "Scenario":
@@ -368,33 +423,6 @@ class Scenario(_Strict):
 
 
 # --------------------------------------------------------------------------- loading and errors
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader that leaves dates as text and refuses duplicate keys.
-
-    pydantic then parses dates, so an impossible date (2025-13-01) is reported with its
-    field path instead of escaping as a ``ValueError`` from PyYAML.
-    """
-
-    def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, t("err.scenario.duplicate_key", key=key), key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _yaml_load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-
 class ScenarioError(Exception):
     """A user's mistake in a scenario file or override: the message is one line."""
 
@@ -436,8 +464,14 @@ def _expected(err: dict[str, Any]) -> str:
         return err.get("msg", kind)
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 40
+_REPR.maxlevel = 2
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    """A short view of a bad value: bounded in depth and length whatever its size."""
+    text = _REPR.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -467,13 +501,21 @@ def read_yaml(path: str | Path) -> Any:
     if p.is_dir():
         raise ScenarioError(source, "", t("err.scenario.is_dir"))
     try:
-        text = p.read_text(encoding="utf-8")
+        if not p.is_file():  # a device (/dev/zero), a pipe, a socket: never read
+            raise ScenarioError(source, "", t("err.scenario.not_regular"))
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError(source, "", t("err.scenario.too_big", size=p.stat().st_size, max=MAX_FILE_BYTES))
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # the file may grow between stat and read
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(source, "", t("err.scenario.too_big", size=len(raw), max=MAX_FILE_BYTES))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(source, "", t("err.scenario.not_utf8")) from None
     except OSError as exc:
         raise ScenarioError(source, "", t("err.scenario.unreadable", reason=exc.strerror or str(exc))) from None
     try:
-        return _yaml_load(text)
+        return safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -514,8 +556,12 @@ def parse_override(item: str, source: str = "--set") -> tuple[list[str | int], A
         if token == "":
             raise ScenarioError(source, key, t("err.scenario.override_form"))
         parts.append(int(token) if token.isdigit() else token)
+    if len(raw) > MAX_OVERRIDE_CHARS:
+        raise ScenarioError(source, key, t("err.scenario.override_long", n=MAX_OVERRIDE_CHARS))
     try:
-        value = _yaml_load(raw) if raw.strip() else ""
+        value = safe_load(raw) if raw.strip() else ""
+    except yaml.composer.ComposerError as exc:
+        raise ScenarioError(source, key, str(exc.problem)) from None
     except yaml.YAMLError:
         value = raw
     return parts, value
@@ -557,10 +603,6 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any],
         else:
             raise ScenarioError(where, label, t("err.scenario.override_path"))
     return out
-
-
-def horizon_end(s: Scenario) -> float:
-    return float(s.horizon_days)
 
 
 def expected_need_rate(s: Scenario) -> float:

@@ -42,12 +42,13 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from slrt_sim.experiments import erlang
-from slrt_sim.i18n import fmt_num, fmt_pct, t
-from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.domain.scenario import Scenario, load_scenario, scenario_from_dict
-
+from slrt_sim.experiments import erlang
+from slrt_sim.experiments.report import format_ci
+from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
+from slrt_sim.i18n import fmt_num, fmt_pct, t
 from slrt_sim.paths import SCENARIOS as SCENARIOS_DIR
+
 TRAINING_FILE = SCENARIOS_DIR / "pelatihan_satu_kelurahan.yaml"
 
 
@@ -180,39 +181,41 @@ def _puskesos_villages(s: Scenario, option: str) -> list[bool]:
     return [v.puskesos for v in vs]
 
 
+def staffing_overrides(s: Scenario, flags: Sequence[bool], fas: int, fo: int, bo: int) -> dict[str, Any]:
+    """The ``key.path: value`` overrides of one staffing configuration (the swept level applies to every village)."""
+    out: dict[str, Any] = {"staffing.fasilitators_per_village": fas, "staffing.district_fo": fo,
+                           "staffing.district_bo": bo}
+    i = 0
+    for ki, k in enumerate(s.region.kecamatan):
+        for vi, _ in enumerate(k.villages):
+            out[f"region.kecamatan.{ki}.villages.{vi}.fasilitators"] = None
+            out[f"region.kecamatan.{ki}.villages.{vi}.puskesos"] = bool(flags[i])
+            i += 1
+    return out
+
+
 def staffing_scenarios(s: Scenario, opts: StaffOptions) -> tuple[list[Scenario], pd.DataFrame]:
-    """Every combination of ``opts`` as a scenario, and a table describing each (with total staff)."""
-    base = s.model_dump(mode="json")
+    """Every combination of ``opts`` as a scenario, and a table describing each (with total staff).
+
+    The table holds every staffing value as the scenario has it (integers), including the
+    staff of one Puskesos, so nothing downstream re-derives a staff count from a run.
+    """
     n_villages = len(s.region.villages())
     scenarios, rows = [], []
     for pk in opts.puskesos:
         flags = _puskesos_villages(s, pk)
+        n_pk = sum(flags)
         for f in opts.fasilitators:
             for fo in opts.fo:
                 for bo in opts.bo:
-                    data = _with_staff(base, flags, f, fo, bo)
-                    sc = scenario_from_dict(data, "planner")
-                    n_pk = sum(flags)
-                    pk_staff = n_pk * (s.staffing.puskesos_fo + s.staffing.puskesos_bo)
+                    sc = s.with_overrides(staffing_overrides(s, flags, f, fo, bo), "planner")
+                    pk_fo, pk_bo = sc.staffing.puskesos_fo, sc.staffing.puskesos_bo
                     rows.append({"fasilitators_per_village": f, "district_fo": fo, "district_bo": bo, "puskesos": pk,
-                                 "n_puskesos": n_pk, "fasilitators_total": f * n_villages,
-                                 "total_staff": f * n_villages + fo + bo + pk_staff})
+                                 "n_puskesos": n_pk, "puskesos_fo": pk_fo, "puskesos_bo": pk_bo,
+                                 "fasilitators_total": f * n_villages,
+                                 "total_staff": f * n_villages + fo + bo + n_pk * (pk_fo + pk_bo)})
                     scenarios.append(sc)
     return scenarios, pd.DataFrame(rows)
-
-
-def _with_staff(base: dict, flags: list[bool], fas: int, fo: int, bo: int) -> dict:
-    import copy
-
-    data = copy.deepcopy(base)
-    data["staffing"].update(fasilitators_per_village=fas, district_fo=fo, district_bo=bo)
-    i = 0
-    for k in data["region"]["kecamatan"]:
-        for v in k["villages"]:
-            v["fasilitators"] = None  # the swept level applies to every village
-            v["puskesos"] = flags[i]
-            i += 1
-    return data
 
 
 # ----------------------------------------------------------------------------- recommendation
@@ -270,8 +273,6 @@ class PlanResult:
 
     def table(self, kpis: Sequence[str] | None = None) -> pd.DataFrame:
         """One row per configuration: staffing, then each KPI as ``mean [ci_low–ci_high]`` (formatted)."""
-        from slrt_sim.experiments.walkthrough import format_ci
-
         kpis = list(kpis or dict.fromkeys([x.kpi for x in self.targets] + list(TABLE_KPIS)))
         rows = []
         for c, cfg in self.configs.iterrows():
@@ -306,7 +307,7 @@ class PlanResult:
         return buf.getvalue()
 
 
-TABLE_KPIS = ("needs_met", "needs_met_30d", "handled_30d", "identified", "days_to_service_median", "util_fo", "util_bo",
+TABLE_KPIS = ("needs_met", "needs_met_30d", "handled_30d", "identified", "time_to_service_median", "util_fo", "util_bo",
               "wait_fo_hours", "wait_bo_hours")
 
 
@@ -368,26 +369,27 @@ def erlang_check(p: PlanResult, config: int | None = None, max_util: float | Non
     if max_util is None:
         max_util = next((x.value for x in p.targets if x.kpi in ("util_fo", "util_bo") and x.op == "<="), 0.85)
     st = p.sweep.stage_summary().loc[c]
-    n_pk = int(p.configs.loc[c, "n_puskesos"])
+    cfg = p.configs.loc[c]
+    n_pk = int(cfg["n_puskesos"])
+    staff_of = {"fo_district": cfg["district_fo"], "bo_district": cfg["district_bo"],
+                "fo_puskesos": cfg["puskesos_fo"], "bo_puskesos": cfg["puskesos_bo"]}
     rows = []
     for stage in ERLANG_STAGES:
         if stage not in st.index:
             continue
         r = st.loc[stage]
-        staff = int(round(r["staff"]))
+        staff = int(staff_of[stage])  # per office: one Puskesos is its own queue
+        offices = 1
         if stage.endswith("puskesos"):
             if n_pk == 0:
                 continue
-            per = staff // n_pk
-            served = r["served"] / n_pk  # one Puskesos (they are separate queues)
-            staff = per
-        else:
-            served = r["served"]
+            offices = n_pk
+        served = r["served"] / offices
         row = {"stage": stage, "staff": staff, "served": served, "sim_util": r["utilisation"],
                "sim_p_wait": r["wait_prob"], "sim_wait_hours": r["wait_mean_hours"]}
         if served > 0 and staff > 0 and hours > 0:
             lam = served / hours
-            busy_hours = r["utilisation"] * r["staff"] * hours / (n_pk if stage.endswith("puskesos") else 1)
+            busy_hours = r["utilisation"] * staff * hours
             svc = busy_hours / served
             q = erlang.mmc(lam, 1.0 / svc, staff)
             row.update(lam_per_hour=lam, service_minutes=svc * 60, erlang_rho=q.rho, erlang_p_wait=q.p_wait,

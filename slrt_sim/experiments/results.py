@@ -1,16 +1,26 @@
 """Results of a run: the per-case table, per-stage queue statistics and the KPIs.
 
-Names are defined once here (:data:`KPI_FIELDS`, :data:`STAGE_FIELDS`); their
-Indonesian and English labels live in the catalogue under ``kpi.<name>`` and
-``stage.<name>``, so every table, plot and app agrees.
+Names are defined once in :mod:`slrt_sim.experiments.kpis` (:data:`KPI_FIELDS`,
+:data:`STAGE_FIELDS`); their Indonesian and English labels live in the catalogue under
+``kpi.<name>`` and ``stage.<name>``, so every table, plot and app agrees.
 
 Conventions:
 
-* KPIs about cases count only cases whose need arose after the warm-up;
+* KPIs about cases count only cases whose need arose after the warm-up — all of them,
+  including the backlog and the unidentified at the end, so that
+  ``cases = served + ineligible + lost + backlog_end + unidentified_end``;
 * ``needs_met`` is the share of those cases served by the end of the horizon;
-  ``handled_30d`` the share whose SLRT decision (referral letter, closure on the spot,
-  or ineligibility explained) came within 30 days of the need — what staffing controls,
-  while ``needs_met_30d`` also waits for programme cycles and quotas;
+* time to service is right-censored: a need that arose late has had little time to be
+  served. ``time_to_service_median`` is the Kaplan–Meier median (needs not served by the
+  horizon are censored there; NaN when fewer than half are served within the run);
+  ``needs_met_30d`` / ``needs_met_90d`` / ``handled_30d`` count only needs that arose at
+  least 30 / 90 / 30 days before the horizon, i.e. that had that long to run.
+  ``handled_30d`` is the share whose SLRT decision (referral letter, closure on the spot,
+  or ineligibility explained) came within 30 days — what staffing controls, while
+  ``needs_met_30d`` also waits for programme cycles and quotas.
+  ``days_to_service_median`` / ``_p90`` are over served cases only (labelled so): they
+  favour settings that serve fewer, faster cases, so compare runs with the Kaplan–Meier
+  median;
 * waits for staff are from the request to the moment a staff member is free
   (time the office is closed is part of the service span, not of the wait);
 * utilisation is staff work over staff time available on working hours after the
@@ -29,58 +39,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slrt_sim.model.flow import CASE_FIELDS, STAGES, STATES, Model
-from slrt_sim.i18n import t
+from slrt_sim.model.cases import CASE_FIELDS, STAGES, STATES
+from slrt_sim.model.record import RunRecord
 from slrt_sim.domain.scenario import NEED_TYPES
-
-KPI_FIELDS = (
-    "cases", "needs_met", "needs_met_30d", "handled_30d", "identified", "days_to_service_median", "days_to_service_p90",
-    "exclusion_error_start", "exclusion_error_end", "inclusion_error_start", "inclusion_error_end",
-    "backlog_end", "unidentified_end", "served", "ineligible", "lost", "complaints",
-    "complaints_resolved_14d", "util_fo", "util_bo", "util_manager", "util_puskesos", "util_fasilitator",
-    "wait_fo_hours", "wait_bo_hours", "outreach_visits",
-) + tuple(f"needs_met_{n}" for n in NEED_TYPES)
-"""Every KPI of a run, in display order."""
-
-PERCENT_KPIS = frozenset(
-    {"needs_met", "needs_met_30d", "handled_30d", "identified", "exclusion_error_start", "exclusion_error_end",
-     "inclusion_error_start", "inclusion_error_end", "complaints_resolved_14d", "util_fo", "util_bo",
-     "util_manager", "util_puskesos", "util_fasilitator"} | {f"needs_met_{n}" for n in NEED_TYPES}
-)
-"""KPIs that are shares (0..1), shown as percentages."""
-
-STAGE_FIELDS = ("stage", "staff", "served", "wait_prob", "wait_mean_days", "wait_p90_days", "wait_mean_hours",
-                "wait_p90_hours", "utilisation")
-
-HEADLINE_KPIS = ("cases", "needs_met", "needs_met_30d", "handled_30d", "days_to_service_median", "days_to_service_p90",
-                 "exclusion_error_start", "exclusion_error_end", "inclusion_error_start",
-                 "inclusion_error_end", "backlog_end", "complaints_resolved_14d", "util_fo", "util_bo",
-                 "util_fasilitator")
-"""The KPIs a readable table shows by default."""
-
-
-def kpi_label(name: str, lang: str | None = None) -> str:
-    if name.startswith("needs_met_") and name[len("needs_met_"):] in NEED_TYPES:
-        return t("kpi.needs_met_need", lang=lang, need=t(f"need.{name[len('needs_met_'):]}", lang=lang))
-    return t(f"kpi.{name}", lang=lang)
-
+from slrt_sim.experiments.kpis import (COUNT_KPIS, HEADLINE_KPIS, KPI_FIELDS, PERCENT_KPIS,  # noqa: F401 - re-exported
+                                       STAGE_FIELDS, kpi_label)
 
 @dataclass
 class RunResult:
-    """One replication: tables and KPIs."""
+    """One replication: KPIs, per-stage statistics and, when kept, the case table and timeline."""
 
     kpis: dict[str, float]
-    stages: pd.DataFrame
+    stage_rows: list[dict[str, Any]]
     cases: pd.DataFrame | None
-    timeline: pd.DataFrame
+    timeline: pd.DataFrame | None
     replication: int = 0
     events: int = 0
     wall_seconds: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def stages(self) -> pd.DataFrame:
+        """Per-stage statistics, one row per stage (:data:`STAGE_FIELDS`)."""
+        return pd.DataFrame(self.stage_rows, columns=list(STAGE_FIELDS))
 
-def cases_frame(model: Model) -> pd.DataFrame:
-    rows = [tuple(getattr(c, f) for f in CASE_FIELDS) for c in model.cases]
+
+def cases_frame(record: RunRecord) -> pd.DataFrame:
+    rows = [tuple(getattr(c, f) for f in CASE_FIELDS) for c in record.cases]
     df = pd.DataFrame.from_records(rows, columns=list(CASE_FIELDS))
     for col in df.columns:
         if col.startswith("t_"):
@@ -97,15 +82,14 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(np.quantile(values, q)) if values.size else float("nan")
 
 
-def stage_records(model: Model) -> list[dict[str, Any]]:
+def stage_records(record: RunRecord) -> list[dict[str, Any]]:
     """Per-stage queue statistics as plain records (no pandas: sweeps call this per run)."""
-    cal = model.cal
-    avail_minutes = cal.working_minutes(model.warmup, model.horizon)
-    fac_day_minutes = model.s.staffing.fasilitator_hours_per_day * 60.0
-    fac_days = cal.working_days(model.warmup, model.horizon)
+    avail_minutes = record.working_minutes
+    fac_day_minutes = record.scenario.staffing.fasilitator_hours_per_day * 60.0
+    fac_days = record.working_days
     rows = []
     for name in STAGES:
-        log = model.logs[name]
+        log = record.stages[name]
         waits = np.asarray(log.waits, dtype=float)
         if name == "fasilitator":
             avail = log.staff * fac_day_minutes * fac_days
@@ -127,10 +111,6 @@ def stage_records(model: Model) -> list[dict[str, Any]]:
     return rows
 
 
-def stage_frame(model: Model) -> pd.DataFrame:
-    return pd.DataFrame(stage_records(model), columns=list(STAGE_FIELDS))
-
-
 def database_errors(in_dtks: np.ndarray, true_decile: np.ndarray, max_decile: int) -> tuple[float, float]:
     """(exclusion error, inclusion error) of a DTKS listing."""
     in_dtks = np.asarray(in_dtks, dtype=bool)
@@ -140,23 +120,45 @@ def database_errors(in_dtks: np.ndarray, true_decile: np.ndarray, max_decile: in
     return exclusion, inclusion
 
 
+def km_median(durations: np.ndarray, events: np.ndarray) -> float:
+    """Kaplan–Meier median of right-censored durations (``events`` True = observed); NaN if not reached."""
+    d = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=bool)
+    ok = ~np.isnan(d)
+    d, e = d[ok], e[ok]
+    if d.size == 0:
+        return float("nan")
+    order = np.sort(d)
+    times, deaths = np.unique(d[e], return_counts=True)
+    at_risk = d.size - np.searchsorted(order, times, side="left")
+    surv = np.cumprod(1.0 - deaths / at_risk)  # S(t) just after each event time
+    reached = np.flatnonzero(surv <= 0.5 + 1e-12)
+    return float(times[reached[0]]) if reached.size else float("nan")
+
+
+def within(delay: np.ndarray, t_need: np.ndarray, horizon: float, days: float) -> float:
+    """Share of needs served (``delay`` not NaN) within ``days``, among needs that had ``days`` to run."""
+    ran = t_need <= horizon - days
+    with np.errstate(invalid="ignore"):
+        hit = ran & (delay <= days)
+    return _share(np.count_nonzero(hit), np.count_nonzero(ran))
+
+
 def _times(cases, attr: str) -> np.ndarray:
     return np.array([getattr(c, attr) for c in cases], dtype=float)  # None -> nan
 
 
-def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
-                 stages: pd.DataFrame | list[dict] | None = None) -> dict[str, float]:
+def compute_kpis(record: RunRecord, stages: list[dict] | None = None) -> dict[str, float]:
     """Every KPI of :data:`KPI_FIELDS` for one run.
 
-    Computed from the model's case objects with numpy (``cases`` is accepted for
-    compatibility and not needed): a sweep of hundreds of small runs spends its time
-    simulating, not building DataFrames.
+    Computed from the run record's case objects with numpy: a sweep of hundreds of
+    small runs spends its time simulating, not building DataFrames.
     """
-    s = model.s
+    s = record.scenario
     max_dec = s.database.max_decile
-    all_cases = model.cases
+    all_cases = record.cases
     t_need = _times(all_cases, "t_need")
-    after = t_need >= model.warmup
+    after = t_need >= record.warmup
     state_all = np.array([c.state for c in all_cases], dtype=object)
     state = state_all[after]
     need = np.array([c.need for c in all_cases], dtype=object)[after]
@@ -168,22 +170,27 @@ def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
     k: dict[str, float] = {}
     k["cases"] = float(n)
     k["needs_met"] = _share(np.count_nonzero(served), n)
-    delay = t_served - t_need
-    with np.errstate(invalid="ignore"):
-        k["needs_met_30d"] = _share(np.count_nonzero(served & (delay <= 30.0)), n)
-    decided = _times(all_cases, "t_decided")[after] - t_need
-    with np.errstate(invalid="ignore"):
-        k["handled_30d"] = _share(np.count_nonzero(decided <= 30.0), n)
+    horizon = float(record.horizon)
+    delay = np.where(served, t_served - t_need, np.nan)
+    k["needs_met_30d"] = within(delay, t_need, horizon, 30.0)
+    k["needs_met_90d"] = within(delay, t_need, horizon, 90.0)
+    # needs of poor households missing from the DTKS when the run starts: what the
+    # determination cycle delays (national programmes need the listing first)
+    hh = np.array([c.hh for c in all_cases], dtype=np.int64)[after]
+    unlisted = ~np.asarray(record.dtks_start, dtype=bool)[hh] & (np.asarray(record.true_decile)[hh] <= max_dec)
+    k["unlisted_met_90d"] = within(delay[unlisted], t_need[unlisted], horizon, 90.0)
+    k["handled_30d"] = within(_times(all_cases, "t_decided")[after] - t_need, t_need, horizon, 30.0)
     k["identified"] = _share(np.count_nonzero(state != "unidentified"), n)
+    k["time_to_service_median"] = km_median(np.where(served, delay, horizon - t_need), served)
     d = delay[served]
     k["days_to_service_median"] = _quantile(d, 0.5)
     k["days_to_service_p90"] = _quantile(d, 0.9)
     k["exclusion_error_start"], k["inclusion_error_start"] = database_errors(
-        model.dtks_start[0], model.dtks_start[1], max_dec)
+        record.dtks_start, record.true_decile, max_dec)
     k["exclusion_error_end"], k["inclusion_error_end"] = database_errors(
-        np.asarray(model.col["in_dtks"], dtype=bool), model.dtks_start[1], max_dec)
-    k["backlog_end"] = float(model.state_counts["in_process"] + model.state_counts["waiting_quota"])
-    k["unidentified_end"] = float(model.state_counts["unidentified"])
+        record.dtks_end, record.true_decile, max_dec)
+    k["backlog_end"] = float(np.count_nonzero((state == "in_process") | (state == "waiting_quota")))
+    k["unidentified_end"] = float(np.count_nonzero(state == "unidentified"))
     k["served"] = float(np.count_nonzero(served))
     k["ineligible"] = float(np.count_nonzero(state == "ineligible"))
     k["lost"] = float(np.count_nonzero(state == "lost"))
@@ -193,9 +200,7 @@ def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
         resolved = comp & served & ((t_served - t_complaint) <= 14.0)
     k["complaints_resolved_14d"] = _share(np.count_nonzero(resolved), np.count_nonzero(comp))
     if stages is None:
-        stages = stage_records(model)
-    if isinstance(stages, pd.DataFrame):
-        stages = stages.to_dict(orient="records")
+        stages = stage_records(record)
     st = {row["stage"]: row for row in stages}
     k["util_fo"] = float(st["fo_district"]["utilisation"])
     k["util_bo"] = float(st["bo_district"]["utilisation"])
@@ -205,28 +210,28 @@ def compute_kpis(model: Model, cases: pd.DataFrame | None = None,
     k["util_fasilitator"] = float(st["fasilitator"]["utilisation"])
     k["wait_fo_hours"] = float(st["fo_district"]["wait_mean_hours"])
     k["wait_bo_hours"] = float(st["bo_district"]["wait_mean_hours"])
-    k["outreach_visits"] = float(model.visits)
+    k["outreach_visits"] = float(record.outreach_visits)
     for kind in NEED_TYPES:
         mask = need == kind
         k[f"needs_met_{kind}"] = _share(np.count_nonzero(served & mask), np.count_nonzero(mask))
     return {name: k[name] for name in KPI_FIELDS}
 
 
-def timeline_frame(model: Model) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(model.timeline, columns=["day", *STATES])
+def timeline_frame(record: RunRecord) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(record.timeline, columns=["day", *STATES])
     df["backlog"] = df["in_process"] + df["waiting_quota"]
     return df
 
 
-def collect(model: Model, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0) -> RunResult:
-    records = stage_records(model)
-    kpis = compute_kpis(model, None, records)
-    stages = pd.DataFrame(records, columns=list(STAGE_FIELDS))
-    cases = cases_frame(model) if keep_cases else None
+def collect(record: RunRecord, replication: int = 0, keep_cases: bool = True, wall_seconds: float = 0.0,
+            keep_timeline: bool = True) -> RunResult:
+    records = stage_records(record)
+    kpis = compute_kpis(record, records)
+    cases = cases_frame(record) if keep_cases else None
     return RunResult(
-        kpis=kpis, stages=stages, cases=cases, timeline=timeline_frame(model),
-        replication=replication, events=model.events_processed, wall_seconds=wall_seconds,
-        meta={"scenario": model.s.name, "households": model.n_hh},
+        kpis=kpis, stage_rows=records, cases=cases, timeline=timeline_frame(record) if keep_timeline else None,
+        replication=replication, events=record.events, wall_seconds=wall_seconds,
+        meta={"scenario": record.scenario.name, "households": record.households},
     )
 
 

@@ -1,9 +1,18 @@
-"""Running a scenario: one replication, many, serial or in parallel processes.
+"""The run engine: replications of one or many scenarios, serially, in processes or on Dask.
+
+Everything that runs the model goes through :func:`run_many` (replications, sweeps, the
+planner and the walkthrough), so there is one place that decides seeds, populations and
+what a run ships back.
 
 Replication ``r`` of a scenario with seed ``S`` always uses the seed sequence
-:func:`slrt_sim.model.flow.replication_seed` ``(S, r)`` and the population made from
-:func:`slrt_sim.model.flow.population_seed` ``(S)``, so the same replication gives the same
-numbers whether it runs alone, in a loop, in a process pool or on a Dask cluster.
+:func:`slrt_sim.model.streams.replication_seed` ``(S, r)`` and the population made from
+:func:`slrt_sim.model.streams.population_seed` ``(S)``, so the same replication gives the same
+numbers whether it runs alone, in a loop, in a process pool or on a Dask cluster; results
+come back ordered by (scenario, replication) whatever order the tasks finished in.
+
+The unit of work is a *batch*: several replications of one scenario in one task (less
+overhead per task; about four tasks per worker keeps the load balanced). Each worker
+process caches the synthetic population (:func:`get_population`).
 
 Process pools (:func:`process_pool`) choose their start method explicitly:
 ``forkserver`` where the platform has it (Linux, macOS), else ``spawn`` (Windows) —
@@ -11,28 +20,35 @@ never ``fork`` unless asked, since forking a process that already runs threads
 (Jupyter, Voila, Dask) may deadlock. ``SLRT_START_METHOD`` (or ``start_method=``)
 picks another. Workers get the populations made here through the pool's
 initializer, so a new process does not make them again; they run only top-level
-functions with plain (picklable) arguments.
+functions with picklable arguments.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import multiprocessing as mp
 import os
 import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Callable, Collection, Iterable, Sequence
 
-from slrt_sim.model.flow import Model, population_seed
+from slrt_sim.domain.scenario import Scenario
+from slrt_sim.experiments import ExperimentError
 from slrt_sim.experiments.results import Replications, RunResult, collect
-from slrt_sim.domain.scenario import Scenario, scenario_from_dict
+from slrt_sim.model.flow import Model
+from slrt_sim.model.streams import population_seed, replication_seed
+
+ProgressFn = Callable[[int, int], None]
 
 _POP_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 _POP_CACHE_SIZE = 4
 START_METHOD_ENV = "SLRT_START_METHOD"
 
 
+# ----------------------------------------------------------------------------- populations
 def population_key(s: Scenario) -> str:
     """What the population depends on: region, database, population, seed, start date."""
     parts = {
@@ -61,6 +77,112 @@ def get_population(s: Scenario):
     return pop
 
 
+# ----------------------------------------------------------------------------- one run
+@dataclass(frozen=True)
+class Keep:
+    """What a run ships back beyond its KPIs and stage statistics.
+
+    ``cases``: True, False, or the replications whose case table is kept (the walkthrough
+    keeps replication 0 only); ``timeline``: the daily counts of cases by state.
+    """
+
+    cases: bool | frozenset[int] = False
+    timeline: bool = True
+
+    def cases_of(self, replication: int) -> bool:
+        return self.cases if isinstance(self.cases, bool) else replication in self.cases
+
+
+FULL = Keep(cases=True, timeline=True)
+LIGHT = Keep(cases=False, timeline=False)
+
+
+def run_once(s: Scenario, replication: int = 0, population: Any = None, keep_cases: bool = True,
+             progress: Callable[[float], None] | None = None, keep_timeline: bool = True) -> RunResult:
+    """Run replication ``replication`` of scenario ``s``."""
+    pop = population if population is not None else get_population(s)
+    w0, c0 = time.perf_counter(), time.process_time()
+    record = Model(s, pop, replication_seed(s.seed, replication), progress=progress).run()
+    res = collect(record, replication, keep_cases=keep_cases, wall_seconds=time.perf_counter() - w0,
+                  keep_timeline=keep_timeline)
+    res.meta["cpu_seconds"] = time.process_time() - c0
+    return res
+
+
+def _run_batch(s: Scenario, config: int, reps: Sequence[int], keep: Keep) -> list[tuple[int, RunResult]]:
+    """Run replications ``reps`` of one scenario: the task every backend executes."""
+    return [(config, run_once(s, r, keep_cases=keep.cases_of(r), keep_timeline=keep.timeline)) for r in reps]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def default_batch_size(n_configs: int, replications: int, workers: int) -> int:
+    """Several runs per task (less overhead), but about four tasks per worker (balance)."""
+    total = n_configs * replications
+    per = math.ceil(total / max(1, workers * 4))
+    return max(1, min(replications, per))
+
+
+def _batches(n_configs: int, reps: Sequence[int], size: int) -> list[tuple[int, tuple[int, ...]]]:
+    return [(c, tuple(reps[i:i + size])) for c in range(n_configs) for i in range(0, len(reps), size)]
+
+
+# ----------------------------------------------------------------------------- many runs
+@dataclass
+class Runs:
+    """What :func:`run_many` returns: ``results[config][i]`` is replication ``reps[i]`` of scenario ``config``."""
+
+    results: list[list[RunResult]]
+    reps: list[int]
+    backend: str
+    workers: int
+    wall_seconds: float
+
+
+def run_many(scenarios: Sequence[Scenario], reps: Sequence[int], *, workers: int = 1, scheduler: Any = None,
+             batch_size: int | None = None, keep: Keep = LIGHT, progress: ProgressFn | None = None,
+             start_method: str | None = None) -> Runs:
+    """Replications ``reps`` of every scenario, on the backend chosen by ``workers`` / ``scheduler``.
+
+    * no scheduler and ``workers <= 1`` (or a single run): a plain loop in this process;
+    * ``workers = K``: a pool of K local processes, started by ``start_method`` (:func:`start_method`);
+    * ``scheduler``: a Dask scheduler address or a ``distributed.Client``.
+
+    ``progress(done_runs, total_runs)`` is called with 0 first and then as batches finish.
+    """
+    reps = list(reps)
+    total = len(scenarios) * len(reps)
+    t0 = time.perf_counter()
+    done = 0
+    found: dict[tuple[int, int], RunResult] = {}
+
+    def take(part: list[tuple[int, RunResult]]) -> None:
+        nonlocal done
+        for c, res in part:
+            found[(c, res.replication)] = res
+        done += len(part)
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    if scheduler is not None:
+        backend, nworkers = "dask", _run_dask(scheduler, scenarios, reps, batch_size, keep, take)
+    elif workers <= 1 or total <= 1:
+        backend, nworkers = "serial", 1
+        for c, s in enumerate(scenarios):
+            for r in reps:
+                take(_run_batch(s, c, (r,), keep))
+    else:
+        backend, nworkers = "processes", min(workers, total)
+        _run_local(scenarios, reps, nworkers, batch_size, keep, take, start_method)
+    results = [[found[(c, r)] for r in reps] for c in range(len(scenarios))]
+    return Runs(results, reps, backend, nworkers, time.perf_counter() - t0)
+
+
+# ----------------------------------------------------------------------------- process pools
 def start_method(requested: str | None = None) -> str:
     """The start method for worker processes: ``requested``, ``$SLRT_START_METHOD``, or the safe default.
 
@@ -103,54 +225,66 @@ def process_pool(workers: int, populations: dict[str, Any] | None = None,
                                initargs=(populations or {},))
 
 
-def run_once(s: Scenario, replication: int = 0, population: Any = None, keep_cases: bool = True,
-             progress: Callable[[float], None] | None = None) -> RunResult:
-    """Run replication ``replication`` of scenario ``s``."""
-    from slrt_sim.model.flow import replication_seed
-
-    pop = population if population is not None else get_population(s)
-    t0 = time.perf_counter()
-    model = Model(s, pop, replication_seed(s.seed, replication), progress=progress).run()
-    return collect(model, replication, keep_cases=keep_cases, wall_seconds=time.perf_counter() - t0)
-
-
-def _worker(payload: tuple[dict, int, bool]) -> RunResult:
-    data, replication, keep_cases = payload
-    return run_once(scenario_from_dict(data), replication, keep_cases=keep_cases)
+def _run_local(scenarios: Sequence[Scenario], reps: list[int], workers: int, batch_size: int | None, keep: Keep,
+               take: Callable[[list], None], method: str | None = None) -> None:
+    size = batch_size or default_batch_size(len(scenarios), len(reps), workers)
+    with process_pool(workers, shared_populations(scenarios), method) as pool:
+        futures = [pool.submit(_run_batch, scenarios[c], c, rs, keep)
+                   for c, rs in _batches(len(scenarios), reps, size)]
+        for fut in as_completed(futures):
+            take(fut.result())
 
 
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+def connect(scheduler: Any):
+    """A ``distributed.Client`` for an address (or the client itself); :class:`ExperimentError` if unreachable."""
+    from distributed import Client
+
+    from slrt_sim.i18n import t
+
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    try:
+        return Client(str(scheduler), timeout="10s", set_as_default=False), True
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExperimentError(t("sweep.err.scheduler", address=scheduler, reason=reason)) from None
 
 
-def run_replications(s: Scenario, replications: int = 1, workers: int = 1, keep_cases: bool = True,
-                     progress: Callable[[int, int], None] | None = None,
-                     first: int = 0, start_method: str | None = None) -> Replications:
-    """Replications ``first .. first+replications-1``; ``workers > 1`` runs them in processes.
+def _run_dask(scheduler: Any, scenarios: Sequence[Scenario], reps: list[int], batch_size: int | None, keep: Keep,
+              take: Callable[[list], None]) -> int:
+    from distributed import as_completed as dask_completed
 
-    ``start_method``: how worker processes start (see :func:`start_method`).
+    client, owned = connect(scheduler)
+    try:
+        nworkers = max(1, sum(client.nthreads().values()))
+        size = batch_size or default_batch_size(len(scenarios), len(reps), nworkers)
+        futures = [client.submit(_run_batch, scenarios[c], c, rs, keep, pure=False)
+                   for c, rs in _batches(len(scenarios), reps, size)]
+        for fut in dask_completed(futures, loop=client.loop):
+            take(fut.result())
+            fut.release()
+        return nworkers
+    finally:
+        if owned:
+            client.close()
 
-    ``progress(done, total)`` is called after each replication. Results are in
-    replication order whatever the order they finish in.
+
+# ----------------------------------------------------------------------------- replications of one scenario
+def run_replications(s: Scenario, replications: int = 1, workers: int = 1, keep_cases: bool | Collection[int] = True,
+                     progress: ProgressFn | None = None, first: int = 0, scheduler: Any = None,
+                     start_method: str | None = None) -> Replications:
+    """Replications ``first .. first+replications-1`` of ``s``; ``workers > 1`` runs them in processes
+    (started by ``start_method``, see :func:`start_method`).
+
+    ``keep_cases``: keep every run's case table (True), none (False) or those of the given
+    replications. Results are in replication order.
     """
-    reps = list(range(first, first + replications))
-    results: dict[int, RunResult] = {}
-    if workers <= 1 or replications <= 1:
-        for i, r in enumerate(reps):
-            results[r] = run_once(s, r, keep_cases=keep_cases)
-            if progress:
-                progress(i + 1, len(reps))
-    else:
-        data = s.model_dump(mode="json")
-        with process_pool(min(workers, replications), shared_populations([s]), start_method) as pool:
-            futures = {pool.submit(_worker, (data, r, keep_cases)): r for r in reps}
-            for i, fut in enumerate(as_completed(futures)):
-                results[futures[fut]] = fut.result()
-                if progress:
-                    progress(i + 1, len(reps))
-    return Replications([results[r] for r in reps], scenario_name=s.name)
+    cases = keep_cases if isinstance(keep_cases, bool) else frozenset(keep_cases)
 
+    def tick(done: int, total: int) -> None:
+        if progress is not None and done:
+            progress(done, total)
 
-def iter_runs(s: Scenario, replications: Iterable[int], keep_cases: bool = False):
-    for r in replications:
-        yield run_once(s, r, keep_cases=keep_cases)
+    runs = run_many([s], range(first, first + replications), workers=workers, scheduler=scheduler,
+                    keep=Keep(cases=cases, timeline=True), progress=tick, start_method=start_method)
+    return Replications(runs.results[0], scenario_name=s.name)

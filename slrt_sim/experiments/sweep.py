@@ -13,12 +13,12 @@ Backends, all giving **identical** tables for the same seeds:
   Dask cluster, for national-scale planning across hundreds of districts.
 
 Replication ``r`` of a configuration always uses ``replication_seed(seed, r)`` and the
-population of ``population_seed(seed)`` (see :mod:`slrt_sim.experiments.runner`), so configurations
+population of ``population_seed(seed)`` (see :mod:`slrt_sim.experiments.runner`, the one run engine), so configurations
 that keep the seed are compared on common random numbers, and results do not depend on
 where or in which order the tasks ran: they are sorted by (configuration, replication).
-Scenarios travel to workers as plain JSON-able dicts; each worker process caches the
-synthetic population (``runner.get_population``), and several replications of one
-configuration are batched in one task to keep the per-task overhead small.
+Scenarios travel to workers as validated :class:`Scenario` objects; each worker process
+caches the synthetic population (``runner.get_population``), and several replications of
+one configuration are batched in one task to keep the per-task overhead small.
 
 Python API::
 
@@ -33,26 +33,18 @@ CLI: ``slrt-sim sweep FILE --vary key.path=v1,v2 [--vary ...] --replications N
 """
 from __future__ import annotations
 
-import argparse
 import io
 import itertools
-import json
-import math
-import os
-import sys
-import time
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Sequence
 
-import numpy as np
 import pandas as pd
 
+from slrt_sim.domain.scenario import Scenario, ScenarioError, parse_override
+from slrt_sim.experiments.results import KPI_FIELDS, STAGE_FIELDS, t_interval
+from slrt_sim.experiments.runner import LIGHT, ProgressFn, run_many, run_once
 from slrt_sim.i18n import fmt_num, t
-from slrt_sim.domain.scenario import Scenario, ScenarioError, apply_overrides, parse_override, scenario_from_dict
-
-ProgressFn = Callable[[int, int], None]
 
 
 # ----------------------------------------------------------------------------- configurations
@@ -101,46 +93,6 @@ def _fmt_value(v: Any) -> str:
     return str(v)
 
 
-# ----------------------------------------------------------------------------- work units
-def _run_batch(data: dict, config: int, reps: Sequence[int]) -> list[tuple]:
-    """Run replications ``reps`` of one configuration (a validated scenario as JSON).
-
-    The same steps as :func:`slrt_sim.experiments.runner.run_once` (same seeds, same KPI functions, so the
-    same numbers), without the tables a sweep does not ship back (timeline, cases).
-    Each row: (config, replication, kpis, stage records, wall seconds, CPU seconds).
-    """
-    from slrt_sim.model.flow import Model, replication_seed
-    from slrt_sim.experiments.results import compute_kpis, stage_records
-    from slrt_sim.experiments.runner import get_population
-
-    s = scenario_from_dict(data)
-    pop = get_population(s)
-    out = []
-    for r in reps:
-        w0, c0 = time.perf_counter(), time.process_time()
-        model = Model(s, pop, replication_seed(s.seed, r)).run()
-        stages = stage_records(model)
-        kpis = compute_kpis(model, None, stages)
-        out.append((config, r, kpis, stages, time.perf_counter() - w0,
-                    time.process_time() - c0))
-    return out
-
-
-def _batches(n_configs: int, reps: Sequence[int], size: int) -> list[tuple[int, tuple[int, ...]]]:
-    out = []
-    for c in range(n_configs):
-        for i in range(0, len(reps), size):
-            out.append((c, tuple(reps[i:i + size])))
-    return out
-
-
-def default_batch_size(n_configs: int, replications: int, workers: int) -> int:
-    """Several runs per task (less overhead), but about four tasks per worker (balance)."""
-    total = n_configs * replications
-    per = math.ceil(total / max(1, workers * 4))
-    return max(1, min(replications, per))
-
-
 # ----------------------------------------------------------------------------- results
 KEY_COLUMNS = ("config", "replication")
 
@@ -165,8 +117,6 @@ class SweepResult:
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Long table: index (config, kpi); mean, sd, ci_low, ci_high, half_width, n."""
-        from slrt_sim.experiments.results import KPI_FIELDS, t_interval
-
         rows = []
         for c, grp in self.runs.groupby("config", sort=True):
             for name in KPI_FIELDS:
@@ -182,9 +132,15 @@ class SweepResult:
         return self.configs.join(summ[names])
 
     def stage_summary(self) -> pd.DataFrame:
-        """Per-stage statistics averaged over replications: index (config, stage)."""
-        num = self.stages.drop(columns=["replication"])
-        return num.groupby(["config", "stage"], sort=False).mean(numeric_only=True)
+        """Per-stage statistics averaged over replications: index (config, stage).
+
+        ``staff`` is a setting of the configuration, not a measurement: it is taken as it is
+        (the same in every replication), never averaged.
+        """
+        grouped = self.stages.drop(columns=["replication"]).groupby(["config", "stage"], sort=False)
+        out = grouped.mean(numeric_only=True)
+        out["staff"] = grouped["staff"].first()
+        return out
 
     def to_excel(self, target: str | Path | io.BytesIO, confidence: float = 0.95) -> None:
         """Sheets: konfigurasi, ringkasan (mean and CI per KPI), kpi_per_replikasi, tahap."""
@@ -196,9 +152,9 @@ class SweepResult:
             self.stages.to_excel(xw, sheet_name=t("sheet.stages"), index=False)
 
     def write(self, out: str | Path) -> list[Path]:
-        from slrt_sim.cli import writable_folder
-
-        folder = writable_folder(out)
+        """The sweep's tables as CSV files and one workbook in folder ``out`` (created if needed)."""
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
         paths = [folder / "configs.csv", folder / "runs.csv", folder / "summary.csv", folder / "stages.csv",
                  folder / "sweep.xlsx"]
         self.configs.to_csv(paths[0])
@@ -209,13 +165,11 @@ class SweepResult:
         return paths
 
 
-def _assemble(rows: list[tuple], overrides: list[dict[str, Any]], base_name: str, replications: int) -> SweepResult:
-    from slrt_sim.experiments.results import KPI_FIELDS, STAGE_FIELDS
-
-    rows = sorted(rows, key=lambda x: (x[0], x[1]))
-    runs = pd.DataFrame([{"config": c, "replication": r, **{k: float(kp[k]) for k in KPI_FIELDS}}
-                         for c, r, kp, *_ in rows], columns=[*KEY_COLUMNS, *KPI_FIELDS])
-    stage_rows = [{"config": c, "replication": r, **st} for c, r, _, sts, *_ in rows for st in sts]
+def _assemble(results: list[list], overrides: list[dict[str, Any]], base_name: str, replications: int) -> SweepResult:
+    flat = [(c, run) for c, runs in enumerate(results) for run in runs]
+    runs = pd.DataFrame([{"config": c, "replication": r.replication, **{k: float(r.kpis[k]) for k in KPI_FIELDS}}
+                         for c, r in flat], columns=[*KEY_COLUMNS, *KPI_FIELDS])
+    stage_rows = [{"config": c, "replication": r.replication, **st} for c, r in flat for st in r.stage_rows]
     stages = pd.DataFrame(stage_rows, columns=[*KEY_COLUMNS, *STAGE_FIELDS])
     keys: list[str] = []
     for o in overrides:
@@ -227,21 +181,17 @@ def _assemble(rows: list[tuple], overrides: list[dict[str, Any]], base_name: str
     configs.index = pd.RangeIndex(len(overrides), name="config")
     return SweepResult(configs=configs, runs=runs, stages=stages, base_name=base_name,
                        replications=replications,
-                       meta={"run_seconds": float(sum(x[4] for x in rows)), "cpu_seconds": float(sum(x[5] for x in rows))})
+                       meta={"run_seconds": float(sum(r.wall_seconds for _, r in flat)),
+                             "cpu_seconds": float(sum(r.meta.get("cpu_seconds", 0.0) for _, r in flat))})
 
 
 # ----------------------------------------------------------------------------- running
-def prepare(base: Scenario, configs: Sequence[dict[str, Any]]) -> list[dict]:
-    """Validate every configuration up front (a typo fails before any work) and return JSON dicts."""
-    raw = base.model_dump(mode="json")
-    out = []
-    for o in configs:
-        data = apply_overrides(raw, dict(o), "--vary") if o else raw
-        out.append(scenario_from_dict(data, "--vary").model_dump(mode="json"))
-    return out
+def prepare(base: Scenario, configs: Sequence[dict[str, Any]]) -> list[Scenario]:
+    """Validate every configuration up front (a typo fails before any work)."""
+    return [base.with_overrides(dict(o), "--vary") if o else base for o in configs]
 
 
-def run_sweep(base: Scenario, configs: Sequence[dict[str, Any]] | None = None, *,
+def run_sweep(base: Scenario | None, configs: Sequence[dict[str, Any]] | None = None, *,
               vary: Sequence[Vary] | None = None, replications: int = 10, workers: int = 1,
               scheduler: Any = None, progress: ProgressFn | None = None, batch_size: int | None = None,
               first_replication: int = 0, scenarios: Sequence[Scenario] | None = None,
@@ -258,102 +208,23 @@ def run_sweep(base: Scenario, configs: Sequence[dict[str, Any]] | None = None, *
     if replications < 1:
         raise ValueError("replications must be >= 1")
     if scenarios is not None:
-        datas = [s.model_dump(mode="json") for s in scenarios]
+        scenarios = list(scenarios)
         overrides = [{"scenario": s.name} for s in scenarios]
         base_name = ",".join(dict.fromkeys(s.name for s in scenarios))
     else:
         overrides = list(configs) if configs is not None else grid(vary or [])
-        datas = prepare(base, overrides)
+        scenarios = prepare(base, overrides)
         base_name = base.name
-    reps = list(range(first_replication, first_replication + replications))
-    total = len(datas) * replications
-    t0 = time.perf_counter()
-    done = 0
-    rows: list[tuple] = []
-
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress is not None:
-            progress(done, total)
-
-    if progress is not None:
-        progress(0, total)
-    if scheduler is not None:
-        backend, nworkers = "dask", _run_dask(scheduler, datas, reps, batch_size, rows, tick)
-    elif workers <= 1 or total <= 1:
-        backend, nworkers = "serial", 1
-        for c, data in enumerate(datas):
-            for r in reps:
-                rows.extend(_run_batch(data, c, (r,)))
-                tick(1)
-    else:
-        backend, nworkers = "processes", min(workers, total)
-        _run_local(datas, reps, nworkers, batch_size, rows, tick, start_method)
-    res = _assemble(rows, overrides, base_name, replications)
-    res.wall_seconds = time.perf_counter() - t0
-    res.backend, res.workers = backend, nworkers
+    reps = range(first_replication, first_replication + replications)
+    runs = run_many(scenarios, reps, workers=workers, scheduler=scheduler, batch_size=batch_size, keep=LIGHT,
+                    progress=progress, start_method=start_method)
+    res = _assemble(runs.results, overrides, base_name, replications)
+    res.wall_seconds, res.backend, res.workers = runs.wall_seconds, runs.backend, runs.workers
     return res
-
-
-def _run_local(datas: list[dict], reps: list[int], workers: int, batch_size: int | None,
-               rows: list[tuple], tick: Callable[[int], None], start_method: str | None = None) -> None:
-    """Batches in a process pool (:func:`slrt_sim.experiments.runner.process_pool`: explicit start
-    method, the first few distinct populations made once here and handed to every worker)."""
-    from slrt_sim.experiments.runner import process_pool, shared_populations
-
-    size = batch_size or default_batch_size(len(datas), len(reps), workers)
-    batches = _batches(len(datas), reps, size)
-    populations = shared_populations(scenario_from_dict(d) for d in datas)
-    with process_pool(workers, populations, start_method) as pool:
-        futures = [pool.submit(_run_batch, datas[c], c, rs) for c, rs in batches]
-        for fut in as_completed(futures):
-            part = fut.result()
-            rows.extend(part)
-            tick(len(part))
-
-
-def connect(scheduler: Any):
-    """A ``distributed.Client`` for an address (or the client itself); one-line error if unreachable."""
-    from distributed import Client
-
-    if isinstance(scheduler, Client):
-        return scheduler, False
-    try:
-        return Client(str(scheduler), timeout="10s", set_as_default=False), True
-    except (OSError, TimeoutError, ValueError) as exc:
-        from slrt_sim.cli import UserError
-
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UserError(t("sweep.err.scheduler", address=scheduler, reason=reason)) from None
-
-
-def _run_dask(scheduler: Any, datas: list[dict], reps: list[int], batch_size: int | None,
-              rows: list[tuple], tick: Callable[[int], None]) -> int:
-    from distributed import as_completed as dask_completed
-
-    client, owned = connect(scheduler)
-    try:
-        nworkers = max(1, sum(client.nthreads().values()))
-        size = batch_size or default_batch_size(len(datas), len(reps), nworkers)
-        batches = _batches(len(datas), reps, size)
-        futures = [client.submit(_run_batch, datas[c], c, rs, pure=False) for c, rs in batches]
-        for fut in dask_completed(futures, loop=client.loop):
-            part = fut.result()
-            rows.extend(part)
-            tick(len(part))
-            fut.release()
-        return nworkers
-    finally:
-        if owned:
-            client.close()
 
 
 def serial_reference(base: Scenario, configs: Sequence[dict[str, Any]], replications: int) -> pd.DataFrame:
     """The plain loop the parallel backends must equal: ``run_once`` per (config, replication)."""
-    from slrt_sim.experiments.results import KPI_FIELDS
-    from slrt_sim.experiments.runner import run_once
-
     rows = []
     for c, o in enumerate(configs):
         s = base.with_overrides(dict(o)) if o else base
@@ -361,92 +232,3 @@ def serial_reference(base: Scenario, configs: Sequence[dict[str, Any]], replicat
             k = run_once(s, r, keep_cases=False).kpis
             rows.append({"config": c, "replication": r, **{n: float(k[n]) for n in KPI_FIELDS}})
     return pd.DataFrame(rows, columns=[*KEY_COLUMNS, *KPI_FIELDS])
-
-
-# ----------------------------------------------------------------------------- CLI
-DEFAULT_KPIS = ("needs_met", "needs_met_30d", "days_to_service_median", "util_fo", "util_bo", "wait_fo_hours",
-                "wait_bo_hours")
-
-
-def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("sweep", help=t("sweep.help.command"))
-    p.add_argument("file", help=t("cli.help.file"))
-    p.add_argument("--vary", action="append", metavar="KEY.PATH=V1,V2,...", default=[], help=t("sweep.help.vary"))
-    p.add_argument("--replications", "-r", type=int, default=10, help=t("sweep.help.replications"))
-    p.add_argument("--workers", "-w", type=int, help=t("cli.help.workers"))
-    p.add_argument("--scheduler", metavar="ADDRESS", help=t("sweep.help.scheduler"))
-    p.add_argument("--batch", type=int, help=t("sweep.help.batch"))
-    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help=t("cli.help.set"))
-    p.add_argument("--seed", type=int, help=t("cli.help.seed"))
-    p.add_argument("--days", type=float, help=t("cli.help.days"))
-    p.add_argument("--kpi", action="append", metavar="NAME", help=t("sweep.help.kpi"))
-    p.add_argument("--out", metavar="DIR", help=t("sweep.help.out"))
-    p.add_argument("--json", action="store_true", help=t("sweep.help.json"))
-    p.add_argument("--progress", action="store_true", help=t("cli.help.progress"))
-    p.add_argument("--quiet", "-q", action="store_true", help=t("cli.help.quiet"))
-    p.set_defaults(func=cmd_sweep)
-
-
-def cmd_sweep(args: argparse.Namespace) -> int:
-    from slrt_sim.cli import ProgressBar, UserError, _clean, format_kpi, load_with_options
-    from slrt_sim.experiments.results import KPI_FIELDS, kpi_label
-    from slrt_sim.experiments.runner import default_workers
-
-    if args.replications < 1:
-        raise UserError(t("cli.err.replications", value=args.replications))
-    if args.workers is not None and args.workers < 1:
-        raise UserError(t("sweep.err.workers", value=args.workers))
-    kpis = list(args.kpi or DEFAULT_KPIS)
-    for k in kpis:
-        if k not in KPI_FIELDS:
-            raise UserError(t("sweep.err.kpi", name=k))
-    base = load_with_options(args.file, args.set, args.seed, args.days)
-    varies = [Vary.parse(v) for v in args.vary]
-    configs = grid(varies)
-    workers = args.workers if args.workers is not None else default_workers()
-    show_bar = (not args.quiet) and (args.progress or sys.stderr.isatty())
-    bar = ProgressBar(t("sweep.progress", n=len(configs), reps=args.replications), show_bar)
-    res = run_sweep(base, configs, replications=args.replications, workers=workers, scheduler=args.scheduler,
-                    batch_size=args.batch, progress=lambda d, n: bar.update(d / n if n else 1.0))
-    bar.close()
-    if args.out:
-        written = res.write(args.out)
-        if not args.json:
-            print(t("cli.run.written", n=len(written), path=args.out), file=sys.stderr)
-    summ = res.summary()
-    if args.json:
-        obj = {
-            "scenario": base.name, "file": args.file, "seed": base.seed, "replications": args.replications,
-            "backend": res.backend, "workers": res.workers, "wall_seconds": res.wall_seconds,
-            "configs": [
-                {"config": int(c), "overrides": configs[int(c)],
-                 "kpis": {k: {f: summ.at[(c, k), f] for f in ("mean", "sd", "ci_low", "ci_high", "half_width")}
-                          for k in KPI_FIELDS}}
-                for c in res.configs.index
-            ],
-        }
-        json.dump(_clean(obj), sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-        return 0
-    print(t("sweep.header", name=base.name, n=len(configs), reps=args.replications,
-            backend=t(f"sweep.backend.{res.backend}"), workers=res.workers, seconds=fmt_num(res.wall_seconds, 1)))
-    print()
-    head = [t("sweep.col.config")] + [kpi_label(k) for k in kpis]
-    rows = []
-    for c in res.configs.index:
-        cells = [res.configs.at[c, "label"]]
-        for k in kpis:
-            m, lo, hi = summ.at[(c, k), "mean"], summ.at[(c, k), "ci_low"], summ.at[(c, k), "ci_high"]
-            cell = format_kpi(k, m)
-            if args.replications > 1 and not math.isnan(lo):
-                cell += f" [{format_kpi(k, lo)}–{format_kpi(k, hi)}]"
-            cells.append(cell)
-        rows.append(cells)
-    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(len(head))]
-    line = lambda cells: "  ".join(  # noqa: E731
-        f"{x:<{widths[i]}}" if i == 0 else f"{x:>{widths[i]}}" for i, x in enumerate(cells))
-    print(line(head))
-    print("-" * (sum(widths) + 2 * (len(widths) - 1)))
-    for r in rows:
-        print(line(r))
-    return 0

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from slrt_sim.i18n import fmt_num, fmt_pct, t
-from slrt_sim.experiments.results import PERCENT_KPIS, Replications, kpi_label
+from slrt_sim.experiments.report import compare, format_ci
+from slrt_sim.experiments.results import Replications, kpi_label
 from slrt_sim.domain.scenario import Scenario, load_scenario
 
 from slrt_sim.paths import TRAINING_SCENARIO as SCENARIO_FILE
@@ -45,7 +46,10 @@ WHATIFS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 """The what-if comparisons: each dimension has two options (keys under ``walk.opt.*``)."""
 
-COMPARE_KPIS = ("needs_met", "needs_met_30d", "days_to_service_median", "identified", "exclusion_error_end",
+DAYS_KPI = "time_to_service_median"
+"""The time-to-service figure the walkthrough's sentences quote."""
+
+COMPARE_KPIS = ("needs_met", "needs_met_30d", "time_to_service_median", "identified", "exclusion_error_end",
                 "inclusion_error_end")
 """KPIs shown side by side for the what-if runs."""
 
@@ -108,15 +112,11 @@ class WalkRun:
 def run_variant(base: Scenario, choices: dict[str, str], replications: int = 5, number: int = 1,
                 progress: Callable[[int, int], None] | None = None) -> WalkRun:
     """Replications ``0..replications-1`` of ``base`` with the what-if ``choices`` (same seed: CRN)."""
-    from slrt_sim.experiments.runner import run_once
+    from slrt_sim.experiments.runner import run_replications
 
     s = base.with_overrides(variant_overrides(choices)) if choices else base
-    runs = []
-    for r in range(replications):
-        runs.append(run_once(s, r, keep_cases=(r == 0)))
-        if progress is not None:
-            progress(r + 1, replications)
-    return WalkRun(number, variant_label(choices), dict(choices), Replications(runs, s.name), s)
+    reps = run_replications(s, replications, workers=1, keep_cases={0}, progress=progress)
+    return WalkRun(number, variant_label(choices), dict(choices), reps, s)
 
 
 # ----------------------------------------------------------------------------- numbers of a run
@@ -188,7 +188,7 @@ def step_numbers(run: WalkRun) -> dict[str, dict[str, str]]:
                      "needs_met": fmt_pct(k["needs_met"]),
                      "complaints": fmt_num(int(c["t_complaint"].notna().sum()), 0),
                      "lost": fmt_num(int((state == "lost").sum()), 0),
-                     "median": fmt_num(k["days_to_service_median"], 0)},
+                     "median": fmt_num(k[DAYS_KPI], 0)},
         "update": {"excl_start": fmt_pct(k["exclusion_error_start"]), "excl_end": fmt_pct(k["exclusion_error_end"]),
                    "incl_start": fmt_pct(k["inclusion_error_start"]), "incl_end": fmt_pct(k["inclusion_error_end"])},
     }
@@ -256,31 +256,17 @@ class History:
         return means, lows, highs
 
 
-def format_value(kpi: str, value: float) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "–"
-    if kpi in PERCENT_KPIS:
-        return fmt_pct(value)
-    return fmt_num(value, 1)
-
-
-def format_ci(kpi: str, mean: float, low: float, high: float) -> str:
-    """``mean [low–high]``; the interval is clipped to what the KPI can be (shares 0..100%, days >= 0)."""
-    low = max(low, 0.0)
-    if kpi in PERCENT_KPIS:
-        high = min(high, 1.0)
-    text = format_value(kpi, mean)
-    if not (np.isnan(low) or np.isnan(high)):
-        text += f" [{format_value(kpi, low)}–{format_value(kpi, high)}]"
-    return text
-
-
 def describe_difference(first: WalkRun, last: WalkRun) -> str:
-    """One sentence on the change in needs met between two runs (common random numbers)."""
-    a = first.summary.at["needs_met", "mean"]
-    b = last.summary.at["needs_met", "mean"]
-    da = first.summary.at["days_to_service_median", "mean"]
-    db = last.summary.at["days_to_service_median", "mean"]
-    key = "walk.diff.better" if b > a + 1e-9 else "walk.diff.worse" if b < a - 1e-9 else "walk.diff.same"
-    return t(key, a=first.number, b=last.number, met_a=fmt_pct(a), met_b=fmt_pct(b), days_a=fmt_num(da, 0),
+    """One sentence on the change in needs met between two runs (common random numbers).
+
+    When the replications cannot tell the runs apart (the paired 95% interval of the
+    difference contains zero, :func:`slrt_sim.experiments.report.compare`), the sentence says
+    the difference is within noise instead of calling one run better.
+    """
+    cmp = compare("needs_met", first.reps.kpis["needs_met"].to_numpy(), last.reps.kpis["needs_met"].to_numpy())
+    key = {"up": "walk.diff.better", "down": "walk.diff.worse", "same": "walk.diff.same",
+           "noise": "walk.diff.noise"}[cmp.direction]
+    da = first.summary.at[DAYS_KPI, "mean"]
+    db = last.summary.at[DAYS_KPI, "mean"]
+    return t(key, a=first.number, b=last.number, met_a=fmt_pct(cmp.a), met_b=fmt_pct(cmp.b), days_a=fmt_num(da, 0),
              days_b=fmt_num(db, 0))

@@ -2,7 +2,7 @@
 
 Writes two HTML files into ``DIR``:
 
-* ``cards.html`` — one A6 card per page (``@page { size: A6 }``): the resident's story, the
+* ``cards.html`` — one A6 card per page (``@page { size: 105mm 148mm }``: Chromium ignores ``A6``): the resident's story, the
   documents they bring and their family, for the trainee who plays the resident. Nothing of
   the answer is on a card.
 * ``jawaban.html`` — the trainer's answer sheet: per card the planted problem, the DTKS
@@ -16,9 +16,7 @@ packages, so print ``cards.html`` from a browser (Print → Save as PDF; the pag
 """
 from __future__ import annotations
 
-import argparse
 import html
-from pathlib import Path
 
 from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import t
@@ -29,7 +27,7 @@ ANSWERS_FILE = "jawaban.html"
 CARDS_CLASS = "KARTU"
 
 CARD_CSS = """
-@page { size: A6; margin: 6mm; }
+@page { size: 105mm 148mm; margin: 6mm; }
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; margin: 0; background: #eee; }
 .card { box-sizing: border-box; width: 105mm; min-height: 148mm; margin: 6mm auto; padding: 5mm; background: #fff;
         border: 1px solid #999; page-break-after: always; break-after: page; }
@@ -40,7 +38,8 @@ body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; margin: 0;
 .card ul { margin: 0; padding-left: 4mm; }
 .card .id { float: right; font-size: 8pt; color: #555; }
 .card:last-of-type { page-break-after: auto; break-after: auto; }
-@media print { body { background: #fff; } .card { margin: 0; border: none; width: auto; min-height: 0; } }
+@media print { body { background: #fff; } .card { margin: 0; border: none; width: auto; min-height: 0; padding: 0;
+                                                  break-inside: avoid; } }
 """
 
 ANSWER_CSS = """
@@ -104,8 +103,11 @@ def answer_html(queue: bo.Queue, case: bo.BoCase, k: int) -> str:
     for (cid, need), prog in refs.items():
         if cid != case.case_id:
             continue
-        decisions.append(t("bo.fb.referral.to", need=t(f"need.{need}"), program=t(f"prog.{prog}.name")) if prog
-                         else t("bo.fb.referral.none", need=t(f"need.{need}")))
+        line = (t("bo.fb.referral.to", need=t(f"need.{need}"), program=t(f"prog.{prog}.name")) if prog
+                else t("bo.fb.referral.none", need=t(f"need.{need}")))
+        for code in bo.passed_for_quota(case, need, prog):  # why not the first programme of the need
+            line += " " + t("bo.rule.quota", program=t(f"prog.{code}.name"))
+        decisions.append(line)
     body = "".join(f"<tr><th>{e(a)}</th><td>{e(b)}</td></tr>" for a, b in rows)
     body += f"<tr><th>{e(t('cards.answers.programs'))}</th><td><ul>{''.join(progs)}</ul></td></tr>"
     body += (f"<tr><th>{e(t('cards.answers.referrals'))}</th><td>"
@@ -127,33 +129,3 @@ def make_cards(scenario, n: int = 30, seed: int | None = None, level: str = "sed
                + "</p><p>" + html.escape(t("bo.rule.priority")) + "</p>\n"
                + "\n".join(answer_html(queue, c, k + 1) for k, c in enumerate(queue.cases)))
     return (_page(t("cards.title"), CARD_CSS, cards), _page(t("cards.answers.title"), ANSWER_CSS, answers), queue)
-
-
-def cmd_cards(args: argparse.Namespace) -> int:
-    from slrt_sim.cli import UserError, load_with_options, writable_folder
-
-    if args.format == "pdf":
-        raise UserError(t("cards.err.pdf"))
-    if not 1 <= args.n <= MAX_CARDS:
-        raise UserError(t("cards.err.n", n=args.n))
-    scenario = load_with_options(args.file, None, None, None)
-    out = writable_folder(args.out, "cards.err.out")
-    try:
-        cards, answers, _queue = make_cards(scenario, args.n, args.seed, args.level)
-    except bo.PopulationTooSmall:
-        raise UserError(t("cards.err.small", n=args.n)) from None
-    (out / CARDS_FILE).write_text(cards, encoding="utf-8")
-    (out / ANSWERS_FILE).write_text(answers, encoding="utf-8")
-    print(t("cards.written", n=args.n, cards=out / CARDS_FILE, answers=out / ANSWERS_FILE))
-    return 0
-
-
-def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("cards", help=t("cards.help"), description=t("cards.help"))
-    p.add_argument("file", help=t("cards.help.file"))
-    p.add_argument("--n", type=int, default=30, help=t("cards.help.n"))
-    p.add_argument("--seed", type=int, default=None, help=t("cards.help.seed"))
-    p.add_argument("--out", default="out/kartu", metavar="DIR", help=t("cards.help.out"))
-    p.add_argument("--level", choices=bo.LEVELS, default="sedang", help=t("cards.help.level"))
-    p.add_argument("--format", choices=("html", "pdf"), default="html", help=t("cards.help.format"))
-    p.set_defaults(func=cmd_cards)

@@ -1,8 +1,20 @@
 """The trainer dashboard's logic: PIN check, class results, mistakes by rule, discussion, export.
 
 Presentation is in :mod:`slrt_sim.apps.dashboard`; the data come from
-:class:`slrt_sim.training.store.SessionStore`. Nothing here needs a browser, so the tests call it
-directly.
+:class:`slrt_sim.training.store.SessionStore`. Nothing here needs a browser or a widget, so
+the tests call it directly.
+
+* **PIN.** :func:`check_pin` compares in constant time and throttles failures server-wide
+  through the store (shared by every kernel): after :data:`FREE_FAILURES` failures each
+  further try waits twice as long as the one before (1, 2, 4 … s), and after
+  :data:`LOCK_FAILURES` the dashboard is locked for :data:`LOCK_SECONDS`; every failure is
+  logged. A success clears the count.
+* **Sections.** The live table, the score plot, the mistakes, the export links and the
+  discussion are built independently (:func:`section`): a failure in one shows one short
+  line in that section and is logged; the others are drawn.
+* **Exports.** Text cells that a spreadsheet would read as a formula (starting with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return) are neutralised with a leading
+  apostrophe (:func:`neutralise`).
 """
 from __future__ import annotations
 
@@ -12,24 +24,65 @@ import hmac
 import html
 import io
 import json
+import logging
 import os
-from typing import Any
+import time
+from typing import Any, Callable
 
-from slrt_sim.domain import programs
-from slrt_sim.i18n import fmt_num, has, t
+from slrt_sim.i18n import catalogue, fmt_num, get_language, has, t
+from slrt_sim.training.views import registration_html, table_html
+
+log = logging.getLogger("slrt_sim.dashboard")
 
 PIN_ENV = "SLRT_TRAINER_PIN"
 RESULT_COLUMNS = ("trainee", "app", "case_id", "score", "max_score", "pct", "minutes", "submitted")
+FREE_FAILURES = 5
+"""Wrong PINs allowed without delay (server-wide)."""
+LOCK_FAILURES = 15
+"""Wrong PINs after which the dashboard is locked for :data:`LOCK_SECONDS`."""
+LOCK_SECONDS = 900.0
+MAX_DELAY_S = 300.0
 
 
 # ---------------------------------------------------------------------------- PIN
-def check_pin(entered: str, expected: str | None = None) -> str:
-    """``"ok"``, ``"wrong"``, or ``"unset"`` when the server has no PIN (nothing is shown then)."""
+def pin_delay(failures: int) -> float:
+    """Seconds to wait after the last failure before the next try is checked."""
+    if failures >= LOCK_FAILURES:
+        return LOCK_SECONDS
+    if failures < FREE_FAILURES:
+        return 0.0
+    return min(MAX_DELAY_S, 2.0 ** (failures - FREE_FAILURES))
+
+
+def check_pin(entered: str, expected: str | None = None, store=None, now: float | None = None) -> str:
+    """``"ok"``, ``"wrong"``, ``"wait"`` (throttled: try again later, see :func:`pin_wait`), or
+    ``"unset"`` when the server has no PIN (nothing is shown then).
+
+    With a ``store`` the failures are counted server-wide (all kernels share the database).
+    """
     pin = (os.environ.get(PIN_ENV, "") if expected is None else expected).strip()
     if not pin:
         return "unset"
+    if store is not None and pin_wait(store, now) > 0:
+        return "wait"
     given = "".join(str(entered or "").split())
-    return "ok" if hmac.compare_digest(given.encode(), pin.encode()) else "wrong"
+    if hmac.compare_digest(given.encode(), pin.encode()):
+        if store is not None:
+            store.reset_pin_failures()
+        return "ok"
+    if store is not None:
+        n = store.record_pin_failure(time.time() if now is None else now)
+        log.warning("trainer PIN: wrong attempt %d (next try in %.0f s)", n, pin_delay(n))
+    else:
+        log.warning("trainer PIN: wrong attempt")
+    return "wrong"
+
+
+def pin_wait(store, now: float | None = None) -> float:
+    """Seconds before the next PIN try is accepted (0 when it may be tried now)."""
+    failures, last = store.pin_failures()
+    now = time.time() if now is None else now
+    return max(0.0, last + pin_delay(failures) - now) if failures else 0.0
 
 
 # ---------------------------------------------------------------------------- results
@@ -63,13 +116,22 @@ def fingerprint(store, class_code: str) -> tuple:
     return (len(sub), int(sub["id"].max()) if len(sub) else 0)
 
 
-def rule_text(rule: str, lang: str | None = None) -> str:
-    """The sentence of a rule key (catalogue), or the key itself when it is a free item name."""
-    if rule and has(rule):
-        from slrt_sim.training.back_office import STALE_YEARS
+class _Blank(dict):
+    """Placeholders of a rule sentence the class view cannot fill (a trainee's own values) read "…"."""
 
-        return t(rule, lang=lang, program=t("bo.program_generic", lang=lang), other="…", years=STALE_YEARS)
-    return rule or ""
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def rule_text(rule: str, lang: str | None = None) -> str:
+    """The sentence of a rule key (catalogue), its per-trainee placeholders shown as "…";
+    the key itself when it is a free item name."""
+    if not (rule and has(rule)):
+        return rule or ""
+    from slrt_sim.training.back_office import STALE_YEARS
+
+    text = catalogue()[rule][lang or get_language()]
+    return text.format_map(_Blank(program=t("bo.program_generic", lang=lang), years=STALE_YEARS))
 
 
 def mistakes_by_rule(store, class_code: str):
@@ -81,8 +143,7 @@ def mistakes_by_rule(store, class_code: str):
         for fb in json.loads(row.feedback):
             if fb.get("ok"):
                 continue
-            rule = str(fb.get("rule") or fb.get("item"))
-            entry = counts.setdefault(rule, [0, set()])
+            entry = counts.setdefault(str(fb.get("rule") or fb.get("item")), [0, set()])
             entry[0] += 1
             entry[1].add(row.trainee_key)
     data = [(r, rule_text(r), n, len(ts)) for r, (n, ts) in counts.items()]
@@ -118,18 +179,41 @@ def score_histogram_png(df, class_code: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------- export
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_frame(df):
+    from pandas.api.types import is_numeric_dtype
+
+    out = df.copy()
+    for col in out.columns:
+        if not is_numeric_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
 def export_csv(df) -> bytes:
-    return df.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens the UTF-8 names right
+    """The results as CSV (UTF-8 with BOM, so Excel opens the names right), formulas neutralised."""
+    return _safe_frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def export_xlsx(df, mistakes=None) -> bytes:
+    """The results (and the mistakes) as an Excel workbook, formulas neutralised."""
     import pandas as pd
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        df.to_excel(xw, sheet_name=t("sheet.results"), index=False)
+        _safe_frame(df).to_excel(xw, sheet_name=t("sheet.results"), index=False)
         if mistakes is not None:
-            mistakes.to_excel(xw, sheet_name=t("sheet.mistakes"), index=False)
+            _safe_frame(mistakes).to_excel(xw, sheet_name=t("sheet.mistakes"), index=False)
     return buf.getvalue()
 
 
@@ -143,6 +227,83 @@ def download_link(data: bytes, filename: str, mime: str, label: str, cls: str = 
             f'href="data:{mime};base64,{b64}">{html.escape(label)}</a>')
 
 
+# ---------------------------------------------------------------------------- sections
+def section(name: str, build: Callable[[], str]) -> str:
+    """``build()``, or — if it fails — one short line naming the section (the error is logged)."""
+    try:
+        return build()
+    except Exception:  # noqa: BLE001 - one section's failure must not blank the dashboard
+        log.exception("dashboard section %s failed", name)
+        return f'<p class="slrt-bad slrt-section-error">{html.escape(t("dash.section_failed", section=name))}</p>'
+
+
+def live_html(df) -> str:
+    """The live table of submissions, newest first, under a one-line summary."""
+    if df.empty:
+        return f"<p>{html.escape(t('dash.none'))}</p>"
+    s = summary(df)
+    head = t("dash.summary", n=s["n"], trainees=s["trainees"], mean=fmt_num(s["mean"], 0),
+             median=fmt_num(s["median"], 0))
+    rows = [[r.trainee, t(f"dash.app.{r.app}"), r.case_id, fmt_num(r.score, 1), fmt_num(r.max_score, 1),
+             fmt_num(r.pct, 0), fmt_num(r.minutes, 1), r.submitted] for r in df.iloc[::-1].itertuples(index=False)]
+    return f"<p><b>{html.escape(head)}</b></p>" + table_html(
+        [t("dash.col.trainee"), t("dash.col.app"), t("dash.col.case"), t("dash.col.score"), t("dash.col.max"),
+         t("dash.col.pct"), t("dash.col.minutes"), t("dash.col.time")], rows, escape=True)
+
+
+def plot_html(df, class_code: str) -> str:
+    if df.empty:
+        return ""
+    png = base64.b64encode(score_histogram_png(df, class_code)).decode("ascii")
+    return f'<img alt="{html.escape(t("dash.plot.title", code=class_code))}" src="data:image/png;base64,{png}">'
+
+
+def mistakes_html(mis) -> str:
+    if mis.empty:
+        return f"<p>{html.escape(t('dash.mistakes.none'))}</p>"
+    return table_html([t("dash.col.rule"), t("dash.col.count"), t("dash.col.trainees")],
+                      [[r.text, r.count, r.trainees] for r in mis.itertuples(index=False)], escape=True)
+
+
+def export_html(df, mis, class_code: str) -> str:
+    """The CSV and Excel download links (the Excel one carries the mistakes sheet when there is one)."""
+    stamp = time.strftime("%Y%m%d-%H%M")
+    return (f"<p>{html.escape(t('dash.export.note'))}</p>"
+            + download_link(export_csv(df), f"slrt-{class_code}-{stamp}.csv", "text/csv",
+                            t("dash.export.csv"), cls="slrt-dl slrt-dl-csv")
+            + download_link(export_xlsx(df, mis), f"slrt-{class_code}-{stamp}.xlsx", XLSX_MIME,
+                            t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx"))
+
+
+def sections(store, class_code: str) -> dict[str, str]:
+    """Every section of the class view (``live``, ``plot``, ``mistakes``, ``export``), each built on
+    its own: a failure leaves one line in its section only."""
+    data: dict[str, Any] = {}
+
+    def get(name: str, fn: Callable[[], Any]) -> Any:
+        if name not in data:
+            data[name] = fn()
+        return data[name]
+
+    df = lambda: get("df", lambda: results(store, class_code))  # noqa: E731
+    mis = lambda: get("mis", lambda: mistakes_by_rule(store, class_code))  # noqa: E731
+    return {
+        "live": section("live", lambda: live_html(df())),
+        "plot": section("plot", lambda: plot_html(df(), class_code)),
+        "mistakes": section("mistakes", lambda: mistakes_html(mis())),
+        "export": section("export", lambda: export_html(df(), _or_none(mis), class_code)),
+    }
+
+
+def _or_none(fn: Callable[[], Any]) -> Any:
+    """The export still offers the results when the mistakes cannot be counted."""
+    try:
+        return fn()
+    except Exception:  # noqa: BLE001
+        log.exception("dashboard: mistakes left out of the export")
+        return None
+
+
 # ---------------------------------------------------------------------------- discussion
 def bo_cases(klass: dict):
     from slrt_sim.training import back_office as bo
@@ -153,12 +314,10 @@ def bo_cases(klass: dict):
 def bo_discussion_html(queue, case_id: str, lang: str | None = None) -> str:
     """The case as the trainee saw it, then the right answer with every rule explained."""
     from slrt_sim.training import back_office as bo
-    from slrt_sim.apps.back_office import registration_html
 
     e = html.escape
     c = queue.case(case_id)
     key = bo.answer_key(queue)["cases"][case_id]
-    refs = bo.right_referrals(queue)
     out = [f"<h4>{e(t('dash.discussion.story', lang=lang))}</h4>", registration_html(c),
            f"<h4>{e(t('dash.discussion.answer', lang=lang))}</h4><ul>"]
     st = key["status"]
@@ -172,12 +331,9 @@ def bo_discussion_html(queue, case_id: str, lang: str | None = None) -> str:
             why.append(t("bo.rule.already_receives", lang=lang, program=t(f"prog.{p}.name", lang=lang)))
         out.append(f"<li><b>{e(t(f'prog.{p}.name', lang=lang))}</b>: "
                    f"{e(t('bo.eligible' if ok else 'bo.not_eligible', lang=lang))} — {e(' '.join(why))}</li>")
-    for (cid, need), prog in refs.items():
+    for (cid, need), prog in bo.right_referrals(queue).items():
         if cid == case_id:
-            txt = (t("bo.fb.referral.to", lang=lang, need=t(f"need.{need}", lang=lang),
-                     program=t(f"prog.{prog}.name", lang=lang)) if prog
-                   else t("bo.fb.referral.none", lang=lang, need=t(f"need.{need}", lang=lang)))
-            out.append(f"<li>{e(txt)}</li>")
+            out.append(f"<li>{e(_referral_line(need, prog, lang))}</li>")
     if key["priority"]:
         out.append(f"<li><b>{e(t('bo.fb.section.priority', lang=lang))}</b>: {key['priority']} — "
                    f"{e(t('bo.rule.priority', lang=lang))}</li>")
@@ -187,41 +343,81 @@ def bo_discussion_html(queue, case_id: str, lang: str | None = None) -> str:
     return "".join(out)
 
 
+def _referral_line(need: str, prog: str | None, lang: str | None) -> str:
+    nname = t(f"need.{need}", lang=lang)
+    if prog:
+        return t("bo.fb.referral.to", lang=lang, need=nname, program=t(f"prog.{prog}.name", lang=lang))
+    return t("bo.fb.referral.none", lang=lang, need=nname)
+
+
 def fo_cases(klass: dict):
-    """The front-office cases of the class (from :mod:`slrt_sim.training.front_office`), or ``None``."""
-    try:
-        from slrt_sim.training import front_office as roleplay
-    except ImportError:
-        return None
-    fn = getattr(roleplay, "class_cases", None)
-    if fn is None:
-        return None
-    return fn(klass["code"], int(klass["seed"]), klass["level"], app="fo")
+    """The front-office cases of the class (:func:`slrt_sim.training.front_office.build_cases`)."""
+    from slrt_sim.training import front_office as fo
+
+    return fo.build_cases(klass["code"], int(klass["seed"]), klass["level"], app="fo")
 
 
 def fo_discussion_html(case, lang: str | None = None) -> str:
-    """A front-office case: its story, and per need the referral that :func:`programs.refer` gives."""
+    """A front-office case: its story and documents, then the answer key the grader uses
+    (:func:`slrt_sim.training.front_office.answer_key`, on the verval-corrected profile for a
+    false SKTM): the decision, the programmes and, per need, the referral with its rules."""
+    from slrt_sim.training import front_office as fo
+    from slrt_sim.training.core import document_lines
+
     e = html.escape
-    out = [f"<h4>{e(t('dash.discussion.story', lang=lang))}</h4>",
-           f"<p>{e(str(getattr(case, 'story', '')))}</p>"]
-    docs = getattr(case, "documents", None)
-    if docs:
-        out.append("<ul>" + "".join(f"<li>{e(str(d))}</li>" for d in docs) + "</ul>")
-    out.append(f"<h4>{e(t('dash.discussion.answer', lang=lang))}</h4><ul>")
-    for need in getattr(case, "needs", ()) or ():
-        ref = programs.refer(need, case.household)
-        if ref.program:
-            head = t("bo.fb.referral.to", lang=lang, need=t(f"need.{need}", lang=lang),
-                     program=t(f"prog.{ref.program}.name", lang=lang))
-        else:
-            head = t("bo.fb.referral.none", lang=lang, need=t(f"need.{need}", lang=lang))
+    key = fo.answer_key(case)
+    decision = t("rp.decision." + key["decision"], lang=lang)
+    progs = ", ".join(t(f"prog.{p}.name", lang=lang) for p in key["programs"])
+    out = [f"<h4>{e(t('dash.discussion.story', lang=lang))}</h4>", f"<p>{e(case.story_text(lang))}</p>",
+           "<ul>" + "".join(f"<li>{e(d)}</li>" for d in document_lines(case.documents, lang)) + "</ul>",
+           f"<h4>{e(t('dash.discussion.answer', lang=lang))}</h4><ul>",
+           f"<li><b>{e(t('rp.fo.f.decision', lang=lang))}</b>: {e(decision)}"
+           + (f" — {e(progs)}" if progs else "") + "</li>"]
+    if case.problem == "false_sktm":
+        out.append(f"<li>{e(t('rp.fb.decision.sktm_basis', lang=lang))}</li>")
+    for need, ref in key["referrals"].items():
         why = [s for v in ref.verdicts for s in v.explain(lang)]
         if ref.propose_dtks:
             why.append(t("rule.not_in_dtks", lang=lang, program="DTKS"))
-        out.append(f"<li><b>{e(head)}</b> {e(' '.join(why))}</li>")
+        out.append(f"<li><b>{e(_referral_line(need, ref.program, lang))}</b> {e(' '.join(why))}</li>")
     out.append("</ul>")
     return "".join(out)
 
 
 def format_pct(x: float) -> str:
     return fmt_num(x, 0) if x == x else "–"
+
+
+# ---------------------------------------------------------------------------- projector view
+PRACTICE_SUFFIX = "-LATIHAN"
+"""A back-office attempt after the first ("Again") is saved with this suffix on its ``case_id``:
+a practice attempt, shown apart and not counted in the class's back-office statistics."""
+
+
+def is_practice(case_id: str) -> bool:
+    return str(case_id).endswith(PRACTICE_SUFFIX)
+
+
+def progress(df):
+    """One row per trainee (for the projector): front-office cases done and mean %, back-office
+    graded % (first attempt) and the number of practice attempts after it."""
+    import pandas as pd
+
+    cols = ["trainee", "fo_cases", "fo_pct", "bo_pct", "bo_practice"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    d = df.assign(key=df["trainee"].str.casefold(), practice=df["case_id"].map(is_practice))
+    rows = []
+    for _key, g in d.groupby("key", sort=True):
+        fo = g[g["app"] == "fo"]
+        bo_graded = g[(g["app"] == "bo") & ~g["practice"]]
+        rows.append((g["trainee"].iloc[0], int(fo["case_id"].nunique()), float(fo["pct"].mean()) if len(fo) else float("nan"),
+                     float(bo_graded["pct"].iloc[0]) if len(bo_graded) else float("nan"),
+                     int(((g["app"] == "bo") & g["practice"]).sum())))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def app_summary(df, app: str) -> dict[str, Any]:
+    """:func:`summary` of one app's graded submissions (back-office practice attempts left out)."""
+    part = df[(df["app"] == app) & ~df["case_id"].map(is_practice)] if not df.empty else df
+    return summary(part)

@@ -10,7 +10,10 @@ Decisions:
 * **WAL mode** (``journal_mode=WAL``, persistent in the file) so readers (the trainer
   dashboard) never block writers (trainees submitting), and ``synchronous=NORMAL``: a
   commit survives a crash of the app or the kernel; only a power cut may lose the last
-  commits.
+  commits. The server sets it once at start (:func:`prepare`, called by
+  :mod:`slrt_sim.serve`); a store opening a file not yet in WAL mode sets it itself.
+  Opening retries with back-off (:data:`OPEN_ATTEMPTS`), so many kernels opening a fresh
+  database at the same instant all succeed (``tests/test_store.py``).
 * **One short connection per operation** with ``busy_timeout`` (30 s) and writes in
   ``BEGIN IMMEDIATE`` transactions of a single statement: 50 trainees submitting at the
   same second queue for the write lock for a few milliseconds each and nothing is lost
@@ -19,19 +22,30 @@ Decisions:
 * **Names and codes are normalised**: the trainee's name is compared with spaces collapsed
   and case folded (``"  siti  Aminah"`` continues the work of ``"Siti Aminah"``); class codes
   are stripped and upper-cased. The name as first typed is kept for display.
+* **Input limits** (:mod:`slrt_sim.training.inputs`): names and class codes at most 80
+  characters, bidirectional control characters removed; longer values raise
+  :class:`~slrt_sim.training.inputs.InputError`.
+* **Trainer PIN failures** are counted here (table ``pin_failures``), so the throttle of
+  :func:`slrt_sim.training.dashboard.check_pin` holds across every kernel of the server.
 * ``answers``, ``feedback`` and progress ``state`` are stored as JSON text.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
+import random
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-__all__ = ["SessionStore", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code"]
+from slrt_sim.training.inputs import clean_name
+
+__all__ = ["SessionStore", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code", "prepare"]
+
+log = logging.getLogger("slrt_sim.store")
 
 LEVELS = ("mudah", "sedang", "sulit")
 """Difficulty levels of a class (see :mod:`slrt_sim.training.front_office`)."""
@@ -39,6 +53,8 @@ APPS = ("fo", "bo")
 """The role-play apps: front office and back office."""
 DB_ENV = "SLRT_DB"
 BUSY_TIMEOUT_S = 30.0
+OPEN_ATTEMPTS = 8
+"""Tries to open (and create) the database before giving up; the wait doubles from 50 ms."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (
@@ -74,6 +90,11 @@ CREATE TABLE IF NOT EXISTS submissions (
     saved_at     REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS submissions_class ON submissions (class_code, app);
+CREATE TABLE IF NOT EXISTS pin_failures (
+    scope       TEXT PRIMARY KEY,
+    failures    INTEGER NOT NULL,
+    last_at     REAL NOT NULL
+);
 """
 
 
@@ -89,13 +110,34 @@ def default_db_path() -> Path:
 
 
 def norm_name(name: str) -> str:
-    """The comparison key of a trainee's name: spaces collapsed, case folded."""
-    return " ".join(str(name).split()).casefold()
+    """The comparison key of a trainee's name: spaces collapsed, case folded (bidi controls removed)."""
+    return clean_name(name).casefold()
 
 
 def norm_code(code: str) -> str:
-    """A class code as stored: spaces removed, upper case."""
-    return "".join(str(code).split()).upper()
+    """A class code as stored: spaces removed, upper case (at most 80 characters)."""
+    return "".join(clean_name(code).split()).upper()
+
+
+def _retry(what: str, fn):
+    """``fn()``, tried again with doubling waits while SQLite says the database is locked or busy."""
+    delay = 0.05
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            msg = str(exc).lower()
+            if ("locked" not in msg and "busy" not in msg) or attempt == OPEN_ATTEMPTS - 1:
+                raise
+            log.info("store: %s: %s, retrying in %.2f s", what, exc, delay)
+            time.sleep(delay * (1 + random.random()))
+            delay *= 2
+
+
+def prepare(path: str | os.PathLike | None = None) -> Path:
+    """Create the database and set WAL mode once (at server start); returns its path."""
+    store = SessionStore(path)
+    return store.path
 
 
 def _check_app(app: str) -> str:
@@ -110,9 +152,18 @@ class SessionStore:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _retry("create tables", self._create)
+        _retry("set WAL", self._ensure_wal)
+
+    def _create(self) -> None:
         with self._connect() as con:
-            con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+
+    def _ensure_wal(self) -> None:
+        """WAL is persistent in the file: set it only when the file is not yet in WAL mode."""
+        with self._connect() as con:
+            if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                con.execute("PRAGMA journal_mode=WAL")
 
     # ------------------------------------------------------------------ connections
     def _connect(self) -> sqlite3.Connection:
@@ -152,7 +203,7 @@ class SessionStore:
                 "INSERT INTO classes (code, seed, level, trainer, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
                 "seed=excluded.seed, level=excluded.level, trainer=excluded.trainer, updated_at=excluded.updated_at",
-                (code, int(seed), level, str(trainer), now, now),
+                (code, int(seed), level, clean_name(trainer), now, now),
             )
 
     @staticmethod
@@ -178,7 +229,7 @@ class SessionStore:
                 "INSERT INTO progress (trainee_key, class_code, app, trainee, state, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(trainee_key, class_code, app) DO UPDATE SET "
                 "state=excluded.state, updated_at=excluded.updated_at",
-                (norm_name(trainee), norm_code(class_code), app, " ".join(str(trainee).split()),
+                (norm_name(trainee), norm_code(class_code), app, clean_name(trainee),
                  json.dumps(state, ensure_ascii=False), time.time()),
             )
 
@@ -200,7 +251,7 @@ class SessionStore:
             cur = con.execute(
                 "INSERT INTO submissions (trainee_key, trainee, class_code, app, case_id, answers, score, "
                 "max_score, feedback, started_at, submitted_at, saved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (norm_name(trainee), " ".join(str(trainee).split()), norm_code(class_code), app, str(case_id),
+                (norm_name(trainee), clean_name(trainee), norm_code(class_code), app, str(case_id),
                  json.dumps(answers, ensure_ascii=False, default=str), float(score), float(max_score),
                  json.dumps(feedback, ensure_ascii=False, default=str), float(started_at), float(submitted_at),
                  time.time()),
@@ -221,6 +272,25 @@ class SessionStore:
         cols = ["id", "trainee", "trainee_key", "class_code", "app", "case_id", "answers", "score", "max_score",
                 "feedback", "started_at", "submitted_at", "duration_s"]
         return pd.DataFrame([tuple(r) for r in rows], columns=cols)
+
+    # ------------------------------------------------------------------ trainer PIN failures
+    def pin_failures(self, scope: str = "dashboard") -> tuple[int, float]:
+        """``(failures since the last success, time of the last failure)``."""
+        rows = self._read("SELECT failures, last_at FROM pin_failures WHERE scope = ?", (scope,))
+        return (int(rows[0]["failures"]), float(rows[0]["last_at"])) if rows else (0, 0.0)
+
+    def record_pin_failure(self, now: float | None = None, scope: str = "dashboard") -> int:
+        """Count one wrong PIN (server-wide); returns the failures since the last success."""
+        now = time.time() if now is None else float(now)
+        with self._write() as con:
+            con.execute("INSERT INTO pin_failures (scope, failures, last_at) VALUES (?, 1, ?) "
+                        "ON CONFLICT(scope) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at",
+                        (scope, now))
+            return int(con.execute("SELECT failures FROM pin_failures WHERE scope = ?", (scope,)).fetchone()[0])
+
+    def reset_pin_failures(self, scope: str = "dashboard") -> None:
+        with self._write() as con:
+            con.execute("DELETE FROM pin_failures WHERE scope = ?", (scope,))
 
     def mistakes(self, class_code: str | None = None):
         """Count of not-ok feedback items per ``rule`` (catalogue key, or ``item`` when none), most frequent first.

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from slrt_sim.training import bo_grading
 from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.training.store import SessionStore
@@ -76,7 +77,7 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     page.locator(".slrt-submit").click()
     score = page.locator(".slrt-score")
     score.wait_for(state="visible")
-    g = bo.grade(queue, key, 0, 60)
+    g = bo_grading.grade(queue, key, 0, 60)
     assert t("bo.result.title", score=fmt_num(g.max_score, 1), max=fmt_num(g.max_score, 1), pct="100%") \
         in score.inner_text()
     feedback = page.locator(".slrt-feedback")
@@ -97,6 +98,11 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     page.emulate_media(media="print")
     assert page.locator(".slrt-bo-header").evaluate("e => getComputedStyle(e).visibility") == "hidden"
     assert letter.evaluate("e => getComputedStyle(e).visibility") == "visible"
+    # A4 with 15 mm margins leaves 180 mm (680 px): nothing of the letter beyond its right edge
+    page.set_viewport_size({"width": 680, "height": 960})
+    assert letter.evaluate("e => e.getBoundingClientRect().right") <= 681
+    assert letter.evaluate("e => [...e.querySelectorAll('*')].every(c => c.getBoundingClientRect().right <= 681)")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="screen")
     href = page.locator(".slrt-letter-view a.slrt-letter-download").get_attribute("href")
     assert href.startswith("data:text/html;charset=utf-8;base64,")

@@ -77,14 +77,16 @@ def wait_saved(store: SessionStore, check, timeout: float = 30.0) -> dict:
 
 @pytest.mark.browser
 def test_front_office_whole_flow(page, voila_server, store, assert_no_external_requests, page_errors, capsys):
-    cases = rp.class_cases(CLASS, SEED, LEVEL)
+    cases = rp.build_cases(CLASS, SEED, LEVEL)
     case = cases[0]
-    key = rp.answer_key_fo(case)
+    key = rp.answer_key(case)
 
     load_s = open_timed(page, voila_server)
     login(page, TRAINEE, CLASS)
     assert page.locator(".rp-story").inner_text().strip().endswith(case.story[-30:])
-    assert "1" in page.locator(".rp-app").inner_text() and CLASS in page.locator(".rp-app").inner_text()
+    header = page.locator(".rp-app").inner_text()
+    want = t("rp.fo.header", name=TRAINEE, code=CLASS, level=t(f"rp.fo.level.{LEVEL}"), i=1, n=len(cases))
+    assert re.sub(r"<[^>]+>", "", want) in header  # "Kasus 1 dari 10" for this trainee and class
 
     # nothing of the answer key is on the page before submitting
     body = page.content()
@@ -127,7 +129,7 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
     # next case: start typing, then reload the page
     page.locator(".rp-next").click()
     page.locator(".rp-app", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
-    second = rp.answer_key_fo(cases[1])
+    second = rp.answer_key(cases[1])
     page.locator(".rp-f-nik input").fill(second["nik"][:8])
     page.locator(".rp-f-head input").fill(second["head"])
     page.locator(".rp-c-food input").check()

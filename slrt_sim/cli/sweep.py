@@ -1,0 +1,81 @@
+"""``slrt-sim sweep FILE --vary key.path=v1,v2``: many configurations × replications, in parallel."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from slrt_sim.cli.common import UserError, json_clean, load_with_options, positive_int, progress_bar, writable_folder
+from slrt_sim.experiments.report import format_ci, text_table
+from slrt_sim.i18n import fmt_num, t
+
+DEFAULT_KPIS = ("needs_met", "needs_met_30d", "time_to_service_median", "util_fo", "util_bo", "wait_fo_hours",
+                "wait_bo_hours")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("sweep", help=t("sweep.help.command"))
+    p.add_argument("file", help=t("cli.help.file"))
+    p.add_argument("--vary", action="append", metavar="KEY.PATH=V1,V2,...", default=[], help=t("sweep.help.vary"))
+    p.add_argument("--replications", "-r", type=int, default=10, help=t("sweep.help.replications"))
+    p.add_argument("--workers", "-w", type=int, help=t("cli.help.workers"))
+    p.add_argument("--scheduler", metavar="ADDRESS", help=t("sweep.help.scheduler"))
+    p.add_argument("--batch", type=int, help=t("sweep.help.batch"))
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help=t("cli.help.set"))
+    p.add_argument("--seed", type=int, help=t("cli.help.seed"))
+    p.add_argument("--days", type=float, help=t("cli.help.days"))
+    p.add_argument("--kpi", action="append", metavar="NAME", help=t("sweep.help.kpi"))
+    p.add_argument("--out", metavar="DIR", help=t("sweep.help.out"))
+    p.add_argument("--json", action="store_true", help=t("sweep.help.json"))
+    p.add_argument("--progress", action="store_true", help=t("cli.help.progress"))
+    p.add_argument("--quiet", "-q", action="store_true", help=t("cli.help.quiet"))
+    p.set_defaults(func=cmd_sweep)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from slrt_sim.experiments.results import KPI_FIELDS, kpi_label
+    from slrt_sim.experiments.runner import default_workers
+    from slrt_sim.experiments.sweep import Vary, grid, run_sweep
+
+    positive_int("--replications", args.replications, allow_none=False)
+    positive_int("--workers", args.workers)
+    positive_int("--batch", args.batch)
+    kpis = list(args.kpi or DEFAULT_KPIS)
+    for k in kpis:
+        if k not in KPI_FIELDS:
+            raise UserError(t("sweep.err.kpi", name=k))
+    base = load_with_options(args.file, args.set, args.seed, args.days)
+    configs = grid([Vary.parse(v) for v in args.vary])
+    folder = writable_folder(args.out) if args.out else None  # checked before the run, not after
+    workers = args.workers if args.workers is not None else default_workers()
+    bar = progress_bar(t("sweep.progress", n=len(configs), reps=args.replications), args)
+    res = run_sweep(base, configs, replications=args.replications, workers=workers, scheduler=args.scheduler,
+                    batch_size=args.batch, progress=lambda d, n: bar.update(d / n if n else 1.0))
+    bar.close()
+    if folder is not None:
+        written = res.write(folder)
+        if not args.json:
+            print(t("cli.run.written", n=len(written), path=args.out), file=sys.stderr)
+    summ = res.summary()
+    if args.json:
+        obj = {
+            "scenario": base.name, "file": args.file, "seed": base.seed, "replications": args.replications,
+            "backend": res.backend, "workers": res.workers, "wall_seconds": res.wall_seconds,
+            "configs": [
+                {"config": int(c), "overrides": configs[int(c)],
+                 "kpis": {k: {f: summ.at[(c, k), f] for f in ("mean", "sd", "ci_low", "ci_high", "half_width")}
+                          for k in KPI_FIELDS}}
+                for c in res.configs.index
+            ],
+        }
+        json.dump(json_clean(obj), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(t("sweep.header", name=base.name, n=len(configs), reps=args.replications,
+            backend=t(f"sweep.backend.{res.backend}"), workers=res.workers, seconds=fmt_num(res.wall_seconds, 1)))
+    print()
+    head = [t("sweep.col.config")] + [kpi_label(k) for k in kpis]
+    rows = [[res.configs.at[c, "label"]] + [format_ci(k, *(summ.at[(c, k), f] for f in ("mean", "ci_low", "ci_high")))
+                                             for k in kpis] for c in res.configs.index]
+    print(text_table(head, rows))
+    return 0
