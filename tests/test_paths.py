@@ -61,7 +61,7 @@ def test_cli_serve_is_the_serve_module(capsys, monkeypatch, tmp_path):
     assert main(["--lang", "en", "serve", "--dry-run", "--host", "127.0.0.1", "--port", "9297", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert t("serve.banner.pin", pin="8642") in out and "Trainer PIN" in out
-    assert f"-m voila {ROOT / 'notebooks'}" in out and f"--Voila.config_file_paths={ROOT}" in out
+    assert f"-m slrt_sim.server {ROOT / 'notebooks'}" in out and f"--Voila.config_file_paths={ROOT}" in out
     assert t("serve.banner.db", path=str(db)) in out
 
 

@@ -86,7 +86,7 @@ def test_offline_install_from_linux_wheelhouse(tmp_path):
     assert serve.returncode == 0, serve.stderr[-3000:]
     assert "2580" in serve.stdout  # the trainer PIN
     assert str(tmp_path / "data" / "slrt-sim" / "slrt-sessions.sqlite") in serve.stdout  # user data folder
-    assert f"-m voila {bundle / 'notebooks'}" in serve.stdout
+    assert f"-m slrt_sim.server {bundle / 'notebooks'}" in serve.stdout
     assert f"--Voila.config_file_paths={bundle}" in serve.stdout
 
     out = tmp_path / "run"
