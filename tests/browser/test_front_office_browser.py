@@ -134,7 +134,7 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
     page.locator(".rp-f-head input").fill(second["head"])
     page.locator(".rp-c-food input").check()
     wait_saved(store, lambda s: s["case_index"] == 1 and s["form"].get("head") == second["head"]
-               and "food" in s["form"].get("needs", []))
+               and s["form"].get("nik") == second["nik"][:8] and "food" in s["form"].get("needs", []))
 
     reload_s = open_timed(page, voila_server)
     login(page, "  rina   browser ", CLASS.lower())   # same person, typed a little differently
