@@ -4,8 +4,10 @@ Three tabs on one kelurahan over a simulated year:
 
 1. *Langkah demi langkah*: the SLRT flow one step at a time (previous/next), each step's
    text filled with the run's numbers, beside the case funnel with the step highlighted;
-2. *Sepanjang tahun*: cases by state and the backlog day by day, played like a film
-   (``ipywidgets.Play``: the trainer can pause, or drag the day);
+2. *Sepanjang tahun*: the households as dots moving through the stage columns
+   (:class:`slrt_sim.apps.flow_anim.FlowAnimation`, drawn in the browser) and cases by state
+   and the backlog day by day, played like a film (``ipywidgets.Play``: the trainer can
+   pause, or drag the day; dots, sentence and chart follow the same day);
 3. *Bagaimana jika?*: the what-if settings of :data:`slrt_sim.experiments.walkthrough.WHATIFS`; each
    press of *Jalankan* adds a run (common random numbers) to the kept history, shown side
    by side in a table and a chart.
@@ -23,6 +25,8 @@ import ipywidgets as W
 
 from slrt_sim.apps._errors import guarded
 
+from slrt_sim.apps.flow_anim import FlowAnimation
+from slrt_sim.experiments import animation as AN
 from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
@@ -83,15 +87,23 @@ class WalkthroughApp:
         self.play_btn.observe(self._on_play_btn, names="value")
         self.day = W.IntSlider(value=0, min=0, max=horizon, step=1, description=t("walk.year.day"),
                                continuous_update=False, layout=W.Layout(width="520px", max_width="100%"))
+        self.day.add_class("slrt-walk-day")
         W.jslink((self.play, "value"), (self.day, "value"))
         self.day_html = W.HTML()
         self.day_html.add_class("slrt-day-text")
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
+        # the households as dots moving through the stages, on the same clock as the slider
+        self.flow = FlowAnimation(layout=W.Layout(width="100%"))
+        self.flow.add_class("slrt-flow-widget")
+        W.jslink((self.play, "value"), (self.flow, "day"))
+        W.jslink((self.play_btn, "value"), (self.flow, "playing"))
+        self._flow_run = None
         self._day_pending = False
         self.day.observe(lambda _c: self._on_day(), names="value")
         self.run_pick_year.observe(lambda _c: self._show_day(), names="value")
         year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year,
-                           W.HBox([self.play_btn, self.play, self.day]), self.day_html, self.year_img])
+                           W.HBox([self.play_btn, self.play, self.day]), self.day_html,
+                           W.HTML(f"<h3>{html.escape(t('walk.flow.title'))}</h3>"), self.flow, self.year_img])
 
         # tab 3: what if
         self.toggles: dict[str, W.ToggleButtons] = {}
@@ -188,6 +200,9 @@ class WalkthroughApp:
 
     def _show_day(self) -> None:
         run = self._run(self.run_pick_year.value)
+        if self._flow_run is not run:  # a new run picked: its households become the dots
+            self._flow_run = run
+            self.flow.show_flow(AN.flow(run.cases, run.scenario.horizon_days))
         self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
         self._draw_day()
 

@@ -1,7 +1,9 @@
 """The walkthrough in a real browser: step through the flow, run a what-if, see the comparison; offline."""
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -34,5 +36,64 @@ def test_walkthrough_whatif_comparison_offline(open_app, page_errors, assert_no_
     body = table.locator("tbody").inner_text()
     assert t("kpi.needs_met", lang="id") in body and re.search(r"\d+,\d%", body)
     assert page.get_by_text(re.compile(r"^Dibanding percobaan 1, percobaan 2")).is_visible()
+    assert not page_errors
+    assert_no_external_requests()
+
+
+SHOTS = Path(os.environ.get("SLRT_SHOTS", "/tmp/slrt-shots"))
+
+
+def _flow_day(page) -> int:
+    return int(page.locator(".slrt-flow").get_attribute("data-day"))
+
+
+def _slider_day(page) -> int:
+    return int(page.locator(".slrt-walk-day .widget-readout").inner_text())
+
+
+@pytest.mark.browser
+def test_walkthrough_year_animation_plays_and_pauses(open_app, page_errors, assert_no_external_requests):
+    """The year: the households as dots in stage columns, moving with Putar, frozen by Jeda, the
+    dots, the slider and the status sentence on the same day."""
+    page = open_app("walkthrough.ipynb")
+    page.get_by_role("tab", name=t("walk.tab.year", lang="id")).click()
+    flow = page.locator(".slrt-flow")
+    flow.wait_for(state="visible")
+    for col in ("unidentified", "front", "back", "programme", "served", "closed"):
+        assert page.locator(f".slrt-flow-col-{col} .slrt-flow-label").inner_text() == t(f"walk.flow.col.{col}", lang="id")
+    # day 0: no household served yet; the label is large enough for the back of a hall
+    assert page.locator(".slrt-flow-count-served").inner_text() == "0"
+    size = page.locator(".slrt-flow-count-served").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 30
+    assert flow.get_attribute("data-playing") == "0"
+    assert page.locator(".slrt-flow-paused").inner_text() == t("walk.flow.paused", lang="id")
+
+    play = page.locator(".slrt-play")
+    play.click()
+    page.wait_for_function("() => Number(document.querySelector('.slrt-flow').dataset.day) >= 70", timeout=60_000)
+    assert flow.get_attribute("data-playing") == "1"
+    assert play.inner_text().strip() == t("walk.year.pause", lang="id")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "walkthrough_flow_playing.png"), full_page=True)
+    play.click()  # Jeda
+    page.wait_for_function("() => document.querySelector('.slrt-flow').dataset.playing === '0'")
+    paused_at = _flow_day(page)
+    page.wait_for_timeout(2000)
+    assert _flow_day(page) == paused_at  # a real pause: the dots stay on that day
+    assert play.inner_text().strip() == t("walk.year.play", lang="id")
+    assert _slider_day(page) == paused_at
+    page.get_by_text(re.compile(rf"^Hari ke-{paused_at}:")).wait_for(state="visible")
+    visible = page.locator(".slrt-flow-dot").evaluate_all("ds => ds.filter(d => d.style.opacity === '1').length")
+    counts = sum(int(page.locator(f".slrt-flow-count-{c}").inner_text())
+                 for c in ("unidentified", "front", "back", "programme", "served", "closed"))
+    assert visible == counts > 0
+    assert int(page.locator(".slrt-flow-count-served").inner_text()) > 0
+    page.screenshot(path=str(SHOTS / "walkthrough_flow_paused.png"), full_page=True)
+
+    # Putar again goes on from where it paused, not from day 0
+    play.click()
+    page.wait_for_function(f"() => Number(document.querySelector('.slrt-flow').dataset.day) > {paused_at}")
+    play.click()
+    assert _flow_day(page) >= paused_at
     assert not page_errors
     assert_no_external_requests()
