@@ -62,7 +62,10 @@ class WalkthroughApp:
 
         # tab 1: steps
         self.run_pick_steps = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
+        self.basis_steps = W.HTML()
+        self.basis_steps.add_class("slrt-walk-basis")
         self.step_html = W.HTML(layout=W.Layout(min_height="150px"))
+        self.funnel_note = W.HTML()
         self.funnel_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
         self.prev_btn = W.Button(description=t("walk.prev"))
         self.next_btn = W.Button(description=t("walk.next"), button_style="primary")
@@ -70,8 +73,9 @@ class WalkthroughApp:
         self.prev_btn.on_click(guarded(lambda _b: self._move(-1), lambda: self.step_label, "step"))
         self.next_btn.on_click(guarded(lambda _b: self._move(+1), lambda: self.step_label, "step"))
         self.run_pick_steps.observe(lambda _c: self._show_step(), names="value")
-        steps_box = W.VBox([self.run_pick_steps, W.HBox([self.prev_btn, self.next_btn, self.step_label]),
-                            self.step_html, self.funnel_img])
+        steps_box = W.VBox([self.run_pick_steps, self.basis_steps,
+                            W.HBox([self.prev_btn, self.next_btn, self.step_label]),
+                            self.step_html, self.funnel_img, self.funnel_note])
 
         # tab 2: the year
         horizon = int(self.base.horizon_days)
@@ -89,6 +93,7 @@ class WalkthroughApp:
                                continuous_update=False, layout=W.Layout(width="520px", max_width="100%"))
         self.day.add_class("slrt-walk-day")
         W.jslink((self.play, "value"), (self.day, "value"))
+        self.basis_year = W.HTML()
         self.day_html = W.HTML()
         self.day_html.add_class("slrt-day-text")
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
@@ -101,7 +106,7 @@ class WalkthroughApp:
         self._day_pending = False
         self.day.observe(lambda _c: self._on_day(), names="value")
         self.run_pick_year.observe(lambda _c: self._show_day(), names="value")
-        year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year,
+        year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year, self.basis_year,
                            W.HBox([self.play_btn, self.play, self.day]), self.day_html,
                            W.HTML(f"<h3>{html.escape(t('walk.flow.title'))}</h3>"), self.flow, self.year_img])
 
@@ -170,6 +175,8 @@ class WalkthroughApp:
         steps = [(label, n) for label, (_, n) in zip(WT.funnel_labels(), WT.funnel(run.cases, run.scenario))]
         fig = plots.funnel_figure(steps, highlight=WT.STEP_FUNNEL[key], title=t("walk.funnel.title"))
         self.funnel_img.value = plots.png(fig)
+        self.basis_steps.value = f"<p>{t('walk.basis', **WT.basis(run))}</p>"
+        self.funnel_note.value = f"<p>{t('walk.funnel.note', **WT.step_numbers(run)['followup'])}</p>"
 
     # ------------------------------------------------------------------ tab 2
     def _on_play_btn(self, change) -> None:
@@ -180,8 +187,7 @@ class WalkthroughApp:
     def _on_day(self) -> None:
         """The text follows the slider at once; the chart (slower) is drawn for the newest day only,
         so that during playback it never falls behind the text."""
-        run = self._run(self.run_pick_year.value)
-        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
+        self.day_html.value = self._status()
         if self._day_pending:
             return
         try:
@@ -191,6 +197,11 @@ class WalkthroughApp:
             return
         self._day_pending = True
         loop.call_later(0.05, self._draw_day)
+
+    def _status(self) -> str:
+        """The day's sentence: the counts of the dots' columns (exact on every day, the last included)."""
+        counts = self._flow.counts_at(self.day.value)
+        return t("walk.flow.status", day=fmt_num(self.day.value, 0), **{k: fmt_num(v, 0) for k, v in counts.items()})
 
     def _draw_day(self) -> None:
         self._day_pending = False
@@ -202,8 +213,10 @@ class WalkthroughApp:
         run = self._run(self.run_pick_year.value)
         if self._flow_run is not run:  # a new run picked: its households become the dots
             self._flow_run = run
-            self.flow.show_flow(AN.flow(run.cases, run.scenario.horizon_days))
-        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
+            self._flow = AN.flow(run.cases, run.scenario.horizon_days)
+            self.flow.show_flow(self._flow)
+            self.basis_year.value = f"<p>{t('walk.basis', **WT.basis(run))}</p>"
+        self.day_html.value = self._status()
         self._draw_day()
 
     # ------------------------------------------------------------------ tab 3
