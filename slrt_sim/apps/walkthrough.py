@@ -129,6 +129,7 @@ class WalkthroughApp:
         self.diff_html = W.HTML()
         self.compare_html = W.HTML()
         self.compare_img = W.Image(format="png", layout=W.Layout(max_width="900px"))
+        self.compare_img.add_class("slrt-walk-compare-img")
         self.run_btn.on_click(guarded(lambda _b: self.run_whatif(), lambda: self.status, "run"))
         self.clear_btn.on_click(guarded(lambda _b: self.clear(), lambda: self.status, "clear"))
         whatif_box = W.VBox([W.HTML(f"<p>{t('walk.whatif.help')}</p>"), *rows, self.reps_slider,

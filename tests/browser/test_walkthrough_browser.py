@@ -20,6 +20,9 @@ def test_walkthrough_whatif_comparison_offline(open_app, page_errors, assert_no_
     page.get_by_role("button", name=t("walk.next", lang="id")).click()
     page.get_by_text("Langkah 2 dari 8").wait_for(state="visible")
     assert page.locator("img").count() >= 1
+    # what the figures are: replication 1 of run 1, beside the mean that tab 3 shows
+    basis = page.locator(".slrt-walk-basis").first.inner_text()
+    met = re.search(r"kebutuhan terpenuhi (\d+,\d%)", basis).group(1)
 
     # tab 3: what if walk-in only instead of outreach?
     page.get_by_role("tab", name=t("walk.tab.whatif", lang="id")).click()
@@ -36,6 +39,15 @@ def test_walkthrough_whatif_comparison_offline(open_app, page_errors, assert_no_
     body = table.locator("tbody").inner_text()
     assert t("kpi.needs_met", lang="id") in body and re.search(r"\d+,\d%", body)
     assert page.get_by_text(re.compile(r"^Dibanding percobaan 1, percobaan 2")).is_visible()
+    # the step-by-step figure is in the table, on the row that says it is replication 1's
+    rep1 = table.locator("tr").filter(has_text=t("walk.compare.rep1", lang="id")).inner_text()
+    assert met in rep1
+    # the bars carry the runs' names (legend under the chart): shown for a look in the screenshot
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    chart = page.locator(".slrt-walk-compare-img")
+    chart.scroll_into_view_if_needed()
+    assert chart.evaluate("e => e.naturalHeight") > 300
+    chart.screenshot(path=str(SHOTS / "walkthrough_whatif_bars.png"))
     assert not page_errors
     assert_no_external_requests()
 
@@ -89,6 +101,18 @@ def test_walkthrough_year_animation_plays_and_pauses(open_app, page_errors, asse
     assert visible == counts > 0
     assert int(page.locator(".slrt-flow-count-served").inner_text()) > 0
     page.screenshot(path=str(SHOTS / "walkthrough_flow_paused.png"), full_page=True)
+
+    # the slider moves the dots and the sentence to the day typed
+    readout = page.locator(".slrt-walk-day .widget-readout")
+    readout.click()
+    readout.fill("200")
+    readout.press("Enter")
+    page.wait_for_function("() => document.querySelector('.slrt-flow').dataset.day === '200'")
+    page.get_by_text(re.compile(r"^Hari ke-200:")).wait_for(state="visible")
+    status = page.get_by_text(re.compile(r"^Hari ke-200:")).inner_text()
+    served = page.locator(".slrt-flow-count-served").inner_text()
+    assert f"terlayani {served};" in status
+    paused_at = 200
 
     # Putar again goes on from where it paused, not from day 0
     play.click()
