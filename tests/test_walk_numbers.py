@@ -94,3 +94,27 @@ def test_every_tab_tells_the_same_run(run):
     # the sentences name what they count
     assert nums["served"] in t("walk.step.followup.body", **nums)
     assert basis["mean"] in t("walk.basis", **basis)
+
+
+def test_class_year_adds_the_class_households_as_ringed_paths():
+    from slrt_sim.training import front_office as fo
+    from slrt_sim.training import outcomes as O
+
+    result, outcome = O.class_year("YEAR-T", 2018, "mudah")
+    base = AN.flow(result.cases, O.outcome_scenario().horizon_days)
+    both, marked = AN.with_households(base, outcome.households.values())
+    needs = sum(len(h.needs) for h in outcome.households.values())
+    assert len(marked) == needs > 0 and marked == list(range(len(base.paths), len(both.paths)))
+    # each case household walks in at the front office, and nothing moves after its need is met or closed
+    for h in outcome.households.values():
+        for path, (need, r) in zip(AN.household_paths(h), h.needs.items()):
+            assert path[0] == (h.events[0].day, 1)
+            assert [d for d, _ in path] == sorted(d for d, _ in path)
+            if r.state == "served":
+                assert path[-1] == (r.day_served, 4)
+    # a trainee's file equal to the key's gives the key's run, household for household
+    key0 = dict(fo.answer_key(fo.build_cases("YEAR-T", 2018, "mudah")[0]))
+    again, outcome2 = O.class_year("YEAR-T", 2018, "mudah", {0: key0})
+    np.testing.assert_equal(again.kpis, result.kpis)
+    assert [AN.household_paths(h) for h in outcome2.households.values()] == \
+        [AN.household_paths(h) for h in outcome.households.values()]

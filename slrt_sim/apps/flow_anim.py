@@ -86,6 +86,7 @@ function render({ model, el }) {
     if (!layout) return;
     const day = model.get('day'), paths = model.get('paths'), colours = model.get('colours');
     const slots = Array.from({ length: layout.n }, () => []);
+    const marked = new Set(model.get('marked'));
     paths.forEach((p, i) => {
       const [col, since] = columnAt(p, day);
       if (col >= 0) slots[col].push([since, i]);
@@ -101,6 +102,7 @@ function render({ model, el }) {
         d.style.top = (layout.top + Math.floor(k / layout.perRow) * layout.pitch) + 'px';
         d.style.background = colours[j];
         d.style.opacity = '1';
+        d.classList.toggle('slrt-flow-dot-marked', marked.has(i));
         shown.add(i);
       });
     });
@@ -130,6 +132,7 @@ _CSS = """
                  border-right: 1px dashed #cfcfcf; padding: 4px 4px 0; text-align: center; }
 .slrt-flow-label { font-size: 18px; font-weight: 700; line-height: 1.15; height: 44px; overflow: hidden; }
 .slrt-flow-count { font-size: 34px; font-weight: 800; line-height: 40px; }
+.slrt-flow-dot-marked { box-shadow: 0 0 0 3px #111; z-index: 2; }
 .slrt-flow-dot { position: absolute; border-radius: 50%; opacity: 0;
                  transition: left 0.55s ease-in-out, top 0.55s ease-in-out, background-color 0.55s, opacity 0.3s; }
 @media (max-width: 700px) {
@@ -150,6 +153,7 @@ class FlowAnimation(anywidget.AnyWidget):
     labels = traitlets.List([]).tag(sync=True)
     colours = traitlets.List(list(AN.COLUMN_COLOURS)).tag(sync=True)
     max_counts = traitlets.List([]).tag(sync=True)
+    marked = traitlets.List([]).tag(sync=True)
     day = traitlets.Int(0).tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     day_text = traitlets.Unicode("{day}").tag(sync=True)
@@ -159,9 +163,11 @@ class FlowAnimation(anywidget.AnyWidget):
         super().__init__(labels=[t(f"walk.flow.col.{c}") for c in AN.COLUMNS],
                          day_text=t("walk.flow.day", day="{day}"), paused_text=t("walk.flow.paused"), **kwargs)
 
-    def show_flow(self, flow: AN.Flow) -> None:
-        """Draw the cases of ``flow`` (the column heights are fixed for the whole year)."""
+    def show_flow(self, flow: AN.Flow, marked=()) -> None:
+        """Draw the cases of ``flow`` (the column heights are fixed for the whole year); the dots
+        ``marked`` (indices) are ringed: the class's own households in a debrief."""
         peak = flow.max_counts()
         with self.hold_sync():
             self.max_counts = [peak[c] for c in AN.COLUMNS]
+            self.marked = [int(i) for i in marked]
             self.paths = flow.to_json()

@@ -25,8 +25,7 @@ import ipywidgets as W
 
 from slrt_sim.apps._errors import guarded
 
-from slrt_sim.apps.flow_anim import FlowAnimation
-from slrt_sim.experiments import animation as AN
+from slrt_sim.apps.year_view import YearView
 from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
@@ -80,35 +79,17 @@ class WalkthroughApp:
         # tab 2: the year
         horizon = int(self.base.horizon_days)
         self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
-        # the film: ipywidgets' Play ticks in the browser; its own buttons are hidden (its "stop"
-        # resets to day 0) and one text button plays and pauses where it is (a real pause)
-        self.play = W.Play(value=0, min=0, max=horizon, step=7, interval=700, show_repeat=False,
-                           layout=W.Layout(display="none"))
-        self.play_btn = W.ToggleButton(value=False, description=t("walk.year.play"), icon="play",
-                                       layout=W.Layout(width="auto"))
-        self.play_btn.add_class("slrt-play")
-        W.jslink((self.play_btn, "value"), (self.play, "playing"))
-        self.play_btn.observe(self._on_play_btn, names="value")
-        self.day = W.IntSlider(value=0, min=0, max=horizon, step=1, description=t("walk.year.day"),
-                               continuous_update=False, layout=W.Layout(width="520px", max_width="100%"))
-        self.day.add_class("slrt-walk-day")
-        W.jslink((self.play, "value"), (self.day, "value"))
         self.basis_year = W.HTML()
-        self.day_html = W.HTML()
-        self.day_html.add_class("slrt-day-text")
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
-        # the households as dots moving through the stages, on the same clock as the slider
-        self.flow = FlowAnimation(layout=W.Layout(width="100%"))
-        self.flow.add_class("slrt-flow-widget")
-        W.jslink((self.play, "value"), (self.flow, "day"))
-        W.jslink((self.play_btn, "value"), (self.flow, "playing"))
+        self.year = YearView(horizon)
+        self.play, self.play_btn, self.day = self.year.play, self.year.play_btn, self.year.day
+        self.day_html, self.flow = self.year.day_html, self.year.flow
         self._flow_run = None
         self._day_pending = False
-        self.day.observe(lambda _c: self._on_day(), names="value")
+        self.year.on_day.append(lambda _d: self._on_day())
         self.run_pick_year.observe(lambda _c: self._show_day(), names="value")
         year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year, self.basis_year,
-                           W.HBox([self.play_btn, self.play, self.day]), self.day_html,
-                           W.HTML(f"<h3>{html.escape(t('walk.flow.title'))}</h3>"), self.flow, self.year_img])
+                           self.year.widget, self.year_img])
 
         # tab 3: what if
         self.toggles: dict[str, W.ToggleButtons] = {}
@@ -180,15 +161,9 @@ class WalkthroughApp:
         self.funnel_note.value = f"<p>{t('walk.funnel.note', **WT.step_numbers(run)['followup'])}</p>"
 
     # ------------------------------------------------------------------ tab 2
-    def _on_play_btn(self, change) -> None:
-        playing = bool(change["new"])
-        self.play_btn.description = t("walk.year.pause" if playing else "walk.year.play")
-        self.play_btn.icon = "pause" if playing else "play"
-
     def _on_day(self) -> None:
         """The text follows the slider at once; the chart (slower) is drawn for the newest day only,
         so that during playback it never falls behind the text."""
-        self.day_html.value = self._status()
         if self._day_pending:
             return
         try:
@@ -198,11 +173,6 @@ class WalkthroughApp:
             return
         self._day_pending = True
         loop.call_later(0.05, self._draw_day)
-
-    def _status(self) -> str:
-        """The day's sentence: the counts of the dots' columns (exact on every day, the last included)."""
-        counts = self._flow.counts_at(self.day.value)
-        return t("walk.flow.status", day=fmt_num(self.day.value, 0), **{k: fmt_num(v, 0) for k, v in counts.items()})
 
     def _draw_day(self) -> None:
         self._day_pending = False
@@ -214,10 +184,8 @@ class WalkthroughApp:
         run = self._run(self.run_pick_year.value)
         if self._flow_run is not run:  # a new run picked: its households become the dots
             self._flow_run = run
-            self._flow = AN.flow(run.cases, run.scenario.horizon_days)
-            self.flow.show_flow(self._flow)
+            self.year.show(run.cases, run.scenario.horizon_days)
             self.basis_year.value = f"<p>{t('walk.basis', **WT.basis(run))}</p>"
-        self.day_html.value = self._status()
         self._draw_day()
 
     # ------------------------------------------------------------------ tab 3

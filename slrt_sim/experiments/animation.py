@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from slrt_sim.experiments.outcomes import HouseholdOutcome
+
 COLUMNS = ("unidentified", "front", "back", "programme", "served", "closed")
 """The animation's columns, left to right (labels under ``walk.flow.col.*``)."""
 
@@ -87,19 +89,64 @@ def case_path(row) -> tuple[tuple[float, int], ...]:
     # in time order it goes back to the back office, as it did
     moves.sort(key=lambda m: m[0])
     # one column per instant: the last move at a time wins (closed on the spot at registration)
-    out: list[tuple[float, int]] = []
-    for when, col in moves:
-        if out and out[-1][0] == when:
-            out[-1] = (when, col)
-        elif not out or out[-1][1] != col:
-            out.append((when, col))
-    return tuple(out)
+    return tuple(_one_per_instant(moves))
 
 
 def flow(cases: pd.DataFrame, horizon: float) -> Flow:
     """The :class:`Flow` of a run's case table (every case, as the daily timeline counts them)."""
     ordered = cases.sort_values("t_need", kind="stable")
     return Flow(tuple(case_path(r) for r in ordered.itertuples(index=False)), float(horizon))
+
+
+_BACK_STEPS = frozenset({"dtks_found", "dtks_nik_not_found", "dtks_proposed", "sktm_verval", "verval_done",
+                         "sent_dukcapil"})
+_CLOSED_NEED = frozenset({"ineligible", "rejected", "lost", "unmet", "closed_info"})
+
+
+def household_paths(h: HouseholdOutcome) -> list[tuple[tuple[float, int], ...]]:
+    """The moves of a scripted household's needs (a role-play file played in the run), one path per
+    need: at the front office from the walk-in, the back office from its DTKS check, referred with
+    its letter, then served, or closed (ineligible, rejected, not recorded, lost) at its last event."""
+    if not h.events:
+        return []
+    start = h.events[0].day
+    back = next((e.day for e in h.events if e.step in _BACK_STEPS), None)
+    out = []
+    for need, r in h.needs.items():
+        moves = [(start, 1)]
+        if back is not None:
+            moves.append((back, 2))
+        referred = next((e.day for e in h.events if e.step == "referred" and e.need in (need, None)), None)
+        if referred is not None:
+            moves.append((referred, 3))
+        final = None
+        if r.state == "served" and r.day_served is not None:
+            final = (float(r.day_served), 4)
+        elif r.state in _CLOSED_NEED:
+            final = (max([e.day for e in h.events if e.need == need] or [h.events[-1].day]), 5)
+        if final is not None:  # nothing after the end (information given before the DTKS check)
+            moves = [m for m in moves if m[0] < final[0]] + [final]
+        moves.sort(key=lambda m: m[0])
+        out.append(tuple(_one_per_instant(moves)))
+    return out
+
+
+def _one_per_instant(moves):
+    out: list[tuple[float, int]] = []
+    for when, col in moves:
+        if out and out[-1][0] == when:
+            out[-1] = (when, col)
+        elif not out or out[-1][1] != col:
+            out.append((when, col))
+    return out
+
+
+def with_households(base: Flow, households) -> tuple[Flow, list[int]]:
+    """``base`` with the scripted households' needs added as dots; returns the flow and the indices
+    of the added dots (the class's households, marked in the drawing)."""
+    extra = [p for h in households for p in household_paths(h)]
+    n = len(base.paths)
+    return Flow(base.paths + tuple(extra), base.horizon), list(range(n, n + len(extra)))
 
 
 def timeline_columns(row) -> dict[str, int]:
