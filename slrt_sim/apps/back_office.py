@@ -73,7 +73,7 @@ def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
 
 def verval_html(case: bo.BoCase) -> str:
     """What the fasilitator's visit finds (the effective profile after the visit)."""
-    from slrt_sim.domain.population import label
+    from ..i18n import category_label as label
 
     e = html.escape
     p = case.truth if bo.verval_needed(case) or case.problem == "duplicate" else bo.effective_profile(case)
@@ -424,7 +424,7 @@ def show(store=None, warm: bool = True) -> W.Widget:
     """
     app = BackOfficeApp(store)
     if warm:
-        from slrt_sim.domain import population
+        from slrt_sim.domain import population  # noqa: F401
         from slrt_sim.training import front_office as roleplay  # noqa: F401  (pandas, Faker, the generator)
 
         try:  # the newest classes' households (cached in the process), as the front office does

@@ -31,8 +31,6 @@ from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.training.store import SessionStore, norm_code
-from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
-from slrt_sim.training import outcomes
 
 __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 
@@ -513,6 +511,8 @@ class FrontOfficeApp:
 
     def outcome_pair(self):
         """The trainee's submitted files so far played in the class's kelurahan, against the key (issue 9)."""
+        from slrt_sim.training import outcomes  # the simulation (pandas, the model): after a submit only
+
         k = self.klass
         answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
         return outcomes.fo_outcome(k["code"], k["seed"], k["level"], answers, n=len(self.cases))
@@ -523,6 +523,8 @@ class FrontOfficeApp:
             self.outcome.value = ""
             return
         try:
+            from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
+
             pair = self.outcome_pair()
             self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
         except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page

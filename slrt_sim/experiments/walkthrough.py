@@ -49,7 +49,7 @@ WHATIFS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 DAYS_KPI = "time_to_service_median"
 """The time-to-service figure the walkthrough's sentences quote."""
 
-COMPARE_KPIS = ("needs_met", "needs_met_30d", "time_to_service_median", "identified", "exclusion_error_end",
+COMPARE_KPIS = ("needs_met", "needs_met_30d", "unlisted_met_90d", "time_to_service_median", "identified", "exclusion_error_end",
                 "inclusion_error_end")
 """KPIs shown side by side for the what-if runs."""
 
