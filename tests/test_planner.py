@@ -54,7 +54,29 @@ def test_no_configuration_meets_and_closest():
                      1: {"needs_met_30d": (0.1, 0.05, 0.15), "util_bo": (0.5, 0.4, 0.6)}})
     targets = [P.Target("needs_met_30d", ">=", 0.9), P.Target("util_bo", "<=", 0.85)]
     best, meets = P.recommend(configs, summ, targets)
-    assert best is None and P.closest(meets, configs) == 1
+    assert best is None and P.closest(configs, summ, targets) == 1
+
+
+def test_closest_is_the_least_relative_shortfall_not_the_smallest():
+    # the case: 1 fasilitator reaches 54.6%, 3 reach 66.8% of a 70% target; both use the FO lightly.
+    # Shortfalls (rule "mean"): (70 - 54.6) / 70 = 0.22 and (70 - 66.8) / 70 = 0.046: 3 fasilitators are closer,
+    # although config 0 is smaller and meets just as many targets (one of two).
+    configs = _configs([(30, 27, 1, 2, 0), (84, 81, 1, 2, 0)])
+    summ = _summary({0: {"identified": (0.546, 0.53, 0.56), "util_fo": (0.2, 0.1, 0.3)},
+                     1: {"identified": (0.668, 0.66, 0.676), "util_fo": (0.4, 0.3, 0.5)}})
+    targets = [P.Target("identified", ">=", 0.7), P.Target("util_fo", "<=", 0.85)]
+    assert P.recommend(configs, summ, targets, rule="mean")[0] is None
+    assert P.closest(configs, summ, targets, rule="mean") == 1
+    assert P.closest(configs, summ, targets, rule="ci") == 1
+    d = P.distances(configs, summ, targets)
+    assert d[0] == pytest.approx((0.7 - 0.546) / 0.7) and d[1] == pytest.approx((0.7 - 0.668) / 0.7)
+    # an "at most" target counts its overshoot relative to the limit: util 0.95 against 0.85
+    over = _summary({0: {"identified": (0.8, 0.75, 0.85), "util_fo": (0.95, 0.9, 1.0)}})
+    assert P.distances(configs.iloc[:1], over, targets)[0] == pytest.approx(0.1 / 0.85)
+    # distances within 0.01 of the least are a tie: the smaller configuration is shown
+    near = _summary({0: {"identified": (0.664, 0.65, 0.68), "util_fo": (0.2, 0.1, 0.3)},
+                     1: {"identified": (0.668, 0.66, 0.676), "util_fo": (0.4, 0.3, 0.5)}})
+    assert P.closest(configs, near, targets) == 0
 
 
 def test_missing_values():
