@@ -9,9 +9,16 @@ The logic behind ``slrt_sim.apps.planner`` (usable without widgets):
    district FO and BO staff, Puskesos as in the scenario / none / in every village) and
    the targets (:class:`Target`, e.g. 90% of needs met within 30 days, utilisation at
    most 85%);
-3. :func:`plan` sweeps every combination with replications (:mod:`slrt_sim.experiments.sweep`,
-   common random numbers) and :func:`recommend` picks the **smallest staffing that
-   meets every target**.
+3. :func:`plan` searches the combinations (:mod:`slrt_sim.experiments.planner_search`: branch
+   and bound on the distance to the targets using the monotone structure of the KPIs, and
+   replications added only while a target's interval still straddles it; common random
+   numbers through :func:`slrt_sim.experiments.runner.run_many`) and answers with the
+   **smallest staffing that meets every target** — the answer of the exhaustive sweep
+   (``exhaustive=True``), which the tests check; when nothing meets every target, the
+   **closest** configuration (least sum of relative shortfalls, :func:`distances`);
+4. :mod:`slrt_sim.experiments.planner_explain` says why (:func:`recommendation_text`,
+   :func:`explanation`): which target one step less misses, with its value and interval,
+   why an office with almost no work still counts, what the total counts.
 
 Decision rule (documented choice). A configuration meets a target when
 
@@ -23,9 +30,9 @@ Decision rule (documented choice). A configuration meets a target when
 
 A wait KPI without a value (nobody passed that stage) meets an "at most" target; any
 other missing value does not meet it. "Smallest" is the least **total staff** (all
-fasilitators + district FO + district BO + Puskesos FO and BO); ties are broken by fewer
-fasilitators in total, then fewer BO, then fewer FO, then fewer Puskesos, then the order
-of the sweep.
+fasilitators + district FO + district BO + Puskesos FO and BO: one Puskesos counts its
+FO plus its BO staff); ties are broken by fewer fasilitators in total, then fewer BO,
+then fewer FO, then fewer Puskesos, then the order of the grid.
 
 Beside the simulation, :func:`erlang_check` gives the Erlang C quick estimate for the
 district FO and BO (and the Puskesos FO/BO where there are any), with the load taken from
