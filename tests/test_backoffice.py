@@ -149,7 +149,8 @@ def test_false_sktm_accepted_is_caught(sedang):
     assert any(i["rule"].startswith("rule.decile_above") for i in decisions)
     refs = _items(g, c.case_id, "referral")
     assert refs and not all(i["ok"] for i in refs), "the false SKTM household got a letter"
-    assert any(cid == c.case_id for cid, _p in g.letters())
+    assert any(cid == c.case_id for cid, _p in g.letters())  # the trainee referred it ...
+    assert not any(cid == c.case_id for cid, _p in g.valid_letters())  # ... but no letter is printed
 
 
 def test_quota_order_wrong_is_caught(sedang):
@@ -271,3 +272,17 @@ def test_app_login_progress_reload_and_submission(tmp_path):
 def test_practice_class_without_store_entry(tmp_path):
     assert bo.resolve_class("latihan", SessionStore(tmp_path / "s.sqlite"))["seed"] == bo.PRACTICE_CLASS["seed"]
     assert bo.resolve_class("nope", SessionStore(tmp_path / "s.sqlite")) is None
+
+
+def test_an_empty_submission_scores_nothing(sedang):
+    """Untouched registrations earn no points for "no verval" or "no referral", nor for speed."""
+    g = bo_grading.grade(sedang, bo.empty_answers(sedang), 0, 60)
+    assert g.score == 0 and g.max_score > 0
+    key = bo.answer_key(sedang)
+    assert bo_grading.grade(sedang, key, 0, 60).score == g.max_score
+
+
+def test_only_right_referrals_get_a_letter(sedang):
+    key = bo.answer_key(sedang)
+    g = bo_grading.grade(sedang, key, 0, 60)
+    assert g.valid_letters() == g.letters()  # every letter of the perfect answer is printed

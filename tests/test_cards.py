@@ -1,6 +1,7 @@
 """``slrt-sim cards``: A6 case cards and a separate answer sheet, deterministic, one-line errors."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from slrt_sim.training import bo_grading
 from slrt_sim.training import back_office as bo
 from slrt_sim import cli
 from slrt_sim.i18n import catalogue, t
+from slrt_sim.training.cards import make_cards
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = str(ROOT / "scenarios" / "pelatihan_satu_kelurahan.yaml")
@@ -30,7 +32,7 @@ def test_files_written_n_cards_and_separate_answer_sheet(made, capsys):
     cards = (made / "cards.html").read_text(encoding="utf-8")
     answers = (made / "jawaban.html").read_text(encoding="utf-8")
     assert cards.count('<section class="card"') == 12
-    assert re.search(r"@page\s*\{\s*size:\s*A6", cards)
+    assert re.search(r"@page\s*\{\s*size:\s*105mm 148mm", cards)  # Chromium ignores "A6"
     assert "page-break-after: always" in cards or "break-after: page" in cards
     assert answers.count('<div class="answer"') == 12
     assert t("cards.answers.title") in answers and t("cards.answers.title") not in cards
@@ -90,3 +92,23 @@ def test_help_says_html_only(capsys):
         cli.main(["cards", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "HTML" in out and "PDF" in out
+
+
+def test_answer_sheet_no_recorded_decile_outside_the_dtks_and_quota_reasons():
+    from slrt_sim.domain.scenario import load_scenario
+
+    _cards, answers, queue = make_cards(load_scenario(SCENARIO), 30, 5, "sulit")
+    blocks = answers.split('<div class="answer"')[1:]
+    recorded = t("rule.decile_within.5", program="").split("1–")[0]  # "Tercatat pada desil ": a DTKS record
+    not_listed = [k for k, c in enumerate(queue.cases) if not c.profile["in_dtks"]]
+    assert not_listed, "the seed must give a household outside the DTKS"
+    for k in not_listed:
+        assert recorded not in blocks[k], queue.cases[k].case_id
+    refs = bo.right_referrals(queue)
+    passed = [(cid, need, prog) for (cid, need), prog in refs.items()
+              if bo.passed_for_quota(queue.case(cid), need, prog)]
+    assert passed, "the seed must give a referral pushed down the list by a quota"
+    for cid, need, prog in passed:
+        k = next(i for i, c in enumerate(queue.cases) if c.case_id == cid)
+        for code in bo.passed_for_quota(queue.case(cid), need, prog):
+            assert html.escape(t("bo.rule.quota", program=t(f"prog.{code}.name"))) in blocks[k]

@@ -54,7 +54,7 @@ def test_every_app_has_a_name_and_description_in_both_languages():
 
 def test_toggle_switches_the_language(tmp_path):
     box = landing.show(tmp_path)
-    toggle, page = box.children
+    _css, page, toggle = box.children  # the buttons first, the language toggle below them
     assert t("landing.title", lang="id") in page.value
     toggle.value = "en"
     assert t("landing.title", lang="en") in page.value

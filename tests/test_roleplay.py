@@ -401,3 +401,10 @@ def test_fo_widget_dtks_search_and_practice_class(fo):
     assert found and c.head["nik"] in app.results.value
     app.q_nik.value, app.q_name.value = "", ""
     assert app.search() == [] and t("rp.fo.dtks.empty_query") in app.results.value
+
+
+def test_validate_says_what_is_wrong_with_a_nik_and_that_needs_take_several():
+    errors = rp.validate({"nik": "33750123O0420001", "kk": "3375-01", "needs": []})
+    assert errors["nik"] == t("rp.err.nik_chars", chars='"O"')
+    assert errors["kk"] == t("rp.err.kk_chars", chars='"-"')
+    assert errors["needs"] == t("rp.err.choose_many") == "Pilih satu atau lebih."

@@ -16,11 +16,15 @@ from typing import Any
 
 import ipywidgets as W
 
+from slrt_sim.apps import rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import bo_grading
 from slrt_sim.training import letters as referral_letters
+from slrt_sim.apps import outcome_view  # issue 9: the households' two timelines
+from slrt_sim.training import bo_outcomes
+from slrt_sim.training.dashboard import PRACTICE_SUFFIX
 from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.training.views import registration_html
 from slrt_sim.i18n import fmt_num, t
@@ -29,11 +33,14 @@ APP = "bo"
 SUBMISSION_CASE = "ANTREAN"
 """``case_id`` of a back-office submission (the whole queue is graded at once)."""
 
-CSS = """<style>
+CSS = style.CSS + """<style>
+.slrt-bo{max-width:1180px;margin:0 auto;font-size:15px}
 .slrt-bo table.slrt-t{border-collapse:collapse;margin:4px 0;font-size:13px}
 .slrt-bo table.slrt-t td,.slrt-bo table.slrt-t th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
 .slrt-bo .slrt-ok{color:#1b7f3b;font-weight:bold}.slrt-bo .slrt-bad{color:#b3261e;font-weight:bold}
 .slrt-bo .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
+.slrt-bo .slrt-dec-row{align-items:center}
+.slrt-bo .slrt-rule{border-left:4px solid #0969da;background:#f0f6ff;padding:6px 10px;margin:6px 0}
 </style>"""
 
 
@@ -41,10 +48,8 @@ def _now_text(ts: float | None = None) -> str:
     return dt.datetime.fromtimestamp(ts or time.time()).strftime("%H:%M:%S")
 
 
-def _table(head: list[str], rows: list[list[str]], cls: str = "slrt-t") -> str:
-    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><tr>{th}</tr>{body}</table>'
+def _table(head: list[str], rows: list[list[str]], cls: str = "slrt-t", stack: bool = True) -> str:
+    return style.table(head, rows, cls=cls, stack=stack)
 
 
 def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
@@ -117,7 +122,7 @@ class CasePanel:
         self.status = W.Dropdown(options=[(t("bo.status.choose"), None)] + [(t(f"bo.status.{s}"), s)
                                                                               for s in bo.STATUSES],
                                  value=state.get("status"), description=t("bo.status.label"),
-                                 style={"description_width": "initial"}, layout=W.Layout(width="460px"))
+                                 style={"description_width": "initial"}, layout=W.Layout(width="460px", max_width="100%"))
         self.status.add_class(f"slrt-status-{cid}")
         self.verval_btn = W.Button(description=t("bo.verval.button"), icon="home", layout=W.Layout(width="auto"))
         self.verval_btn.add_class(f"slrt-verval-{cid}")
@@ -127,14 +132,16 @@ class CasePanel:
         for p in case.candidates:
             tb = W.ToggleButtons(options=[(t("bo.decision.yes"), True), (t("bo.decision.no"), False)],
                                  value=(state.get("decisions") or {}).get(p),
-                                 style={"button_width": "110px"})
+                                 style={"button_width": "auto"})
             tb.add_class(f"slrt-dec-{cid}-{p}")
             self.decisions[p] = tb
-            rows.append(W.HBox([W.HTML(f"<b>{html.escape(t(f'prog.{p}.name'))}</b>",
-                                       layout=W.Layout(width="230px")), tb]))
+            row = W.HBox([W.HTML(f"<b>{html.escape(t(f'prog.{p}.name'))}</b>",
+                                 layout=W.Layout(width="230px", max_width="100%")), tb])
+            row.add_class("slrt-dec-row")
+            rows.append(row)
         self.priority = W.BoundedIntText(value=int(state.get("priority") or 0), min=0, max=len(q.cases),
                                          description=t("bo.priority.label"), style={"description_width": "initial"},
-                                         layout=W.Layout(width="320px"))
+                                         layout=W.Layout(width="320px", max_width="100%"))
         self.priority.add_class(f"slrt-priority-{cid}")
         if state.get("checked"):
             self.check_out.value = dtks_html(q, case)
@@ -189,10 +196,10 @@ class BackOfficeApp:
         self.panels: list[CasePanel] = []
         self.state: dict[str, Any] = {}
         self.name = W.Text(description=t("bo.login.name"), style={"description_width": "initial"},
-                           layout=W.Layout(width="360px"))
+                           layout=W.Layout(width="360px", max_width="100%"))
         self.name.add_class("slrt-login-name")
         self.code = W.Text(description=t("bo.login.class"), style={"description_width": "initial"},
-                           layout=W.Layout(width="260px"))
+                           layout=W.Layout(width="260px", max_width="100%"))
         self.code.add_class("slrt-login-class")
         self.start = W.Button(description=t("bo.login.start"), button_style="primary", icon="play")
         self.start.add_class("slrt-login-start")
@@ -205,6 +212,7 @@ class BackOfficeApp:
             self.login, self.main,
         ])
         self.widget.add_class("slrt-bo")
+        self.widget.add_class(style.ROOT_CLASS)
 
     # ------------------------------------------------------------------ store
     @property
@@ -237,11 +245,16 @@ class BackOfficeApp:
 
     def open_queue(self, name: str, klass: dict) -> None:
         self.trainee = name
-        self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"])
-        saved = self.store.load_progress(name, self.queue.class_code, APP)
+        # issue 9: the queue is made of what the class's front office registered (fixed at the start)
+        saved = self.store.load_progress(name, klass["code"], APP)
+        registered = (saved or {}).get("registered")
+        if registered is None:
+            registered = bo_outcomes.fo_registrations(self.store, klass["code"])
+        self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"], registered=registered)
         resumed = bool(saved)
         self.state = saved or {"answers": bo.empty_answers(self.queue), "started_at": time.time(),
                                "submitted": None}
+        self.state["registered"] = registered
         self.login.layout.display = "none"
         self._build(resumed)
         if not resumed:
@@ -260,7 +273,11 @@ class BackOfficeApp:
                              + (f"<p><i>{html.escape(t('bo.resumed'))}</i></p>" if resumed else "")
                              + f"<b>{html.escape(t('bo.quota.title'))}</b>"
                              + _table([t("bo.quota.col.program"), t("bo.quota.col.quota")], quota_rows,
-                                      cls="slrt-t slrt-quota"))
+                                      cls="slrt-t slrt-quota", stack=False)
+                             + f"<div class='slrt-rule slrt-priority-rule'><b>{html.escape(t('bo.rules.priority_title'))}"
+                             f"</b> {html.escape(t('bo.rule.priority'))}</div>"
+                             + rules_panel.CSS
+                             + rules_panel.rules_html([t("rules.bo.general", years=bo.STALE_YEARS)], q.programs))
         self.panels = [CasePanel(self, c, answers.get("cases", {}).get(c.case_id, {})) for c in q.cases]
         self.tabs = W.Tab(children=[p.widget for p in self.panels])
         self.tabs.titles = tuple(f"{c.case_id} {c.head_name.split()[0]}" for c in q.cases)
@@ -313,12 +330,15 @@ class BackOfficeApp:
         g = bo_grading.grade(q, answers, started, submitted_at)
         feedback = [{"item": i["item"], "ok": i["ok"], "rule": i["rule"], "message": i["message"],
                      "points": i["points"], "max_points": i["max_points"]} for i in g.items]
+        practice = int(self.state.get("attempt") or 0) > 0  # "Again": a practice attempt, marked as such
         sid = self.store.save_submission(trainee=self.trainee, class_code=q.class_code, app=APP,
-                                         case_id=SUBMISSION_CASE, answers=answers, score=g.score,
+                                         case_id=SUBMISSION_CASE + (PRACTICE_SUFFIX if practice else ""),
+                                         answers=answers, score=g.score,
                                          max_score=g.max_score, feedback=feedback, started_at=started,
                                          submitted_at=submitted_at)
         result = {"id": sid, "score": g.score, "max_score": g.max_score, "items": feedback,
-                  "letters": [list(x) for x in g.letters()], "submitted_at": submitted_at,
+                  "letters": [list(x) for x in g.valid_letters()], "practice": practice,
+                  "withheld": len(g.letters()) - len(g.valid_letters()), "submitted_at": submitted_at,
                   "date": dt.date.fromtimestamp(submitted_at).isoformat()}
         self.state.update(answers=answers, submitted=result)
         self._save()
@@ -334,15 +354,24 @@ class BackOfficeApp:
             f"<h3 class='slrt-score'>{html.escape(t('bo.result.title', score=fmt_num(result['score'], 1), max=fmt_num(result['max_score'], 1), pct=fmt_num(pct, 0) + '%'))}</h3>"
             f"<p>{html.escape(t('bo.result.submitted', time=_now_text(result['submitted_at'])))}</p>")
         fb = W.HTML(feedback_html(result["items"]))
-        letters = [tuple(x) for x in result["letters"]]
+        try:
+            outcome = W.HTML(self.outcome_html())  # issue 9
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            outcome = W.HTML(f"<p class='slrt-bad'>{html.escape(t('oc.ui.error'))}</p>")
+        outcome.add_class("slrt-outcome")
+        issued = [tuple(x) for x in result["letters"]]
         date = dt.date.fromisoformat(result["date"])
         parts: list[W.Widget] = [head]
+        if result.get("practice"):
+            parts.append(W.HTML(f"<p class='slrt-practice'><b>{html.escape(t('bo.practice.note'))}</b></p>"))
         parts.append(W.HTML(f"<h3>{html.escape(t('bo.letters.title'))}</h3>"))
-        if letters:
+        if result.get("withheld"):
+            parts.append(W.HTML(f"<p class='slrt-withheld'>{html.escape(t('bo.letters.withheld', n=result['withheld']))}</p>"))
+        if issued:
             options = [(f"{k + 1}. {cid} · {self.queue.case(cid).head_name} → {t(f'prog.{p}.name')}", k)
-                       for k, (cid, p) in enumerate(letters)]
+                       for k, (cid, p) in enumerate(issued)]
             pick = W.Dropdown(options=options, value=None, description=t("bo.letters.choose"),
-                              layout=W.Layout(width="520px"))
+                              layout=W.Layout(width="520px", max_width="100%"))
             pick.add_class("slrt-letter-pick")
             open_btn = W.Button(description=t("bo.letters.open"), icon="envelope-open")
             open_btn.add_class("slrt-letter-open")
@@ -352,7 +381,7 @@ class BackOfficeApp:
             def show(_=None):
                 k = pick.value if pick.value is not None else 0
                 pick.value = k
-                cid, prog = letters[k]
+                cid, prog = issued[k]
                 view.value = (f"<style>{referral_letters.LETTER_CSS}</style>"
                               f"<div class='slrt-noprint' style='margin:6px 0'>"
                               f"<button class='slrt-print' onclick='window.print()'>🖨 "
@@ -368,11 +397,20 @@ class BackOfficeApp:
         again = W.Button(description=t("bo.again"), icon="redo")
         again.add_class("slrt-again")
         again.on_click(guarded(self._on_again, lambda: self.saved, "again"))
-        parts += [fb, again]
+        parts += [outcome, fb, again]
         self.result.children = parts
 
+    def outcome_html(self) -> str:
+        """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
+        q = self.queue
+        pair = bo_outcomes.bo_outcome(q, self.state.get("answers") or bo.empty_answers(q))
+        rows = [(c.case_id, f"{c.case_id} · {c.head_name}") for c in q.cases if c.problem != "duplicate"]
+        return outcome_view.queue_html(pair, rows, q.seed)
+
     def _on_again(self, _b=None) -> None:
-        self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None}
+        attempt = int(self.state.get("attempt") or 0) + 1  # every later submission is a practice attempt
+        self.state = {"answers": bo.empty_answers(self.queue), "started_at": time.time(), "submitted": None,
+                      "registered": self.queue.registered, "attempt": attempt}
         self._save()
         self._build(False)
 

@@ -14,10 +14,13 @@ import time
 
 import ipywidgets as W
 
+from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
+from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
+from slrt_sim.training import class_outcomes
 from slrt_sim.training.core import LEVELS
-from slrt_sim.i18n import t
+from slrt_sim.i18n import fmt_num, t
 
 REFRESH_SECONDS = 3.0
 """How often the live view looks for new submissions (it redraws only when there are some)."""
@@ -30,6 +33,16 @@ CSS = """<style>
 .slrt-dash a.slrt-dl{display:inline-block;margin:4px 12px 4px 0;padding:4px 10px;border:1px solid #888;border-radius:4px;text-decoration:none}
 .slrt-dash .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important;min-width:150px}
 .slrt-dash .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
+.slrt-dash .slrt-stats{display:flex;flex-wrap:wrap;gap:8px 24px;margin:6px 0}
+.slrt-dash .slrt-stat{border-left:6px solid #4c72b0;padding:2px 10px}.slrt-dash .slrt-stat-bo{border-color:#dd8452}
+.slrt-dash .slrt-plot img{max-width:100%}
+.slrt-dash.slrt-projector{font-size:24px}
+.slrt-dash.slrt-projector table.slrt-t{font-size:24px}
+.slrt-dash.slrt-projector table.slrt-t td,.slrt-dash.slrt-projector table.slrt-t th{padding:4px 12px}
+.slrt-dash.slrt-projector .slrt-stat{font-size:28px}
+.slrt-dash.slrt-projector h3{font-size:28px}
+.slrt-dash.slrt-projector .slrt-plot img{width:100%;max-width:1400px}
+.slrt-dash.slrt-projector .slrt-class-panel{display:none}
 </style>"""
 
 
@@ -51,8 +64,9 @@ class Dashboard:
         self.pin.observe(lambda ch: None, names="value")
         self.gate = W.VBox([self.pin_msg, W.HBox([self.pin, self.pin_btn])])
         self.main = W.VBox()
-        self.widget = W.VBox([W.HTML(CSS + f"<h2>{html.escape(t('dash.title'))}</h2>"), self.gate, self.main])
+        self.widget = W.VBox([W.HTML(style.CSS + CSS + f"<h2>{html.escape(t('dash.title'))}</h2>"), self.gate, self.main])
         self.widget.add_class("slrt-dash")
+        self.widget.add_class(style.ROOT_CLASS)
 
     @property
     def store(self):
@@ -90,6 +104,10 @@ class Dashboard:
         self.class_msg = W.HTML()
         self.create.on_click(guarded(self._on_create, lambda: self.updated, "class"))
         self.live = W.Checkbox(value=True, description=t("dash.live"), indent=False)
+        self.projector = W.Checkbox(value=False, description=t("dash.projector"), indent=False)
+        self.projector.add_class("slrt-projector-toggle")
+        self.projector.observe(lambda ch: (self.widget.add_class if ch["new"] else self.widget.remove_class)(
+            "slrt-projector"), names="value")
         self.refresh_btn = W.Button(description=t("dash.refresh"), icon="refresh")
         self.refresh_btn.add_class("slrt-refresh")
         self.refresh_btn.on_click(guarded(lambda _b: self.refresh(force=True), lambda: self.updated, "refresh"))
@@ -111,20 +129,29 @@ class Dashboard:
         self.disc_case.observe(lambda _c: self._show_case(), names="value")
         self.export = W.HTML()
         self.export.add_class("slrt-export")
+        self.kelurahan = W.HTML()  # issue 9: projector view of the class's kelurahan
+        self.kelurahan.add_class("slrt-kelurahan")
         tabs = W.Tab(children=[
-            W.VBox([W.HBox([self.live, self.refresh_btn, self.updated]), self.live_html, self.plot]),
+            W.VBox([W.HBox([self.live, self.projector, self.refresh_btn, self.updated]), self.live_html, self.plot]),
             self.mistakes,
             W.VBox([self.disc_app, self.disc_case, self.disc_html]),
             self.export,
+            self.kelurahan,
         ])
-        tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"))
+        tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"),
+                       t("oc.class.tab"))
+        tabs.observe(lambda _c: self.show_kelurahan(), names="selected_index")
         self.tabs = tabs
-        self.main.children = [
-            W.HTML(f"<h3>{html.escape(t('dash.class.title'))}</h3>"),
-            self.choose,
-            W.HBox([self.code, self.seed, self.level, self.trainer, self.create]), self.class_msg,
-            tabs,
-        ]
+        # a new class is made in its own folded panel, with empty fields: it never shows the
+        # values of the class chosen above (those are in the chooser's label)
+        create_box = W.Accordion(children=[W.VBox([W.HBox([self.code, self.seed, self.level, self.trainer]),
+                                                   self.create])], selected_index=None)
+        create_box.set_title(0, t("dash.class.new"))
+        create_box.add_class("slrt-class-new")
+        panel = W.VBox([W.HTML(f"<h3>{html.escape(t('dash.class.title'))}</h3>"), self.choose, create_box,
+                        self.class_msg])
+        panel.add_class("slrt-class-panel")
+        self.main.children = [panel, tabs]
         self._fill_classes()
         self.choose.observe(lambda _c: self._on_choose(), names="value")
         self._on_choose()
@@ -133,7 +160,8 @@ class Dashboard:
     def _fill_classes(self, select: str | None = None) -> None:
         classes = self.store.list_classes()
         self._classes = {c["code"]: c for c in classes}
-        opts = [(" · ".join([c["code"], t("bo.level." + c["level"]), f"seed {c['seed']}"]), c["code"])
+        opts = [(" · ".join([c["code"], t("bo.level." + c["level"]), t("dash.class.seed_is", seed=c["seed"])]),
+                 c["code"])
                 for c in classes]
         self.choose.options = opts
         if not opts:
@@ -152,6 +180,8 @@ class Dashboard:
         self.store.create_class(code, int(self.seed.value), self.level.value, self.trainer.value.strip())
         self.class_msg.value = html.escape(t("dash.class.created", code=code, seed=int(self.seed.value),
                                              level=t(f"bo.level.{self.level.value}")))
+        self.code.value = self.trainer.value = ""
+        self.seed.value, self.level.value = 2018, "sedang"
         self._fill_classes(select=code)
         self._on_choose()
 
@@ -177,9 +207,52 @@ class Dashboard:
         n = fp[0]
         self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=n))}</small>"
         parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
-        self.live_html.value, self.plot.value = parts["live"], parts["plot"]
+        # the projector-ready view (statistics per app, progress per trainee) replaces the plain list
+        self.live_html.value = dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
+        self.plot.value = parts["plot"]
         self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
+        self._kelurahan_fp = None
+        if getattr(self, "tabs", None) is not None and self.tabs.selected_index == 4:
+            self.show_kelurahan()
         return True
+
+    @staticmethod
+    def _live_html(df) -> str:
+        """Front- and back-office statistics apart, progress per trainee, then every submission (folded)."""
+        if df.empty:
+            return f"<p>{html.escape(t('dash.none'))}</p>"
+        stats = []
+        for app in ("fo", "bo"):
+            a = dash.app_summary(df, app)
+            stats.append(f"<div class='slrt-stat slrt-stat-{app}'><b>{html.escape(t(f'dash.app.{app}'))}</b>: "
+                         + html.escape(t("dash.summary", n=a["n"], trainees=a["trainees"], mean=fmt_num(a["mean"], 0),
+                                         median=fmt_num(a["median"], 0))) + "</div>")
+        prog = dash.progress(df)
+        rows = [[r.trainee, str(r.fo_cases), fmt_num(r.fo_pct, 0), fmt_num(r.bo_pct, 0), str(r.bo_practice)]
+                for r in prog.itertuples(index=False)]
+        per_trainee = dash.table_html([t("dash.col.trainee"), t("dash.col.fo_cases"), t("dash.col.fo_pct"),
+                                      t("dash.col.bo_pct"), t("dash.col.bo_practice")], rows, escape=True)
+        every = [[r.trainee, t(f"dash.app.{r.app}"), r.case_id + (f" ({t('dash.practice')})"
+                                                                  if dash.is_practice(r.case_id) else ""),
+                  fmt_num(r.score, 1), fmt_num(r.max_score, 1), fmt_num(r.pct, 0), fmt_num(r.minutes, 1), r.submitted]
+                 for r in df.iloc[::-1].itertuples(index=False)]
+        all_rows = dash.table_html([t("dash.col.trainee"), t("dash.col.app"), t("dash.col.case"), t("dash.col.score"),
+                                   t("dash.col.max"), t("dash.col.pct"), t("dash.col.minutes"), t("dash.col.time")],
+                                   every, escape=True)
+        return (f"<div class='slrt-stats'>{''.join(stats)}</div>"
+                f"<h3>{html.escape(t('dash.progress.title'))}</h3><div class='slrt-progress'>{per_trainee}</div>"
+                f"<details class='slrt-all'><summary>{html.escape(t('dash.all.title', n=len(df)))}</summary>"
+                f"{all_rows}</details>")
+
+    def show_kelurahan(self) -> None:
+        """Issue 9: the class's FO files played in its kelurahan, against the key (only when its tab is open)."""
+        if self.klass is None or self.tabs.selected_index != 4 or getattr(self, "_kelurahan_fp", None) == self._fp:
+            return
+        k = self.klass
+        subs = class_outcomes.submissions_from_store(self.store, k["code"])
+        view = class_outcomes.class_view(k["code"], k["seed"], k["level"], subs)
+        self.kelurahan.value = outcome_view.class_html(view)
+        self._kelurahan_fp = self._fp
 
     async def _loop(self) -> None:
         while True:

@@ -21,33 +21,41 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
+from slrt_sim.apps import rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as rp
 from slrt_sim.training.core import PRACTICE_CLASS, DtksIndex
 from slrt_sim.training.fo_grading import FoGrade
 from slrt_sim.training.inputs import InputError, clean_name
-from slrt_sim.i18n import t
+from slrt_sim.i18n import fmt_num, t
 from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.training.store import SessionStore, norm_code
+from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
+from slrt_sim.training import outcomes
 
 __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 
 APP = "fo"
 WARM_CLASSES = 3
 _CASES_LOCK = threading.Lock()
-"""A class that always exists, for trying the app without a trainer (code, seed, level)."""
+FORM_SECTIONS = (("identity", ("nik", "kk", "head", "members", "address")),
+                 ("complaint", ("category", "dtks", "needs", "fast_track", "sktm")),
+                 ("decision", ("decision", "programs")))
+"""The form's three parts, each under a heading (catalogue ``rp.fo.section.*``)."""
 
-CSS = """
+CSS = style.CSS + """
 <style>
 .rp-app { max-width: 1180px; margin: 0 auto; font-size: 15px; }
-.rp-app .rp-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 14px; margin: 6px 0;
-                   background: #fff; }
+.rp-app .rp-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; margin: 6px 0;
+                   background: #fff; min-width: 0; }
 .rp-app .rp-story { background: #fffbea; line-height: 1.5; }
 .rp-app table.rp-t { border-collapse: collapse; font-size: 13px; width: 100%; }
 .rp-app table.rp-t td, .rp-app table.rp-t th { border: 1px solid #e1e4e8; padding: 2px 6px; text-align: left; }
-.rp-app .rp-field { margin: 4px 0 8px 0; width: 100%; }
+.rp-app .rp-field { margin: 2px 0 6px 0; width: 100%; }
 .rp-app .rp-label { font-weight: 600; margin-bottom: 2px; }
+.rp-app .rp-section { font-size: 16px; font-weight: 700; margin: 10px 0 2px 0; padding-top: 6px;
+                      border-top: 2px solid #e1e4e8; color: #24292f; }
 .rp-app .rp-err { color: #b71c1c; font-size: 13px; min-height: 0; }
 .rp-app .rp-invalid input, .rp-app .rp-invalid textarea, .rp-app .rp-invalid select {
     border: 2px solid #c62828 !important; background: #fff5f5; }
@@ -55,14 +63,10 @@ CSS = """
     border-radius: 4px; }
 .rp-app .rp-ok { color: #1b5e20; } .rp-app .rp-bad { color: #b71c1c; }
 .rp-app .rp-fb li { margin: 4px 0; }
-.rp-app .widget-text, .rp-app .widget-textarea, .rp-app .widget-dropdown { width: 100%; }
-.rp-app .widget-radio-box { height: auto !important; }
-.rp-app .widget-radio-box label { white-space: normal; height: auto !important; line-height: 1.35;
-                                  margin: 3px 0; display: flex; flex-direction: row-reverse;
-                                  justify-content: flex-end; align-items: flex-start; gap: 6px; }
-.rp-app .rp-scroll { overflow-x: auto; }
-.rp-app .widget-checkbox { height: auto !important; }
-.rp-app .widget-checkbox label { white-space: normal; height: auto !important; line-height: 1.35; }
+.rp-app .widget-text, .rp-app .widget-textarea, .rp-app .widget-dropdown { width: 100%; margin-left: 0; margin-right: 0; }
+.rp-app .rp-checks { display: grid !important; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
+                     gap: 0 10px; }
+.rp-app .rp-q-row { flex-wrap: nowrap; align-items: center; }
 </style>
 """
 
@@ -178,8 +182,8 @@ class FrontOfficeApp:
         self.notice = W.HTML("")
         self.story = W.HTML("")
         self.docs = W.HTML("")
-        self.q_nik = W.Text(placeholder="3375…", layout=W.Layout(width="100%"))
-        self.q_name = W.Text(placeholder=t("rp.fo.dtks.name"), layout=W.Layout(width="100%"))
+        self.q_nik = W.Text(placeholder="3375…", layout=W.Layout(flex="1 1 auto", width="auto"))
+        self.q_name = W.Text(placeholder=t("rp.fo.dtks.name"), layout=W.Layout(flex="1 1 auto", width="auto"))
         self.q_nik.add_class("rp-q-nik")
         self.q_name.add_class("rp-q-name")
         self.search_btn = W.Button(description=t("rp.fo.dtks.search"), icon="search")
@@ -189,8 +193,8 @@ class FrontOfficeApp:
         self.results.add_class("rp-results")
         dtks_box = W.VBox([
             W.HTML(f"<div class='rp-label'>{_e(t('rp.fo.dtks.title'))}</div>"),
-            W.HBox([W.HTML(_e(t("rp.fo.dtks.nik")), layout=W.Layout(width="60px")), self.q_nik]),
-            W.HBox([W.HTML(_e(t("rp.fo.dtks.name")), layout=W.Layout(width="60px")), self.q_name]),
+            self._query_row(t("rp.fo.dtks.nik"), self.q_nik),
+            self._query_row(t("rp.fo.dtks.name"), self.q_name),
             self.search_btn, self.results])
         dtks_box.add_class("rp-card")
         left = W.VBox([self.story, self.docs, dtks_box], layout=W.Layout(min_width="0"))
@@ -205,7 +209,7 @@ class FrontOfficeApp:
         add("nik", W.Text(placeholder="16 angka"))
         add("kk", W.Text(placeholder="16 angka"))
         add("head", W.Text())
-        add("members", W.Textarea(rows=5))
+        add("members", W.Textarea(rows=4))
         add("address", W.Textarea(rows=2))
         add("category", W.Dropdown(options=choose + [(t(f"rp.cat.{c}"), c) for c in rp.CATEGORIES], value=None))
         add("dtks", W.RadioButtons(options=[(t(f"rp.dtks.{c}"), c) for c in rp.DTKS_STATUS], value=None))
@@ -227,9 +231,11 @@ class FrontOfficeApp:
         self.submit_btn.on_click(guarded(lambda _b: self.submit(), lambda: self.notice, "submit"))
         self.form_msg = W.HTML("")
         self.form_msg.add_class("rp-form-msg")
-        form = W.VBox([W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>")]
-                      + [f.box for f in self.fields.values()] + [self.submit_btn, self.form_msg],
-                      layout=W.Layout(min_width="0"))
+        rows: list[W.Widget] = [W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>")]
+        for section, names in FORM_SECTIONS:
+            rows.append(W.HTML(f"<div class='rp-section'>{_e(t(f'rp.fo.section.{section}'))}</div>"))
+            rows += [self.fields[n].box for n in names]
+        form = W.VBox(rows + [self.submit_btn, self.form_msg], layout=W.Layout(min_width="0"))
         form.add_class("rp-card")
         self.form = form
         self.grid = W.GridBox([left, form], layout=W.Layout(
@@ -241,12 +247,17 @@ class FrontOfficeApp:
         self.next_btn = W.Button(description=t("rp.fo.next"), button_style="primary", icon="arrow-right")
         self.next_btn.add_class("rp-next")
         self.next_btn.on_click(guarded(lambda _b: self.next_case(), lambda: self.notice, "next"))
-        self.feedback_box = W.VBox([self.feedback, self.next_btn])
+        self.outcome = W.HTML("")  # issue 9: the household's two timelines
+        self.outcome.add_class("rp-outcome")
+        self.feedback_box = W.VBox([self.feedback, self.outcome, self.next_btn])
         self.feedback_box.add_class("rp-card")
-        self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.grid])
+        self.rules = W.HTML(rules_panel.CSS + rules_panel.rules_html([t("rules.fo.general")]))
+        self.rules.add_class("rp-rules")
+        self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.rules, self.grid])
         self.case_box.layout.display = "none"
         self.widget = W.VBox([self.css, self.title, self.login_box, self.case_box], layout=W.Layout(width="100%"))
         self.widget.add_class("rp-app")
+        self.widget.add_class(style.ROOT_CLASS)
 
     # ------------------------------------------------------------------ login / restore
     def login(self, name: str, code: str) -> bool:
@@ -280,6 +291,13 @@ class FrontOfficeApp:
         self._show_case()
         return True
 
+    @staticmethod
+    def _query_row(label: str, box: W.Text) -> W.HBox:
+        row = W.HBox([W.HTML(_e(label), layout=W.Layout(width="56px", flex="0 0 56px")), box],
+                     layout=W.Layout(width="100%"))
+        row.add_class("rp-q-row")
+        return row
+
     def _new_case_state(self) -> None:
         self.state.update({"started_at": self.clock(), "form": {}, "query": {"nik": "", "name": ""},
                            "submitted": False, "grade": None})
@@ -298,7 +316,7 @@ class FrontOfficeApp:
             mean = sum(scores) / len(scores) if scores else 0.0
             self.header.value = t("rp.fo.header", name=_e(self.trainee), code=_e(k["code"]), level=level,
                                   i=len(self.cases), n=len(self.cases))
-            self.feedback.value = f"<p>{t('rp.fo.done', n=len(self.cases), mean=f'{mean:.1f}')}</p>"
+            self.feedback.value = f"<p>{t('rp.fo.done', n=len(self.cases), mean=fmt_num(mean, 1))}</p>"
             self.next_btn.layout.display = "none"
             self.feedback_box.layout.display = None
             self.grid.layout.display = "none"
@@ -361,16 +379,15 @@ class FrontOfficeApp:
                 f"<tr><th>{_e(t('rp.fo.doc.address'))}</th><td>{_e(ktp['address'])}</td></tr></table></div>")
         kk = docs.get("kk")
         if kk:
-            rows = "".join(
-                f"<tr><td>{_e(m['name'])}</td><td>{_e(m['nik'])}</td><td>{_e(m['sex'])}</td>"
-                f"<td>{_e(m['birth_date'])}</td><td>{_e(m['relation'])}</td></tr>" for m in kk["members"])
+            kk_table = style.table(
+                [t("rp.fo.doc.owner"), "NIK", "L/P", t("rp.fo.doc.birth"), t("rp.fo.doc.relation")],
+                [[_e(m["name"]), _e(m["nik"]), _e(m["sex"]), _e(m["birth_date"]), _e(m["relation"])]
+                 for m in kk["members"]], cls="rp-t rp-kk-members")
             parts.append(
                 f"<div class='rp-card rp-doc-kk'><b>{_e(t('rp.fo.doc.kk'))}</b> "
                 f"{_e(t('rp.fo.doc.number'))}: <span class='rp-kk-number'>{_e(kk['number'])}</span><br>"
                 f"{_e(t('rp.fo.doc.head'))}: {_e(kk['head'])}<br>{_e(t('rp.fo.doc.address'))}: {_e(kk['address'])}"
-                f"<div class='rp-scroll'><table class='rp-t'><tr><th>{_e(t('rp.fo.doc.owner'))}</th><th>NIK</th>"
-                f"<th>L/P</th><th>{_e(t('rp.fo.doc.birth'))}</th><th>{_e(t('rp.fo.doc.relation'))}</th></tr>{rows}"
-                f"</table></div></div>")
+                f"{kk_table}</div>")
         sktm = docs.get("sktm")
         if sktm:
             parts.append(
@@ -467,6 +484,7 @@ class FrontOfficeApp:
         self.state.update({"form": answers, "submitted": True,
                            "grade": {"score": grade.score, "items": grade.items}})
         self.state.setdefault("scores", {})[case.case_id] = grade.score
+        self.state.setdefault("answers", {})[str(self.state.get("case_index", 0))] = answers  # issue 9
         self._save()
         self._set_form_disabled(True)
         self._show_feedback(self.state["grade"])
@@ -482,18 +500,37 @@ class FrontOfficeApp:
             mark = "<span class='rp-ok'>✔</span>" if i["ok"] else "<span class='rp-bad'>✘</span>"
             items.append(f"<li class='{'rp-item-ok' if i['ok'] else 'rp-item-bad'}'>{mark} <b>{_e(label)}</b>: "
                          f"{_e(i['message'])}</li>")
-        score = t("rp.fo.score", score=f"{grade['score']:.1f}")
+        score = t("rp.fo.score", score=fmt_num(grade['score'], 1))
         self.feedback.value = (f"<h3>{_e(t('rp.fo.feedback'))}</h3>"
                                f"<p class='rp-score'>{score}</p>"
                                f"<ul class='rp-fb'>{''.join(items)}</ul>")
+        self._show_outcome()
         self.next_btn.layout.display = None
         self.feedback_box.layout.display = None
+
+    def outcome_pair(self):
+        """The trainee's submitted files so far played in the class's kelurahan, against the key (issue 9)."""
+        k = self.klass
+        answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
+        return outcomes.fo_outcome(k["code"], k["seed"], k["level"], answers, n=len(self.cases))
+
+    def _show_outcome(self) -> None:
+        case = self.case
+        if case is None or not self.state.get("answers"):
+            self.outcome.value = ""
+            return
+        try:
+            pair = self.outcome_pair()
+            self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
+        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+            self.outcome.value = f"<p class='rp-err'>{_e(t('oc.ui.error'))}</p>"
 
     def next_case(self) -> None:
         if not self.state.get("submitted"):
             return
         self.state["case_index"] = self.state.get("case_index", 0) + 1
         self._new_case_state()
+        self.outcome.value = ""
         self._save()
         self.notice.value = ""
         self._show_case()

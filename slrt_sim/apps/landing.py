@@ -48,37 +48,77 @@ def available_apps(folder: str | Path | None = None) -> list[App]:
     return [App(nb, key) for nb, key in APPS if (base / nb).is_file()]
 
 
+TRAINEE_APPS = frozenset({"roleplay_front_office.ipynb", "roleplay_back_office.ipynb"})
+"""The apps a trainee opens ("Peserta mulai di sini"); the others are the trainer's."""
+
+CSS = """<style>
+.slrt-landing { max-width: 760px; margin: 0 auto; font-size: 16px; line-height: 1.45; }
+.slrt-landing h1 { font-size: 26px; margin: 4px 0; }
+.slrt-landing .slrt-sub { margin: 0 0 10px 0; color: #444; }
+.slrt-landing h2 { font-size: 20px; margin: 14px 0 6px 0; }
+.slrt-landing .slrt-apps { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 10px;
+                           list-style: none; padding: 0; margin: 0; }
+.slrt-landing a.slrt-app { display: block; min-height: 48px; padding: 10px 16px; border-radius: 10px;
+                           text-decoration: none; color: #fff; background: #1a7f37; box-shadow: 0 1px 3px #0003; }
+.slrt-landing a.slrt-app:hover, .slrt-landing a.slrt-app:focus { filter: brightness(1.1); outline: 3px solid #0969da55; }
+.slrt-landing a.slrt-app .slrt-app-name { display: block; font-size: 20px; font-weight: 700; }
+.slrt-landing a.slrt-app .slrt-app-desc { display: block; font-size: 14px; opacity: 0.95; }
+.slrt-landing .slrt-trainer a.slrt-app { background: #0b5cad; }
+.slrt-landing .slrt-start { border: 2px solid #1a7f37; border-radius: 12px; padding: 8px 12px 12px 12px;
+                            background: #f3fbf5; }
+.slrt-landing .slrt-trainer { border: 2px solid #0b5cad; border-radius: 12px; padding: 8px 12px 12px 12px;
+                              margin-top: 12px; background: #f2f7fd; }
+.slrt-landing .slrt-start h2, .slrt-landing .slrt-trainer h2 { margin-top: 2px; }
+.slrt-landing details { margin-top: 12px; } .slrt-landing summary { cursor: pointer; min-height: 40px;
+                                                                    line-height: 40px; font-weight: 600; }
+</style>"""
+
+
 def render_html(folder: str | Path | None = None, lang: str | None = None) -> str:
-    """The landing page as one HTML fragment in ``lang`` (default: current language)."""
+    """The landing page as one HTML fragment in ``lang`` (default: current language).
+
+    First the trainees' big buttons ("Peserta mulai di sini"), then the trainer's, then what
+    the kit is and who it is for (folded, so a phone shows the buttons in one screen).
+    """
     lang = lang or i18n.get_language()
 
     def tr(key: str) -> str:  # catalogue text may hold simple markup (<b>)
         return t(key, lang=lang)
 
-    apps = available_apps(folder)
-    if apps:
+    def buttons(apps: list[App]) -> str:
         items = "\n".join(
             f'<li><a class="slrt-app" href="{html.escape(app.href)}" data-notebook="{html.escape(app.notebook)}">'
-            f"{tr(app.key)}</a> — {tr(app.key + '.desc')}</li>"
+            f'<span class="slrt-app-name">{tr(app.key)}</span>'
+            f'<span class="slrt-app-desc">{tr(app.key + ".desc")}</span></a></li>'
             for app in apps
         )
-        apps_html = f'<ul class="slrt-apps">\n{items}\n</ul>'
-    else:
-        apps_html = f"<p>{tr('landing.apps.none')}</p>"
+        return f'<ul class="slrt-apps">\n{items}\n</ul>'
+
+    apps = available_apps(folder)
+    trainee = [a for a in apps if a.notebook in TRAINEE_APPS]
+    trainer = [a for a in apps if a.notebook not in TRAINEE_APPS]
+    sections = []
+    if trainee:
+        sections.append(f'<section class="slrt-start"><h2>{tr("landing.start.heading")}</h2>'
+                        f'<p>{tr("landing.start.body")}</p>{buttons(trainee)}</section>')
+    if trainer:
+        sections.append(f'<section class="slrt-trainer"><h2>{tr("landing.trainer.heading")}</h2>'
+                        f'{buttons(trainer)}</section>')
+    apps_html = "\n".join(sections) or f"<p>{tr('landing.apps.none')}</p>"
     who = "\n".join(
         f"<li>{tr(k)}</li>" for k in ("landing.who.trainers", "landing.who.facilitators", "landing.who.planners")
     )
-    return f"""<div class="slrt-landing" lang="{lang}">
+    return f"""{CSS}<div class="slrt-landing" lang="{lang}">
 <h1 class="slrt-title">{tr('landing.title')}</h1>
-<p><i>{tr('landing.subtitle')}</i></p>
-<h2>{tr('landing.what.heading')}</h2>
+<p class="slrt-sub"><i>{tr('landing.subtitle')}</i></p>
+{apps_html}
+<details><summary>{tr('landing.what.heading')}</summary>
 <p>{tr('landing.what.body')}</p>
 <h2>{tr('landing.who.heading')}</h2>
 <ul>
 {who}
 </ul>
-<h2>{tr('landing.apps.heading')}</h2>
-{apps_html}
+</details>
 <p style="font-size: smaller; opacity: 0.7">{tr('landing.footer')}</p>
 </div>"""
 
@@ -103,4 +143,8 @@ def show(folder: str | Path | None = None):
         page.value = render_html(folder)
 
     toggle.observe(on_change, names="value")
-    return widgets.VBox([toggle, page])
+    from slrt_sim.apps import style
+
+    box = widgets.VBox([widgets.HTML(style.CSS), page, toggle])
+    box.add_class(style.ROOT_CLASS)
+    return box

@@ -15,6 +15,7 @@ is fetched from the network. All text comes from the catalogue (``walk.*``).
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import time
 
@@ -71,16 +72,26 @@ class WalkthroughApp:
         # tab 2: the year
         horizon = int(self.base.horizon_days)
         self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
-        self.play = W.Play(value=0, min=0, max=horizon, step=7, interval=500, description=t("walk.year.day"))
+        # the film: ipywidgets' Play ticks in the browser; its own buttons are hidden (its "stop"
+        # resets to day 0) and one text button plays and pauses where it is (a real pause)
+        self.play = W.Play(value=0, min=0, max=horizon, step=7, interval=700, show_repeat=False,
+                           layout=W.Layout(display="none"))
+        self.play_btn = W.ToggleButton(value=False, description=t("walk.year.play"), icon="play",
+                                       layout=W.Layout(width="auto"))
+        self.play_btn.add_class("slrt-play")
+        W.jslink((self.play_btn, "value"), (self.play, "playing"))
+        self.play_btn.observe(self._on_play_btn, names="value")
         self.day = W.IntSlider(value=0, min=0, max=horizon, step=1, description=t("walk.year.day"),
-                               continuous_update=False, layout=W.Layout(width="520px"))
+                               continuous_update=False, layout=W.Layout(width="520px", max_width="100%"))
         W.jslink((self.play, "value"), (self.day, "value"))
         self.day_html = W.HTML()
+        self.day_html.add_class("slrt-day-text")
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
-        self.day.observe(lambda _c: self._show_day(), names="value")
+        self._day_pending = False
+        self.day.observe(lambda _c: self._on_day(), names="value")
         self.run_pick_year.observe(lambda _c: self._show_day(), names="value")
         year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year,
-                           W.HBox([self.play, self.day]), self.day_html, self.year_img])
+                           W.HBox([self.play_btn, self.play, self.day]), self.day_html, self.year_img])
 
         # tab 3: what if
         self.toggles: dict[str, W.ToggleButtons] = {}
@@ -149,11 +160,36 @@ class WalkthroughApp:
         self.funnel_img.value = plots.png(fig)
 
     # ------------------------------------------------------------------ tab 2
+    def _on_play_btn(self, change) -> None:
+        playing = bool(change["new"])
+        self.play_btn.description = t("walk.year.pause" if playing else "walk.year.play")
+        self.play_btn.icon = "pause" if playing else "play"
+
+    def _on_day(self) -> None:
+        """The text follows the slider at once; the chart (slower) is drawn for the newest day only,
+        so that during playback it never falls behind the text."""
+        run = self._run(self.run_pick_year.value)
+        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
+        if self._day_pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel loop (a test, a script): draw now
+            self._draw_day()
+            return
+        self._day_pending = True
+        loop.call_later(0.05, self._draw_day)
+
+    def _draw_day(self) -> None:
+        self._day_pending = False
+        run = self._run(self.run_pick_year.value)
+        self.year_img.value = plots.png(plots.timeline_figure(run.timeline, upto=self.day.value,
+                                                              title=t("walk.year.title")))
+
     def _show_day(self) -> None:
         run = self._run(self.run_pick_year.value)
-        day = self.day.value
-        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, day))
-        self.year_img.value = plots.png(plots.timeline_figure(run.timeline, upto=day, title=t("walk.year.title")))
+        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
+        self._draw_day()
 
     # ------------------------------------------------------------------ tab 3
     def choices(self) -> dict[str, str]:

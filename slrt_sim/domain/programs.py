@@ -67,6 +67,21 @@ DEFAULT_MAX_DECILE: dict[str, int] = {
 }
 
 
+CRITERIA: dict[str, tuple[str, ...]] = {
+    "DUKCAPIL": ("rules.crit.dukcapil",),
+    "PKH": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.pkh"),
+    "BPNT": ("rules.crit.documents", "rules.crit.dtks"),
+    "PBI_JK": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.pbi"),
+    "KIP": ("rules.crit.documents", "rules.crit.kip_child", "rules.crit.kip_poor"),
+    "RUTILAHU": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.rutilahu_land", "rules.crit.rutilahu_house"),
+    "KUBE": ("rules.crit.documents", "rules.crit.dtks", "rules.crit.kube"),
+    "ATENSI": ("rules.crit.documents", "rules.crit.atensi"),
+    "LOCAL": ("rules.crit.documents", "rules.crit.local"),
+}
+"""The conditions each rule below checks, as catalogue keys (``{max}``: the programme's decile
+ceiling), so that apps can show a rule before a trainee is graded on it (:func:`criteria`)."""
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether a household may be enrolled, and why (catalogue keys)."""
@@ -259,14 +274,16 @@ def _rule_dukcapil(h, limits, reasons):
 
 
 def _rule_local(h, limits, reasons):
-    decile = int(h.get("verified_decile") or 0) or (int(h["dtks_decile"]) if h["in_dtks"] else 0)
+    verified = int(h.get("verified_decile") or 0)
+    decile = verified or (int(h["dtks_decile"]) if h["in_dtks"] else 0)
     if decile == 0:
         reasons.append("rule.local.not_verified")
         return False
+    source = "verval." if verified else ""  # a verval's decile is not "recorded" in the DTKS
     if decile > limits.max_decile["LOCAL"]:
-        reasons.append(f"rule.decile_above.{limits.max_decile['LOCAL']}")
+        reasons.append(f"rule.decile_above.{source}{limits.max_decile['LOCAL']}")
         return False
-    reasons.append(f"rule.decile_within.{limits.max_decile['LOCAL']}")
+    reasons.append(f"rule.decile_within.{source}{limits.max_decile['LOCAL']}")
     return True
 
 
@@ -288,6 +305,12 @@ def check(program: str, household: Mapping[str, Any], limits: Limits = DEFAULT_L
         return Verdict(program, False, tuple(reasons), needs_documents_first=True)
     ok = RULES[program](household, limits, reasons)
     return Verdict(program, bool(ok), tuple(reasons))
+
+
+def criteria(program: str, limits: "Limits | None" = None, lang: str | None = None) -> list[str]:
+    """The conditions of ``program``'s rule as sentences (the content of an app's "Aturan" panel)."""
+    limit = (limits or DEFAULT_LIMITS).max_decile[program]
+    return [t(key, lang=lang, max=limit) for key in CRITERIA[program]]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from slrt_sim.domain.safe_yaml import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, safe_load  # noqa: F401
 from slrt_sim.i18n import t
 
 NEED_TYPES = ("information", "documents", "health", "food", "school", "housing", "income", "care")
@@ -43,9 +44,6 @@ MAX_HORIZON_DAYS = 3653           # ten years
 MAX_STAFF_DISTRICT = 10_000       # staff of one kind in a district office ("unlimited" in tests)
 MAX_STAFF_PER_OFFICE = 10_000     # staff of one kind per village or Puskesos
 MAX_VILLAGES = 2000               # villages per kecamatan, kecamatan per district
-MAX_FILE_BYTES = 2_000_000        # a scenario file (the shipped ones are 3-21 kB)
-MAX_YAML_DEPTH = 64               # nesting of mappings and lists in a scenario file
-MAX_YAML_NODES = 200_000          # nodes in a scenario file
 MAX_OVERRIDE_CHARS = 10_000       # the value of one --set
 
 
@@ -138,7 +136,6 @@ class Village(_Strict):
 class Kecamatan(_Strict):
     name: str = Field(min_length=1)
     code: str = Field(pattern=r"^\d{6}$")
-    supervisors: int = Field(0, ge=0, le=MAX_STAFF_PER_OFFICE)
     villages: list[Village] = Field(min_length=1, max_length=MAX_VILLAGES)
 
 
@@ -269,9 +266,47 @@ class DataEntry(_Strict):
 
 
 class Dtks(_Strict):
-    determination_cycle_months: int = Field(3, ge=1, le=12)
-    cutoff_days: float = Field(14.0, ge=0)
-    verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit")
+    """DTKS updating (see :mod:`slrt_sim.model.dtks`). No published figure gives the pace of
+    updating in the seed districts: every default below is an assumption, its range in the
+    description and in scenarios/README.md."""
+
+    determination_cycle_months: int = Field(3, ge=1, le=12, description="DOMAIN.md: monthly at best, often quarterly")
+    cutoff_days: float = Field(14.0, ge=0, description="entries later than this before a determination wait for the next")
+    verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit (0.5-1)")
+    visit_accuracy_sd: float = Field(
+        1.5, ge=0, description="sd of the decile a fasilitator observes on an outreach visit (1-2.5)")
+    deliberation_days: float | None = Field(
+        None, gt=0, description="days between a village's deliberations, musdes/muskel (30-180); "
+                                "default (null): once per determination cycle, to feed it")
+    deliberation_acceptance: float = Field(
+        0.8, ge=0, le=1, description="share of items a village deliberation accepts (0.6-0.95)")
+    supervisor_checks_per_day: float = Field(
+        10.0, ge=0, description="outreach notes a supervisor checks per working day (5-30)")
+    operators: int = Field(1, ge=0, description="DTKS data-entry operators at the Dinas Sosial (1-3)")
+    entries_per_operator_day: float = Field(
+        30.0, ge=0, description="items an operator enters per working day (15-60)")
+    approval_rate: float = Field(
+        0.9, ge=0, le=1, description="share of entered items the district head approves (0.7-1)")
+    quota_per_year: int = Field(
+        400, ge=0, description="additions approved per year at most, spread evenly over the determinations "
+                               "(200-2,000 per district)")
+
+    @property
+    def cycle_days(self) -> float:
+        """Days between two determinations."""
+        return self.determination_cycle_months * 365.25 / 12.0
+
+    @property
+    def deliberation_period(self) -> float:
+        """Days between a village's deliberations: ``deliberation_days``, or by default one
+        deliberation per determination cycle (villages deliberate to feed each determination,
+        so a faster determination cycle also means more frequent musdes/muskel)."""
+        return self.deliberation_days if self.deliberation_days is not None else self.cycle_days
+
+    @property
+    def quota_per_cycle(self) -> int:
+        """Additions one determination approves at most."""
+        return int(round(self.quota_per_year * self.determination_cycle_months / 12.0))
 
 
 class Program(_Strict):
@@ -388,56 +423,6 @@ class Scenario(_Strict):
 
 
 # --------------------------------------------------------------------------- loading and errors
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader that leaves dates as text and refuses duplicate keys.
-
-    pydantic then parses dates, so an impossible date (2025-13-01) is reported with its
-    field path instead of escaping as a ``ValueError`` from PyYAML.
-    """
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        """Refuse aliases (``*x``: an alias bomb grows without bound) and bound depth and size."""
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, t("err.scenario.alias"), event.start_mark)
-        self._nodes += 1
-        if self._nodes > MAX_YAML_NODES:
-            raise yaml.composer.ComposerError(None, None, t("err.scenario.too_many_nodes", n=MAX_YAML_NODES),
-                                              self.peek_event().start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(None, None, t("err.scenario.too_deep", n=MAX_YAML_DEPTH),
-                                                  self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, t("err.scenario.duplicate_key", key=key), key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _yaml_load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-
 class ScenarioError(Exception):
     """A user's mistake in a scenario file or override: the message is one line."""
 
@@ -530,7 +515,7 @@ def read_yaml(path: str | Path) -> Any:
     except OSError as exc:
         raise ScenarioError(source, "", t("err.scenario.unreadable", reason=exc.strerror or str(exc))) from None
     try:
-        return _yaml_load(text)
+        return safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -574,7 +559,7 @@ def parse_override(item: str, source: str = "--set") -> tuple[list[str | int], A
     if len(raw) > MAX_OVERRIDE_CHARS:
         raise ScenarioError(source, key, t("err.scenario.override_long", n=MAX_OVERRIDE_CHARS))
     try:
-        value = _yaml_load(raw) if raw.strip() else ""
+        value = safe_load(raw) if raw.strip() else ""
     except yaml.composer.ComposerError as exc:
         raise ScenarioError(source, key, str(exc.problem)) from None
     except yaml.YAMLError:

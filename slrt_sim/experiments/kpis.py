@@ -10,7 +10,8 @@ from slrt_sim.domain.scenario import NEED_TYPES
 from slrt_sim.i18n import t
 
 KPI_FIELDS = (
-    "cases", "needs_met", "needs_met_30d", "needs_met_90d", "handled_30d", "identified", "time_to_service_median",
+    "cases", "needs_met", "needs_met_30d", "needs_met_90d", "unlisted_met_90d", "handled_30d", "identified",
+    "time_to_service_median",
     "days_to_service_median", "days_to_service_p90",
     "exclusion_error_start", "exclusion_error_end", "inclusion_error_start", "inclusion_error_end",
     "backlog_end", "unidentified_end", "served", "ineligible", "lost", "complaints",
@@ -20,7 +21,7 @@ KPI_FIELDS = (
 """Every KPI of a run, in display order."""
 
 PERCENT_KPIS = frozenset(
-    {"needs_met", "needs_met_30d", "needs_met_90d", "handled_30d", "identified", "exclusion_error_start", "exclusion_error_end",
+    {"needs_met", "needs_met_30d", "needs_met_90d", "unlisted_met_90d", "handled_30d", "identified", "exclusion_error_start", "exclusion_error_end",
      "inclusion_error_start", "inclusion_error_end", "complaints_resolved_14d", "util_fo", "util_bo",
      "util_manager", "util_puskesos", "util_fasilitator"} | {f"needs_met_{n}" for n in NEED_TYPES}
 )

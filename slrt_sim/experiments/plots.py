@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from typing import Sequence
 
 import numpy as np
@@ -135,6 +136,13 @@ def compare_figure(labels: Sequence[str], kpis: Sequence[str], means, lows, high
         if percent[k]:
             ax.set_ylim(0, max(0.05, min(1.0, float(np.nanmax(np.nan_to_num(hi))) * 1.15 if len(hi) else 1.0)))
     fig.supxlabel(t("walk.plot.run_number"), fontsize=9)
+    # which run each bar is: its number and name, in the bar's colour (not only "1", "2", ...)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=PALETTE[i % len(PALETTE)]) for i in range(len(labels))]
+    names = [textwrap.shorten(f"{i + 1}: {lab}", 90, placeholder="…") for i, lab in enumerate(labels)]
+    fig.legend(handles, names, loc="outside lower left", fontsize=8, frameon=False, ncol=1)
+    fig.set_figheight(fig.get_figheight() + 0.2 * len(labels))
     return fig
 
 

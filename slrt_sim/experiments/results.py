@@ -175,6 +175,11 @@ def compute_kpis(record: RunRecord, stages: list[dict] | None = None) -> dict[st
     delay = np.where(served, t_served - t_need, np.nan)
     k["needs_met_30d"] = within(delay, t_need, horizon, 30.0)
     k["needs_met_90d"] = within(delay, t_need, horizon, 90.0)
+    # needs of poor households missing from the DTKS when the run starts: what the
+    # determination cycle delays (national programmes need the listing first)
+    hh = np.array([c.hh for c in all_cases], dtype=np.int64)[after]
+    unlisted = ~np.asarray(record.dtks_start, dtype=bool)[hh] & (np.asarray(record.true_decile)[hh] <= max_dec)
+    k["unlisted_met_90d"] = within(delay[unlisted], t_need[unlisted], horizon, 90.0)
     k["handled_30d"] = within(_times(all_cases, "t_decided")[after] - t_need, t_need, horizon, 30.0)
     k["identified"] = _share(np.count_nonzero(state != "unidentified"), n)
     k["time_to_service_median"] = km_median(np.where(served, delay, horizon - t_need), served)

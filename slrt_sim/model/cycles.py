@@ -1,16 +1,10 @@
-"""Periodic decisions: programme intake cycles and the DTKS determination.
+"""Programme intake cycles (the DTKS determination cycle is in :mod:`slrt_sim.model.dtks`).
 
-* :class:`ProgrammeIntake` — each enabled programme takes, at its intake times, up to its
-  quota of the cases waiting for it (most vulnerable first, then poorest), and loses
-  those that waited longer than the residents' patience;
-* :class:`DtksDetermination` — every ``dtks.determination_cycle_months`` the district's
-  proposals (households verified by a verval visit, proposed at least
-  ``dtks.cutoff_days`` before) are decided: listed if the measured decile is within
-  ``database.max_decile``, removed otherwise; outreach corrections are decided too.
+:class:`ProgrammeIntake` — each enabled programme takes, at its intake times, up to its
+quota of the cases waiting for it (most vulnerable first, then poorest by the decile the
+office knows), and loses those that waited longer than the residents' patience.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 import simpy
 
@@ -76,71 +70,3 @@ class ProgrammeIntake:
                 else:
                     keep.append(item)
             waiting[code] = keep
-
-
-class DtksDetermination:
-    """Proposals to the DTKS, decided at the periodic determination.
-
-    ``measure(hh)`` is a verval measurement of a household's decile (with noise);
-    ``corrections`` (integrated mode) decides the outreach corrections too.
-    """
-
-    def __init__(self, env: simpy.Environment, scenario, households: Households, horizon: float,
-                 measure: Callable[[int], int], corrections: bool):
-        self.env, self.s, self.hh = env, scenario, households
-        self.horizon = horizon
-        self.measure = measure
-        self.corrections = corrections
-        self.queue: list = []
-        self.updates: set[int] = set()
-        self.additions = 0
-        self.removals = 0
-
-    def start(self) -> None:
-        self.env.process(self._cycle())
-
-    def propose(self, hh: int):
-        """An event that succeeds when the determination has decided household ``hh``."""
-        ev = self.env.event()
-        self.queue.append((hh, self.env.now, ev))
-        return ev
-
-    def flag(self, hh: int) -> None:
-        """Outreach saw that household ``hh``'s record looks wrong."""
-        self.updates.add(hh)
-
-    def _cycle(self):
-        env = self.env
-        s = self.s
-        period = s.dtks.determination_cycle_months * 365.25 / 12.0
-        cutoff = s.dtks.cutoff_days
-        max_dec = s.database.max_decile
-        verified = self.hh.verified_decile
-        k = 1
-        while True:
-            t = k * period
-            k += 1
-            if t >= self.horizon:
-                return
-            yield env.timeout(t - env.now)
-            ready = [x for x in self.queue if x[1] <= env.now - cutoff]
-            self.queue = [x for x in self.queue if x[1] > env.now - cutoff]
-            for hh, _, ev in ready:
-                self.determine(hh, verified[hh] or self.measure(hh), max_dec)
-                ev.succeed()
-            if self.corrections:
-                for hh in self.updates:
-                    self.determine(hh, self.measure(hh), max_dec)
-            self.updates = set()
-
-    def determine(self, hh: int, decile: int, max_dec: int) -> None:
-        col = self.hh.col
-        if decile <= max_dec:
-            if not col["in_dtks"][hh]:
-                self.additions += 1
-            col["in_dtks"][hh] = True
-            col["dtks_decile"][hh] = decile
-        elif col["in_dtks"][hh]:
-            self.removals += 1
-            col["in_dtks"][hh] = False
-            col["dtks_decile"][hh] = 0

@@ -12,7 +12,8 @@ each handed what it needs (none calls back into the model):
 :mod:`.arrivals`            needs arising, walk-ins, the validation arrivals
 :mod:`.outreach`            fasilitators' days: verval, follow-up, corrections, outreach visits
 :mod:`.pathway`             **the flow of a case**: registration → check → referral → programme
-:mod:`.cycles`              programme intake cycles and the DTKS determination
+:mod:`.cycles`              programme intake cycles
+:mod:`.dtks`                DTKS updating: notes, supervisors, musdes, operators, determination
 :mod:`.monitoring`          the daily timeline and progress calls
 :mod:`.engine`              running the environment while counting events
 ==========================  =================================================================
@@ -33,7 +34,8 @@ from slrt_sim.domain.calendar import WorkCalendar
 from slrt_sim.domain.scenario import Scenario
 from slrt_sim.model.arrivals import NeedArrivals, ValidationArrivals, draw_needs
 from slrt_sim.model.cases import CASE_FIELDS, STAGES, STATES, Case, Ledger  # noqa: F401 - re-exported
-from slrt_sim.model.cycles import DtksDetermination, ProgrammeIntake
+from slrt_sim.model.cycles import ProgrammeIntake
+from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.engine import run_until
 from slrt_sim.model.households import Households
 from slrt_sim.model.monitoring import Monitor
@@ -61,7 +63,7 @@ class Model:
         self.cal = cal = WorkCalendar(s.calendar, s.horizon_days)
         self.horizon = horizon = float(s.horizon_days)
         self.warmup = warmup = float(s.warmup_days)
-        integrated = s.mode == "integrated"
+        self.integrated = integrated = s.mode == "integrated"
         self.rs = rs = Streams(s, seed)
         villages = [v for _, v in s.region.villages()]
         self.households = hh = Households(population.households, len(villages))
@@ -77,11 +79,13 @@ class Model:
             return hh.measured_decile(h, sd * rs.n_verval())
 
         self.intake = ProgrammeIntake(env, s, ledger, hh, horizon)
-        self.dtks = DtksDetermination(env, s, hh, horizon, measure, corrections=integrated)
+        self.dtks = DtksUpdating(env, s, cal, hh, rs, len(villages), horizon, measure,
+                                 outreach_notes=integrated and s.outreach.enabled and s.outreach.update_database)
         self.fasilitators = Fasilitators(
             env, s, cal, villages, n_fac, hh, rs, staff.logs["fasilitator"], ledger,
             outreach=s.outreach.enabled and integrated, warmup=warmup, horizon=horizon,
-            start_case=self._start_case, flag_record=self.dtks.flag)
+            start_case=self._start_case, observation=self.dtks.observation())
+        self.dtks.connect(self.fasilitators.task)
         self.pathway = Pathway(env, s, cal, staff, ledger, hh, rs, self.fasilitators, self.intake, self.dtks, measure,
                                integrated=integrated)
         self.arrivals = NeedArrivals(env, s, cal, ledger, rs, frozenset(puskesos), horizon, self._start_case)
@@ -103,7 +107,8 @@ class Model:
             self.arrivals.start(draw_needs(s, self.households, self.rs, self.horizon), self.households.col["village_idx"])
         self.fasilitators.start()
         self.intake.start()
-        self.dtks.start()
+        if self.integrated:
+            self.dtks.start()
         self.monitor.start()
         self.events_processed = run_until(self.env, self.horizon)
         self.monitor.done()
@@ -121,5 +126,5 @@ class Model:
             dtks_start=hh.dtks_start[0], dtks_end=hh.in_dtks(), true_decile=hh.dtks_start[1],
             outreach_visits=self.fasilitators.visits, events=self.events_processed,
             enrolments=self.intake.enrolments,
-            counters={"dtks_additions": self.dtks.additions, "dtks_removals": self.dtks.removals},
+            counters={f"dtks_{k}": v for k, v in self.dtks.counters.items()},
         )

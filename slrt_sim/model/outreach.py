@@ -17,6 +17,7 @@ import simpy
 
 from slrt_sim.domain.calendar import MINUTES_PER_DAY
 from slrt_sim.model.cases import Ledger
+from slrt_sim.model.dtks import Observation
 from slrt_sim.model.households import Households
 from slrt_sim.model.resources import StageLog
 from slrt_sim.model.streams import Streams
@@ -37,18 +38,19 @@ class Fasilitators:
     """The fasilitators of every village of one replication.
 
     ``start_case(case, delay)`` starts the pathway of a case found by outreach;
-    ``flag_record(hh)`` passes on a household whose DTKS record looks wrong.
+    ``observation`` (or None) is how a visit observes the household for the DTKS updating
+    (it may note a record that looks wrong; :class:`slrt_sim.model.dtks.Observation`).
     """
 
     def __init__(self, env: simpy.Environment, scenario, cal, villages, counts: list[int], households: Households,
                  streams: Streams, log: StageLog, ledger: Ledger, *, outreach: bool, warmup: float, horizon: float,
-                 start_case: Callable, flag_record: Callable[[int], None]):
+                 start_case: Callable, observation: Observation | None):
         self.env, self.s, self.cal = env, scenario, cal
         self.villages, self.counts = villages, counts
         self.hh, self.rs, self.log, self.ledger = households, streams, log, ledger
         self.outreach = outreach
         self.warmup, self.horizon = warmup, horizon
-        self.start_case, self.flag_record = start_case, flag_record
+        self.start_case, self.observation = start_case, observation
         self.tasks = [deque() for _ in villages]
         self.visits = 0
 
@@ -77,10 +79,10 @@ class Fasilitators:
         pending = self.ledger.pending
         identify = self.ledger.identify
         detect_p = s.outreach.detect_probability
-        update_db = s.outreach.update_database
-        max_dec = s.database.max_decile
-        in_dtks = self.hh.col["in_dtks"]
-        true_dec = self.hh.col["true_decile"]
+        obs = self.observation
+        if obs is not None:  # the visit's noisy view of the household (the office never sees the truth)
+            busy, normal, sd, limit, note = obs
+            true_dec, in_dtks = self.hh.col["true_decile"], self.hh.col["in_dtks"]
         day_minutes = cal.minutes_per_day
         warmup, horizon = self.warmup, self.horizon
         while True:
@@ -111,8 +113,10 @@ class Fasilitators:
                     if hh in pending and rs.u_detect() < detect_p:
                         for x in identify(pending[hh][0], "outreach", when):
                             self.start_case(x, when - env.now)
-                    if update_db and (bool(in_dtks[hh]) != (true_dec[hh] <= max_dec)):
-                        self.flag_record(hh)
+                    if obs is not None and hh not in busy:
+                        z = sd * normal()
+                        if (true_dec[hh] + z < limit) != in_dtks[hh]:
+                            note(hh, v, z)
             if start >= warmup:
                 # utilisation counts case work (verval, follow-up, corrections);
                 # outreach fills whatever time is left by design

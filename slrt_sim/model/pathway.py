@@ -10,8 +10,9 @@ Read :meth:`Pathway.case` top to bottom for the flow in integrated mode:
 4. back office (BO) database check against the DTKS (the household may be unreachable);
 5. referral with :func:`slrt_sim.domain.programs.refer` (the same rules that grade the
    role play); a household missing documents goes to Dukcapil first; one that would
-   qualify once listed gets a verval home visit and a DTKS proposal, decided at the next
-   determination; BO assessment and the manager's decision;
+   qualify once listed is proposed: village deliberation, verval home visit, operator
+   entry, approval at the determination (:mod:`~slrt_sim.model.dtks`); BO assessment and
+   the manager's decision;
 6. the programme enrols it at its intake cycle, within its quota (:mod:`~slrt_sim.model.cycles`);
 7. delivery, then the fasilitator's follow-up visit: a delivery that failed becomes a
    complaint and goes round again from the BO (at most ``followup.max_rounds``).
@@ -28,7 +29,8 @@ import simpy
 
 from slrt_sim.domain import programs as P
 from slrt_sim.model.cases import Case, Ledger
-from slrt_sim.model.cycles import DtksDetermination, ProgrammeIntake
+from slrt_sim.model.cycles import ProgrammeIntake
+from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.households import Households
 from slrt_sim.model.outreach import Fasilitators
 from slrt_sim.model.resources import Closed, Staff
@@ -39,7 +41,7 @@ class Pathway:
     """The steps of a case, handed the offices, the fasilitators and the cycles they use."""
 
     def __init__(self, env: simpy.Environment, scenario, cal, staff: Staff, ledger: Ledger, households: Households,
-                 streams: Streams, fasilitators: Fasilitators, intake: ProgrammeIntake, dtks: DtksDetermination,
+                 streams: Streams, fasilitators: Fasilitators, intake: ProgrammeIntake, dtks: DtksUpdating,
                  measure: Callable[[int], int], *, integrated: bool):
         self.env, self.s, self.cal, self.staff, self.ledger, self.hh = env, scenario, cal, staff, ledger, households
         self.rs, self.fas, self.intake, self.dtks = streams, fasilitators, intake, dtks
@@ -134,15 +136,19 @@ class Pathway:
             ref = P.refer(c.need, profile(c.hh), limits, enabled)
             if ref.program is None and ref.propose_dtks and not proposed:
                 proposed = True
-                # verval home visit by the fasilitator, then the DTKS determination
+                # the DTKS proposal: village deliberation, verval visit, operator entry,
+                # approval and determination (slrt_sim.model.dtks)
+                accepted = yield self.dtks.deliberate(c.hh, c.village)
+                if not accepted:
+                    continue  # the village did not propose it: explained as not eligible
                 ev = env.event()
                 self.fas.task(c.village, "verval", ev)
                 yield ev
                 c.t_verval = env.now
-                self.hh.verified_decile[c.hh] = self.measure(c.hh)
+                decile = self.hh.verified_decile[c.hh] = self.measure(c.hh)
                 ref = P.refer(c.need, profile(c.hh), limits, enabled)
                 if ref.program is None:
-                    yield self.dtks.propose(c.hh)
+                    yield self.dtks.submit(c.hh, c.village, decile)
                     c.t_dtks = env.now
                     continue
             if ref.program is None:

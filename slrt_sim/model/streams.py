@@ -22,7 +22,7 @@ STREAMS = (
     "needs", "need_type", "route", "walkin_delay", "walkin_time", "fo", "bo_check", "bo_assess",
     "manager", "home_visit", "travel", "verval", "followup", "paper", "outreach_pick", "detect",
     "delivery", "lost", "validation_arrivals", "validation_household", "complaint",
-    "paper_error", "verval_noise", "visit_noise",
+    "paper_error", "verval_noise", "visit_noise", "deliberation", "approval",
 )
 """Sources of randomness, each with its own stream (order fixed: never reorder; append new ones)."""
 
@@ -123,6 +123,8 @@ class Streams:
         self.u_paper_error = Sampler(g["paper_error"], uniform)
         self.n_verval = Sampler(g["verval_noise"], standard_normal)
         self.n_visit = Sampler(g["visit_noise"], standard_normal)
+        self.u_deliberation = Sampler(g["deliberation"], uniform)
+        self.u_approval = Sampler(g["approval"], uniform)
         self.u_complaint = Sampler(g["complaint"], uniform)
         self.t_complaint_simple = Sampler(g["complaint"], draw_fn(fu.complaint_simple_days))
         self.t_complaint_normal = Sampler(g["complaint"], draw_fn(fu.complaint_normal_days))

@@ -12,6 +12,9 @@
 * :mod:`~slrt_sim.training.dashboard` — the trainer dashboard's logic (PIN, sections, export);
 * :mod:`~slrt_sim.training.store` — the session store; :mod:`~slrt_sim.training.inputs` — limits
   on typed input.
+* :mod:`~slrt_sim.training.outcomes` / :mod:`~slrt_sim.training.bo_outcomes` — what the FO / BO
+  decisions do to the class's households, played in the simulation against the answer key;
+  :mod:`~slrt_sim.training.class_outcomes` — the class's kelurahan for the trainer (issue 9).
 
 Depends on :mod:`slrt_sim.domain`; never on :mod:`slrt_sim.apps`.
 """

@@ -112,6 +112,7 @@ class Queue:
     cases: list[BoCase]
     quota: dict[str, int] = field(default_factory=dict)
     start_year: int = 0
+    registered: dict = field(default_factory=dict)  # FO case id -> the FO answers the queue was made from
     dtks_loader: Any = field(default=None, repr=False)  # builds the queue's simulated DTKS (lazily)
     _dtks: Any = field(default=None, repr=False)
 
@@ -191,10 +192,15 @@ def _choose_fo_cases(fo: list, plan: list[str], start_year: int) -> list[tuple[A
     return [(fo[k], problem, how) for k, problem, how in sorted(chosen)]
 
 
-def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
+def build_queue(class_code: str, seed: int, level: str = "sedang",
+                registered: Mapping[str, Mapping[str, Any]] | None = None) -> Queue:
     """The queue of a class: deterministic in (class code, seed, level), with the level's mix.
 
     The households are front-office cases of the same class, in the front office's order.
+    ``registered`` (FO case id -> a front-office submission's answers, issue 9) makes a case as
+    the class's front office actually registered it — NIK, name, KK and address as typed, the
+    needs as recorded — so the back office meets its colleagues' mistakes; the other cases are
+    registered as generated.
     """
     from slrt_sim.training import front_office as fo_mod
 
@@ -209,8 +215,9 @@ def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
     plan = plan_problems(level)
     fo = fo_mod.build_cases(code, seed, level, n=CASE_POOL, app="bo")
     cases: list[BoCase] = []
+    registered = dict(registered or {})
     for c, problem, how in _choose_fo_cases(fo, plan, start_year):
-        cases.append(_case_from_fo(c, problem, how, start_year, rng))
+        cases.append(_case_from_fo(c, problem, how, start_year, rng, registered.get(c.case_id)))
     _insert_duplicates(cases, plan.count("duplicate"), rng, f"{code}-{level}", len(fo))
     _name_cases(cases)
     chosen_fo = {c.hh: c for c in fo}
@@ -228,12 +235,13 @@ def build_queue(class_code: str, seed: int, level: str = "sedang") -> Queue:
         return DtksIndex.build(pop, overrides, drng)
 
     queue = Queue(code, seed, level, sc.region.kabupaten, sc.region.kind, sc.region.province, cases,
-                  start_year=start_year, dtks_loader=dtks)
+                  start_year=start_year, registered=registered, dtks_loader=dtks)
     queue.quota = _quotas(queue, sc, spec["binding"])
     return queue
 
 
-def _case_from_fo(c, problem: str, how: str, start_year: int, rng: np.random.Generator) -> BoCase:
+def _case_from_fo(c, problem: str, how: str, start_year: int, rng: np.random.Generator,
+                  fo_answers: Mapping[str, Any] | None = None) -> BoCase:
     rec = dict(c.household)
     reg_nik = c.head["nik"]
     if how == "plant" and problem == "nik_typo":  # the front office typed the NIK wrong
@@ -249,7 +257,16 @@ def _case_from_fo(c, problem: str, how: str, start_year: int, rng: np.random.Gen
            "channel": "puskesos" if c.index % 2 else "dinas", "documents": document_lines(c.documents),
            "sktm": bool(c.documents.get("sktm")), "story": c.story, "ref": c.case_id,
            "planted": list(c.planted), "nik_mismatch": "dtks_nik_invalid" in c.planted}
-    return BoCase("", c.hh, problem, reg, [dict(m) for m in c.members], tuple(c.needs), rec, truth,
+    needs = tuple(c.needs)
+    if fo_answers:  # issue 9: the registration as a front-office trainee typed it
+        typed = "".join(str(fo_answers.get("nik") or "").split())
+        reg.update(name=str(fo_answers.get("head") or reg["name"]), nik=typed or reg["nik"],
+                   kk="".join(str(fo_answers.get("kk") or "").split()), address=str(fo_answers.get("address") or ""),
+                   by_fo=True, true_needs=list(c.needs))
+        reg["nik_mismatch"] = reg["nik_mismatch"] or typed != c.head["nik"]
+        recorded = set(fo_answers.get("needs") or ())
+        needs = tuple(n for n in programs.NEED_PROGRAMS if n in recorded) or needs
+    return BoCase("", c.hh, problem, reg, [dict(m) for m in c.members], needs, rec, truth,
                   start_year=start_year)
 
 
@@ -506,6 +523,19 @@ def _quotas(queue: Queue, scenario, binding: int) -> dict[str, int]:
         base = scenario.programs[p].quota_per_cycle if p in scenario.programs else counts[p]
         quota[p] = counts[p] - 1 if p in bind else max(counts[p], min(int(base), counts[p] + 1))
     return quota
+
+
+def passed_for_quota(case: BoCase, need: str, prog: str | None) -> list[str]:
+    """The programmes that answer ``need`` before ``prog`` (all of them when ``prog`` is None)
+    and that the case is right for, yet it is not referred to: their quota went to more urgent
+    households. The reason a referral goes to e.g. the APBD programme instead of BPNT."""
+    out = []
+    for code in programs.NEED_PROGRAMS.get(need, ()):
+        if code == prog:
+            break
+        if code not in NO_QUOTA and decision(case, code)[0]:
+            out.append(code)
+    return out
 
 
 def answer_key(queue: Queue) -> dict:

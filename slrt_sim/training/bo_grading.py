@@ -8,15 +8,15 @@ answers come from :mod:`slrt_sim.training.back_office` and :mod:`slrt_sim.domain
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from slrt_sim.domain import programs
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.training.back_office import (NO_QUOTA, PRIORITY_POINTS, STALE_YEARS, STATUSES, TARGET_MINUTES,
                                            TIME_POINTS, BoCase, Queue, allocate, decision, decisive_reason,
-                                           effective_profile, priority_key, right_priority, right_referrals,
-                                           right_status, verval_needed)
+                                           effective_profile, passed_for_quota, priority_key, right_priority,
+                                           right_referrals, right_status, verval_needed)
 
 __all__ = ["BoGrade", "CASE_GRADERS", "QUEUE_GRADERS", "grade"]
 
@@ -29,6 +29,8 @@ class BoGrade:
     items: list[dict]
     referrals: dict[tuple[str, str], str | None]
     minutes: float
+    right: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    """The right referrals (:func:`right_referrals`): a letter is printed only for one of these."""
 
     @property
     def percent(self) -> float:
@@ -41,6 +43,12 @@ class BoGrade:
             if prog and (cid, prog) not in seen:
                 seen.append((cid, prog))
         return seen
+
+    def valid_letters(self) -> list[tuple[str, str]]:
+        """The letters of :meth:`letters` that the rules support: no letter for a wrong referral
+        (its "Alasan rujukan" would say the household is not eligible)."""
+        ok = {(cid, prog) for (cid, _need), prog in self.right.items() if prog}
+        return [x for x in self.letters() if x in ok]
 
 
 def _item(item: str, ok: bool, rule: str | None, message: str, section: str, max_points: float = 1.0,
@@ -127,6 +135,8 @@ def _referral_why(x: _Ctx, c: BoCase, need: str, prog: str | None) -> tuple[str,
         msg = t("bo.fb.referral.to", lang=lang, need=nname, program=t(f"prog.{prog}.name", lang=lang))
         if prog != "DUKCAPIL":
             msg += " " + " ".join(programs.check(prog, eff).explain(lang))
+        for code in passed_for_quota(c, need, prog):  # e.g. BPNT full: the APBD programme instead
+            msg += " " + t("bo.rule.quota", lang=lang, program=t(f"prog.{code}.name", lang=lang))
         return rule, msg
     ref = programs.refer(need, eff)
     if ref.program is None:
@@ -216,6 +226,27 @@ def _trainee_order(queue: Queue, answers: Mapping[str, Any]) -> list[str]:
     return sorted(order, key=key)
 
 
+def _touched(a: Mapping[str, Any] | None) -> bool:
+    """Whether the trainee did anything on a registration (checked, a status or a decision)."""
+    a = a or {}
+    return bool(a.get("checked") or a.get("verval") or a.get("status") is not None or a.get("priority")
+                or any(v is not None for v in (a.get("decisions") or {}).values()))
+
+
+def _no_credit_untouched(queue: Queue, answers: Mapping[str, Any], items: list[dict], lang: str | None) -> None:
+    """A registration left untouched earns nothing (its "no verval" and "no referral" are not
+    decisions), and the time points need at least one registration worked on: an empty
+    submission scores 0."""
+    cases = (answers or {}).get("cases") or {}
+    untouched = {c.case_id for c in queue.cases if not _touched(cases.get(c.case_id))}
+    for it in items:
+        cid = it["item"].split(" ", 1)[0]
+        if cid in untouched or (it["section"] == "time" and len(untouched) == len(queue.cases)):
+            if it["points"]:
+                it["message"] = t("bo.fb.untouched", lang=lang) + " " + it["message"]
+            it["points"], it["ok"] = 0.0, False
+
+
 def grade(queue: Queue, answers: Mapping[str, Any], started_at: float | None = None,
           submitted_at: float | None = None, lang: str | None = None) -> BoGrade:
     """Grade a trainee's answers; every item carries its points and the rule (catalogue key) that decides it."""
@@ -225,6 +256,7 @@ def grade(queue: Queue, answers: Mapping[str, Any], started_at: float | None = N
     x = _Ctx(queue, answers, lang, right_referrals(queue), mine, minutes)
     items = [it for c in queue.cases for g in CASE_GRADERS for it in g(x, c)]
     items += [it for g in QUEUE_GRADERS for it in g(x)]
+    _no_credit_untouched(queue, answers, items, lang)
     score = round(sum(i["points"] for i in items), 1)
     max_score = round(sum(i["max_points"] for i in items), 1)
-    return BoGrade(score, max_score, items, mine, minutes)
+    return BoGrade(score, max_score, items, mine, minutes, right=x.right_ref)

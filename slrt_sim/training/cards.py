@@ -2,7 +2,7 @@
 
 Writes two HTML files into ``DIR``:
 
-* ``cards.html`` — one A6 card per page (``@page { size: A6 }``): the resident's story, the
+* ``cards.html`` — one A6 card per page (``@page { size: 105mm 148mm }``: Chromium ignores ``A6``): the resident's story, the
   documents they bring and their family, for the trainee who plays the resident. Nothing of
   the answer is on a card.
 * ``jawaban.html`` — the trainer's answer sheet: per card the planted problem, the DTKS
@@ -27,7 +27,7 @@ ANSWERS_FILE = "jawaban.html"
 CARDS_CLASS = "KARTU"
 
 CARD_CSS = """
-@page { size: A6; margin: 6mm; }
+@page { size: 105mm 148mm; margin: 6mm; }
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; margin: 0; background: #eee; }
 .card { box-sizing: border-box; width: 105mm; min-height: 148mm; margin: 6mm auto; padding: 5mm; background: #fff;
         border: 1px solid #999; page-break-after: always; break-after: page; }
@@ -38,7 +38,8 @@ body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; margin: 0;
 .card ul { margin: 0; padding-left: 4mm; }
 .card .id { float: right; font-size: 8pt; color: #555; }
 .card:last-of-type { page-break-after: auto; break-after: auto; }
-@media print { body { background: #fff; } .card { margin: 0; border: none; width: auto; min-height: 0; } }
+@media print { body { background: #fff; } .card { margin: 0; border: none; width: auto; min-height: 0; padding: 0;
+                                                  break-inside: avoid; } }
 """
 
 ANSWER_CSS = """
@@ -102,8 +103,11 @@ def answer_html(queue: bo.Queue, case: bo.BoCase, k: int) -> str:
     for (cid, need), prog in refs.items():
         if cid != case.case_id:
             continue
-        decisions.append(t("bo.fb.referral.to", need=t(f"need.{need}"), program=t(f"prog.{prog}.name")) if prog
-                         else t("bo.fb.referral.none", need=t(f"need.{need}")))
+        line = (t("bo.fb.referral.to", need=t(f"need.{need}"), program=t(f"prog.{prog}.name")) if prog
+                else t("bo.fb.referral.none", need=t(f"need.{need}")))
+        for code in bo.passed_for_quota(case, need, prog):  # why not the first programme of the need
+            line += " " + t("bo.rule.quota", program=t(f"prog.{code}.name"))
+        decisions.append(line)
     body = "".join(f"<tr><th>{e(a)}</th><td>{e(b)}</td></tr>" for a, b in rows)
     body += f"<tr><th>{e(t('cards.answers.programs'))}</th><td><ul>{''.join(progs)}</ul></td></tr>"
     body += (f"<tr><th>{e(t('cards.answers.referrals'))}</th><td>"

@@ -386,3 +386,38 @@ def fo_discussion_html(case, lang: str | None = None) -> str:
 
 def format_pct(x: float) -> str:
     return fmt_num(x, 0) if x == x else "–"
+
+
+# ---------------------------------------------------------------------------- projector view
+PRACTICE_SUFFIX = "-LATIHAN"
+"""A back-office attempt after the first ("Again") is saved with this suffix on its ``case_id``:
+a practice attempt, shown apart and not counted in the class's back-office statistics."""
+
+
+def is_practice(case_id: str) -> bool:
+    return str(case_id).endswith(PRACTICE_SUFFIX)
+
+
+def progress(df):
+    """One row per trainee (for the projector): front-office cases done and mean %, back-office
+    graded % (first attempt) and the number of practice attempts after it."""
+    import pandas as pd
+
+    cols = ["trainee", "fo_cases", "fo_pct", "bo_pct", "bo_practice"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    d = df.assign(key=df["trainee"].str.casefold(), practice=df["case_id"].map(is_practice))
+    rows = []
+    for _key, g in d.groupby("key", sort=True):
+        fo = g[g["app"] == "fo"]
+        bo_graded = g[(g["app"] == "bo") & ~g["practice"]]
+        rows.append((g["trainee"].iloc[0], int(fo["case_id"].nunique()), float(fo["pct"].mean()) if len(fo) else float("nan"),
+                     float(bo_graded["pct"].iloc[0]) if len(bo_graded) else float("nan"),
+                     int(((g["app"] == "bo") & g["practice"]).sum())))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def app_summary(df, app: str) -> dict[str, Any]:
+    """:func:`summary` of one app's graded submissions (back-office practice attempts left out)."""
+    part = df[(df["app"] == app) & ~df["case_id"].map(is_practice)] if not df.empty else df
+    return summary(part)

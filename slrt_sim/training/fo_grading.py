@@ -95,7 +95,9 @@ def _grade_members(case: FoCase, key: dict, a: Mapping[str, Any]) -> list[dict]:
     if not missing and not extra:
         return [_fb("members", True, None, t("rp.fb.members.ok", n=len(want)), w)]
     dead = case.deceased is not None and any(norm_text(x) == norm_text(case.deceased["name"]) for x in extra)
-    msg = t("rp.fb.members.wrong", n=len(want), missing=", ".join(missing) or "—", extra=", ".join(extra) or "—")
+    msg = " ".join([t("rp.fb.members.wrong", n=len(want))]  # only the parts that apply
+                   + ([t("rp.fb.members.missing", names=", ".join(missing))] if missing else [])
+                   + ([t("rp.fb.members.extra", names=", ".join(extra))] if extra else []))
     if dead:
         msg += " " + t("rp.fb.members.deceased", name=case.deceased["name"])
     return [_fb("members", False, "rp.fb.members.deceased" if dead else "rp.fb.members.wrong", msg, w)]

@@ -405,6 +405,11 @@ def _member_lines(text: Any) -> list[str]:
     return [" ".join(x.split()) for x in lines if x.strip()]
 
 
+def _not_digits(s: str) -> str:
+    """The characters of ``s`` that are not digits, each once, quoted: ``"O", "-"``."""
+    return ", ".join(f'"{c}"' for c in dict.fromkeys(c for c in s if not c.isdigit()))
+
+
 def validate(answers: Mapping[str, Any], case: FoCase | None = None) -> dict[str, str]:
     """Form errors that block a submit: ``{field: message}`` (empty when the form can be sent).
 
@@ -414,10 +419,14 @@ def validate(answers: Mapping[str, Any], case: FoCase | None = None) -> dict[str
     nik = _digits(answers.get("nik"))
     if not nik:
         errors["nik"] = t("rp.err.required")
+    elif not nik.isdigit():  # a letter or another sign: say so, not "16 digits (now 16)"
+        errors["nik"] = t("rp.err.nik_chars", chars=_not_digits(nik))
     elif [p for p in check_nik(nik) if p in ("length", "not_digits")]:
         errors["nik"] = t("rp.err.nik_digits", n=len(nik))
     kk = _digits(answers.get("kk"))
-    if kk and (len(kk) != 16 or not kk.isdigit()):
+    if kk and not kk.isdigit():
+        errors["kk"] = t("rp.err.kk_chars", chars=_not_digits(kk))
+    elif kk and len(kk) != 16:
         errors["kk"] = t("rp.err.kk_digits", n=len(kk))
     for name in ("head", "address"):
         if not str(answers.get(name) or "").strip():
@@ -431,7 +440,7 @@ def validate(answers: Mapping[str, Any], case: FoCase | None = None) -> dict[str
         if answers.get(name) not in allowed:
             errors[name] = t("rp.err.choose")
     if not list(answers.get("needs") or []):
-        errors["needs"] = t("rp.err.choose")
+        errors["needs"] = t("rp.err.choose_many")
     if case is not None and case.documents["sktm"] and answers.get("sktm") not in SKTM_CHOICES:
         errors["sktm"] = t("rp.err.choose")
     return errors

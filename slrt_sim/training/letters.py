@@ -27,7 +27,7 @@ def letter_number(seq: int, d: dt.date, class_code: str) -> str:
 
 
 LETTER_CSS = """
-.slrt-letter{font-family:'DejaVu Serif',Georgia,'Times New Roman',serif;color:#000;background:#fff;
+.slrt-letter{box-sizing:border-box;font-family:'DejaVu Serif',Georgia,'Times New Roman',serif;color:#000;background:#fff;
  max-width:180mm;margin:0 auto;padding:12mm 14mm;border:1px solid #ccc;line-height:1.45;font-size:11.5pt}
 .slrt-letter .kop{display:flex;align-items:center;gap:12px;border-bottom:3px double #000;padding-bottom:6px}
 .slrt-letter .kop .logo{width:56px;height:56px;border:2px solid #000;border-radius:50%;display:flex;
@@ -44,7 +44,8 @@ LETTER_CSS = """
  @page{size:A4;margin:15mm}
  body *{visibility:hidden !important}
  .slrt-letter,.slrt-letter *{visibility:visible !important}
- .slrt-letter{position:absolute;left:0;top:0;border:none;margin:0;max-width:none;width:100%}
+ .slrt-letter{position:absolute;left:0;top:0;border:none;margin:0;max-width:none;width:100%;padding:0}
+ #rendered_cells,.jp-OutputArea-output{overflow:visible !important}
  .slrt-noprint{display:none !important}
 }
 """

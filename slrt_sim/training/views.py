@@ -9,12 +9,21 @@ import html
 from slrt_sim.i18n import t
 
 
-def table_html(head: list[str], rows: list[list[str]], cls: str = "slrt-t", escape: bool = False) -> str:
-    """A table; cells are HTML unless ``escape`` (then they are text)."""
+def table_html(head: list[str], rows: list[list[str]], cls: str = "slrt-t", escape: bool = False,
+               stack: bool = False) -> str:
+    """A table; cells are HTML unless ``escape`` (then they are text).
+
+    Each cell carries its column name (``data-label``), so that with ``stack`` (class
+    ``slrt-stack``) the apps' phone stylesheet (:mod:`slrt_sim.apps.style`) shows every row as
+    a card of labelled values instead of columns cut off at the right edge.
+    """
     cell = (lambda c: html.escape(str(c))) if escape else str
-    th = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><tr>{th}</tr>{body}</table>'
+    labels = [html.escape(str(h), quote=True) for h in head]
+    th = "".join(f"<th>{h}</th>" for h in labels)
+    body = "".join("<tr>" + "".join(f'<td data-label="{labels[k] if k < len(labels) else ""}">{cell(c)}</td>'
+                                    for k, c in enumerate(r)) + "</tr>" for r in rows)
+    classes = f"{'slrt-stack ' if stack else ''}{cls}".strip()
+    return f'<table class="{classes}"><tr class="slrt-head">{th}</tr>{body}</table>'
 
 
 def registration_html(case) -> str:
@@ -47,6 +56,6 @@ def registration_html(case) -> str:
         members.append([e(m["name"]), e(label("relation", m["relation"])), e(m["sex"]), str(m["age"]),
                         e(", ".join(notes))])
     mt = table_html([t("bo.col.name"), t("bo.col.relation"), t("bo.col.sex"), t("bo.col.age"), t("bo.col.notes")],
-                    members)
+                    members, stack=True)
     return (f'<div class="slrt-box"><b>{e(t("bo.case.registration"))}</b>'
             f'<table class="slrt-t">{rows}</table><b>{e(t("bo.case.members"))}</b>{mt}</div>')

@@ -98,6 +98,11 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     page.emulate_media(media="print")
     assert page.locator(".slrt-bo-header").evaluate("e => getComputedStyle(e).visibility") == "hidden"
     assert letter.evaluate("e => getComputedStyle(e).visibility") == "visible"
+    # A4 with 15 mm margins leaves 180 mm (680 px): nothing of the letter beyond its right edge
+    page.set_viewport_size({"width": 680, "height": 960})
+    assert letter.evaluate("e => e.getBoundingClientRect().right") <= 681
+    assert letter.evaluate("e => [...e.querySelectorAll('*')].every(c => c.getBoundingClientRect().right <= 681)")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="screen")
     href = page.locator(".slrt-letter-view a.slrt-letter-download").get_attribute("href")
     assert href.startswith("data:text/html;charset=utf-8;base64,")

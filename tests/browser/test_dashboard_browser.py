@@ -1,7 +1,9 @@
 """The trainer dashboard in a real browser: PIN gate, the class live, discussion, downloads; offline."""
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ from slrt_sim.training import back_office as bo
 from slrt_sim.i18n import t
 from slrt_sim.training.store import SessionStore
 
+SCREENSHOTS = Path(os.environ["SLRT_SCREENSHOTS"]) if os.environ.get("SLRT_SCREENSHOTS") else None
+"""Set SLRT_SCREENSHOTS=DIR to keep a screenshot of the projector view (to look at)."""
 NOTEBOOK = "trainer_dashboard.ipynb"
 BO_NOTEBOOK = "roleplay_back_office.ipynb"
 CLASS = "BROWSER-BO"  # the class of test_back_office_browser.py
@@ -69,8 +73,26 @@ def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voi
                           score=g.score, max_score=g.max_score,
                           feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in g.items],
                           started_at=time.time() - 600, submitted_at=time.time())
-    live.get_by_text("Live Arrival").wait_for(state="visible", timeout=20_000)
+    live.locator(".slrt-progress").get_by_text("Live Arrival").wait_for(state="visible", timeout=20_000)
     assert str(n_before + 1) in page.locator(".slrt-updated").inner_text()
+
+    # the create-class panel is folded and empty: it shows nothing of the chosen class
+    assert page.locator(".slrt-class-code input").input_value() == ""
+    assert page.locator(".slrt-class-code input").is_hidden()
+
+    # projector view: one row per trainee, front and back office apart, large type
+    page.locator(".slrt-projector-toggle input").check()
+    page.locator(".slrt-dash.slrt-projector").wait_for(state="visible")
+    assert page.locator(".slrt-progress td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 22
+    trainees = store.submissions(CLASS)["trainee"].str.casefold().nunique()
+    assert page.locator(".slrt-progress tr:has(td)").count() == trainees
+    assert page.locator(".slrt-stat-fo").is_visible() and page.locator(".slrt-stat-bo").is_visible()
+    assert page.locator(".slrt-class-panel").is_hidden()
+    assert page.locator(".slrt-all table").is_hidden()  # every submission: folded
+    if SCREENSHOTS:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.screenshot(path=str(SCREENSHOTS / "dashboard-projector.png"))
+    page.locator(".slrt-projector-toggle input").uncheck()
 
     page.get_by_role("tab", name=t("dash.tab.mistakes")).click()
     page.locator(".slrt-mistakes table").wait_for(state="visible")

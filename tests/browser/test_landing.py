@@ -22,7 +22,7 @@ def test_root_redirects_to_landing(page, voila_server, wait_for_voila, assert_no
     page.goto(voila_server.url + "/")
     page.wait_for_url(re.compile(r"/voila/render/index\.ipynb$"))
     wait_for_voila(page)
-    assert page.get_by_role("heading", name=t("landing.title", lang="id")).is_visible()
+    page.get_by_role("heading", name=t("landing.title", lang="id")).wait_for(state="visible")
     assert_no_external_requests()
 
 
@@ -31,7 +31,8 @@ def test_landing_indonesian_links_resolve_offline(open_app, voila_server, assert
     page = open_app("index.ipynb")
     title = page.get_by_role("heading", name=t("landing.title", lang="id"))
     title.wait_for(state="visible")
-    assert page.get_by_text(t("landing.who.heading", lang="id")).is_visible()
+    assert page.get_by_role("heading", name=t("landing.start.heading", lang="id")).is_visible()
+    assert page.get_by_text(t("landing.who.heading", lang="id")).count() == 1  # folded under "Apa ini?"
     assert page.get_by_text(t("landing.title", lang="en")).count() == 0  # Indonesian first
 
     links = page.locator("a.slrt-app")
@@ -117,7 +118,7 @@ def test_only_existing_apps_are_linked(page, probe_server, wait_for_voila, asser
     links = page.locator("a.slrt-app")
     links.first.wait_for(state="visible")
     assert [links.nth(i).get_attribute("data-notebook") for i in range(links.count())] == ["planner.ipynb"]
-    assert links.first.inner_text() == t("landing.app.planner", lang="id")
+    assert links.first.locator(".slrt-app-name").inner_text() == t("landing.app.planner", lang="id")
     links.first.click()
     page.wait_for_url(re.compile(r"/voila/render/planner\.ipynb$"))
     wait_for_voila(page)

@@ -1,0 +1,122 @@
+"""Outcomes of scripted households: one run, or a pair of runs on common random numbers.
+
+A *pair* is the same kelurahan, seed and background run twice: once with the households' files
+as a trainee made them, once as the answer key makes them
+(:class:`slrt_sim.model.scripted.Script`). Because scripted households draw from their own
+streams, the background's needs and arrivals are the same in both runs; what differs follows
+from the files. Besides each household's timeline, the pair names the background (or classmate)
+households that lost a programme place in the trainee's run but had it in the key's run.
+
+This module knows nothing of the role play: the training layer turns submissions into scripts
+(:mod:`slrt_sim.training.outcomes`) and renders the timelines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from slrt_sim.domain.scenario import Scenario
+from slrt_sim.model.scripted import SCRIPT_ID_BASE, Event, NeedResult, Script, ScriptedModel
+
+
+@dataclass
+class HouseholdOutcome:
+    """What happened to one scripted household: its timeline and where each need ended."""
+
+    label: str
+    hh: int
+    by: str
+    events: list[Event]
+    needs: dict[str, NeedResult]
+
+    def need_day(self, need: str) -> float | None:
+        """The day the need was served (``None`` if it was not by the end)."""
+        r = self.needs.get(need)
+        return r.day_served if r is not None and r.state == "served" else None
+
+    def steps(self) -> list[str]:
+        return [e.step for e in self.events]
+
+
+@dataclass
+class RunOutcome:
+    """One run with scripted households."""
+
+    households: dict[str, HouseholdOutcome]
+    enrolments: list[tuple[float, str, int]]   # (day, programme, case id)
+    case_hh: dict[int, int]                     # case id -> household index
+    case_label: dict[int, str] = field(default_factory=dict)  # scripted case id -> script label
+    horizon: float = 0.0
+
+
+@dataclass
+class PairOutcome:
+    """The trainee's run and the answer key's run of the same kelurahan and seed."""
+
+    trainee: RunOutcome
+    key: RunOutcome
+    displaced: list[dict]
+
+
+def outcome_seed(seed: int, stream: int) -> np.random.SeedSequence:
+    """The seed of an outcome run: the class's seed and a stream number (the class code's hash)."""
+    return np.random.SeedSequence(entropy=int(seed), spawn_key=(991, int(stream) & 0xFFFFFFFF))
+
+
+def run_scripts(scenario: Scenario, population: Any, scripts: list[Script], seed: np.random.SeedSequence) -> RunOutcome:
+    """Run the scenario with ``scripts`` and collect every scripted household's outcome."""
+    fresh = np.random.SeedSequence(entropy=seed.entropy, spawn_key=seed.spawn_key)  # spawning mutates a sequence
+    m = ScriptedModel(scenario, population, fresh, list(scripts))
+    record = m.run()
+    households = {}
+    case_label = {}
+    for h in m.scripted:
+        households[h.sc.label] = HouseholdOutcome(h.sc.label, h.sc.hh, h.sc.by, h.events, h.needs)
+        base = SCRIPT_ID_BASE + h.index * 1000
+        for k in range(1, h._ids + 1):
+            case_label[base + k] = h.sc.label
+    case_hh = {c.id: c.hh for c in record.cases}
+    for h in m.scripted:
+        base = SCRIPT_ID_BASE + h.index * 1000
+        for k in range(1, h._ids + 1):
+            case_hh[base + k] = h.sc.hh
+    return RunOutcome(households, list(record.enrolments), case_hh, case_label, m.horizon)
+
+
+def displaced(key: RunOutcome, trainee: RunOutcome, ignore: set[str] = frozenset()) -> list[dict]:
+    """Households that had a programme place in the key's run but not (or later) in the trainee's.
+
+    Each row: ``hh``, ``label`` (a script label, or ``None`` for a background household),
+    ``program``, ``day_key`` and ``day_trainee`` (``None`` if never enrolled). Scripted households
+    in ``ignore`` (the ones whose files differ) are left out: their changes are their own.
+    """
+    def places(run: RunOutcome) -> dict[tuple[int, str], float]:
+        out: dict[tuple[int, str], float] = {}
+        for day, code, cid in run.enrolments:
+            if run.case_label.get(cid) in ignore:
+                continue
+            hh = run.case_hh.get(cid)
+            if hh is not None:
+                out.setdefault((hh, code), day)
+        return out
+
+    k, tr = places(key), places(trainee)
+    rows = []
+    for (hh, code), day in sorted(k.items(), key=lambda x: x[1]):
+        later = tr.get((hh, code))
+        if later is None or later > day + 1e-9:
+            label = next((lab for cid, lab in key.case_label.items() if key.case_hh.get(cid) == hh), None)
+            rows.append({"hh": hh, "label": label, "program": code, "day_key": day, "day_trainee": later})
+    return rows
+
+
+def run_pair(scenario: Scenario, population: Any, trainee: list[Script], key: list[Script],
+             seed: np.random.SeedSequence, key_run: RunOutcome | None = None) -> PairOutcome:
+    """The trainee's and the key's runs (``key_run`` reuses a cached key run of the same inputs)."""
+    if key_run is None:
+        key_run = run_scripts(scenario, population, key, seed)
+    tr_run = run_scripts(scenario, population, trainee, seed)
+    changed = {a.label for a, b in zip(trainee, key) if a != b}
+    return PairOutcome(tr_run, key_run, displaced(key_run, tr_run, ignore=changed))

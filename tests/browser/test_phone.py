@@ -1,0 +1,144 @@
+"""Every trainee-facing page at phone size (390 × 844 and 360 × 780): nothing wider than the
+screen, touch targets of at least 40 px, the key columns of the documents and of the DTKS
+result on screen, tab titles and button labels not cut."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from slrt_sim.i18n import t
+from slrt_sim.training import back_office as bo
+from slrt_sim.training.store import SessionStore
+
+VOILA_TIMEOUT_MS = 90_000
+
+PHONES = [(390, 844), (360, 780)]
+CLASS_FO, CLASS_BO = "PHONE-FO", "PHONE-BO"
+
+OVERFLOW_JS = """root => {
+  const w = window.innerWidth, out = [];
+  for (const e of root.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.right > w + 1 && getComputedStyle(e).visibility !== 'hidden')
+      out.push(e.tagName + '.' + String(e.className).slice(0, 50) + ' right=' + Math.round(r.right));
+  }
+  return out.slice(0, 10);
+}"""
+
+SMALL_TARGETS_JS = """root => {
+  const out = [];
+  const targets = [...root.querySelectorAll('button, .widget-checkbox label.widget-label-basic, .widget-radio-box label, select, input[type=text], summary')];
+  for (const e of targets) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;   // not shown
+    if (r.height < 40 || r.width < 40) out.push((e.innerText || e.tagName).slice(0, 30) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+  }
+  return out;
+}"""
+
+CUT_TEXT_JS = """els => els.filter(e => e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 1)
+                   .map(e => e.innerText)"""
+
+
+@pytest.fixture(params=PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
+def phone(request, browser, voila_server, wait_for_voila):
+    w, h = request.param
+    context = browser.new_context(locale="id-ID", viewport={"width": w, "height": h}, is_mobile=True,
+                                  has_touch=True)
+    context.set_default_timeout(VOILA_TIMEOUT_MS)
+    local = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)[:/]|^(data|blob|about):")
+    context.route("**/*", lambda route: route.continue_() if local.match(route.request.url) else route.abort())
+    page = context.new_page()
+    page.wait_for_voila = lambda: wait_for_voila(page)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def open_(page, voila_server, notebook: str):
+    page.goto(voila_server.render_url(notebook), wait_until="domcontentloaded")
+    page.wait_for_voila()
+    return page
+
+
+def assert_fits(page, root_selector: str) -> None:
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    root = page.locator(root_selector).first
+    assert root.evaluate(OVERFLOW_JS) == []
+    assert root.evaluate(SMALL_TARGETS_JS) == []
+
+
+@pytest.mark.browser
+def test_landing_on_a_phone(phone, voila_server):
+    page = open_(phone, voila_server, "index.ipynb")
+    page.get_by_role("heading", name=t("landing.start.heading")).wait_for(state="visible")
+    assert_fits(page, ".slrt-ui")
+    buttons = page.locator(".slrt-start a.slrt-app")
+    assert buttons.count() == 2
+    viewport_h = page.viewport_size["height"]
+    for i in range(buttons.count()):  # the trainee's buttons: big and in the first screen
+        box = buttons.nth(i).bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 0.75 * page.viewport_size["width"]
+        assert box["y"] + box["height"] <= viewport_h
+
+
+@pytest.mark.browser
+def test_front_office_on_a_phone(phone, voila_server):
+    SessionStore(voila_server.env["SLRT_DB"]).create_class(CLASS_FO, 2018, "sedang", trainer="test")
+    page = open_(phone, voila_server, "roleplay_front_office.ipynb")
+    assert_fits(page, ".rp-app")
+    page.locator(".rp-f-trainee input").fill("Rina Ponsel")
+    page.locator(".rp-f-class input").fill(CLASS_FO)
+    page.locator(".rp-start").click()
+    page.locator(".rp-story").wait_for(state="visible")
+    assert_fits(page, ".rp-app")
+    width = page.viewport_size["width"]
+    # the KK: each member's relation is on screen (stacked as a card with the column name)
+    relation = page.locator(f'.rp-doc-kk td[data-label="{t("rp.fo.doc.relation")}"]')
+    assert relation.count() >= 1
+    for i in range(relation.count()):
+        box = relation.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    # the submit label is not cut, and the need checkboxes say several may be ticked
+    assert page.locator(".rp-submit").evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert t("rp.fo.f.needs") in page.locator(".rp-app").inner_text()
+    # the rules are there before submitting
+    page.locator(".slrt-rules > summary").click()
+    page.locator(".slrt-rule-PKH > summary").click()
+    assert t("rules.crit.pkh") in page.locator(".slrt-rule-PKH").inner_text()
+    assert_fits(page, ".rp-app")
+
+
+@pytest.mark.browser
+def test_back_office_on_a_phone(phone, voila_server):
+    SessionStore(voila_server.env["SLRT_DB"]).create_class(CLASS_BO, 2018, "mudah", trainer="test")
+    queue = bo.build_queue(CLASS_BO, 2018, "mudah")
+    page = open_(phone, voila_server, "roleplay_back_office.ipynb")
+    assert_fits(page, ".slrt-bo")
+    page.locator(".slrt-login-name input").fill("Dewi Ponsel")
+    page.locator(".slrt-login-class input").fill(CLASS_BO)
+    page.locator(".slrt-login-start").click()
+    page.locator(".slrt-bo-header").wait_for(state="visible")
+    # the priority rule is shown before anything is submitted
+    assert t("bo.rule.priority") in page.locator(".slrt-priority-rule").inner_text()
+    # tab titles are readable: not cut
+    tabs = page.locator(".lm-TabBar-tabLabel")
+    assert tabs.count() == len(queue.cases)
+    assert tabs.evaluate_all(CUT_TEXT_JS) == []
+    for c in queue.cases:
+        assert re.search(rf"{c.case_id}\s+{re.escape(c.head_name.split()[0])}", page.locator(".lm-TabBar").inner_text())
+    cid = queue.cases[0].case_id
+    page.locator(f".slrt-check-{cid}").click()
+    page.locator(f".slrt-case-{cid} .slrt-dtks").wait_for(state="visible")
+    width = page.viewport_size["width"]
+    for col in ("bo.check.col.decile", "bo.check.col.year", "bo.check.col.receives"):
+        cells = page.locator(f'.slrt-case-{cid} .slrt-dtks td[data-label="{t(col)}"]')
+        if cells.count() == 0:  # this household is not in the DTKS: nothing to show
+            continue
+        box = cells.first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, col
+        assert cells.first.is_visible()
+    assert page.locator(".slrt-submit").evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert_fits(page, ".slrt-bo")
