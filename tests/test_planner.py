@@ -233,6 +233,7 @@ def test_search_prunes_and_says_why(medono_small):
     assert len(ruled) > 0 and (ruled.witness >= 0).all()
     assert set(p.grid.witness[p.grid.witness >= 0]) <= set(p.configs["grid"])
     assert p.grid.loc[p.grid.simulated, "replications"].between(3, 4).all()
+    assert p.configs.at[p.shown, "replications"] == 4  # the answer is confirmed with every replication
 
 
 def test_parallel_search_equals_serial():

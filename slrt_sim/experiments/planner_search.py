@@ -30,8 +30,12 @@ options are never compared with each other.
 
 **Sequential replications.** A configuration first gets ``min_reps`` replications (3); as
 long as a target's confidence interval still contains the target value, more are added
-(3 → 5 → 8 …) up to ``max_reps``. Replication ``r`` is always the same run (common random
-numbers, :mod:`slrt_sim.experiments.runner`).
+(3 → 5 → 8 …) up to ``max_reps``. Only a clear "no" stops early (every interval on one side
+of its target and some target missed): a configuration that meets every target is always
+confirmed with ``max_reps`` replications, and when none does, the configurations within
+:data:`CONTEND` of the least distance get every replication before the closest is chosen: the
+answer is judged on the runs the exhaustive sweep would use. Replication ``r`` is always the same run (common random numbers,
+:mod:`slrt_sim.experiments.runner`).
 
 **Parallel = serial.** Each round simulates the :data:`WIDTH` best candidates (a constant,
 not the number of workers), so the configurations simulated, their replications and the
@@ -74,6 +78,10 @@ MIN_REPS = 3
 
 TIE = 0.01
 """Distances within 0.01 of the least (one per cent of a target: replication noise) count as equal."""
+
+CONTEND = 5 * TIE
+"""When nothing meets every target, configurations within this distance of the least are run with
+every replication before the closest is chosen (a mean of 3 replications may be off by a few points)."""
 
 
 # ----------------------------------------------------------------------------- one target on one configuration
@@ -229,10 +237,11 @@ def search(points: Sequence[tuple], order_keys: Sequence[tuple], scenarios: Sequ
             d_min = min(e.distance for e in ev.values())
             queue = [c for c in queue
                      if needed(bounds[c][0], bounds[c][1], (order_keys[c], c), (order_keys[best], best), found, d_min)]
+        tasks = {c: list(range(first)) for c in (queue if exhaustive else queue[:WIDTH])}
         if not queue:
-            break
-        batch = queue if exhaustive else queue[:WIDTH]
-        tasks = {c: list(range(first)) for c in batch}
+            tasks = _contenders(ev, max_reps)
+            if not tasks:
+                break
         while tasks:
             rounds += 1
             order = sorted(tasks)
@@ -257,6 +266,16 @@ def search(points: Sequence[tuple], order_keys: Sequence[tuple], scenarios: Sequ
                          {c: lb for c, (_, lb, _) in final.items()}, rounds, runs)
 
 
+def _contenders(ev: dict[int, Evaluated], max_reps: int) -> dict[int, list[int]]:
+    """Configurations that could still be the answer but have fewer than ``max_reps`` replications:
+    they get the rest, so that the answer is judged on the same runs as in the exhaustive sweep."""
+    if any(e.meets for e in ev.values()):
+        return {}  # a "yes" is already confirmed with max_reps (see _update)
+    d_min = min(e.distance for e in ev.values())
+    return {c: list(range(len(e.results), max_reps)) for c, e in ev.items()
+            if len(e.results) < max_reps and e.distance <= d_min + CONTEND}
+
+
 def _update(e: Evaluated, targets: Sequence[Any], rule: str) -> None:
     e.stats, e.short, e.short_mean = [], [], []
     n = len(e.results)
@@ -269,7 +288,9 @@ def _update(e: Evaluated, targets: Sequence[Any], rule: str) -> None:
         e.short.append(shortfall(x, mean, low, high, rule))
         e.short_mean.append(shortfall(x, mean))
         all_settled &= settled(x, mean, low, high, n)
-    e.done = all_settled
+    # stop early only on a clear "no": a configuration that meets every target is confirmed with
+    # max_reps replications, as the exhaustive sweep would judge it
+    e.done = all_settled and not e.meets
 
 
 def _progress(ev: dict[int, Evaluated], n: int, max_reps: int) -> int:
