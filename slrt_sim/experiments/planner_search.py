@@ -11,7 +11,7 @@ estimated KPIs (the means over replications):
 
 E.g. 3 fasilitators reaching 66.8% of a 70% target (shortfall 0.046) are closer than
 1 fasilitator at 54.6% (0.22). Means, not interval ends, so that configurations run with
-different numbers of replications compare fairly. Distances within :data:`TIE` (0.01) of
+different numbers of replications compare fairly. Distances within :data:`TIE` (0.02) of
 the least count as equal and the smallest of those is shown: a tenth of a point in a KPI
 the extra staff does not affect is replication noise, not a reason for more staff.
 
@@ -20,7 +20,9 @@ the extra staff does not affect is replication noise, not a reason for more staf
 utilisation and wait, more fasilitators bring more cases to the offices, a KPI may not
 depend on a kind of staff at all (identification does not depend on the offices' staff).
 So a configuration that failed a target by some shortfall proves that every configuration
-at least as badly placed *for that target* falls short by at least as much. The search
+at least as badly placed *for that target* falls short by at least as much (less the
+configuration's own noise, the half-width of its interval, when the question is whether a
+neighbour could meet the target: "no effect" holds only up to replication noise). The search
 keeps, for every configuration not simulated yet, that lower bound of its distance,
 simulates next the configurations with the least bound (ties: the smallest staffing), and
 stops when the best configuration found is better than every remaining bound: under the
@@ -76,8 +78,9 @@ workers share the replications of a round: one configuration at a time simulates
 
 MIN_REPS = 3
 
-TIE = 0.01
-"""Distances within 0.01 of the least (one per cent of a target: replication noise) count as equal."""
+TIE = 0.02
+"""Distances within 0.02 of the least count as equal: two per cent of a target, about the half-width
+of a 5-replication interval of a share such as needs identified — replication noise."""
 
 CONTEND = 5 * TIE
 """When nothing meets every target, configurations within this distance of the least are run with
@@ -128,6 +131,7 @@ class Evaluated:
     stats: list[tuple[float, float, float]] = field(default_factory=list)  # per target: mean, low, high
     short: list[float] = field(default_factory=list)                       # per target: by the rule (0 = met)
     short_mean: list[float] = field(default_factory=list)                  # per target: of the mean
+    slack: list[float] = field(default_factory=list)                       # per target: CI half-width / |v|
     done: bool = False
 
     @property
@@ -219,12 +223,14 @@ def search(points: Sequence[tuple], order_keys: Sequence[tuple], scenarios: Sequ
         witness, strongest = None, 0.0
         for d, e in ev.items():
             for k, x in enumerate(targets):
-                if (e.short[k] > rule_of[k] or e.short_mean[k] > mean_of[k]) and \
+                # a miss within the witness's own noise proves nothing about its neighbours' meeting it
+                proven = max(0.0, e.short[k] - e.slack[k])
+                if (proven > rule_of[k] or e.short_mean[k] > mean_of[k]) and \
                         worse_or_equal(points[c], points[d], x.kpi, x.op):
-                    rule_of[k] = max(rule_of[k], e.short[k])
+                    rule_of[k] = max(rule_of[k], proven)
                     mean_of[k] = max(mean_of[k], e.short_mean[k])
-                    if e.short[k] > strongest:
-                        witness, strongest = (d, k), e.short[k]
+                    if proven > strongest:
+                        witness, strongest = (d, k), proven
         return sum(rule_of), sum(mean_of), witness
 
     while True:
@@ -277,7 +283,7 @@ def _contenders(ev: dict[int, Evaluated], max_reps: int) -> dict[int, list[int]]
 
 
 def _update(e: Evaluated, targets: Sequence[Any], rule: str) -> None:
-    e.stats, e.short, e.short_mean = [], [], []
+    e.stats, e.short, e.short_mean, e.slack = [], [], [], []
     n = len(e.results)
     all_settled = True
     for x in targets:
@@ -287,6 +293,7 @@ def _update(e: Evaluated, targets: Sequence[Any], rule: str) -> None:
         e.stats.append((mean, low, high))
         e.short.append(shortfall(x, mean, low, high, rule))
         e.short_mean.append(shortfall(x, mean))
+        e.slack.append(0.0 if math.isnan(half) else half / (abs(x.value) or 1.0))
         all_settled &= settled(x, mean, low, high, n)
     # stop early only on a clear "no": a configuration that meets every target is confirmed with
     # max_reps replications, as the exhaustive sweep would judge it
