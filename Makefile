@@ -2,7 +2,8 @@
 #
 #   make app     set up .venv, then serve all notebooks with Voila on 0.0.0.0:8866
 #   make test    set up .venv, then run the whole test suite (incl. notebooks, browser)
-#   make bench   set up .venv, then run the benchmarks
+#   make bench   set up .venv, then run the benchmarks (the load benchmark in a light form)
+#   make load    a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS
 #   make lock    regenerate requirements.lock from pyproject.toml (needs PyPI)
 #   make clean   remove .venv and caches (var/ with session data is kept)
 #
@@ -11,6 +12,9 @@
 #   HOST, PORT   where Voila listens                                [0.0.0.0, 8866]
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
+#   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: one per app]
+#   CLASS_APP    the app the class opens: fo, bo or both            [fo]
+#   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [voila.json: 80, 4]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
 #
 # The Voila / Jupyter server settings are in voila.json (see README, "Configuration").
@@ -30,11 +34,18 @@ PORT        ?= 8866
 TRAINER_PIN ?=
 SLRT_DB     ?= $(CURDIR)/var/slrt-sessions.sqlite
 PYTEST_ARGS ?=
+CLASS_SIZE  ?=
+CLASS_APP   ?=
+MAX_KERNELS ?=
+MAX_PER_CLIENT ?=
+N           ?= 70
+APP         ?= fo
+BROWSERS    ?= 3
 
-.PHONY: help setup app test bench lock clean
+.PHONY: help setup app test bench load lock clean
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- environment ----------------------------------------------------------------------------
 
@@ -62,7 +73,8 @@ var:
 # slrt_sim/serve.py builds the Voila command (settings from voila.json), prints the LAN
 # address and the trainer PIN, exports SLRT_TRAINER_PIN and SLRT_DB, then execs Voila.
 app: $(STAMP) | var
-	@TRAINER_PIN='$(TRAINER_PIN)' SLRT_DB='$(SLRT_DB)' \
+	@TRAINER_PIN='$(TRAINER_PIN)' SLRT_DB='$(SLRT_DB)' CLASS_SIZE='$(CLASS_SIZE)' CLASS_APP='$(CLASS_APP)' \
+	  MAX_KERNELS='$(MAX_KERNELS)' MAX_PER_CLIENT='$(MAX_PER_CLIENT)' \
 	  $(VPY) -m slrt_sim.serve --host '$(HOST)' --port '$(PORT)'
 
 # --- checks ----------------------------------------------------------------------------------
@@ -75,6 +87,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VPY) benchmarks/run.py
+
+# N trainees open APP at the same second over 127.0.0.1 (BROWSERS of them in Chromium),
+# against the server as `make app CLASS_SIZE=N CLASS_APP=APP` runs it (benchmarks/bench_load.py).
+load: $(STAMP)
+	$(VPY) benchmarks/bench_load.py --n '$(N)' --app '$(APP)' --browsers '$(BROWSERS)'
 
 # --- maintenance -----------------------------------------------------------------------------
 

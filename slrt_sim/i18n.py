@@ -14,6 +14,7 @@ thousands and ``,`` for decimals (``1.234,5``).
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -85,3 +86,16 @@ def fmt_pct(x: float, decimals: int = 1, lang: str | None = None) -> str:
     if x is None or x != x:
         return "–"
     return fmt_num(100.0 * x, decimals, lang) + "%"
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+
+
+def category_label(column: str, value: Any, lang: str | None = None) -> str:
+    """User-facing label of a category value, e.g. ``category_label("occupation", "buruh tani")``.
+
+    Keys are ``pop.<column>.<slug>`` in ``catalogue/population.yaml`` (``slrt_sim.population``
+    re-exports this as ``label``; it lives here so that the role-play kernels need no pandas).
+    """
+    return t(f"pop.{column}.{_slug(str(value))}", lang)

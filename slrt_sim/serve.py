@@ -10,7 +10,11 @@ very same server:
   found through ``JUPYTER_PATH`` (it removes Voila's CDN links so the kit runs
   with no internet at all);
 * ``SLRT_TRAINER_PIN`` (from ``TRAINER_PIN``, or random) and ``SLRT_DB`` are
-  put in the environment, which every kernel inherits.
+  put in the environment, which every kernel inherits, with ``SLRT_CACHE_DIR`` (the class
+  cases built once per class, :mod:`slrt_sim.training.case_cache`: ``<folder of SLRT_DB>/cache``);
+* the server is :mod:`slrt_sim.server` (Voila plus a pool sized for the class,
+  ``--class-size``; a cap on live kernels, ``--max-kernels``, and per device,
+  ``--max-per-client``; a kernel-free landing page; closing a page stops its kernel).
 
 Run ``python -m slrt_sim.serve --help`` for the options.
 """
@@ -40,7 +44,11 @@ DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8866
 DEFAULT_DB = ROOT / "var" / "slrt-sessions.sqlite"
 PIN_ENV = "SLRT_TRAINER_PIN"
+MAX_CLASS_SIZE = 500
+DEFAULT_MAX_KERNELS = 80  # as SlrtVoila.max_kernels in voila.json
+DEFAULT_MAX_PER_CLIENT = 4
 DB_ENV = "SLRT_DB"
+CACHE_ENV = "SLRT_CACHE_DIR"
 
 
 def generate_pin() -> str:
@@ -69,6 +77,7 @@ def server_env(
     env = dict(os.environ if base is None else base)
     env[PIN_ENV] = pin
     env[DB_ENV] = str(db)
+    env.setdefault(CACHE_ENV, str(Path(db).parent / "cache"))
     env.pop("TRAINER_PIN", None)  # one name only inside the kit
     paths = [str(TEMPLATES_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
@@ -83,11 +92,12 @@ def voila_command(
     extra: Sequence[str] = (),
     python: str = sys.executable,
 ) -> list[str]:
-    """The Voila command line; settings not given here come from ``voila.json``."""
+    """The server's command line (Voila with the kit's additions, :mod:`slrt_sim.server`);
+    settings not given here come from ``voila.json``."""
     return [
         python,
         "-m",
-        "voila",
+        "slrt_sim.server",
         str(notebooks),
         f"--Voila.ip={host}",
         f"--Voila.port={port}",
@@ -97,6 +107,18 @@ def voila_command(
         f"--Voila.config_file_paths={CONFIG_DIR}",
         *extra,
     ]
+
+
+def class_args(
+    class_size: int | None = None,
+    class_app: str | None = None,
+    max_kernels: int | None = None,
+    max_per_client: int | None = None,
+) -> list[str]:
+    """Server options for a class (``None``: the value in ``voila.json``)."""
+    values = {"class_size": class_size, "class_app": class_app, "max_kernels": max_kernels,
+              "max_per_client": max_per_client}
+    return [f"--SlrtVoila.{name}={value}" for name, value in values.items() if value is not None]
 
 
 def lan_addresses() -> list[str]:
@@ -232,6 +254,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help=t("serve.cli.port"))
     parser.add_argument("--notebooks", default=str(NOTEBOOKS), help=t("serve.cli.notebooks"))
     parser.add_argument("--db", default=os.environ.get(DB_ENV) or str(DEFAULT_DB), help=t("serve.cli.db"))
+    env_int = lambda name: int(os.environ[name]) if os.environ.get(name, "").strip().isdigit() else None  # noqa: E731
+    parser.add_argument("--class-size", type=int, default=env_int("CLASS_SIZE"), help=t("serve.cli.class_size"))
+    parser.add_argument("--class-app", choices=("fo", "bo", "both"), default=os.environ.get("CLASS_APP") or None,
+                        help=t("serve.cli.class_app"))
+    parser.add_argument("--max-kernels", type=int, default=env_int("MAX_KERNELS"), help=t("serve.cli.max_kernels"))
+    parser.add_argument("--max-per-client", type=int, default=env_int("MAX_PER_CLIENT"),
+                        help=t("serve.cli.max_per_client"))
     parser.add_argument("--dry-run", action="store_true", help=t("serve.cli.dry_run"))
     parser.add_argument("voila_args", nargs="*", help=t("serve.cli.voila_args"))
     args = parser.parse_args(argv)
@@ -241,14 +270,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    for value in (args.class_size, args.max_kernels, args.max_per_client):
+        if value is not None and not 0 <= value <= MAX_CLASS_SIZE:
+            print(t("serve.err.class_size", max=MAX_CLASS_SIZE), file=sys.stderr)
+            return 2
     db = Path(args.db).expanduser().resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
     from slrt_sim.training.store import prepare
 
     prepare(db)  # tables and WAL mode set once, before any kernel opens the store
-    cmd = voila_command(args.host, args.port, args.notebooks, args.voila_args)
+    extra = class_args(args.class_size, args.class_app, args.max_kernels, args.max_per_client)
+    cmd = voila_command(args.host, args.port, args.notebooks, [*extra, *args.voila_args])
     env = server_env(pin, db)
     print(banner(pin, generated, args.host, args.port, str(db)), flush=True)
+    if args.class_size:
+        cap = args.max_kernels or DEFAULT_MAX_KERNELS
+        print(t("serve.banner.class", n=args.class_size, app=(args.class_app or "fo").upper(), cap=cap,
+                per_client=args.max_per_client or DEFAULT_MAX_PER_CLIENT), flush=True)
     if args.dry_run:
         print(" ".join(cmd))
         return 0

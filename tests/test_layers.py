@@ -3,7 +3,7 @@
 Every module under ``slrt_sim/`` is parsed (imports at any depth, including inside
 functions, count). Layers, lowest first:
 
-    foundation (i18n, paths) → domain → model → experiments → training → apps, cli, serve
+    foundation (i18n, paths) → domain → model → experiments → training → apps, cli, serve, server
 
 A module may import its own layer or lower ones, never a higher one; and no two modules
 may import each other, directly or through others.
@@ -21,7 +21,7 @@ LAYERS = {
     "slrt_sim.model": 2,
     "slrt_sim.experiments": 3,
     "slrt_sim.training": 4,
-    "slrt_sim.apps": 5, "slrt_sim.cli": 5, "slrt_sim.serve": 5,
+    "slrt_sim.apps": 5, "slrt_sim.cli": 5, "slrt_sim.serve": 5, "slrt_sim.server": 5,
     "slrt_sim.__main__": 6,
 }
 

@@ -40,7 +40,7 @@ def test_server_env_exports_pin_db_and_template_path():
 
 def test_voila_command_reads_repository_config_only():
     cmd = serve.voila_command("0.0.0.0", 8866)
-    assert cmd[1:3] == ["-m", "voila"]
+    assert cmd[1:3] == ["-m", "slrt_sim.server"]  # Voila with the class server's additions
     assert str(serve.NOTEBOOKS) in cmd
     assert "--Voila.ip=0.0.0.0" in cmd and "--Voila.port=8866" in cmd and "--no-browser" in cmd
     assert f"--Voila.config_file_paths={serve.CONFIG_DIR}" in cmd
@@ -71,7 +71,7 @@ def test_dry_run_prints_banner_with_pin(capsys, monkeypatch, tmp_path):
     out = capsys.readouterr().out
     assert t("serve.banner.pin", pin="1357") in out
     assert "http://127.0.0.1:9999/" in out
-    assert "-m voila" in out
+    assert "-m slrt_sim.server" in out
     assert (tmp_path / "v").is_dir()  # the SLRT_DB folder is created
 
 
@@ -99,7 +99,7 @@ def test_idle_kernel_is_culled_after_the_page_is_gone(tmp_path):
         extra=["--MappingKernelManager.cull_idle_timeout=8", "--MappingKernelManager.cull_interval=1"],
     )
     with server:
-        with urllib.request.urlopen(server.render_url("index.ipynb"), timeout=120) as resp:
+        with urllib.request.urlopen(server.render_url("trainer_dashboard.ipynb"), timeout=120) as resp:
             html = resp.read().decode("utf-8")
         kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
         # on a loaded machine the kernel may already be gone by now (the log line below

@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from slrt_sim.apps import rules_panel, style
+from slrt_sim.apps import memory, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
@@ -73,7 +73,7 @@ def dtks_html(queue: bo.Queue, case: bo.BoCase) -> str:
 
 def verval_html(case: bo.BoCase) -> str:
     """What the fasilitator's visit finds (the effective profile after the visit)."""
-    from slrt_sim.domain.population import label
+    from ..i18n import category_label as label
 
     e = html.escape
     p = case.truth if bo.verval_needed(case) or case.problem == "duplicate" else bo.effective_profile(case)
@@ -210,6 +210,7 @@ class BackOfficeApp:
         self.widget = W.VBox([
             W.HTML(CSS + f"<h2>{html.escape(t('bo.title'))}</h2><p>{html.escape(t('bo.intro'))}</p>"),
             self.login, self.main,
+            memory.remember("slrt-bo-login", {"name": self.name, "code": self.code}),  # kept over a reload
         ])
         self.widget.add_class("slrt-bo")
         self.widget.add_class(style.ROOT_CLASS)
@@ -423,7 +424,7 @@ def show(store=None, warm: bool = True) -> W.Widget:
     """
     app = BackOfficeApp(store)
     if warm:
-        from slrt_sim.domain import population
+        from slrt_sim.domain import population  # noqa: F401
         from slrt_sim.training import front_office as roleplay  # noqa: F401  (pandas, Faker, the generator)
 
         try:  # the newest classes' households (cached in the process), as the front office does

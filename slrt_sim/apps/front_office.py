@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from slrt_sim.apps import rules_panel, style
+from slrt_sim.apps import memory, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as rp
@@ -31,8 +31,6 @@ from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.training.store import SessionStore, norm_code
-from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
-from slrt_sim.training import outcomes
 
 __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 
@@ -255,7 +253,10 @@ class FrontOfficeApp:
         self.rules.add_class("rp-rules")
         self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.rules, self.grid])
         self.case_box.layout.display = "none"
-        self.widget = W.VBox([self.css, self.title, self.login_box, self.case_box], layout=W.Layout(width="100%"))
+        # name and class code survive a reload (kept in this browser)
+        self.memory = memory.remember("slrt-fo-login", {"name": self.name_in, "code": self.code_in})
+        self.widget = W.VBox([self.css, self.title, self.login_box, self.case_box, self.memory],
+                             layout=W.Layout(width="100%"))
         self.widget.add_class("rp-app")
         self.widget.add_class(style.ROOT_CLASS)
 
@@ -510,6 +511,8 @@ class FrontOfficeApp:
 
     def outcome_pair(self):
         """The trainee's submitted files so far played in the class's kelurahan, against the key (issue 9)."""
+        from slrt_sim.training import outcomes  # the simulation (pandas, the model): after a submit only
+
         k = self.klass
         answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
         return outcomes.fo_outcome(k["code"], k["seed"], k["level"], answers, n=len(self.cases))
@@ -520,6 +523,8 @@ class FrontOfficeApp:
             self.outcome.value = ""
             return
         try:
+            from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
+
             pair = self.outcome_pair()
             self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
         except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page

@@ -27,10 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import random as _random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
-import numpy as np
-from faker.providers import BaseProvider
+from slrt_sim._lazy import np  # numpy only for making numbers in bulk (role-play kernels only check NIKs)
 
 __all__ = [
     "PROVINCE_CODES", "NIK_PROBLEMS", "NikParts", "IndonesianIdProvider",
@@ -47,7 +47,11 @@ PROVINCE_CODES = frozenset(
 NIK_PROBLEMS = ("length", "not_digits", "province", "region", "birth_date", "sex_day", "serial_zero")
 """Problem codes returned by :func:`check_nik`, in the order they are reported."""
 
-_P10 = np.int64(10) ** np.arange(16, dtype=np.int64)  # 10**k, k = 0..15
+
+@lru_cache(maxsize=1)
+def _p10():
+    """10**k, k = 0..15 (int64)."""
+    return np.int64(10) ** np.arange(16, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- vectorized
@@ -143,7 +147,7 @@ def mistype_ids(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if n == 0:
         return v.copy()
     # digits[:, 0] is the leftmost digit
-    digits = (v[:, None] // _P10[::-1][None, :]) % 10
+    digits = (v[:, None] // _p10()[::-1][None, :]) % 10
     kind = rng.choice(3, size=n, p=[0.5, 0.4, 0.1])
     rows = np.arange(n)
     out = digits.copy()
@@ -166,56 +170,70 @@ def mistype_ids(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     k = low + (rng.random(r.size) * (9 - low)).astype(np.int64)  # low..8, then skip the old digit
     new = np.where(k >= old, k + 1, k)
     out[r, p] = new
-    result = (out * _P10[::-1][None, :]).sum(axis=1)
+    result = (out * _p10()[::-1][None, :]).sum(axis=1)
     # drop: remove one digit (the number gets 15 digits)
     r = rows[drop]
     if r.size:
         p = rng.integers(0, 16, size=r.size)  # position from the left
         # keep the digits left of p (shifted one place) and those right of p
-        high = v[r] // (_P10[15 - p] * 10)
-        low_part = v[r] % _P10[15 - p]
-        result[r] = high * _P10[15 - p] + low_part
+        high = v[r] // (_p10()[15 - p] * 10)
+        low_part = v[r] % _p10()[15 - p]
+        result[r] = high * _p10()[15 - p] + low_part
     return result.astype(np.int64)
 
 
 # --------------------------------------------------------------------------- Faker provider
-class IndonesianIdProvider(BaseProvider):
-    """Faker provider for one-off synthetic NIK and KK numbers (role-play stories).
+def _provider_class() -> type:
+    """Define the Faker provider on first use: importing Faker costs ~45 MiB, which the
+    role-play kernels (that only check NIKs) must not pay."""
+    from faker.providers import BaseProvider
 
-    >>> from faker import Faker
-    >>> fake = Faker("id_ID"); fake.add_provider(IndonesianIdProvider)
-    >>> fake.nik("337501", dt.date(1990, 5, 17), female=True)[6:12]
-    '570590'
-    """
+    class IndonesianIdProvider(BaseProvider):
+        """Faker provider for one-off synthetic NIK and KK numbers (role-play stories).
 
-    def _region(self, region_code6: str | int | None) -> str:
-        if region_code6 is None:
-            prov = self.random_element(sorted(PROVINCE_CODES))
-            return f"{prov:02d}{self.random_int(1, 79):02d}{self.random_int(1, 30):02d}"
-        code = str(region_code6)
-        if len(code) != 6 or not code.isdigit() or int(code[:2]) not in PROVINCE_CODES:
-            raise ValueError(f"region code must be 6 digits starting with a province code, not {code!r}")
-        return code
+        >>> from faker import Faker
+        >>> fake = Faker("id_ID"); fake.add_provider(IndonesianIdProvider)
+        >>> fake.nik("337501", dt.date(1990, 5, 17), female=True)[6:12]
+        '570590'
+        """
 
-    def nik(self, region_code6: str | int | None = None, birth_date: dt.date | None = None,
-            female: bool | None = None) -> str:
-        """A 16-digit NIK for a person born on ``birth_date`` in region ``region_code6``."""
-        code = self._region(region_code6)
-        if birth_date is None:
-            birth_date = self.generator.date_of_birth(minimum_age=0, maximum_age=90)
-        if female is None:
-            female = self.random_int(0, 1) == 1
-        day = birth_date.day + (40 if female else 0)
-        serial = self.random_int(1, 999)
-        return f"{code}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+        def _region(self, region_code6: str | int | None) -> str:
+            if region_code6 is None:
+                prov = self.random_element(sorted(PROVINCE_CODES))
+                return f"{prov:02d}{self.random_int(1, 79):02d}{self.random_int(1, 30):02d}"
+            code = str(region_code6)
+            if len(code) != 6 or not code.isdigit() or int(code[:2]) not in PROVINCE_CODES:
+                raise ValueError(f"region code must be 6 digits starting with a province code, not {code!r}")
+            return code
 
-    def kk(self, region_code6: str | int | None = None, issue_date: dt.date | None = None) -> str:
-        """A 16-digit family-card (KK) number issued on ``issue_date`` in ``region_code6``."""
-        code = self._region(region_code6)
-        if issue_date is None:
-            issue_date = self.generator.date_between(start_date="-15y", end_date="today")
-        serial = self.random_int(1, 999)
-        return f"{code}{issue_date.day:02d}{issue_date.month:02d}{issue_date.year % 100:02d}{serial:04d}"
+        def nik(self, region_code6: str | int | None = None, birth_date: dt.date | None = None,
+                female: bool | None = None) -> str:
+            """A 16-digit NIK for a person born on ``birth_date`` in region ``region_code6``."""
+            code = self._region(region_code6)
+            if birth_date is None:
+                birth_date = self.generator.date_of_birth(minimum_age=0, maximum_age=90)
+            if female is None:
+                female = self.random_int(0, 1) == 1
+            day = birth_date.day + (40 if female else 0)
+            serial = self.random_int(1, 999)
+            return f"{code}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+        def kk(self, region_code6: str | int | None = None, issue_date: dt.date | None = None) -> str:
+            """A 16-digit family-card (KK) number issued on ``issue_date`` in ``region_code6``."""
+            code = self._region(region_code6)
+            if issue_date is None:
+                issue_date = self.generator.date_between(start_date="-15y", end_date="today")
+            serial = self.random_int(1, 999)
+            return f"{code}{issue_date.day:02d}{issue_date.month:02d}{issue_date.year % 100:02d}{serial:04d}"
+
+    return IndonesianIdProvider
+
+
+def __getattr__(name: str):
+    if name == "IndonesianIdProvider":
+        cls = globals()[name] = _provider_class()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- parsing and checking

@@ -101,14 +101,11 @@ def _slug(value: str) -> str:
 
 
 def label(column: str, value: Any, lang: str | None = None) -> str:
-    """User-facing label of a category value, e.g. ``label("occupation", "buruh tani")``.
+    """User-facing label of a category value (:func:`slrt_sim.i18n.category_label`, which the
+    role-play modules import directly so that they need no pandas)."""
+    from slrt_sim.i18n import category_label
 
-    Keys are ``pop.<column>.<slug>`` in ``catalogue/population.yaml``; ``label("col", name)``
-    gives a column's heading.
-    """
-    from slrt_sim.i18n import t
-
-    return t(f"pop.{column}.{_slug(str(value))}", lang)
+    return category_label(column, value, lang)
 
 
 # --------------------------------------------------------------------------- the result

@@ -34,8 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-import numpy as np
 
+from slrt_sim._lazy import np  # numpy only when a class is built (role-play kernels stay light)
 from slrt_sim.domain import programs
 from slrt_sim.domain.identity import mistype_nik
 from slrt_sim.training.core import (LEVELS, PRACTICE_CLASS, DtksIndex, class_rng, document_lines, dtks_record,

@@ -23,8 +23,8 @@ import zlib
 from functools import lru_cache
 from typing import Any, Mapping
 
-import numpy as np
 
+from slrt_sim._lazy import np  # numpy only when a class is built (role-play kernels stay light)
 from slrt_sim.domain.programs import received
 from slrt_sim.i18n import t
 from slrt_sim.paths import TRAINING_SCENARIO

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 
 from slrt_sim.domain import programs
 from slrt_sim.domain.identity import check_nik, nik_problem_text
-from slrt_sim.domain.population import label
+from slrt_sim.i18n import category_label as label
 from slrt_sim.domain.programs import NEED_PROGRAMS, PROGRAMS, check
 from slrt_sim.i18n import t
 from slrt_sim.training.core import norm_text

@@ -50,12 +50,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
-import numpy as np
 
 from slrt_sim.domain import programs
 from slrt_sim.domain.identity import check_nik, mistype_nik
 from slrt_sim.domain.programs import NEED_PROGRAMS, PROGRAMS, documents_ok, refer
-from slrt_sim.i18n import t
+from slrt_sim._lazy import np  # numpy only when a class is built (role-play kernels stay light)
+from slrt_sim.i18n import get_language, t
+from slrt_sim.training import case_cache
 from slrt_sim.training import stories
 from slrt_sim.training.core import (LEVELS, DtksIndex, class_rng, dtks_record, member_rows, start_date,
                                     training_population, typo_name)
@@ -177,6 +178,12 @@ def _fallback_edits(problem: str, year: int) -> dict:
 
 @lru_cache(maxsize=32)
 def _cases_cached(code: str, seed: int, level: str, n: int) -> tuple[FoCase, ...]:
+    """Built once per class (:mod:`slrt_sim.training.case_cache`: other kernels load the file)."""
+    key = (code, seed, level, n, get_language())  # the stories are rendered in the current language
+    return case_cache.cached("fo-cases", key, lambda: _build_cases(code, seed, level, n))
+
+
+def _build_cases(code: str, seed: int, level: str, n: int) -> tuple[FoCase, ...]:
     pop = training_population(seed)
     pools = _pools(pop)
     rng = class_rng(code, seed, level)
@@ -334,6 +341,10 @@ def case_records(pop, case: FoCase, rng: np.random.Generator) -> list[dict]:
 
 @lru_cache(maxsize=16)
 def _dtks_cached(code: str, seed: int, level: str, n: int) -> DtksIndex:
+    return case_cache.cached("fo-dtks", (code, seed, level, n), lambda: _build_dtks(code, seed, level, n))
+
+
+def _build_dtks(code: str, seed: int, level: str, n: int) -> DtksIndex:
     pop = training_population(seed)
     rng = class_rng(code, seed, level, 1)
     overrides = {c.hh: case_records(pop, c, rng) for c in _cases_cached(code, seed, level, n)}

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from slrt_sim._lazy import np  # numpy only when a class is built (role-play kernels stay light)
 from slrt_sim.domain.identity import mistype_nik
-from slrt_sim.domain.population import label
+from slrt_sim.i18n import category_label as label
 from slrt_sim.i18n import t
 
 def deceased_member(members: list[dict], rng: np.random.Generator, year: int) -> dict:

@@ -29,7 +29,7 @@ def table_html(head: list[str], rows: list[list[str]], cls: str = "slrt-t", esca
 def registration_html(case) -> str:
     """The registration of a :class:`slrt_sim.training.back_office.BoCase` as the front office
     recorded it (nothing of the answer)."""
-    from slrt_sim.domain.population import label
+    from slrt_sim.i18n import category_label as label
 
     e = html.escape
     r = case.registration

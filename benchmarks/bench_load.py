@@ -1,0 +1,433 @@
+"""Benchmark: a hall of trainees opening a role-play app at the same second (``make load``).
+
+Starts the kit's server as ``make app`` does (:class:`slrt_sim.serve.VoilaProcess`: the
+``slrt_sim.server`` Voila, ``voila.json``, a pool of ``class_size`` = N kernels of the app,
+a fresh temporary session database and case cache), waits until the pool is ready (as a
+trainer does before saying "buka aplikasinya"), then opens N clients at once over 127.0.0.1:
+
+* **HTTP clients** (N − B): each GETs the page, reads its kernel id and checks that the page
+  holds its widgets (a widget view in the HTML), opens the kernel websocket, asks for the
+  widget states as the browser's widget manager does (``jupyter.widget.control``
+  ``request_states``), types a name and the practice class code ``LATIHAN`` into the login
+  fields and clicks the start button (a ``click`` comm message); it is **usable** when the
+  kernel answers the click with widget updates (the case appears).
+* **Chromium pages** (B, Playwright with ``/usr/bin/chromium``, as ``tests/browser``): each
+  loads the page, waits for the start button, fills the login, clicks and waits for the case.
+
+Times run from the common start to the answer of the click. After all clients are done,
+memory is measured over the server and all its kernels: RSS (counts shared pages once per
+process), PSS (shares them out: the sum is the real footprint) and USS (private pages), in
+total and per trainee (total / N). Then every client closes its page as a browser does
+(``POST /voila/api/shutdown/<id>`` with the ``_xsrf`` cookie) and the benchmark checks that
+the kernels are gone.
+
+Targets (issue 8): N = 70: 70/70 usable, median ≤ 20 s, slowest ≤ 60 s, server + kernels
+≤ 5.5 GB (≤ 75 MiB a trainee).
+
+    .venv/bin/python benchmarks/bench_load.py [--n 70] [--app fo|bo] [--browsers 3] [--port P] [--json]
+
+``make load N=70 APP=fo BROWSERS=3``. In ``make bench`` it runs light (N = 10, one browser).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import fmt, table  # noqa: E402
+
+APPS = {
+    "fo": {"notebook": "roleplay_front_office.ipynb", "start": "rp-start", "name": "rp-f-trainee",
+           "code": "rp-f-class", "answered": ".rp-app .rp-story"},
+    "bo": {"notebook": "roleplay_back_office.ipynb", "start": "slrt-login-start", "name": "slrt-login-name",
+           "code": "slrt-login-class", "answered": ".slrt-bo .slrt-bo-header"},
+}
+CLASS_CODE = "LATIHAN"  # the practice class: exists in every database
+CLIENT_TIMEOUT = 180.0  # seconds from the common start; a client slower than this is not usable
+CHROMIUM = os.environ.get("SLRT_CHROMIUM", "/usr/bin/chromium")
+MIB = 1024 * 1024
+
+
+# ------------------------------------------------------------------------------ the kernel protocol
+def _msg(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
+    return {"header": {"msg_id": uuid.uuid4().hex, "username": "bench", "session": session, "msg_type": msg_type,
+                       "version": "5.3", "date": dt.datetime.now(dt.timezone.utc).isoformat()},
+            "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": "shell", "buffers": []}
+
+
+def _find(states: dict, model: str, **want: Any) -> str | None:
+    """The id of the first widget of ``model`` whose state has every ``want`` (``_dom_classes`` ⊇)."""
+    for mid, s in states.items():
+        st = s.get("state", {})
+        if s.get("model_name") != model and st.get("_model_name") != model:
+            continue
+        if all((v in st.get(k, ())) if k == "_dom_classes" else st.get(k) == v for k, v in want.items()):
+            return mid
+    return None
+
+
+async def http_client(base: str, app: str, k: int, t0: float) -> dict:
+    """One trainee without a browser: page, kernel websocket, login click. Returns its timings."""
+    out: dict[str, Any] = {"kind": "http", "usable": False, "error": None}
+    try:
+        await asyncio.wait_for(_http_client(base, app, k, t0, out), CLIENT_TIMEOUT - (time.monotonic() - t0))
+    except (asyncio.TimeoutError, TimeoutError):
+        out["usable"] = False
+        out["error"] = f"no answer within {CLIENT_TIMEOUT:.0f} s"
+    return out
+
+
+async def _http_client(base: str, app: str, k: int, t0: float, out: dict) -> None:
+    import httpx
+    from websockets.asyncio.client import connect
+
+    spec = APPS[app]
+    try:
+        async with httpx.AsyncClient(timeout=CLIENT_TIMEOUT) as http:
+            r = await http.get(f"{base}/voila/render/{spec['notebook']}")
+            html_text = r.text
+            out["status"] = r.status_code
+            out["page_s"] = time.monotonic() - t0
+            m = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html_text)
+            if r.status_code != 200 or not m:
+                out["error"] = f"HTTP {r.status_code}, no kernel id" if r.status_code == 200 else f"HTTP {r.status_code}"
+                out["body"] = html_text[:200] + " … " + html_text[-300:]
+                return
+            kid = out["kernel_id"] = m.group(1)
+            out["xsrf"] = http.cookies.get("_xsrf")
+            if "application/vnd.jupyter.widget-view+json" not in html_text:
+                out["error"] = "page without widgets"
+                return
+            session = uuid.uuid4().hex
+            ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kid}/channels?session_id={session}"
+            async with connect(ws_url, max_size=None, open_timeout=CLIENT_TIMEOUT) as ws:
+                states = await _request_states(ws, session)
+                name = _find(states, "TextModel", _dom_classes=spec["name"]) or _nth_text(states, 0)
+                code = _find(states, "TextModel", _dom_classes=spec["code"]) or _nth_text(states, 1)
+                button = _find(states, "ButtonModel", _dom_classes=spec["start"])
+                if not (name and code and button):
+                    out["error"] = "login widgets not found"
+                    return
+                for mid, value in ((name, f"Peserta {k + 1}"), (code, CLASS_CODE)):
+                    await ws.send(json.dumps(_msg("comm_msg", {"comm_id": mid, "data": {
+                        "method": "update", "state": {"value": value}, "buffer_paths": []}}, session)))
+                click = _msg("comm_msg", {"comm_id": button, "data": {"method": "custom",
+                                                                      "content": {"event": "click"}}}, session)
+                await ws.send(json.dumps(click))
+                updates = await _wait_answer(ws, click["header"]["msg_id"])
+                out["answer_s"] = time.monotonic() - t0
+                out["updates"] = updates
+                out["usable"] = updates > 0
+                if not updates:
+                    out["error"] = "click not answered"
+    except Exception as exc:  # noqa: BLE001 - a failed client is a result, not a crash
+        out["error"] = f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _nth_text(states: dict, n: int) -> str | None:
+    texts = [mid for mid, s in states.items() if s.get("model_name") == "TextModel"]
+    return texts[n] if len(texts) > n else None
+
+
+async def _request_states(ws, session: str) -> dict:
+    """All widget states, as ipywidgets 8's manager asks for them (one comm, one round trip)."""
+    comm_id = uuid.uuid4().hex
+    await ws.send(json.dumps(_msg("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control",
+                                                "data": {}}, session, {"version": "1.0.0"})))
+    await ws.send(json.dumps(_msg("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}, session)))
+    while True:
+        msg = json.loads(await ws.recv())
+        content = msg.get("content", {})
+        if msg.get("msg_type") == "comm_msg" and content.get("comm_id") == comm_id:
+            data = content.get("data", {})
+            if data.get("method") == "update_states":
+                return data.get("states", {})
+
+
+async def _wait_answer(ws, msg_id: str) -> int:
+    """Widget updates the kernel sends in answer to ``msg_id``, until it is idle again."""
+    updates = 0
+    while True:
+        msg = json.loads(await ws.recv())
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        if msg.get("msg_type") == "comm_msg" and msg["content"].get("data", {}).get("method") in ("update", "echo_update"):
+            updates += 1
+        if msg.get("msg_type") == "status" and msg["content"].get("execution_state") == "idle":
+            return updates
+
+
+# ------------------------------------------------------------------------------ real browsers
+async def browser_clients(base: str, app: str, n: int, t0: float) -> list[dict]:
+    """``n`` Chromium pages opened at ``t0``; each does the same login click as the HTTP clients."""
+    if n <= 0:
+        return []
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        return [{"kind": "browser", "usable": False, "error": "playwright missing"}] * n
+    if not Path(CHROMIUM).exists():
+        return [{"kind": "browser", "usable": False, "error": f"{CHROMIUM} missing"}] * n
+    spec = APPS[app]
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            async def one(k: int) -> dict:
+                out: dict[str, Any] = {"kind": "browser", "usable": False, "error": None}
+                ctx = await browser.new_context()
+                page = await ctx.new_page()
+                try:
+                    ms = CLIENT_TIMEOUT * 1000
+                    await page.goto(f"{base}/voila/render/{spec['notebook']}", timeout=ms)
+                    start = page.locator(f".{spec['start']} , .{spec['start']} button").first
+                    await start.wait_for(state="visible", timeout=ms)
+                    out["page_s"] = time.monotonic() - t0
+                    await page.locator(f".{spec['name']} input").first.fill(f"Peramban {k + 1}")
+                    await page.locator(f".{spec['code']} input").first.fill(CLASS_CODE)
+                    await start.click()
+                    await page.locator(spec["answered"]).first.wait_for(state="attached", timeout=ms)
+                    out["answer_s"] = time.monotonic() - t0
+                    out["usable"] = True
+                except Exception as exc:  # noqa: BLE001
+                    out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"[:200]
+                finally:
+                    out["ctx"] = ctx
+                return out
+
+            results = await asyncio.gather(*(one(k) for k in range(n)))
+            for r in results:  # closing the page runs Voila's "beforeunload": the kernel stops
+                ctx = r.pop("ctx")
+                for page in ctx.pages:
+                    await page.close(run_before_unload=True)
+                await ctx.close()
+            return results
+        finally:
+            await browser.close()
+
+
+# ------------------------------------------------------------------------------ memory
+def memory(server_pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (MiB) of the server and all its kernels (its child processes)."""
+    import psutil
+
+    root = psutil.Process(server_pid)
+    procs = [root] + root.children(recursive=True)
+    rss = pss = uss = 0.0
+    kernels = 0
+    for p in procs:
+        try:
+            info = p.memory_full_info()
+            is_kernel = p.pid != server_pid and "kernel" in " ".join(p.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):  # gone meanwhile (a zombie too)
+            continue
+        rss += info.rss
+        pss += info.pss
+        uss += info.uss
+        kernels += is_kernel
+    server = root.memory_full_info()
+    return {"rss_mib": rss / MIB, "pss_mib": pss / MIB, "uss_mib": uss / MIB, "kernels": kernels,
+            "server_rss_mib": server.rss / MIB, "server_pss_mib": server.pss / MIB}
+
+
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by the server process and by its kernels."""
+    import psutil
+
+    root = psutil.Process(server_pid)
+    t = root.cpu_times()
+    kernels = 0.0
+    for p in root.children(recursive=True):
+        try:
+            c = p.cpu_times()
+            kernels += c.user + c.system
+        except psutil.NoSuchProcess:
+            continue
+    return t.user + t.system, kernels
+
+
+def _kernel_alive(base: str, kernel_id: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base}/api/kernels/{kernel_id}", timeout=10) as resp:
+            return resp.status == 200
+    except urllib.error.HTTPError:
+        return False
+
+
+def _kernel_count(server_pid: int) -> int:
+    import psutil
+
+    count = 0
+    for p in psutil.Process(server_pid).children(recursive=True):
+        try:
+            count += "kernel" in " ".join(p.cmdline())
+        except psutil.NoSuchProcess:  # a zombie too
+            continue
+    return count
+
+
+async def close_pages(base: str, clients: list[dict]) -> int:
+    """Close every HTTP client's page as the browser does on ``beforeunload``; returns 204 answers."""
+    import httpx
+
+    ok = 0
+    async with httpx.AsyncClient(timeout=30) as http:
+        for c in clients:
+            if c.get("kernel_id") and c.get("kind") == "http":
+                xsrf = c.get("xsrf") or ""
+                r = await http.post(f"{base}/voila/api/shutdown/{c['kernel_id']}", data={"_xsrf": xsrf},
+                                    cookies={"_xsrf": xsrf})
+                ok += r.status_code == 204
+    return ok
+
+
+# ------------------------------------------------------------------------------ the run
+def _wait_pool(server, notebook: str, size: int, timeout: float) -> float:
+    t0 = time.monotonic()
+    pattern = f"Kernel pool of {notebook} is filled with {size} kernel(s)"
+    while time.monotonic() - t0 < timeout:
+        if size <= 0 or pattern in server.log():
+            return time.monotonic() - t0
+        time.sleep(0.5)
+    raise RuntimeError(f"the pool of {notebook} did not fill ({size} kernels) within {timeout:.0f} s")
+
+
+def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
+        port: int | None = None, settle: float = 5.0) -> dict:
+    """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once."""
+    from slrt_sim.serve import VoilaProcess, class_args
+
+    n = n if n is not None else (5 if quick else 10)
+    browsers = min(n, browsers if browsers is not None else (0 if quick else 1))
+    notebook = APPS[app]["notebook"]
+    with tempfile.TemporaryDirectory(prefix="slrt-load-") as tmp:
+        server = VoilaProcess(pin="4321", db=Path(tmp) / "sessions.sqlite", log_path=Path(tmp) / "voila.log",
+                              port=port, extra=class_args(class_size=n, class_app=app), startup_timeout=600)
+        t_start = time.monotonic()
+        with server:
+            started_s = time.monotonic() - t_start
+            pool_s = _wait_pool(server, notebook, n, timeout=max(300.0, 15.0 * n))
+            time.sleep(settle)  # let the pool's last renders finish, as a hall waits for the trainer
+            idle = memory(server.proc.pid)
+            load_before = os.getloadavg()
+            cpu_before = cpu_seconds(server.proc.pid)
+
+            async def hall() -> list[dict]:
+                t0 = time.monotonic()
+                tasks = [http_client(server.url, app, k, t0) for k in range(n - browsers)]
+                results = await asyncio.gather(browser_clients(server.url, app, browsers, t0), *tasks)
+                return results[0] + list(results[1:])
+
+            clients = asyncio.run(asyncio.wait_for(hall(), CLIENT_TIMEOUT + 120))
+            load_after = os.getloadavg()
+            cpu_after = cpu_seconds(server.proc.pid)
+            mem = memory(server.proc.pid)
+            kernels_before_close = mem["kernels"]
+            closed = asyncio.run(close_pages(server.url, clients))
+            ids = [c["kernel_id"] for c in clients if c.get("kernel_id")]
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and any(_kernel_alive(server.url, k) for k in ids):
+                time.sleep(0.5)
+            gone = sum(not _kernel_alive(server.url, k) for k in ids)
+            kernels_after_close = _kernel_count(server.proc.pid)
+            log = server.log()
+    result = _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after,
+                      closed, kernels_before_close, kernels_after_close, log)
+    result["closed_kernels_gone"] = f"{gone}/{len(ids)}"
+    result["server_cpu_s"] = cpu_after[0] - cpu_before[0]
+    result["kernels_cpu_s"] = cpu_after[1] - cpu_before[1]
+    return result
+
+
+def _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after, closed,
+             kernels_before_close, kernels_after_close, log) -> dict:
+    usable = [c for c in clients if c["usable"]]
+    times = [c["answer_s"] for c in usable]
+    errors: dict[str, int] = {}
+    bodies = [c["body"] for c in clients if c.get("body")][:3]
+    for c in clients:
+        if not c["usable"]:
+            errors[c.get("error") or "?"] = errors.get(c.get("error") or "?", 0) + 1
+    btimes = [c["answer_s"] for c in clients if c["kind"] == "browser" and c["usable"]]
+    return {
+        "app": app, "n": n, "browsers": browsers,
+        "usable": len(usable), "total": len(clients),
+        "browsers_usable": sum(1 for c in clients if c["kind"] == "browser" and c["usable"]),
+        "median_s": statistics.median(times) if times else float("nan"),
+        "slowest_s": max(times) if len(usable) == len(clients) and times else float("nan"),
+        "slowest_usable_s": max(times) if times else float("nan"),
+        "page_median_s": statistics.median([c["page_s"] for c in clients if "page_s" in c] or [float("nan")]),
+        "browser_median_s": statistics.median(btimes) if btimes else float("nan"),
+        "rss_total_mib": mem["rss_mib"], "pss_total_mib": mem["pss_mib"], "uss_total_mib": mem["uss_mib"],
+        "rss_per_trainee_mib": mem["rss_mib"] / n, "pss_per_trainee_mib": mem["pss_mib"] / n,
+        "uss_per_trainee_mib": mem["uss_mib"] / n,
+        "server_rss_mib": mem["server_rss_mib"], "kernels_live": mem["kernels"],
+        "idle_pool_pss_mib": idle["pss_mib"], "idle_pool_rss_mib": idle["rss_mib"],
+        "server_start_s": started_s, "pool_ready_s": pool_s,
+        "loadavg_before": round(load_before[0], 2), "loadavg_after": round(load_after[0], 2),
+        "pages_closed_204": closed, "kernels_before_close": kernels_before_close,
+        "kernels_after_close": kernels_after_close,
+        "iopub_timeouts_logged": log.count("Timeout waiting for IOPub output"),
+        "xsrf_refusals_logged": log.count("'_xsrf' argument missing"),
+        "errors": errors,
+        "error_pages": bodies,
+    }
+
+
+def _table(r: dict) -> str:
+    rows = [
+        ("app", r["app"].upper()),
+        ("usable / total", f"{r['usable']}/{r['total']} (browsers {r['browsers_usable']}/{r['browsers']})"),
+        ("median, slowest (s)", f"{fmt(r['median_s'])}, {fmt(r['slowest_usable_s'])}"),
+        ("page arrived, median (s)", fmt(r["page_median_s"])),
+        ("Chromium, median (s)", fmt(r["browser_median_s"])),
+        ("RSS total / per trainee (MiB)", f"{fmt(r['rss_total_mib'])} / {fmt(r['rss_per_trainee_mib'])}"),
+        ("PSS total / per trainee (MiB)", f"{fmt(r['pss_total_mib'])} / {fmt(r['pss_per_trainee_mib'])}"),
+        ("USS total / per trainee (MiB)", f"{fmt(r['uss_total_mib'])} / {fmt(r['uss_per_trainee_mib'])}"),
+        ("server RSS (MiB), kernels live", f"{fmt(r['server_rss_mib'])}, {r['kernels_live']}"),
+        ("pool ready after (s)", fmt(r["pool_ready_s"])),
+        ("CPU during the rush: server, kernels (s)", f"{fmt(r.get('server_cpu_s', float('nan')))}, "
+                                                    f"{fmt(r.get('kernels_cpu_s', float('nan')))}"),
+        ("load average before → after", f"{r['loadavg_before']} → {r['loadavg_after']}"),
+        ("pages closed: 204 answers, their kernels gone", f"{r['pages_closed_204']}, "
+                                                          f"{r.get('closed_kernels_gone', '?')}"),
+        ("kernels live before → after closing", f"{r['kernels_before_close']} → {r['kernels_after_close']}"),
+        ("IOPub timeouts / xsrf refusals in log", f"{r['iopub_timeouts_logged']} / {r['xsrf_refusals_logged']}"),
+    ]
+    if r["errors"]:
+        rows.append(("errors", "; ".join(f"{k} ×{v}" for k, v in r["errors"].items())))
+    return table(rows, ("load benchmark", "value"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=70, help="trainees opening the app at once")
+    ap.add_argument("--app", choices=sorted(APPS), default="fo")
+    ap.add_argument("--browsers", type=int, default=3, help="how many of the N are real Chromium pages")
+    ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port)
+    print(json.dumps(result, indent=2, default=str) if args.json else _table(result))
+    return 0 if result["usable"] == result["total"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

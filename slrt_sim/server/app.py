@@ -1,0 +1,178 @@
+"""``SlrtVoila``: Voila 0.5 with what a hall of 70 trainees needs (``python -m slrt_sim.server``).
+
+:mod:`slrt_sim.serve` (``make app``) runs this instead of ``python -m voila``; everything else
+(template, ``voila.json``, kernels) is Voila's own. What it adds:
+
+* **A pool sized for the class.** ``--SlrtVoila.class_size=N`` (``make app CLASS_SIZE=N``)
+  pre-heats N kernels of the app the class opens (``class_app``: ``fo``, ``bo`` or ``both``);
+  the other role play keeps one, the trainer dashboard one, the planner, walkthrough and landing
+  page none. Before the pools start, the class cases are built once
+  (:mod:`slrt_sim.training.case_cache`), so no kernel generates a population.
+* **A cap** (:class:`slrt_sim.server.kernels.CapPolicy`): at most ``max_kernels`` live kernels
+  and ``max_per_client`` per device (the trainer's own laptop, loopback, is exempt); above it
+  the page is the friendly "Server sedang penuh, coba lagi dalam … detik" with HTTP 503 and
+  ``Retry-After`` (:func:`slrt_sim.server.pages.busy_page`), never a blank page.
+* **Closing a page stops its kernel.** Voila's page sends ``POST /voila/api/shutdown/<id>``
+  on ``beforeunload`` with the ``_xsrf`` cookie's value, but Voila never sets that cookie, so
+  the server refused every such request ("'_xsrf' argument missing") and kernels piled up.
+  The page handler now sets the cookie (``self.xsrf_token``), XSRF protection stays on.
+* **A landing page without a kernel** (``/voila/render/index.ipynb``,
+  :func:`slrt_sim.server.pages.landing_page`).
+
+Culling and the execution timeouts are plain Voila / jupyter_server settings in ``voila.json``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import tornado.web
+from jupyter_server.utils import url_path_join
+from traitlets import Bool, Enum, Float, Int, List, Unicode
+
+import voila.app as voila_app
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from slrt_sim.training import case_cache
+from .kernels import CLIENT, CapPolicy, capped_manager_class
+from .pages import busy_page, landing_page
+
+__all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS"]
+
+APP_NOTEBOOKS = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb"}
+"""The role-play notebooks a class opens all at once."""
+MAX_CLASS_SIZE = 500
+
+
+class LandingHandler(tornado.web.RequestHandler):
+    """The landing page, rendered once at start: no kernel, no notebook execution."""
+
+    def initialize(self, html: str) -> None:
+        self.html = html
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(self.html)
+
+
+class CappedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler behind the cap; sets the ``_xsrf`` cookie the page's shutdown needs."""
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        notebook = self.notebook_path or path or ""
+        km = self.kernel_manager
+        ip = self.request.remote_ip
+        if notebook.endswith(".ipynb") and hasattr(km, "admit"):
+            ok, reason = km.admit(notebook, ip)
+            if not ok:
+                app = self.settings["voila"]
+                retry = int(app.retry_after)
+                self.log.warning("Page %s refused for %s: %s (%d live kernels)", notebook, ip, reason,
+                                 km.live_total())
+                self.set_status(503)
+                self.set_header("Retry-After", str(retry))
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+                per_client = km.client_kernels(ip) if reason == "client" else None
+                self.finish(busy_page(retry, self.base_url, per_client))
+                return
+        self.xsrf_token  # noqa: B018 - sets the _xsrf cookie (the page's "beforeunload" shutdown sends it)
+        token = CLIENT.set((ip, notebook))
+        try:
+            await super().get(path)
+        finally:
+            CLIENT.reset(token)
+
+
+class SlrtVoila(Voila):
+    """Voila for a class (see the module docstring); settings under ``"SlrtVoila"`` in voila.json."""
+
+    class_size = Int(0, config=True, help="Trainees in the class: the class app's pool holds this many kernels.")
+    class_app = Enum(["fo", "bo", "both"], "fo", config=True,
+                     help="The role play the class opens (fo, bo, or both: twice the memory).")
+    other_pool_size = Int(1, config=True, help="Pre-heated kernels of the other pre-heated notebooks.")
+    no_preheat = List(Unicode(), ["index.ipynb", "planner.ipynb", "walkthrough.ipynb"], config=True,
+                      help="Notebooks never pre-heated (heavy trainer tools, and the kernel-free landing page).")
+    max_kernels = Int(80, config=True, help="Cap on live kernels (pages and pool together).")
+    max_per_client = Int(4, config=True, help="Cap on kernels per client address (one device).")
+    exempt_loopback = Bool(True, config=True, help="The server's own machine (the trainer) has no per-device cap.")
+    retry_after = Int(30, config=True, help="Seconds after which the 'server full' page retries.")
+    fill_delay = Float(15.0, config=True, help="Seconds after a page takes a pool kernel before it is replaced.")
+    pool_spare = Int(2, config=True, help="Pool kernels kept for late-comers once the class has arrived.")
+    connected_idle_timeout = Float(4 * 3600.0, config=True,
+                                   help="An open page's kernel is culled after this long without activity.")
+    landing_notebook = Unicode("index.ipynb", config=True, help="Served as a static page, without a kernel.")
+    warm_timeout = Float(600.0, config=True, help="Seconds allowed for building the class cases at start.")
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        self._configure_pools()
+
+    def _configure_pools(self) -> None:
+        """Pool sizes per notebook, unless voila.json sets ``kernel_pools_config`` itself."""
+        section = self.config.VoilaKernelManager
+        if "kernel_pools_config" not in section:
+            default = self.voila_configuration.default_pool_size
+            pools = {"default": {"pool_size": max(0, default), "kernel_env_variables": {}}}
+            for app, notebook in APP_NOTEBOOKS.items():
+                chosen = self.class_app in (app, "both") and self.class_size > 0
+                size = self.class_size if chosen else self.other_pool_size
+                pools[notebook] = {"pool_size": max(0, size)}
+            section.kernel_pools_config = pools
+        if "preheat_denylist" not in section:
+            section.preheat_denylist = [r"(.*/)?" + re.escape(n) + "$" for n in self.no_preheat]
+
+    def policy(self) -> CapPolicy:
+        return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
+                         exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
+                         connected_idle_timeout=self.connected_idle_timeout)
+
+    def init_settings(self):
+        original = voila_app.voila_kernel_manager_factory
+        policy = self.policy()
+
+        def factory(*args, **kwargs):
+            return capped_manager_class(original(*args, **kwargs), policy)
+
+        voila_app.voila_kernel_manager_factory = factory
+        try:
+            return super().init_settings()
+        finally:
+            voila_app.voila_kernel_manager_factory = original
+
+    def init_handlers(self):
+        handlers = []
+        for spec in super().init_handlers():
+            if len(spec) >= 2 and spec[1] is TornadoVoilaHandler:
+                spec = (spec[0], CappedVoilaHandler, *spec[2:])
+            handlers.append(spec)
+        page = landing_page(self.root_dir)
+        landing = url_path_join(self.server_url, r"/voila/render/" + re.escape(self.landing_notebook))
+        return [(landing, LandingHandler, {"html": page})] + handlers
+
+    def warm_cases(self) -> None:
+        """Build the class cases before any kernel starts (in a child process: pandas stays out of
+        the server; :mod:`slrt_sim.server.warm`). Best effort: a failure only means the first
+        kernel builds them itself."""
+        t0 = time.monotonic()
+        try:
+            subprocess.run([sys.executable, "-m", "slrt_sim.server.warm"], check=True, timeout=self.warm_timeout,
+                           stdin=subprocess.DEVNULL, env=os.environ.copy())
+            self.log.info("Class cases ready in %.1f s (%s).", time.monotonic() - t0, case_cache.cache_dir())
+        except (subprocess.SubprocessError, OSError) as exc:
+            self.log.warning("Could not prepare the class cases at start: %s", exc)
+
+    def start(self):
+        self.warm_cases()
+        self.log.info("Kernel cap: %d live kernels, %d per device; class app %s with a pool of %d.",
+                      self.max_kernels, self.max_per_client, self.class_app, self.class_size)
+        super().start()
+
+
+main = SlrtVoila.launch_instance

@@ -1,0 +1,15 @@
+"""The kernel the served notebooks run in: IPython's kernel without the debugger.
+
+``share/jupyter/kernels/python3/kernel.json`` (on ``JUPYTER_PATH`` when :mod:`slrt_sim.serve`
+starts the server) runs ``python -m slrt_sim.server.kernel``. It is ipykernel's own launcher,
+except that ``debugpy`` is made unimportable first: ipykernel imports the debugger in every
+kernel, ~29 MiB of resident memory that a class's pages never use (a hall of 70 trainees saves
+~2 GB). Nothing else changes; notebooks run exactly as under the stock ``python3`` kernel.
+"""
+import sys
+
+if __name__ == "__main__":
+    sys.modules.setdefault("debugpy", None)  # `import debugpy` now raises ImportError: no debugger
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()

@@ -1,0 +1,179 @@
+"""Kernel lifecycle for a hall: a cap on live kernels, a pool that never overshoots it, culling.
+
+:func:`capped_manager_class` wraps the kernel-manager class that Voila builds for pre-heated
+kernels (``voila_kernel_manager_factory``) and adds:
+
+* **A pool that shrinks as the class arrives, under a cap on live kernels**
+  (:attr:`CapPolicy.max_kernels`, pages and pool together). Voila refills a notebook's pool
+  every time a page takes a pre-heated kernel; in a hall of 70 that would start 70 more
+  kernels at the worst moment (twice the memory, CPU taken from the trainees). Here a pool of
+  size S whose notebook has served P pages so far is refilled only up to ``max(spare, S - P)``:
+  the trainees still to come, or a few spare kernels for late-comers and reloads (and when
+  the class has left, the pool does not grow back to S: the memory is free for the next app)
+  (:attr:`CapPolicy.pool_spare`); a refill starts only while the total stays under the cap,
+  and only :attr:`CapPolicy.fill_delay` seconds after the take, when the rush is over.
+* **Who owns a kernel**: the client address of the page that took it, so the server can cap
+  kernels per device (:meth:`client_kernels`).
+* **Culling**: kernels whose page went away (no websocket) are culled by jupyter_server's own
+  culler after ``cull_idle_timeout`` (minutes, in ``voila.json``); a page left open keeps its
+  kernel until it has been idle for :attr:`CapPolicy.connected_idle_timeout` (hours).
+  Pre-heated pool kernels are never culled (Voila's rule).
+
+The request handler (:mod:`slrt_sim.server.app`) asks :meth:`admit` before a page is served.
+"""
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from dataclasses import dataclass
+
+__all__ = ["CapPolicy", "capped_manager_class", "CLIENT"]
+
+CLIENT: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("slrt_client", default=None)
+"""``(client address, notebook)`` of the page request being served (set by the page handler)."""
+
+
+@dataclass
+class CapPolicy:
+    """The numbers that bound the server's kernels (see :class:`slrt_sim.server.app.SlrtVoila`)."""
+
+    max_kernels: int = 80
+    max_per_client: int = 4
+    exempt_loopback: bool = True
+    fill_delay: float = 15.0
+    pool_spare: int = 2
+    connected_idle_timeout: float = 4 * 3600.0
+
+
+def _is_loopback(ip: str | None) -> bool:
+    return bool(ip) and (ip.startswith("127.") or ip in ("::1", "localhost"))
+
+
+def capped_manager_class(base: type, policy: CapPolicy) -> type:
+    """A subclass of Voila's kernel manager ``base`` that follows ``policy``."""
+
+    class CappedKernelManager(base):
+        cap_policy = policy
+
+        def __init__(self, **kwargs):
+            self.kernel_owner: dict[str, tuple[str, str]] = {}  # kernel id -> (client address, notebook)
+            self._stopping = False
+            self._taking: dict[str, int] = {}
+            self._served: dict[str, int] = {}
+            super().__init__(**kwargs)
+
+        async def shutdown_all(self, *args, **kwargs):
+            self._stopping = True  # no refill while the server stops
+            return await super().shutdown_all(*args, **kwargs)
+
+        # ------------------------------------------------------------------ counting
+        def _pool_tasks(self) -> list:
+            return [task for pool in getattr(self, "_pools", {}).values() for task in pool]
+
+        def live_total(self) -> int:
+            """Kernels running or starting, pool included (a pool task not started yet counts)."""
+            ids = set(self._kernels) | set(getattr(self, "_pending_kernels", {}))
+            waiting = sum(1 for task in self._pool_tasks() if not task.done())
+            return len(ids) + waiting
+
+        def pool_ready(self, notebook: str) -> int:
+            """Pre-heated kernels (started or starting) waiting for a page of ``notebook``."""
+            return len(getattr(self, "_pools", {}).get(notebook, []))
+
+        def client_kernels(self, ip: str) -> int:
+            return sum(1 for kid, (owner, _) in self.kernel_owner.items() if owner == ip and kid in self._kernels)
+
+        def notebook_pages(self, notebook: str) -> int:
+            """Open pages (kernels taken by a page) of ``notebook``."""
+            taken = sum(1 for kid, (_, nb) in self.kernel_owner.items() if nb == notebook and kid in self._kernels)
+            return taken + self._taking.get(notebook, 0)
+
+        def served(self, notebook: str) -> int:
+            """Pages of ``notebook`` served since the start (being served included)."""
+            return self._served.get(notebook, 0) + self._taking.get(notebook, 0)
+
+        def admit(self, notebook: str, ip: str | None) -> tuple[bool, str]:
+            """May a page of ``notebook`` be served to ``ip``? ``(ok, reason)``; reason is
+            ``"client"`` (this device has too many pages open) or ``"full"`` (the cap)."""
+            p = self.cap_policy
+            if ip and not (p.exempt_loopback and _is_loopback(ip)) and self.client_kernels(ip) >= p.max_per_client:
+                return False, "client"
+            if self.pool_ready(notebook) > 0:
+                return True, ""  # a pre-heated kernel is taken: the total does not grow
+            if self.live_total() >= p.max_kernels:
+                return False, "full"
+            return True, ""
+
+        # ------------------------------------------------------------------ pool
+        def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
+            """Voila's refill, bounded by the cap (and delayed past the rush)."""
+            if getattr(self, "_stopping", False):
+                return
+            config = dict(self.kernel_pools_config)
+            default = config.get("default", {})
+            size = int(config.get(notebook_name, default).get("pool_size", default.get("pool_size", 0)))
+            wanted = max(min(self.cap_policy.pool_spare, size), size - self.served(notebook_name))
+            have = self.pool_ready(notebook_name)
+            room = self.cap_policy.max_kernels - self.live_total()
+            allowed = max(0, min(wanted - have, room))
+            if allowed <= 0:
+                return
+            if delay is None:
+                delay = self.cap_policy.fill_delay
+            limited = dict(config)
+            limited[notebook_name] = {**config.get(notebook_name, default), "pool_size": have + allowed}
+            self.kernel_pools_config = limited
+            try:
+                super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+            finally:
+                self.kernel_pools_config = config
+
+        async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+            # Voila refills the pool before the kernel is ours: count the take as a page already
+            self._taking[notebook_name] = self._taking.get(notebook_name, 0) + 1
+            try:
+                render_task, cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+                self._own(kernel_id)
+            finally:
+                self._taking[notebook_name] -= 1
+            return render_task, cache, kernel_id
+
+        async def start_kernel(self, *args, **kwargs):
+            kernel_id = await super().start_kernel(*args, **kwargs)
+            self._own(kernel_id)
+            return kernel_id
+
+        def _own(self, kernel_id: str) -> None:
+            who = CLIENT.get()
+            if who is not None:
+                self.kernel_owner[kernel_id] = who
+                self._served[who[1]] = self._served.get(who[1], 0) + 1
+
+        async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
+            self.kernel_owner.pop(kernel_id, None)
+            result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+            self._refill_all()
+            return result
+
+        def _refill_all(self) -> None:
+            """A kernel went away: pools below their size may take its place."""
+            if self._stopping:
+                return
+            for notebook in list(getattr(self, "_pools", {})):
+                self.fill_if_needed(notebook_name=notebook)
+
+        # ------------------------------------------------------------------ culling
+        async def cull_kernel_if_idle(self, kernel_id: str):
+            """Open pages keep their kernel, up to ``connected_idle_timeout`` of inactivity."""
+            kernel = self._kernels.get(kernel_id)
+            connections = self._kernel_connections.get(kernel_id, 0)
+            last = getattr(kernel, "last_activity", None)
+            if kernel is not None and connections and last is not None:
+                idle = (dt.datetime.now(dt.timezone.utc) - last).total_seconds()
+                if idle > self.cap_policy.connected_idle_timeout:
+                    self.log.warning("Culling kernel %s of an open page after %d s of inactivity.", kernel_id, idle)
+                    await self.shutdown_kernel(kernel_id)
+                return
+            return await super().cull_kernel_if_idle(kernel_id)
+
+    return CappedKernelManager

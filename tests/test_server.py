@@ -1,0 +1,256 @@
+"""The class server (slrt_sim.server): kernel cap, pool bound, kernel-free pages, closing a page.
+
+The first tests drive the kernel manager's policy on a stand-in for Voila's pre-heating
+kernel manager (no processes); the last one runs the real server (``VoilaProcess``).
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import itertools
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from slrt_sim import serve
+from slrt_sim.i18n import t
+from slrt_sim.server import pages
+from slrt_sim.server.kernels import CLIENT, CapPolicy, capped_manager_class
+
+FO = "roleplay_front_office.ipynb"
+_ids = itertools.count(1)
+
+
+class _Ready:
+    """A pool entry whose kernel has started (Voila keeps asyncio tasks; only done()/result() are read)."""
+
+    def __init__(self, kernel_id: str):
+        self.kernel_id = kernel_id
+
+    def done(self) -> bool:
+        return True
+
+    def result(self) -> dict:
+        return {"kernel_id": self.kernel_id}
+
+
+class FakeVoilaManager:
+    """What capped_manager_class needs of Voila's VoilaKernelManager: pools, kernels, refill."""
+
+    def __init__(self, **kwargs):
+        self._kernels: dict[str, object] = {}
+        self._pending_kernels: dict[str, object] = {}
+        self._kernel_connections: dict[str, int] = {}
+        self._pools: dict[str, list] = {}
+        self.kernel_pools_config = kwargs.get("pools", {"default": {"pool_size": 0}})
+        for notebook in self.kernel_pools_config:
+            if notebook != "default":
+                self.fill_if_needed(delay=0, notebook_name=notebook)
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        size = self.kernel_pools_config.get(notebook_name, self.kernel_pools_config["default"])["pool_size"]
+        pool = self._pools.setdefault(notebook_name, [])
+        for _ in range(size - len(pool)):
+            kid = f"k{next(_ids)}"
+            self._kernels[kid] = object()  # pool kernels are live kernels
+            pool.append(_Ready(kid))
+
+    async def get_rendered_notebook(self, notebook_name, **kwargs):
+        kid = self._pools[notebook_name].pop(0).kernel_id
+        self.fill_if_needed(notebook_name=notebook_name)  # Voila refills at once
+        return None, [], kid
+
+    async def start_kernel(self, **kwargs):
+        kid = f"k{next(_ids)}"
+        self._kernels[kid] = object()
+        return kid
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        self._kernels.pop(kernel_id, None)
+
+
+def _run(coro):
+    """Run ``coro`` on its own loop in a thread (Playwright's sync API may own this thread's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _manager(pool: int, **policy) -> object:
+    cls = capped_manager_class(FakeVoilaManager, CapPolicy(fill_delay=0, **policy))
+    return cls(pools={"default": {"pool_size": 0}, FO: {"pool_size": pool}})
+
+
+def _take(km, notebook: str = FO, ip: str = "10.0.0.7") -> str:
+    async def go():
+        token = CLIENT.set((ip, notebook))
+        try:
+            if km.pool_ready(notebook):
+                return (await km.get_rendered_notebook(notebook))[2]
+            return await km.start_kernel()
+        finally:
+            CLIENT.reset(token)
+
+    return _run(go())
+
+
+def test_taking_the_whole_pool_does_not_double_the_kernels():
+    km = _manager(pool=10, max_kernels=80, max_per_client=100, pool_spare=2)
+    assert len(km._kernels) == 10
+    for k in range(10):
+        _take(km, ip=f"10.0.0.{k}")
+    # Voila alone would have refilled to 10 more (20 kernels); here: the 10 pages + 2 spare
+    assert km.notebook_pages(FO) == 10
+    assert len(km._kernels) == 12
+    assert km.pool_ready(FO) == 2
+
+
+def test_pool_does_not_grow_back_when_the_class_leaves():
+    km = _manager(pool=4, max_kernels=80, max_per_client=100, pool_spare=1)
+    pages = [_take(km, ip=f"10.0.0.{k}") for k in range(4)]
+    for kid in pages:  # the class closes the app (e.g. to open the back office)
+        _run(km.shutdown_kernel(kid))
+    assert km.pool_ready(FO) == 1  # a spare for late-comers, not 4 idle kernels holding memory
+    assert len(km._kernels) == 1
+
+
+def test_refills_stop_at_the_kernel_cap():
+    km = _manager(pool=5, max_kernels=6, max_per_client=100, pool_spare=5)
+    for k in range(5):
+        _take(km, ip=f"10.0.0.{k}")
+    assert km.live_total() == 6  # 5 pages + 1 refill: the cap, not 5 + 5
+    assert km.admit(FO, "10.0.1.1") == (True, "")  # one pool kernel left
+    _take(km, ip="10.0.1.1")
+    assert km.admit(FO, "10.0.1.2") == (False, "full")
+
+
+def test_closing_a_page_makes_room_again():
+    km = _manager(pool=0, max_kernels=2, max_per_client=100)
+    a = _take(km)
+    _take(km, ip="10.0.0.8")
+    assert km.admit(FO, "10.0.0.9") == (False, "full")
+    _run(km.shutdown_kernel(a))
+    assert km.admit(FO, "10.0.0.9") == (True, "")
+    assert a not in km.kernel_owner
+
+
+def test_cap_per_device_but_not_for_the_trainer_laptop():
+    km = _manager(pool=4, max_kernels=80, max_per_client=2)
+    _take(km, ip="192.168.1.20")
+    _take(km, ip="192.168.1.20")
+    assert km.client_kernels("192.168.1.20") == 2
+    assert km.admit(FO, "192.168.1.20") == (False, "client")
+    assert km.admit(FO, "192.168.1.21") == (True, "")
+    for _ in range(3):
+        _take(km, ip="127.0.0.1")
+    assert km.admit(FO, "127.0.0.1") == (True, "")  # loopback (the trainer) is exempt
+
+
+def test_busy_page_is_indonesian_first_and_retries_by_itself():
+    html = pages.busy_page(45, "/")
+    assert t("serve.busy.body", lang="id", seconds=45) in html
+    assert html.index(t("serve.busy.title", lang="id")) < html.index(t("serve.busy.title", lang="en"))
+    assert '<meta http-equiv="refresh" content="45">' in html
+    per_device = pages.busy_page(30, "/", per_client=3)
+    assert t("serve.busy.client", lang="id", seconds=30, n=3) in per_device
+    assert "://" not in html  # offline: no absolute link
+
+
+def test_landing_page_has_both_languages_and_the_apps():
+    html = pages.landing_page(serve.NOTEBOOKS)
+    assert t("landing.title", lang="id") in html and t("landing.title", lang="en") in html
+    shown = html[:html.index("<template")]  # what the page shows before any click: Indonesian
+    assert t("landing.title", lang="id") in shown and t("landing.title", lang="en") not in shown
+    assert 'href="roleplay_front_office.ipynb"' in html
+    assert "kernelId" not in html and "://" not in html
+
+
+def test_voila_json_sets_timeouts_and_the_cap():
+    import json
+
+    config = json.loads((serve.CONFIG_DIR / "voila.json").read_text())
+    assert config["VoilaExecutor"]["iopub_timeout"] >= 60  # a slow kernel: a slow page, not a blank one
+    assert config["SlrtVoila"]["max_kernels"] >= 80
+    assert config["MappingKernelManager"]["cull_idle_timeout"] <= 300  # pages gone: culled within minutes
+
+
+def _get(url: str, data: bytes | None = None, headers: dict | None = None):
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=180) as resp:
+            return resp.status, resp.headers, resp.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode("utf-8")
+
+
+def _kernel_processes(server) -> int:
+    import psutil
+
+    return sum(1 for p in psutil.Process(server.proc.pid).children(recursive=True)
+               if "slrt_sim.server.kernel" in " ".join(p.cmdline()))
+
+
+@pytest.mark.slow
+def test_server_cap_landing_and_closing_a_page(tmp_path):
+    """One real server, no pool, a cap of one kernel: landing page without a kernel; one app
+    page; the next page gets the 503 page; closing the first page (as the browser's
+    beforeunload does) stops its kernel and makes room."""
+    server = serve.VoilaProcess(
+        pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+        extra=["--SlrtVoila.max_kernels=1", "--SlrtVoila.other_pool_size=0",
+               "--VoilaConfiguration.default_pool_size=0"],
+    )
+    with server:
+        status, _, html = _get(server.render_url("index.ipynb"))
+        assert status == 200 and t("landing.title", lang="id") in html
+        assert "kernelId" not in html and _kernel_processes(server) == 0
+
+        status, headers, html = _get(server.render_url(FO))
+        assert status == 200 and "application/vnd.jupyter.widget-view+json" in html
+        kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
+        cookies = " ".join(headers.get_all("Set-Cookie") or [])
+        xsrf = re.search(r"_xsrf=([^;]+)", cookies).group(1)  # set for the page's shutdown beacon
+
+        status, headers, html = _get(server.render_url("roleplay_back_office.ipynb"))
+        assert status == 503
+        assert int(headers["Retry-After"]) > 0
+        assert t("serve.busy.body", lang="id", seconds=int(headers["Retry-After"])) in html
+
+        body = urllib.parse.urlencode({"_xsrf": urllib.parse.unquote(xsrf)}).encode()
+        status, _, _ = _get(f"{server.url}/voila/api/shutdown/{kernel_id}", data=body,
+                            headers={"Cookie": f"_xsrf={xsrf}",
+                                     "Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 204
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _get(f"{server.url}/api/kernels/{kernel_id}")[0] == 200:
+            time.sleep(0.3)
+        assert _get(f"{server.url}/api/kernels/{kernel_id}")[0] == 404
+        assert "'_xsrf' argument missing" not in server.log()
+
+        status, _, html = _get(server.render_url("roleplay_back_office.ipynb"))
+        assert status == 200  # the closed page's room is free again
+
+
+def test_class_size_reaches_the_server_command(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("TRAINER_PIN", "1357")
+    monkeypatch.setenv("CLASS_SIZE", "70")  # as `make app CLASS_SIZE=70` exports it
+    assert serve.main(["--db", str(tmp_path / "s.sqlite"), "--class-app", "bo", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "--SlrtVoila.class_size=70" in out and "--SlrtVoila.class_app=bo" in out
+    assert t("serve.banner.class", n=70, app="BO", cap=serve.DEFAULT_MAX_KERNELS,
+             per_client=serve.DEFAULT_MAX_PER_CLIENT) in out
+
+
+def test_bad_class_size_is_one_line_and_exit_2(capsys, monkeypatch):
+    monkeypatch.setenv("TRAINER_PIN", "1357")
+    assert serve.main(["--class-size", "100000", "--dry-run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == t("serve.err.class_size", max=serve.MAX_CLASS_SIZE) and "\n" not in err
+
+
+def test_server_env_points_the_case_cache_next_to_the_database(tmp_path):
+    env = serve.server_env("1234", tmp_path / "db" / "s.sqlite", base={})
+    assert env["SLRT_CACHE_DIR"] == str(tmp_path / "db" / "cache")
