@@ -65,7 +65,8 @@ def test_sweep_equals_serial(method, base, sweep_reference):
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_planner_equals_serial(method, mmc, plan_reference):
+def test_planner_equals_serial(method, mmc, plan_reference, monkeypatch):
+    monkeypatch.setattr(P, "PARALLEL_MIN_HOUSEHOLDS", 0)  # this small region too runs in worker processes
     opts = P.StaffOptions(fasilitators=(0,), fo=(2, 3), bo=(1,), puskesos=("scenario",))
     p = P.plan(mmc, opts, [P.Target("util_fo", "<=", 0.70)], replications=2, workers=2, start_method=method)
     assert p.sweep.backend == "processes"

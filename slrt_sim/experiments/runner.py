@@ -35,6 +35,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Iterable, Sequence
 
+import numpy as np
+
 from slrt_sim.domain.scenario import Scenario
 from slrt_sim.experiments import ExperimentError
 from slrt_sim.experiments.results import Replications, RunResult, collect
@@ -125,26 +127,31 @@ def default_batch_size(n_configs: int, replications: int, workers: int) -> int:
     return max(1, min(replications, per))
 
 
-def _batches(n_configs: int, reps: Sequence[int], size: int) -> list[tuple[int, tuple[int, ...]]]:
-    return [(c, tuple(reps[i:i + size])) for c in range(n_configs) for i in range(0, len(reps), size)]
+def _batches(reps_of: Sequence[Sequence[int]], size: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Tasks ``(config, replications)``: the replications of each scenario in slices of ``size``."""
+    return [(c, tuple(reps[i:i + size])) for c, reps in enumerate(reps_of) for i in range(0, len(reps), size)]
 
 
 # ----------------------------------------------------------------------------- many runs
 @dataclass
 class Runs:
-    """What :func:`run_many` returns: ``results[config][i]`` is replication ``reps[i]`` of scenario ``config``."""
+    """What :func:`run_many` returns: ``results[config][i]`` is replication ``reps[i]`` of scenario ``config``
+    (``reps[config][i]`` when each scenario had its own replications)."""
 
     results: list[list[RunResult]]
-    reps: list[int]
+    reps: list
     backend: str
     workers: int
     wall_seconds: float
 
 
-def run_many(scenarios: Sequence[Scenario], reps: Sequence[int], *, workers: int = 1, scheduler: Any = None,
-             batch_size: int | None = None, keep: Keep = LIGHT, progress: ProgressFn | None = None,
-             start_method: str | None = None) -> Runs:
+def run_many(scenarios: Sequence[Scenario], reps: Sequence[int] | Sequence[Sequence[int]], *, workers: int = 1,
+             scheduler: Any = None, batch_size: int | None = None, keep: Keep = LIGHT,
+             progress: ProgressFn | None = None, start_method: str | None = None) -> Runs:
     """Replications ``reps`` of every scenario, on the backend chosen by ``workers`` / ``scheduler``.
+
+    ``reps``: the replications of every scenario, or one sequence per scenario (the
+    planner's search adds replications only where the answer is not yet clear).
 
     * no scheduler and ``workers <= 1`` (or a single run): a plain loop in this process;
     * ``workers = K``: a pool of K local processes, started by ``start_method`` (:func:`start_method`);
@@ -153,7 +160,13 @@ def run_many(scenarios: Sequence[Scenario], reps: Sequence[int], *, workers: int
     ``progress(done_runs, total_runs)`` is called with 0 first and then as batches finish.
     """
     reps = list(reps)
-    total = len(scenarios) * len(reps)
+    if reps and not isinstance(reps[0], (int, np.integer)):
+        reps_of = [list(r) for r in reps]
+        if len(reps_of) != len(scenarios):
+            raise ValueError("one sequence of replications per scenario")
+    else:
+        reps_of = [reps] * len(scenarios)
+    total = sum(len(r) for r in reps_of)
     t0 = time.perf_counter()
     done = 0
     found: dict[tuple[int, int], RunResult] = {}
@@ -169,16 +182,16 @@ def run_many(scenarios: Sequence[Scenario], reps: Sequence[int], *, workers: int
     if progress is not None:
         progress(0, total)
     if scheduler is not None:
-        backend, nworkers = "dask", _run_dask(scheduler, scenarios, reps, batch_size, keep, take)
+        backend, nworkers = "dask", _run_dask(scheduler, scenarios, reps_of, batch_size, keep, take)
     elif workers <= 1 or total <= 1:
         backend, nworkers = "serial", 1
         for c, s in enumerate(scenarios):
-            for r in reps:
+            for r in reps_of[c]:
                 take(_run_batch(s, c, (r,), keep))
     else:
         backend, nworkers = "processes", min(workers, total)
-        _run_local(scenarios, reps, nworkers, batch_size, keep, take, start_method)
-    results = [[found[(c, r)] for r in reps] for c in range(len(scenarios))]
+        _run_local(scenarios, reps_of, nworkers, batch_size, keep, take, start_method)
+    results = [[found[(c, r)] for r in reps_of[c]] for c in range(len(scenarios))]
     return Runs(results, reps, backend, nworkers, time.perf_counter() - t0)
 
 
@@ -225,12 +238,19 @@ def process_pool(workers: int, populations: dict[str, Any] | None = None,
                                initargs=(populations or {},))
 
 
-def _run_local(scenarios: Sequence[Scenario], reps: list[int], workers: int, batch_size: int | None, keep: Keep,
-               take: Callable[[list], None], method: str | None = None) -> None:
-    size = batch_size or default_batch_size(len(scenarios), len(reps), workers)
+def _size(reps_of: Sequence[Sequence[int]], workers: int) -> int:
+    """:func:`default_batch_size` for scenarios that may each have their own replications."""
+    total = sum(len(r) for r in reps_of)
+    longest = max((len(r) for r in reps_of), default=1)
+    return max(1, min(longest, math.ceil(total / max(1, workers * 4))))
+
+
+def _run_local(scenarios: Sequence[Scenario], reps_of: list[list[int]], workers: int, batch_size: int | None,
+               keep: Keep, take: Callable[[list], None], method: str | None = None) -> None:
+    size = batch_size or _size(reps_of, workers)
     with process_pool(workers, shared_populations(scenarios), method) as pool:
         futures = [pool.submit(_run_batch, scenarios[c], c, rs, keep)
-                   for c, rs in _batches(len(scenarios), reps, size)]
+                   for c, rs in _batches(reps_of, size)]
         for fut in as_completed(futures):
             take(fut.result())
 
@@ -250,16 +270,16 @@ def connect(scheduler: Any):
         raise ExperimentError(t("sweep.err.scheduler", address=scheduler, reason=reason)) from None
 
 
-def _run_dask(scheduler: Any, scenarios: Sequence[Scenario], reps: list[int], batch_size: int | None, keep: Keep,
-              take: Callable[[list], None]) -> int:
+def _run_dask(scheduler: Any, scenarios: Sequence[Scenario], reps_of: list[list[int]], batch_size: int | None,
+              keep: Keep, take: Callable[[list], None]) -> int:
     from distributed import as_completed as dask_completed
 
     client, owned = connect(scheduler)
     try:
         nworkers = max(1, sum(client.nthreads().values()))
-        size = batch_size or default_batch_size(len(scenarios), len(reps), nworkers)
+        size = batch_size or _size(reps_of, nworkers)
         futures = [client.submit(_run_batch, scenarios[c], c, rs, keep, pure=False)
-                   for c, rs in _batches(len(scenarios), reps, size)]
+                   for c, rs in _batches(reps_of, size)]
         for fut in dask_completed(futures, loop=client.loop):
             take(fut.result())
             fut.release()

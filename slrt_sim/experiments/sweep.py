@@ -165,7 +165,8 @@ class SweepResult:
         return paths
 
 
-def _assemble(results: list[list], overrides: list[dict[str, Any]], base_name: str, replications: int) -> SweepResult:
+def assemble(results: list[list], overrides: list[dict[str, Any]], base_name: str, replications: int) -> SweepResult:
+    """A :class:`SweepResult` from the runs of each configuration (``results[c]``: its replications, in order)."""
     flat = [(c, run) for c, runs in enumerate(results) for run in runs]
     runs = pd.DataFrame([{"config": c, "replication": r.replication, **{k: float(r.kpis[k]) for k in KPI_FIELDS}}
                          for c, r in flat], columns=[*KEY_COLUMNS, *KPI_FIELDS])
@@ -218,7 +219,7 @@ def run_sweep(base: Scenario | None, configs: Sequence[dict[str, Any]] | None = 
     reps = range(first_replication, first_replication + replications)
     runs = run_many(scenarios, reps, workers=workers, scheduler=scheduler, batch_size=batch_size, keep=LIGHT,
                     progress=progress, start_method=start_method)
-    res = _assemble(runs.results, overrides, base_name, replications)
+    res = assemble(runs.results, overrides, base_name, replications)
     res.wall_seconds, res.backend, res.workers = runs.wall_seconds, runs.backend, runs.workers
     return res
 
