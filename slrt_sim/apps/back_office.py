@@ -22,8 +22,6 @@ from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import bo_grading
 from slrt_sim.training import letters as referral_letters
-from slrt_sim.apps import outcome_view  # issue 9: the households' two timelines
-from slrt_sim.training import bo_outcomes
 from slrt_sim.training.dashboard import PRACTICE_SUFFIX
 from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.training.views import registration_html
@@ -249,7 +247,7 @@ class BackOfficeApp:
         saved = self.store.load_progress(name, klass["code"], APP)
         registered = (saved or {}).get("registered")
         if registered is None:
-            registered = bo_outcomes.fo_registrations(self.store, klass["code"])
+            registered = bo.fo_registrations(self.store, klass["code"])
         self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"], registered=registered)
         resumed = bool(saved)
         self.state = saved or {"answers": bo.empty_answers(self.queue), "started_at": time.time(),
@@ -402,6 +400,9 @@ class BackOfficeApp:
 
     def outcome_html(self) -> str:
         """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
+        from slrt_sim.apps import outcome_view  # the simulation (pandas, the model): after a submit only
+        from slrt_sim.training import bo_outcomes
+
         q = self.queue
         pair = bo_outcomes.bo_outcome(q, self.state.get("answers") or bo.empty_answers(q))
         rows = [(c.case_id, f"{c.case_id} · {c.head_name}") for c in q.cases if c.problem != "duplicate"]
@@ -418,15 +419,13 @@ class BackOfficeApp:
 def show(store=None, warm: bool = True) -> W.Widget:
     """The app's widget (the notebook displays it).
 
-    ``warm`` imports the population and role-play modules now: Voila pre-heats the kernel by
-    running the notebook, so the trainee's "Start" then only generates the class's households.
+    ``warm`` loads the newest classes' queues now (from the class cache, :mod:`slrt_sim.training.case_cache`:
+    no population in the kernel): Voila pre-heats the kernel by running the notebook, so the
+    trainee's "Start" then only applies the front office's registrations.
     """
     app = BackOfficeApp(store)
     if warm:
-        from slrt_sim.domain import population  # noqa: F401
-        from slrt_sim.training import front_office as roleplay  # noqa: F401  (pandas, Faker, the generator)
-
-        try:  # the newest classes' households (cached in the process), as the front office does
+        try:  # the newest classes' queues (cached in the process), as the front office does
             for k in app.store.list_classes()[:3]:
                 bo.build_queue(k["code"], int(k["seed"]), k["level"])
         except Exception:  # noqa: BLE001 - warming must never stop the app from showing
