@@ -19,6 +19,10 @@ kernels (``voila_kernel_manager_factory``) and adds:
   kernel until it has been idle for :attr:`CapPolicy.connected_idle_timeout` (hours).
   Pre-heated pool kernels are never culled (Voila's rule).
 
+* **Ready means rendered**: the line :data:`POOL_READY` (and, for the class app, the catalogue's
+  ``serve.pool_ready`` for the trainer) is logged once every kernel of a pool has run the
+  notebook, not when they have started (Voila's "is filled" line).
+
 The request handler (:mod:`slrt_sim.server.app`) asks :meth:`admit` before a page is served.
 """
 from __future__ import annotations
@@ -27,7 +31,10 @@ import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["CapPolicy", "capped_manager_class", "CLIENT"]
+__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY"]
+
+POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
+"""The server's log line when a notebook's whole pool can serve pages at once (``make load`` waits for it)."""
 
 CLIENT: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("slrt_client", default=None)
 """``(client address, notebook)`` of the page request being served (set by the page handler)."""
@@ -43,6 +50,7 @@ class CapPolicy:
     fill_delay: float = 15.0
     pool_spare: int = 2
     connected_idle_timeout: float = 4 * 3600.0
+    class_notebooks: tuple[str, ...] = ()
 
 
 def _is_loopback(ip: str | None) -> bool:
@@ -60,6 +68,7 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
             self._stopping = False
             self._taking: dict[str, int] = {}
             self._served: dict[str, int] = {}
+            self._announced: set[str] = set()
             super().__init__(**kwargs)
 
         async def shutdown_all(self, *args, **kwargs):
@@ -127,6 +136,36 @@ def capped_manager_class(base: type, policy: CapPolicy) -> type:
                 super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
             finally:
                 self.kernel_pools_config = config
+
+        def pool_rendered(self, notebook: str) -> int:
+            """Pre-heated kernels of ``notebook`` that have run the whole notebook (page ready to send)."""
+            done = 0
+            for task in getattr(self, "_pools", {}).get(notebook, []):
+                try:
+                    done += task.done() and task.result()["task"].done()
+                except Exception:  # noqa: BLE001 - a kernel that failed to start is not ready
+                    continue
+            return done
+
+        async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+            content = await super()._initialize(notebook_path, kernel_id, **kwargs)
+            content["task"].add_done_callback(lambda _t: self._check_ready(notebook_path))
+            return content
+
+        def _check_ready(self, notebook: str) -> None:
+            """Say once when the whole pool of ``notebook`` has run the notebook. Voila's line
+            "Kernel pool of … is filled" comes when the kernels have *started*: each still runs
+            the notebook after it (~1 CPU-second each, a minute for 70 on 2 cores), and a class
+            arriving then waits for it and competes with it."""
+            size = int(self.kernel_pools_config.get(notebook, {}).get("pool_size", 0))
+            if notebook in self._announced or size <= 0 or self.pool_rendered(notebook) < size:
+                return
+            self._announced.add(notebook)
+            self.log.info(POOL_READY, notebook, size)
+            if self.cap_policy.class_notebooks and notebook in self.cap_policy.class_notebooks:
+                from slrt_sim.i18n import t
+
+                self.log.info(t("serve.pool_ready", n=size))
 
         async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
             # Voila refills the pool before the kernel is ours: count the take as a page already
