@@ -319,7 +319,7 @@ def _wait_pool(server, notebook: str, size: int, timeout: float) -> float:
 
 
 def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
-        port: int | None = None, settle: float = 5.0) -> dict:
+        port: int | None = None, settle: float = 5.0, log_to: str | None = None) -> dict:
     """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once."""
     from slrt_sim.serve import VoilaProcess, class_args
 
@@ -357,6 +357,8 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
             gone = sum(not _kernel_alive(server.url, k) for k in ids)
             kernels_after_close = _kernel_count(server.proc.pid)
             log = server.log()
+    if log_to:
+        Path(log_to).write_text(log, encoding="utf-8")
     result = _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after,
                       closed, kernels_before_close, kernels_after_close, log)
     result["closed_kernels_gone"] = f"{gone}/{len(ids)}"
@@ -434,8 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--browsers", type=int, default=3, help="how many of the N are real Chromium pages")
     ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--log", default=None, help="write the server's log to this file")
     args = ap.parse_args(argv)
-    result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port)
+    result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log)
     print(json.dumps(result, indent=2, default=str) if args.json else _table(result))
     return 0 if result["usable"] == result["total"] else 1
 

@@ -30,10 +30,20 @@ class _Render:
     """A pre-heated kernel's notebook run (Voila's render task): done once the notebook has run."""
 
     def __init__(self):
-        self._done, self._callbacks = False, []
+        self._done, self._callbacks, self._exc = False, [], None
 
     def done(self) -> bool:
         return self._done
+
+    def cancelled(self) -> bool:
+        return False
+
+    def exception(self):
+        return self._exc
+
+    def fail(self, exc: Exception) -> None:
+        self._exc = exc
+        self.finish()
 
     def add_done_callback(self, callback) -> None:
         self._callbacks.append(callback)
@@ -50,12 +60,13 @@ class _Ready:
     def __init__(self, kernel_id: str):
         self.kernel_id = kernel_id
         self.render = _Render()
+        self._content = {"kernel_id": kernel_id, "task": self.render}
 
     def done(self) -> bool:
         return True
 
     def result(self) -> dict:
-        return {"kernel_id": self.kernel_id, "task": self.render}
+        return self._content
 
 
 class FakeVoilaManager:
@@ -182,6 +193,26 @@ def test_the_pool_is_ready_when_every_kernel_has_run_the_notebook(caplog):
         assert t("serve.pool_ready", n=3) in caplog.text  # the trainer's line, in the catalogue's language
         entries[1].render.finish()  # a later render (a refill) does not repeat it
         assert caplog.text.count(ready) == 1
+
+
+def test_a_kernel_that_failed_to_run_the_notebook_is_replaced_and_never_served():
+    """70 kernels starting at once: one may fail to bind its port and hang until the start-up
+    timeout. Its page would be the half-rendered HTML (a blank page); it leaves the pool instead,
+    is shut down and replaced, and pages take kernels that have run the notebook first."""
+    km = _manager(pool=3, max_kernels=80, max_per_client=100)
+    entries = list(km._pools[FO])
+    for e in entries:
+        _run(km._initialize(FO, e.kernel_id))
+
+    async def fail_first():
+        entries[0].render.fail(RuntimeError("Kernel didn't respond in 180 seconds"))
+        await asyncio.sleep(0.01)  # the shutdown it scheduled
+
+    _run(fail_first())
+    assert entries[0].kernel_id not in km._kernels
+    assert entries[0] not in km._pools[FO] and len(km._pools[FO]) == 3  # a replacement is starting
+    entries[2].render.finish()
+    assert _take(km) == entries[2].kernel_id  # the one that has run the notebook, not the oldest
 
 
 def test_cap_per_device_but_not_for_the_trainer_laptop():

@@ -27,6 +27,7 @@ The request handler (:mod:`slrt_sim.server.app`) asks :meth:`admit` before a pag
 """
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import datetime as dt
 from dataclasses import dataclass
@@ -136,20 +137,43 @@ class CappedManagerMixin:
         finally:
             self.kernel_pools_config = config
 
+    @staticmethod
+    def _render_state(item) -> str:
+        """``"ready"`` (the notebook has run), ``"running"`` or ``"failed"`` for a pool entry."""
+        try:
+            if not item.done():
+                return "running"
+            task = item.result()["task"]
+        except Exception:  # noqa: BLE001 - the kernel did not start
+            return "failed"
+        if not task.done():
+            return "running"
+        return "failed" if task.cancelled() or task.exception() is not None else "ready"
+
     def pool_rendered(self, notebook: str) -> int:
         """Pre-heated kernels of ``notebook`` that have run the whole notebook (page ready to send)."""
-        done = 0
-        for task in getattr(self, "_pools", {}).get(notebook, []):
-            try:
-                done += task.done() and task.result()["task"].done()
-            except Exception:  # noqa: BLE001 - a kernel that failed to start is not ready
-                continue
-        return done
+        return sum(self._render_state(item) == "ready" for item in getattr(self, "_pools", {}).get(notebook, []))
 
     async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
         content = await super()._initialize(notebook_path, kernel_id, **kwargs)
-        content["task"].add_done_callback(lambda _t: self._check_ready(notebook_path))
+        content["task"].add_done_callback(lambda task: self._rendered(notebook_path, content, task))
         return content
+
+    def _rendered(self, notebook: str, content: dict, task) -> None:
+        """A pool kernel has run the notebook, or failed to (e.g. a kernel that could not bind its
+        port when 70 start at once hangs until the start-up timeout): a failed one leaves the
+        pool, is shut down and replaced, and no page ever gets its half-rendered HTML."""
+        if task.cancelled() or task.exception() is not None:
+            pool = self._pools.get(notebook, [])
+            for i, item in enumerate(pool):
+                if self._render_state(item) == "failed" and item.result() is content:
+                    pool.pop(i)
+                    self.log.warning("A pre-heated kernel of %s failed to run the notebook; it is replaced.",
+                                     notebook)
+                    asyncio.ensure_future(self.shutdown_kernel(content["kernel_id"]))
+                    break
+            return
+        self._check_ready(notebook)
 
     def _check_ready(self, notebook: str) -> None:
         """Say once when the whole pool of ``notebook`` has run the notebook. Voila's line
@@ -167,6 +191,9 @@ class CappedManagerMixin:
             self.log.info(t("serve.pool_ready", n=size))
 
     async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+        # a kernel that has run the notebook first (Voila takes the oldest, finished or not)
+        order = {"ready": 0, "running": 1, "failed": 2}
+        self._pools.get(notebook_name, []).sort(key=lambda item: order[self._render_state(item)])
         # Voila refills the pool before the kernel is ours: count the take as a page already
         self._taking[notebook_name] = self._taking.get(notebook_name, 0) + 1
         try:
