@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from slrt_sim.apps import rules_panel, style
+from slrt_sim.apps import memory, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
@@ -229,6 +229,7 @@ class BackOfficeApp:
         self.widget = W.VBox([
             W.HTML(CSS + f"<h2>{html.escape(t('bo.title'))}</h2><p>{html.escape(t('bo.intro'))}</p>"),
             self.login, self.main,
+            memory.remember("slrt-bo-login", {"name": self.name, "code": self.code}),  # kept over a reload
         ])
         self.widget.add_class("slrt-bo")
         self.widget.add_class(style.ROOT_CLASS)

@@ -131,12 +131,22 @@ class Dashboard:
         self.export.add_class("slrt-export")
         self.kelurahan = W.HTML()  # issue 9: projector view of the class's kelurahan
         self.kelurahan.add_class("slrt-kelurahan")
+        # ... and its year, opened in the walkthrough's year view for the debrief
+        self.year_pick = W.Dropdown(description=t("oc.year.run"), layout=W.Layout(width="420px", max_width="100%"))
+        self.year_pick.add_class("slrt-year-pick")
+        self.year_open = W.Button(description=t("oc.year.open"), button_style="primary")
+        self.year_open.add_class("slrt-year-open")
+        self.year_open.on_click(guarded(lambda _b: self.open_year(), lambda: self.year_msg, "year"))
+        self.year_msg = W.HTML()
+        self.year_box = W.VBox()
         tabs = W.Tab(children=[
             W.VBox([W.HBox([self.live, self.projector, self.refresh_btn, self.updated]), self.live_html, self.plot]),
             self.mistakes,
             W.VBox([self.disc_app, self.disc_case, self.disc_html]),
             self.export,
-            self.kelurahan,
+            W.VBox([self.kelurahan, W.HTML(f"<h3>{html.escape(t('oc.year.title'))}</h3>"
+                                           f"<p>{html.escape(t('oc.year.help'))}</p>"),
+                    W.HBox([self.year_pick, self.year_open]), self.year_msg, self.year_box]),
         ])
         tabs.titles = (t("dash.tab.live"), t("dash.tab.mistakes"), t("dash.tab.discussion"), t("dash.tab.export"),
                        t("oc.class.tab"))
@@ -187,6 +197,7 @@ class Dashboard:
 
     def _on_choose(self) -> None:
         code = self.choose.value
+        self.year_box.children, self.year_view = [], None  # another class: its year is opened anew
         self.klass = self._classes.get(code) if code else None
         self._fp = None
         self.refresh(force=True)
@@ -253,6 +264,29 @@ class Dashboard:
         view = class_outcomes.class_view(k["code"], k["seed"], k["level"], subs)
         self.kelurahan.value = outcome_view.class_html(view)
         self._kelurahan_fp = self._fp
+        self._year_subs = subs
+        options = [(t("oc.year.key"), "")] + [(t("oc.year.trainee", name=name), name) for name in sorted(subs)]
+        if list(self.year_pick.options) != options:
+            self.year_pick.options = options
+
+    def open_year(self) -> None:
+        """The class's kelurahan over the outcome horizon: the key's run or a trainee's, every household
+        a dot, the class's households ringed (the walkthrough's year view)."""
+        from slrt_sim.apps.year_view import YearView
+        from slrt_sim.training import outcomes as O
+
+        k = self.klass
+        if k is None:
+            return
+        name = self.year_pick.value or ""
+        answers = getattr(self, "_year_subs", {}).get(name) if name else None
+        result, outcome = O.class_year(k["code"], k["seed"], k["level"], answers)
+        horizon = O.outcome_scenario().horizon_days
+        if getattr(self, "year_view", None) is None:
+            self.year_view = YearView(int(horizon))
+            self.year_box.children = [self.year_view.widget]
+        self.year_view.show(result.cases, horizon, outcome.households.values())
+        self.year_msg.value = ""
 
     async def _loop(self) -> None:
         while True:

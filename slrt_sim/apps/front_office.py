@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from slrt_sim.apps import rules_panel, style
+from slrt_sim.apps import memory, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as rp
@@ -253,7 +253,10 @@ class FrontOfficeApp:
         self.rules.add_class("rp-rules")
         self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.rules, self.grid])
         self.case_box.layout.display = "none"
-        self.widget = W.VBox([self.css, self.title, self.login_box, self.case_box], layout=W.Layout(width="100%"))
+        # name and class code survive a reload (kept in this browser)
+        self.memory = memory.remember("slrt-fo-login", {"name": self.name_in, "code": self.code_in})
+        self.widget = W.VBox([self.css, self.title, self.login_box, self.case_box, self.memory],
+                             layout=W.Layout(width="100%"))
         self.widget.add_class("rp-app")
         self.widget.add_class(style.ROOT_CLASS)
 

@@ -4,8 +4,10 @@ Three tabs on one kelurahan over a simulated year:
 
 1. *Langkah demi langkah*: the SLRT flow one step at a time (previous/next), each step's
    text filled with the run's numbers, beside the case funnel with the step highlighted;
-2. *Sepanjang tahun*: cases by state and the backlog day by day, played like a film
-   (``ipywidgets.Play``: the trainer can pause, or drag the day);
+2. *Sepanjang tahun*: the households as dots moving through the stage columns
+   (:class:`slrt_sim.apps.flow_anim.FlowAnimation`, drawn in the browser) and cases by state
+   and the backlog day by day, played like a film (``ipywidgets.Play``: the trainer can
+   pause, or drag the day; dots, sentence and chart follow the same day);
 3. *Bagaimana jika?*: the what-if settings of :data:`slrt_sim.experiments.walkthrough.WHATIFS`; each
    press of *Jalankan* adds a run (common random numbers) to the kept history, shown side
    by side in a table and a chart.
@@ -23,6 +25,7 @@ import ipywidgets as W
 
 from slrt_sim.apps._errors import guarded
 
+from slrt_sim.apps.year_view import YearView
 from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
@@ -58,7 +61,10 @@ class WalkthroughApp:
 
         # tab 1: steps
         self.run_pick_steps = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
+        self.basis_steps = W.HTML()
+        self.basis_steps.add_class("slrt-walk-basis")
         self.step_html = W.HTML(layout=W.Layout(min_height="150px"))
+        self.funnel_note = W.HTML()
         self.funnel_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
         self.prev_btn = W.Button(description=t("walk.prev"))
         self.next_btn = W.Button(description=t("walk.next"), button_style="primary")
@@ -66,32 +72,24 @@ class WalkthroughApp:
         self.prev_btn.on_click(guarded(lambda _b: self._move(-1), lambda: self.step_label, "step"))
         self.next_btn.on_click(guarded(lambda _b: self._move(+1), lambda: self.step_label, "step"))
         self.run_pick_steps.observe(lambda _c: self._show_step(), names="value")
-        steps_box = W.VBox([self.run_pick_steps, W.HBox([self.prev_btn, self.next_btn, self.step_label]),
-                            self.step_html, self.funnel_img])
+        steps_box = W.VBox([self.run_pick_steps, self.basis_steps,
+                            W.HBox([self.prev_btn, self.next_btn, self.step_label]),
+                            self.step_html, self.funnel_img, self.funnel_note])
 
         # tab 2: the year
         horizon = int(self.base.horizon_days)
         self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
-        # the film: ipywidgets' Play ticks in the browser; its own buttons are hidden (its "stop"
-        # resets to day 0) and one text button plays and pauses where it is (a real pause)
-        self.play = W.Play(value=0, min=0, max=horizon, step=7, interval=700, show_repeat=False,
-                           layout=W.Layout(display="none"))
-        self.play_btn = W.ToggleButton(value=False, description=t("walk.year.play"), icon="play",
-                                       layout=W.Layout(width="auto"))
-        self.play_btn.add_class("slrt-play")
-        W.jslink((self.play_btn, "value"), (self.play, "playing"))
-        self.play_btn.observe(self._on_play_btn, names="value")
-        self.day = W.IntSlider(value=0, min=0, max=horizon, step=1, description=t("walk.year.day"),
-                               continuous_update=False, layout=W.Layout(width="520px", max_width="100%"))
-        W.jslink((self.play, "value"), (self.day, "value"))
-        self.day_html = W.HTML()
-        self.day_html.add_class("slrt-day-text")
+        self.basis_year = W.HTML()
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
+        self.year = YearView(horizon)
+        self.play, self.play_btn, self.day = self.year.play, self.year.play_btn, self.year.day
+        self.day_html, self.flow = self.year.day_html, self.year.flow
+        self._flow_run = None
         self._day_pending = False
-        self.day.observe(lambda _c: self._on_day(), names="value")
+        self.year.on_day.append(lambda _d: self._on_day())
         self.run_pick_year.observe(lambda _c: self._show_day(), names="value")
-        year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year,
-                           W.HBox([self.play_btn, self.play, self.day]), self.day_html, self.year_img])
+        year_box = W.VBox([W.HTML(f"<p>{html.escape(t('walk.year.help'))}</p>"), self.run_pick_year, self.basis_year,
+                           self.year.widget, self.year_img])
 
         # tab 3: what if
         self.toggles: dict[str, W.ToggleButtons] = {}
@@ -112,6 +110,7 @@ class WalkthroughApp:
         self.diff_html = W.HTML()
         self.compare_html = W.HTML()
         self.compare_img = W.Image(format="png", layout=W.Layout(max_width="900px"))
+        self.compare_img.add_class("slrt-walk-compare-img")
         self.run_btn.on_click(guarded(lambda _b: self.run_whatif(), lambda: self.status, "run"))
         self.clear_btn.on_click(guarded(lambda _b: self.clear(), lambda: self.status, "clear"))
         whatif_box = W.VBox([W.HTML(f"<p>{t('walk.whatif.help')}</p>"), *rows, self.reps_slider,
@@ -158,18 +157,13 @@ class WalkthroughApp:
         steps = [(label, n) for label, (_, n) in zip(WT.funnel_labels(), WT.funnel(run.cases, run.scenario))]
         fig = plots.funnel_figure(steps, highlight=WT.STEP_FUNNEL[key], title=t("walk.funnel.title"))
         self.funnel_img.value = plots.png(fig)
+        self.basis_steps.value = f"<p>{t('walk.basis', **WT.basis(run))}</p>"
+        self.funnel_note.value = f"<p>{t('walk.funnel.note', **WT.step_numbers(run)['followup'])}</p>"
 
     # ------------------------------------------------------------------ tab 2
-    def _on_play_btn(self, change) -> None:
-        playing = bool(change["new"])
-        self.play_btn.description = t("walk.year.pause" if playing else "walk.year.play")
-        self.play_btn.icon = "pause" if playing else "play"
-
     def _on_day(self) -> None:
         """The text follows the slider at once; the chart (slower) is drawn for the newest day only,
         so that during playback it never falls behind the text."""
-        run = self._run(self.run_pick_year.value)
-        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
         if self._day_pending:
             return
         try:
@@ -188,7 +182,10 @@ class WalkthroughApp:
 
     def _show_day(self) -> None:
         run = self._run(self.run_pick_year.value)
-        self.day_html.value = t("walk.year.status", **WT.day_status(run.timeline, self.day.value))
+        if self._flow_run is not run:  # a new run picked: its households become the dots
+            self._flow_run = run
+            self.year.show(run.cases, run.scenario.horizon_days)
+            self.basis_year.value = f"<p>{t('walk.basis', **WT.basis(run))}</p>"
         self._draw_day()
 
     # ------------------------------------------------------------------ tab 3

@@ -67,6 +67,12 @@ def outcome_seed(seed: int, stream: int) -> np.random.SeedSequence:
 
 def run_scripts(scenario: Scenario, population: Any, scripts: list[Script], seed: np.random.SeedSequence) -> RunOutcome:
     """Run the scenario with ``scripts`` and collect every scripted household's outcome."""
+    return year_record(scenario, population, scripts, seed)[1]
+
+
+def year_record(scenario: Scenario, population: Any, scripts: list[Script], seed: np.random.SeedSequence):
+    """``(record, outcome)``: the whole run of :func:`run_scripts` (the background's cases and the
+    daily timeline) beside the scripted households' outcome, for the year view."""
     fresh = np.random.SeedSequence(entropy=seed.entropy, spawn_key=seed.spawn_key)  # spawning mutates a sequence
     m = ScriptedModel(scenario, population, fresh, list(scripts))
     record = m.run()
@@ -82,7 +88,7 @@ def run_scripts(scenario: Scenario, population: Any, scripts: list[Script], seed
         base = SCRIPT_ID_BASE + h.index * 1000
         for k in range(1, h._ids + 1):
             case_hh[base + k] = h.sc.hh
-    return RunOutcome(households, list(record.enrolments), case_hh, case_label, m.horizon)
+    return record, RunOutcome(households, list(record.enrolments), case_hh, case_label, m.horizon)
 
 
 def displaced(key: RunOutcome, trainee: RunOutcome, ignore: set[str] = frozenset()) -> list[dict]:

@@ -49,7 +49,7 @@ WHATIFS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 DAYS_KPI = "time_to_service_median"
 """The time-to-service figure the walkthrough's sentences quote."""
 
-COMPARE_KPIS = ("needs_met", "needs_met_30d", "time_to_service_median", "identified", "exclusion_error_end",
+COMPARE_KPIS = ("needs_met", "needs_met_30d", "unlisted_met_90d", "time_to_service_median", "identified", "exclusion_error_end",
                 "inclusion_error_end")
 """KPIs shown side by side for the what-if runs."""
 
@@ -184,7 +184,9 @@ def step_numbers(run: WalkRun) -> dict[str, dict[str, str]]:
         "programme": {"enrolled": fmt_num(f["enrolled"], 0),
                       "waiting": fmt_num(int((state == "waiting_quota").sum()), 0),
                       "lost_patience": fmt_num(int((reason == "patience").sum()), 0)},
-        "followup": {"served": fmt_num(int((state == "served").sum()), 0),
+        "followup": {"served": fmt_num(int((state == "served").sum()), 0), "n": fmt_num(n, 0),
+                     "programme": fmt_num(f["served_programme"], 0),
+                     "direct": fmt_num(int((state == "served").sum()) - f["served_programme"], 0),
                      "needs_met": fmt_pct(k["needs_met"]),
                      "complaints": fmt_num(int(c["t_complaint"].notna().sum()), 0),
                      "lost": fmt_num(int((state == "lost").sum()), 0),
@@ -205,6 +207,20 @@ def step_text(step: str, run: WalkRun) -> tuple[str, str]:
     i = STEPS.index(step) + 1
     return (t("walk.step.title", i=i, n=len(STEPS), name=t(f"walk.step.{step}.title")),
             t(f"walk.step.{step}.body", **nums))
+
+
+def basis(run: WalkRun) -> dict[str, str]:
+    """What the numbers of the steps and the year are, against the what-if table's.
+
+    Tabs 1 and 2 tell one household story: replication 1 of the run (its cases after the
+    warm-up; ``needs_met`` = served / needs arisen, as in :mod:`slrt_sim.experiments.results`).
+    The what-if table shows the mean [95% CI] of all the run's replications.
+    """
+    summ = run.summary
+    k = run.reps.runs[0].kpis
+    return {"number": str(run.number), "reps": fmt_num(len(run.reps.runs), 0), "met": fmt_pct(k["needs_met"]),
+            "mean": format_ci("needs_met", summ.at["needs_met", "mean"], summ.at["needs_met", "ci_low"],
+                              summ.at["needs_met", "ci_high"])}
 
 
 def day_status(timeline: pd.DataFrame, day: float) -> dict[str, str]:
@@ -244,8 +260,9 @@ class History:
             for k in kpis:
                 m, lo, hi = summ.at[k, "mean"], summ.at[k, "ci_low"], summ.at[k, "ci_high"]
                 cells.append(format_ci(k, m, lo, hi))
+            cells.append(fmt_pct(run.reps.runs[0].kpis["needs_met"]))  # the figure of tabs 1 and 2
             cols[f"{run.number}: {run.label}"] = cells
-        return pd.DataFrame(cols, index=[kpi_label(k) for k in kpis])
+        return pd.DataFrame(cols, index=[*(kpi_label(k) for k in kpis), t("walk.compare.rep1")])
 
     def arrays(self, kpis=COMPARE_KPIS) -> tuple[list, list, list]:
         means, lows, highs = [], [], []

@@ -29,7 +29,9 @@ import pandas as pd
 from slrt_sim.domain.calendar import WorkCalendar
 from slrt_sim.domain.programs import PROGRAMS
 from slrt_sim.domain.scenario import Scenario, load_scenario
-from slrt_sim.experiments.outcomes import HouseholdOutcome, PairOutcome, RunOutcome, outcome_seed, run_pair, run_scripts
+from slrt_sim.experiments.outcomes import (HouseholdOutcome, PairOutcome, RunOutcome, outcome_seed, run_pair, run_scripts,
+                                           year_record)
+from slrt_sim.experiments.results import RunResult, collect
 from slrt_sim.i18n import fmt_num, has, t
 from slrt_sim.model.scripted import Script
 from slrt_sim.paths import TRAINING_SCENARIO
@@ -132,9 +134,23 @@ def fo_outcome(class_code: str, seed: int, level: str, answers: Mapping[int, Map
                n: int = 10) -> PairOutcome:
     """The trainee's run (their answers by case index; the key for cases not answered) and the key's."""
     cases, pop, keys, sseed, key_run = _class(norm_code(class_code), int(seed), level, int(n))
+    return run_pair(outcome_scenario(), pop, _scripts(cases, keys, answers), keys, sseed, key_run=key_run)
+
+
+def _scripts(cases: list[fo.FoCase], keys: list[Script], answers: Mapping[int, Mapping[str, Any]]) -> list[Script]:
     days = arrival_days(len(cases))
-    scripts = [fo_script(c, answers[i], days[i]) if i in answers else keys[i] for i, c in enumerate(cases)]
-    return run_pair(outcome_scenario(), pop, scripts, keys, sseed, key_run=key_run)
+    return [fo_script(c, answers[i], days[i]) if i in answers else keys[i] for i, c in enumerate(cases)]
+
+
+def class_year(class_code: str, seed: int, level: str, answers: Mapping[int, Mapping[str, Any]] | None = None,
+               n: int = 10) -> tuple[RunResult, RunOutcome]:
+    """The whole run of the class's kelurahan (every household, the daily timeline) with a trainee's
+    files (``answers`` by case index), or the key's files (``None``): the run :func:`fo_outcome`
+    makes, for the year view of the debrief: ``(the background's result, the class's households)``."""
+    cases, pop, keys, sseed, _key_run = _class(norm_code(class_code), int(seed), level, int(n))
+    scripts = keys if answers is None else _scripts(cases, keys, answers)
+    record, outcome = year_record(outcome_scenario(), pop, scripts, sseed)
+    return collect(record), outcome
 
 
 # ------------------------------------------------------------------------------ rendering

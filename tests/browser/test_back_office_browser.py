@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from slrt_sim.training import bo_grading
 from slrt_sim.training import back_office as bo
@@ -137,6 +138,9 @@ def test_back_office_reload_continues(open_app, klass, wait_for_voila, assert_no
 
     page.reload(wait_until="domcontentloaded")
     wait_for_voila(page)
+    # the name and class code typed before the reload are there again (kept in this browser)
+    expect(page.locator(".slrt-login-name input")).to_have_value(name, timeout=30_000)
+    expect(page.locator(".slrt-login-class input")).to_have_value(CLASS)
     login(page, name.upper(), CLASS)  # names are matched without case
     page.get_by_text(t("bo.resumed")).wait_for(state="visible")
     assert page.locator(".lm-TabBar-tab.lm-mod-current").inner_text().startswith(case.case_id)

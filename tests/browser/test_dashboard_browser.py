@@ -58,6 +58,8 @@ def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voi
     page.locator(".slrt-pin input").fill(trainer_pin)
     page.locator(".slrt-pin-enter").click()
     page.locator(".slrt-class-choose select").wait_for(state="visible")
+    # the options arrive with the widget's state, possibly after the select is drawn
+    page.locator(".slrt-class-choose option", has_text=CLASS).first.wait_for(state="attached")
     labels = page.locator(".slrt-class-choose option").all_inner_texts()
     page.locator(".slrt-class-choose select").select_option(
         label=next(o for o in labels if o.replace("\xa0", " ").startswith(CLASS + " ")))

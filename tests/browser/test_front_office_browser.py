@@ -7,6 +7,7 @@ import statistics
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from slrt_sim.training import front_office as rp
 from slrt_sim.i18n import t
@@ -134,9 +135,12 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
     page.locator(".rp-f-head input").fill(second["head"])
     page.locator(".rp-c-food input").check()
     wait_saved(store, lambda s: s["case_index"] == 1 and s["form"].get("head") == second["head"]
-               and "food" in s["form"].get("needs", []))
+               and s["form"].get("nik") == second["nik"][:8] and "food" in s["form"].get("needs", []))
 
     reload_s = open_timed(page, voila_server)
+    # the name and class code typed before the reload are there again (kept in this browser)
+    expect(page.locator(".rp-f-trainee input")).to_have_value(TRAINEE, timeout=30_000)
+    expect(page.locator(".rp-f-class input")).to_have_value(CLASS)
     login(page, "  rina   browser ", CLASS.lower())   # same person, typed a little differently
     page.locator(".rp-app", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
     assert page.locator(".rp-f-nik input").input_value() == second["nik"][:8]

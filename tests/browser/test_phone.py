@@ -74,7 +74,7 @@ def assert_fits(page, root_selector: str) -> None:
 def test_landing_on_a_phone(phone, voila_server):
     page = open_(phone, voila_server, "index.ipynb")
     page.get_by_role("heading", name=t("landing.start.heading")).wait_for(state="visible")
-    assert_fits(page, ".slrt-ui")
+    assert_fits(page, ".slrt-landing")  # the static landing page (no kernel)
     buttons = page.locator(".slrt-start a.slrt-app")
     assert buttons.count() == 2
     viewport_h = page.viewport_size["height"]
