@@ -14,7 +14,11 @@ trainer does before saying "buka aplikasinya"), then opens N clients at once ove
 * **Chromium pages** (B, Playwright with ``/usr/bin/chromium``, as ``tests/browser``): each
   loads the page, waits for the start button, fills the login, clicks and waits for the case.
 
-Times run from the common start to the answer of the click. After all clients are done,
+The hall opens once the server says every pool kernel has run the notebook
+(:data:`slrt_sim.server.kernels.POOL_READY`). Times run from the common start to the answer of
+the click. The CPU the rush costs (server and kernels, user + system, from the start to the
+last answer) is given per trainee: on a shared machine it is the figure least changed by other
+jobs (wall times grow with the load average; CPU-seconds hardly do). After all clients are done,
 memory is measured over the server and all its kernels: RSS (counts shared pages once per
 process), PSS (shares them out: the sum is the real footprint) and USS (private pages), in
 total and per trainee (total / N). Then every client closes its page as a browser does
@@ -300,8 +304,13 @@ async def close_pages(base: str, clients: list[dict]) -> int:
 
 # ------------------------------------------------------------------------------ the run
 def _wait_pool(server, notebook: str, size: int, timeout: float) -> float:
+    """Seconds until every pool kernel of ``notebook`` has run the notebook (the server's
+    :data:`slrt_sim.server.kernels.POOL_READY` line; Voila's "is filled" comes when they have only
+    started, and a rush then competes with the rest of their notebook runs)."""
+    from slrt_sim.server.kernels import POOL_READY
+
     t0 = time.monotonic()
-    pattern = f"Kernel pool of {notebook} is filled with {size} kernel(s)"
+    pattern = POOL_READY % (notebook, size)
     while time.monotonic() - t0 < timeout:
         if size <= 0 or pattern in server.log():
             return time.monotonic() - t0
@@ -310,7 +319,7 @@ def _wait_pool(server, notebook: str, size: int, timeout: float) -> float:
 
 
 def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
-        port: int | None = None, settle: float = 5.0) -> dict:
+        port: int | None = None, settle: float = 5.0, log_to: str | None = None) -> dict:
     """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once."""
     from slrt_sim.serve import VoilaProcess, class_args
 
@@ -324,7 +333,7 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
         with server:
             started_s = time.monotonic() - t_start
             pool_s = _wait_pool(server, notebook, n, timeout=max(300.0, 15.0 * n))
-            time.sleep(settle)  # let the pool's last renders finish, as a hall waits for the trainer
+            time.sleep(settle)  # the server's own start-up work after the pool (the trainer reads the banner)
             idle = memory(server.proc.pid)
             load_before = os.getloadavg()
             cpu_before = cpu_seconds(server.proc.pid)
@@ -348,11 +357,14 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
             gone = sum(not _kernel_alive(server.url, k) for k in ids)
             kernels_after_close = _kernel_count(server.proc.pid)
             log = server.log()
+    if log_to:
+        Path(log_to).write_text(log, encoding="utf-8")
     result = _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after,
                       closed, kernels_before_close, kernels_after_close, log)
     result["closed_kernels_gone"] = f"{gone}/{len(ids)}"
     result["server_cpu_s"] = cpu_after[0] - cpu_before[0]
     result["kernels_cpu_s"] = cpu_after[1] - cpu_before[1]
+    result["cpu_per_trainee_s"] = (result["server_cpu_s"] + result["kernels_cpu_s"]) / n
     return result
 
 
@@ -405,6 +417,7 @@ def _table(r: dict) -> str:
         ("pool ready after (s)", fmt(r["pool_ready_s"])),
         ("CPU during the rush: server, kernels (s)", f"{fmt(r.get('server_cpu_s', float('nan')))}, "
                                                     f"{fmt(r.get('kernels_cpu_s', float('nan')))}"),
+        ("CPU per trainee (s; the figure least sensitive to other load)", fmt(r.get("cpu_per_trainee_s", float("nan")))),
         ("load average before → after", f"{r['loadavg_before']} → {r['loadavg_after']}"),
         ("pages closed: 204 answers, their kernels gone", f"{r['pages_closed_204']}, "
                                                           f"{r.get('closed_kernels_gone', '?')}"),
@@ -423,8 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--browsers", type=int, default=3, help="how many of the N are real Chromium pages")
     ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--log", default=None, help="write the server's log to this file")
     args = ap.parse_args(argv)
-    result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port)
+    result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log)
     print(json.dumps(result, indent=2, default=str) if args.json else _table(result))
     return 0 if result["usable"] == result["total"] else 1
 

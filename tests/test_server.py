@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import itertools
+import logging
 import re
 import time
 import urllib.error
@@ -19,10 +20,38 @@ import pytest
 from slrt_sim import serve
 from slrt_sim.i18n import t
 from slrt_sim.server import pages
-from slrt_sim.server.kernels import CLIENT, CapPolicy, capped_manager_class
+from slrt_sim.server.kernels import CLIENT, POOL_READY, CapPolicy, capped_manager_class
 
 FO = "roleplay_front_office.ipynb"
 _ids = itertools.count(1)
+
+
+class _Render:
+    """A pre-heated kernel's notebook run (Voila's render task): done once the notebook has run."""
+
+    def __init__(self):
+        self._done, self._callbacks, self._exc = False, [], None
+
+    def done(self) -> bool:
+        return self._done
+
+    def cancelled(self) -> bool:
+        return False
+
+    def exception(self):
+        return self._exc
+
+    def fail(self, exc: Exception) -> None:
+        self._exc = exc
+        self.finish()
+
+    def add_done_callback(self, callback) -> None:
+        self._callbacks.append(callback)
+
+    def finish(self) -> None:
+        self._done = True
+        for callback in self._callbacks:
+            callback(self)
 
 
 class _Ready:
@@ -30,18 +59,21 @@ class _Ready:
 
     def __init__(self, kernel_id: str):
         self.kernel_id = kernel_id
+        self.render = _Render()
+        self._content = {"kernel_id": kernel_id, "task": self.render}
 
     def done(self) -> bool:
         return True
 
     def result(self) -> dict:
-        return {"kernel_id": self.kernel_id}
+        return self._content
 
 
 class FakeVoilaManager:
     """What capped_manager_class needs of Voila's VoilaKernelManager: pools, kernels, refill."""
 
     def __init__(self, **kwargs):
+        self.log = logging.getLogger("fake-voila")
         self._kernels: dict[str, object] = {}
         self._pending_kernels: dict[str, object] = {}
         self._kernel_connections: dict[str, int] = {}
@@ -63,6 +95,11 @@ class FakeVoilaManager:
         kid = self._pools[notebook_name].pop(0).kernel_id
         self.fill_if_needed(notebook_name=notebook_name)  # Voila refills at once
         return None, [], kid
+
+    async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+        """Voila starts the kernel and returns its render task (the notebook runs after this)."""
+        entry = next(e for e in self._pools[notebook_path] if e.kernel_id == kernel_id)
+        return entry.result()
 
     async def start_kernel(self, **kwargs):
         kid = f"k{next(_ids)}"
@@ -135,6 +172,47 @@ def test_closing_a_page_makes_room_again():
     _run(km.shutdown_kernel(a))
     assert km.admit(FO, "10.0.0.9") == (True, "")
     assert a not in km.kernel_owner
+
+
+def test_the_pool_is_ready_when_every_kernel_has_run_the_notebook(caplog):
+    """Voila says "filled" when the kernels have started; a class opening then waits for (and
+    competes with) the notebook runs. The ready line comes after the last run, once."""
+    cls = capped_manager_class(FakeVoilaManager, CapPolicy(fill_delay=0, class_notebooks=(FO,)))
+    km = cls(pools={"default": {"pool_size": 0}, FO: {"pool_size": 3}})
+    entries = list(km._pools[FO])
+    for e in entries:
+        _run(km._initialize(FO, e.kernel_id))
+    ready = POOL_READY % (FO, 3)
+    with caplog.at_level(logging.INFO, logger="fake-voila"):
+        entries[0].render.finish()
+        entries[2].render.finish()
+        assert km.pool_rendered(FO) == 2 and ready not in caplog.text
+        entries[1].render.finish()
+        assert km.pool_rendered(FO) == 3
+        assert caplog.text.count(ready) == 1
+        assert t("serve.pool_ready", n=3) in caplog.text  # the trainer's line, in the catalogue's language
+        entries[1].render.finish()  # a later render (a refill) does not repeat it
+        assert caplog.text.count(ready) == 1
+
+
+def test_a_kernel_that_failed_to_run_the_notebook_is_replaced_and_never_served():
+    """70 kernels starting at once: one may fail to bind its port and hang until the start-up
+    timeout. Its page would be the half-rendered HTML (a blank page); it leaves the pool instead,
+    is shut down and replaced, and pages take kernels that have run the notebook first."""
+    km = _manager(pool=3, max_kernels=80, max_per_client=100)
+    entries = list(km._pools[FO])
+    for e in entries:
+        _run(km._initialize(FO, e.kernel_id))
+
+    async def fail_first():
+        entries[0].render.fail(RuntimeError("Kernel didn't respond in 180 seconds"))
+        await asyncio.sleep(0.01)  # the shutdown it scheduled
+
+    _run(fail_first())
+    assert entries[0].kernel_id not in km._kernels
+    assert entries[0] not in km._pools[FO] and len(km._pools[FO]) == 3  # a replacement is starting
+    entries[2].render.finish()
+    assert _take(km) == entries[2].kernel_id  # the one that has run the notebook, not the oldest
 
 
 def test_cap_per_device_but_not_for_the_trainer_laptop():

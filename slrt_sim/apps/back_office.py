@@ -22,8 +22,6 @@ from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import bo_grading
 from slrt_sim.training import letters as referral_letters
-from slrt_sim.apps import outcome_view  # issue 9: the households' two timelines
-from slrt_sim.training import bo_outcomes
 from slrt_sim.training.dashboard import PRACTICE_SUFFIX
 from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.training.views import registration_html
@@ -109,10 +107,24 @@ def feedback_html(items: list[dict]) -> str:
 
 
 class CasePanel:
-    """The form of one registration."""
+    """The form of one registration; its widgets are made when its tab is first shown
+    (:meth:`build`): a queue of 8 cases is ~400 widgets, and 70 trainees starting at once would
+    make the server relay them all in the same minute."""
 
     def __init__(self, app: "BackOfficeApp", case: bo.BoCase, state: dict):
-        self.app, self.case = app, case
+        self.app, self.case, self.state = app, case, state
+        self.widget = W.VBox()
+        self.widget.add_class(f"slrt-case-{case.case_id}")
+        self._checked = bool(state.get("checked"))
+        self._verval = bool(state.get("verval"))
+        self._disabled = False
+        self.built = False
+
+    def build(self) -> None:
+        if self.built:
+            return
+        self.built = True
+        app, case, state = self.app, self.case, self.state
         q = app.queue
         cid = case.case_id
         self.reg = W.HTML(registration_html(case))
@@ -151,15 +163,14 @@ class CasePanel:
         self.verval_btn.on_click(guarded(self._on_verval, lambda: self.app.saved, "verval"))
         for w in [self.status, self.priority, *self.decisions.values()]:
             w.observe(lambda _ch: self.app.changed(), names="value")
-        self.widget = W.VBox([
+        self.widget.children = [
             self.reg, W.HBox([self.check_btn]), self.check_out, self.status,
             W.HBox([self.verval_btn]), self.verval_out,
             W.HTML(f"<b>{html.escape(t('bo.decisions.title'))}</b>"), *rows,
             self.priority, W.HTML(f"<small>{html.escape(t('bo.priority.help'))}</small>"),
-        ])
-        self.widget.add_class(f"slrt-case-{cid}")
-        self._checked = bool(state.get("checked"))
-        self._verval = bool(state.get("verval"))
+        ]
+        if self._disabled:
+            self.set_disabled(True)
 
     def _on_check(self, _b=None) -> None:
         self.check_out.value = dtks_html(self.app.queue, self.case)
@@ -176,11 +187,19 @@ class CasePanel:
         self.app.changed()
 
     def answers(self) -> dict:
+        if not self.built:  # never shown: the saved answers as they are
+            s = self.state
+            return {"checked": self._checked, "status": s.get("status"), "verval": self._verval,
+                    "decisions": {p: (s.get("decisions") or {}).get(p) for p in self.case.candidates},
+                    "priority": int(s.get("priority") or 0) or None}
         return {"checked": self._checked, "status": self.status.value, "verval": self._verval,
                 "decisions": {p: tb.value for p, tb in self.decisions.items()},
                 "priority": int(self.priority.value) or None}
 
     def set_disabled(self, disabled: bool) -> None:
+        self._disabled = disabled
+        if not self.built:
+            return
         for w in [self.status, self.priority, self.check_btn, *self.decisions.values()]:
             w.disabled = disabled
         self.verval_btn.disabled = disabled or self._verval
@@ -250,7 +269,7 @@ class BackOfficeApp:
         saved = self.store.load_progress(name, klass["code"], APP)
         registered = (saved or {}).get("registered")
         if registered is None:
-            registered = bo_outcomes.fo_registrations(self.store, klass["code"])
+            registered = bo.fo_registrations(self.store, klass["code"])
         self.queue = bo.build_queue(klass["code"], int(klass["seed"]), klass["level"], registered=registered)
         resumed = bool(saved)
         self.state = saved or {"answers": bo.empty_answers(self.queue), "started_at": time.time(),
@@ -283,7 +302,8 @@ class BackOfficeApp:
         self.tabs = W.Tab(children=[p.widget for p in self.panels])
         self.tabs.titles = tuple(f"{c.case_id} {c.head_name.split()[0]}" for c in q.cases)
         self.tabs.selected_index = int(self.state.get("tab") or 0)
-        self.tabs.observe(lambda _ch: self.changed(), names="selected_index")
+        self.panels[self.tabs.selected_index].build()
+        self.tabs.observe(self._on_tab, names="selected_index")
         self.submit = W.Button(description=t("bo.submit"), button_style="success", icon="paper-plane",
                                layout=W.Layout(width="auto"))
         self.submit.add_class("slrt-submit")
@@ -299,6 +319,11 @@ class BackOfficeApp:
 
     def answers(self) -> dict:
         return {"cases": {p.case.case_id: p.answers() for p in self.panels}}
+
+    def _on_tab(self, change) -> None:
+        if change["new"] is not None:
+            self.panels[change["new"]].build()
+        self.changed()
 
     def changed(self) -> None:
         if self.state.get("submitted"):
@@ -403,6 +428,9 @@ class BackOfficeApp:
 
     def outcome_html(self) -> str:
         """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
+        from slrt_sim.apps import outcome_view  # the simulation (pandas, the model): after a submit only
+        from slrt_sim.training import bo_outcomes
+
         q = self.queue
         pair = bo_outcomes.bo_outcome(q, self.state.get("answers") or bo.empty_answers(q))
         rows = [(c.case_id, f"{c.case_id} · {c.head_name}") for c in q.cases if c.problem != "duplicate"]
@@ -419,15 +447,13 @@ class BackOfficeApp:
 def show(store=None, warm: bool = True) -> W.Widget:
     """The app's widget (the notebook displays it).
 
-    ``warm`` imports the population and role-play modules now: Voila pre-heats the kernel by
-    running the notebook, so the trainee's "Start" then only generates the class's households.
+    ``warm`` loads the newest classes' queues now (from the class cache, :mod:`slrt_sim.training.case_cache`:
+    no population in the kernel): Voila pre-heats the kernel by running the notebook, so the
+    trainee's "Start" then only applies the front office's registrations.
     """
     app = BackOfficeApp(store)
     if warm:
-        from slrt_sim.domain import population  # noqa: F401
-        from slrt_sim.training import front_office as roleplay  # noqa: F401  (pandas, Faker, the generator)
-
-        try:  # the newest classes' households (cached in the process), as the front office does
+        try:  # the newest classes' queues (cached in the process), as the front office does
             for k in app.store.list_classes()[:3]:
                 bo.build_queue(k["code"], int(k["seed"]), k["level"])
         except Exception:  # noqa: BLE001 - warming must never stop the app from showing

@@ -131,7 +131,9 @@ class SlrtVoila(Voila):
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
                          exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
-                         connected_idle_timeout=self.connected_idle_timeout)
+                         connected_idle_timeout=self.connected_idle_timeout,
+                         class_notebooks=tuple(nb for app, nb in APP_NOTEBOOKS.items()
+                                               if self.class_app in (app, "both") and self.class_size > 0))
 
     def init_settings(self):
         original = voila_app.voila_kernel_manager_factory

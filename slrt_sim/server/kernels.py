@@ -19,15 +19,23 @@ kernels (``voila_kernel_manager_factory``) and adds:
   kernel until it has been idle for :attr:`CapPolicy.connected_idle_timeout` (hours).
   Pre-heated pool kernels are never culled (Voila's rule).
 
+* **Ready means rendered**: the line :data:`POOL_READY` (and, for the class app, the catalogue's
+  ``serve.pool_ready`` for the trainer) is logged once every kernel of a pool has run the
+  notebook, not when they have started (Voila's "is filled" line).
+
 The request handler (:mod:`slrt_sim.server.app`) asks :meth:`admit` before a page is served.
 """
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["CapPolicy", "capped_manager_class", "CLIENT"]
+__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY"]
+
+POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
+"""The server's log line when a notebook's whole pool can serve pages at once (``make load`` waits for it)."""
 
 CLIENT: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("slrt_client", default=None)
 """``(client address, notebook)`` of the page request being served (set by the page handler)."""
@@ -43,137 +51,201 @@ class CapPolicy:
     fill_delay: float = 15.0
     pool_spare: int = 2
     connected_idle_timeout: float = 4 * 3600.0
+    class_notebooks: tuple[str, ...] = ()
 
 
 def _is_loopback(ip: str | None) -> bool:
     return bool(ip) and (ip.startswith("127.") or ip in ("::1", "localhost"))
 
 
+class CappedManagerMixin:
+    """What :func:`capped_manager_class` adds to Voila's kernel manager (``cap_policy`` set there)."""
+
+    cap_policy: CapPolicy
+
+    def __init__(self, **kwargs):
+        self.kernel_owner: dict[str, tuple[str, str]] = {}  # kernel id -> (client address, notebook)
+        self._stopping = False
+        self._taking: dict[str, int] = {}
+        self._served: dict[str, int] = {}
+        self._announced: set[str] = set()
+        super().__init__(**kwargs)
+
+    async def shutdown_all(self, *args, **kwargs):
+        self._stopping = True  # no refill while the server stops
+        return await super().shutdown_all(*args, **kwargs)
+
+    # ------------------------------------------------------------------ counting
+    def _pool_tasks(self) -> list:
+        return [task for pool in getattr(self, "_pools", {}).values() for task in pool]
+
+    def live_total(self) -> int:
+        """Kernels running or starting, pool included (a pool task not started yet counts)."""
+        ids = set(self._kernels) | set(getattr(self, "_pending_kernels", {}))
+        waiting = sum(1 for task in self._pool_tasks() if not task.done())
+        return len(ids) + waiting
+
+    def pool_ready(self, notebook: str) -> int:
+        """Pre-heated kernels (started or starting) waiting for a page of ``notebook``."""
+        return len(getattr(self, "_pools", {}).get(notebook, []))
+
+    def client_kernels(self, ip: str) -> int:
+        return sum(1 for kid, (owner, _) in self.kernel_owner.items() if owner == ip and kid in self._kernels)
+
+    def notebook_pages(self, notebook: str) -> int:
+        """Open pages (kernels taken by a page) of ``notebook``."""
+        taken = sum(1 for kid, (_, nb) in self.kernel_owner.items() if nb == notebook and kid in self._kernels)
+        return taken + self._taking.get(notebook, 0)
+
+    def served(self, notebook: str) -> int:
+        """Pages of ``notebook`` served since the start (being served included)."""
+        return self._served.get(notebook, 0) + self._taking.get(notebook, 0)
+
+    def admit(self, notebook: str, ip: str | None) -> tuple[bool, str]:
+        """May a page of ``notebook`` be served to ``ip``? ``(ok, reason)``; reason is
+        ``"client"`` (this device has too many pages open) or ``"full"`` (the cap)."""
+        p = self.cap_policy
+        if ip and not (p.exempt_loopback and _is_loopback(ip)) and self.client_kernels(ip) >= p.max_per_client:
+            return False, "client"
+        if self.pool_ready(notebook) > 0:
+            return True, ""  # a pre-heated kernel is taken: the total does not grow
+        if self.live_total() >= p.max_kernels:
+            return False, "full"
+        return True, ""
+
+    # ------------------------------------------------------------------ pool
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
+        """Voila's refill, bounded by the cap (and delayed past the rush)."""
+        if getattr(self, "_stopping", False):
+            return
+        config = dict(self.kernel_pools_config)
+        default = config.get("default", {})
+        size = int(config.get(notebook_name, default).get("pool_size", default.get("pool_size", 0)))
+        wanted = max(min(self.cap_policy.pool_spare, size), size - self.served(notebook_name))
+        have = self.pool_ready(notebook_name)
+        room = self.cap_policy.max_kernels - self.live_total()
+        allowed = max(0, min(wanted - have, room))
+        if allowed <= 0:
+            return
+        if delay is None:
+            delay = self.cap_policy.fill_delay
+        limited = dict(config)
+        limited[notebook_name] = {**config.get(notebook_name, default), "pool_size": have + allowed}
+        self.kernel_pools_config = limited
+        try:
+            super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+        finally:
+            self.kernel_pools_config = config
+
+    @staticmethod
+    def _render_state(item) -> str:
+        """``"ready"`` (the notebook has run), ``"running"`` or ``"failed"`` for a pool entry."""
+        try:
+            if not item.done():
+                return "running"
+            task = item.result()["task"]
+        except Exception:  # noqa: BLE001 - the kernel did not start
+            return "failed"
+        if not task.done():
+            return "running"
+        return "failed" if task.cancelled() or task.exception() is not None else "ready"
+
+    def pool_rendered(self, notebook: str) -> int:
+        """Pre-heated kernels of ``notebook`` that have run the whole notebook (page ready to send)."""
+        return sum(self._render_state(item) == "ready" for item in getattr(self, "_pools", {}).get(notebook, []))
+
+    async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+        content = await super()._initialize(notebook_path, kernel_id, **kwargs)
+        content["task"].add_done_callback(lambda task: self._rendered(notebook_path, content, task))
+        return content
+
+    def _rendered(self, notebook: str, content: dict, task) -> None:
+        """A pool kernel has run the notebook, or failed to (e.g. a kernel that could not bind its
+        port when 70 start at once hangs until the start-up timeout): a failed one leaves the
+        pool, is shut down and replaced, and no page ever gets its half-rendered HTML."""
+        if task.cancelled() or task.exception() is not None:
+            pool = self._pools.get(notebook, [])
+            for i, item in enumerate(pool):
+                if self._render_state(item) == "failed" and item.result() is content:
+                    pool.pop(i)
+                    self.log.warning("A pre-heated kernel of %s failed to run the notebook; it is replaced.",
+                                     notebook)
+                    asyncio.ensure_future(self.shutdown_kernel(content["kernel_id"]))
+                    break
+            return
+        self._check_ready(notebook)
+
+    def _check_ready(self, notebook: str) -> None:
+        """Say once when the whole pool of ``notebook`` has run the notebook. Voila's line
+        "Kernel pool of … is filled" comes when the kernels have *started*: each still runs
+        the notebook after it (~1 CPU-second each, a minute for 70 on 2 cores), and a class
+        arriving then waits for it and competes with it."""
+        size = int(self.kernel_pools_config.get(notebook, {}).get("pool_size", 0))
+        if notebook in self._announced or size <= 0 or self.pool_rendered(notebook) < size:
+            return
+        self._announced.add(notebook)
+        self.log.info(POOL_READY, notebook, size)
+        if self.cap_policy.class_notebooks and notebook in self.cap_policy.class_notebooks:
+            from slrt_sim.i18n import t
+
+            self.log.info(t("serve.pool_ready", n=size))
+
+    async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+        # a kernel that has run the notebook first (Voila takes the oldest, finished or not)
+        order = {"ready": 0, "running": 1, "failed": 2}
+        self._pools.get(notebook_name, []).sort(key=lambda item: order[self._render_state(item)])
+        # Voila refills the pool before the kernel is ours: count the take as a page already
+        self._taking[notebook_name] = self._taking.get(notebook_name, 0) + 1
+        try:
+            render_task, cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+            self._own(kernel_id)
+        finally:
+            self._taking[notebook_name] -= 1
+        return render_task, cache, kernel_id
+
+    async def start_kernel(self, *args, **kwargs):
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        self._own(kernel_id)
+        return kernel_id
+
+    def _own(self, kernel_id: str) -> None:
+        who = CLIENT.get()
+        if who is not None:
+            self.kernel_owner[kernel_id] = who
+            self._served[who[1]] = self._served.get(who[1], 0) + 1
+
+    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
+        self.kernel_owner.pop(kernel_id, None)
+        result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        self._refill_all()
+        return result
+
+    def _refill_all(self) -> None:
+        """A kernel went away: pools below their size may take its place."""
+        if self._stopping:
+            return
+        for notebook in list(getattr(self, "_pools", {})):
+            self.fill_if_needed(notebook_name=notebook)
+
+    # ------------------------------------------------------------------ culling
+    async def cull_kernel_if_idle(self, kernel_id: str):
+        """Open pages keep their kernel, up to ``connected_idle_timeout`` of inactivity."""
+        kernel = self._kernels.get(kernel_id)
+        connections = self._kernel_connections.get(kernel_id, 0)
+        last = getattr(kernel, "last_activity", None)
+        if kernel is not None and connections and last is not None:
+            idle = (dt.datetime.now(dt.timezone.utc) - last).total_seconds()
+            if idle > self.cap_policy.connected_idle_timeout:
+                self.log.warning("Culling kernel %s of an open page after %d s of inactivity.", kernel_id, idle)
+                await self.shutdown_kernel(kernel_id)
+            return
+        return await super().cull_kernel_if_idle(kernel_id)
+
+
 def capped_manager_class(base: type, policy: CapPolicy) -> type:
     """A subclass of Voila's kernel manager ``base`` that follows ``policy``."""
 
-    class CappedKernelManager(base):
+    class CappedKernelManager(CappedManagerMixin, base):
         cap_policy = policy
-
-        def __init__(self, **kwargs):
-            self.kernel_owner: dict[str, tuple[str, str]] = {}  # kernel id -> (client address, notebook)
-            self._stopping = False
-            self._taking: dict[str, int] = {}
-            self._served: dict[str, int] = {}
-            super().__init__(**kwargs)
-
-        async def shutdown_all(self, *args, **kwargs):
-            self._stopping = True  # no refill while the server stops
-            return await super().shutdown_all(*args, **kwargs)
-
-        # ------------------------------------------------------------------ counting
-        def _pool_tasks(self) -> list:
-            return [task for pool in getattr(self, "_pools", {}).values() for task in pool]
-
-        def live_total(self) -> int:
-            """Kernels running or starting, pool included (a pool task not started yet counts)."""
-            ids = set(self._kernels) | set(getattr(self, "_pending_kernels", {}))
-            waiting = sum(1 for task in self._pool_tasks() if not task.done())
-            return len(ids) + waiting
-
-        def pool_ready(self, notebook: str) -> int:
-            """Pre-heated kernels (started or starting) waiting for a page of ``notebook``."""
-            return len(getattr(self, "_pools", {}).get(notebook, []))
-
-        def client_kernels(self, ip: str) -> int:
-            return sum(1 for kid, (owner, _) in self.kernel_owner.items() if owner == ip and kid in self._kernels)
-
-        def notebook_pages(self, notebook: str) -> int:
-            """Open pages (kernels taken by a page) of ``notebook``."""
-            taken = sum(1 for kid, (_, nb) in self.kernel_owner.items() if nb == notebook and kid in self._kernels)
-            return taken + self._taking.get(notebook, 0)
-
-        def served(self, notebook: str) -> int:
-            """Pages of ``notebook`` served since the start (being served included)."""
-            return self._served.get(notebook, 0) + self._taking.get(notebook, 0)
-
-        def admit(self, notebook: str, ip: str | None) -> tuple[bool, str]:
-            """May a page of ``notebook`` be served to ``ip``? ``(ok, reason)``; reason is
-            ``"client"`` (this device has too many pages open) or ``"full"`` (the cap)."""
-            p = self.cap_policy
-            if ip and not (p.exempt_loopback and _is_loopback(ip)) and self.client_kernels(ip) >= p.max_per_client:
-                return False, "client"
-            if self.pool_ready(notebook) > 0:
-                return True, ""  # a pre-heated kernel is taken: the total does not grow
-            if self.live_total() >= p.max_kernels:
-                return False, "full"
-            return True, ""
-
-        # ------------------------------------------------------------------ pool
-        def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
-            """Voila's refill, bounded by the cap (and delayed past the rush)."""
-            if getattr(self, "_stopping", False):
-                return
-            config = dict(self.kernel_pools_config)
-            default = config.get("default", {})
-            size = int(config.get(notebook_name, default).get("pool_size", default.get("pool_size", 0)))
-            wanted = max(min(self.cap_policy.pool_spare, size), size - self.served(notebook_name))
-            have = self.pool_ready(notebook_name)
-            room = self.cap_policy.max_kernels - self.live_total()
-            allowed = max(0, min(wanted - have, room))
-            if allowed <= 0:
-                return
-            if delay is None:
-                delay = self.cap_policy.fill_delay
-            limited = dict(config)
-            limited[notebook_name] = {**config.get(notebook_name, default), "pool_size": have + allowed}
-            self.kernel_pools_config = limited
-            try:
-                super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
-            finally:
-                self.kernel_pools_config = config
-
-        async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
-            # Voila refills the pool before the kernel is ours: count the take as a page already
-            self._taking[notebook_name] = self._taking.get(notebook_name, 0) + 1
-            try:
-                render_task, cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
-                self._own(kernel_id)
-            finally:
-                self._taking[notebook_name] -= 1
-            return render_task, cache, kernel_id
-
-        async def start_kernel(self, *args, **kwargs):
-            kernel_id = await super().start_kernel(*args, **kwargs)
-            self._own(kernel_id)
-            return kernel_id
-
-        def _own(self, kernel_id: str) -> None:
-            who = CLIENT.get()
-            if who is not None:
-                self.kernel_owner[kernel_id] = who
-                self._served[who[1]] = self._served.get(who[1], 0) + 1
-
-        async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
-            self.kernel_owner.pop(kernel_id, None)
-            result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
-            self._refill_all()
-            return result
-
-        def _refill_all(self) -> None:
-            """A kernel went away: pools below their size may take its place."""
-            if self._stopping:
-                return
-            for notebook in list(getattr(self, "_pools", {})):
-                self.fill_if_needed(notebook_name=notebook)
-
-        # ------------------------------------------------------------------ culling
-        async def cull_kernel_if_idle(self, kernel_id: str):
-            """Open pages keep their kernel, up to ``connected_idle_timeout`` of inactivity."""
-            kernel = self._kernels.get(kernel_id)
-            connections = self._kernel_connections.get(kernel_id, 0)
-            last = getattr(kernel, "last_activity", None)
-            if kernel is not None and connections and last is not None:
-                idle = (dt.datetime.now(dt.timezone.utc) - last).total_seconds()
-                if idle > self.cap_policy.connected_idle_timeout:
-                    self.log.warning("Culling kernel %s of an open page after %d s of inactivity.", kernel_id, idle)
-                    await self.shutdown_kernel(kernel_id)
-                return
-            return await super().cull_kernel_if_idle(kernel_id)
 
     return CappedKernelManager

@@ -3,7 +3,7 @@
 Run by :meth:`slrt_sim.server.app.SlrtVoila.warm_cases` in a child process (pandas and Faker
 stay out of the server). Adds the practice class to ``SLRT_DB`` if missing, then builds it and the newest classes of ``SLRT_DB`` into
 ``SLRT_CACHE_DIR`` (:mod:`slrt_sim.training.case_cache`) — the classes the apps' pre-heated kernels
-load — so no kernel has to generate a population.
+load (front office and back office) — so no kernel has to generate a population.
 """
 from __future__ import annotations
 
@@ -30,12 +30,14 @@ def ensure_practice_class() -> None:
 
 
 def warm(classes: list[tuple[str, int, str]]) -> int:
-    """Build the cache files of ``classes`` (code, seed, level): the front office's cases and DTKS."""
-    from slrt_sim.training import front_office
+    """Build the cache files of ``classes`` (code, seed, level): the front office's cases and DTKS,
+    the back office's queue and its DTKS."""
+    from slrt_sim.training import back_office, front_office
 
     for code, seed, level in classes:
         front_office.build_cases(code, seed, level)
         front_office.class_dtks(code, seed, level)
+        back_office.build_queue(code, seed, level).dtks
     return len(classes)
 
 

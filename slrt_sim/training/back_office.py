@@ -31,19 +31,23 @@ priority order (lowest decile first; on equal deciles, the more vulnerable house
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Mapping
 
 
 from slrt_sim._lazy import np  # numpy only when a class is built (role-play kernels stay light)
 from slrt_sim.domain import programs
 from slrt_sim.domain.identity import mistype_nik
+from slrt_sim.i18n import get_language
+from slrt_sim.training import case_cache
 from slrt_sim.training.core import (LEVELS, PRACTICE_CLASS, DtksIndex, class_rng, document_lines, dtks_record,
                                     member_rows, resolve_class, start_date, training_population)
 from slrt_sim.training.store import norm_code
 
 __all__ = ["LEVELS", "PRACTICE_CLASS", "resolve_class", "STATUSES", "PROBLEMS", "LEVEL_SPEC", "STALE_YEARS",
-           "BoCase", "Queue", "build_queue", "queue_from", "plan_problems", "answer_key", "empty_answers",
+           "BoCase", "Queue", "build_queue", "fo_registrations", "queue_from", "plan_problems", "answer_key", "empty_answers",
            "dtks_search", "effective_profile", "verval_needed", "decision",
            "right_referrals", "right_priority"]
 
@@ -201,47 +205,85 @@ def build_queue(class_code: str, seed: int, level: str = "sedang",
     the class's front office actually registered it — NIK, name, KK and address as typed, the
     needs as recorded — so the back office meets its colleagues' mistakes; the other cases are
     registered as generated.
-    """
-    from slrt_sim.training import front_office as fo_mod
 
+    The class part (the generated queue, the quotas' base, the DTKS) is built once per class and
+    shared through :mod:`slrt_sim.training.case_cache`; only the registrations are applied here
+    (cheap, no population: a back-office kernel never imports pandas or Faker).
+    """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     seed, code = int(seed), norm_code(class_code)
+    base, fo_info, base_quota = _class_queue(code, seed, level, get_language())
+    cases = copy.deepcopy(base.cases)
+    registered = dict(registered or {})
+    by_id = {}
+    for c, (fo_id, fo_nik, fo_needs) in zip((c for c in cases if c.problem != "duplicate"), fo_info):
+        if registered.get(fo_id):
+            _register(c, fo_nik, fo_needs, registered[fo_id])
+        by_id[c.case_id] = c
+    for c in cases:  # a duplicate repeats its original's registration, at the other office
+        if c.problem == "duplicate":
+            orig = by_id[c.duplicate_of]
+            c.registration = dict(orig.registration, channel=c.registration["channel"], ref=c.registration["ref"])
+            c.needs = orig.needs
+    queue = Queue(code, seed, level, base.kabupaten, base.kind, base.province, cases, start_year=base.start_year,
+                  registered=registered, dtks_loader=lambda: _queue_dtks(code, seed, level))
+    queue.quota = _quotas(queue, base_quota, LEVEL_SPEC[level]["binding"])
+    return queue
+
+
+@lru_cache(maxsize=16)
+def _class_queue(code: str, seed: int, level: str, lang: str) -> tuple[Queue, list[tuple], dict[str, int]]:
+    """The generated queue of a class (no registrations applied, no quota), with per case that is
+    not a duplicate its front-office case (id, head's NIK, needs), and the scenario's quotas."""
+    return case_cache.cached("bo-queue", (code, seed, level, lang), lambda: _build_class_queue(code, seed, level))
+
+
+def _build_class_queue(code: str, seed: int, level: str) -> tuple[Queue, list[tuple], dict[str, int]]:
+    from slrt_sim.training import front_office as fo_mod
+
     pop = training_population(seed)
     sc = pop.scenario
     start_year = start_date(pop).year
     rng = class_rng(code, seed, level, "backoffice")
-    spec = LEVEL_SPEC[level]
     plan = plan_problems(level)
     fo = fo_mod.build_cases(code, seed, level, n=CASE_POOL, app="bo")
-    cases: list[BoCase] = []
-    registered = dict(registered or {})
+    cases, fo_info = [], []
     for c, problem, how in _choose_fo_cases(fo, plan, start_year):
-        cases.append(_case_from_fo(c, problem, how, start_year, rng, registered.get(c.case_id)))
+        cases.append(_case_from_fo(c, problem, how, start_year, rng))
+        fo_info.append((c.case_id, c.head["nik"], tuple(c.needs)))
     _insert_duplicates(cases, plan.count("duplicate"), rng, f"{code}-{level}", len(fo))
     _name_cases(cases)
-    chosen_fo = {c.hh: c for c in fo}
-
-    def dtks() -> DtksIndex:
-        drng = class_rng(code, seed, level, "backoffice-dtks")
-        overrides = {}
-        for bc in cases:
-            if bc.problem == "duplicate":
-                continue
-            recs = fo_mod.case_records(pop, chosen_fo[bc.hh], drng)
-            for r in recs[:1]:
-                r.update(year=int(bc.profile["dtks_year"]), decile=int(bc.profile["dtks_decile"]))
-            overrides[bc.hh] = recs
-        return DtksIndex.build(pop, overrides, drng)
-
-    queue = Queue(code, seed, level, sc.region.kabupaten, sc.region.kind, sc.region.province, cases,
-                  start_year=start_year, registered=registered, dtks_loader=dtks)
-    queue.quota = _quotas(queue, sc, spec["binding"])
-    return queue
+    base = Queue(code, seed, level, sc.region.kabupaten, sc.region.kind, sc.region.province, cases,
+                 start_year=start_year)
+    return base, fo_info, {p: int(prog.quota_per_cycle) for p, prog in sc.programs.items()}
 
 
-def _case_from_fo(c, problem: str, how: str, start_year: int, rng: np.random.Generator,
-                  fo_answers: Mapping[str, Any] | None = None) -> BoCase:
+@lru_cache(maxsize=8)
+def _queue_dtks(code: str, seed: int, level: str) -> DtksIndex:
+    """The simulated DTKS of a class's queue (the records do not depend on the registrations)."""
+    return case_cache.cached("bo-dtks", (code, seed, level), lambda: _build_queue_dtks(code, seed, level))
+
+
+def _build_queue_dtks(code: str, seed: int, level: str) -> DtksIndex:
+    from slrt_sim.training import front_office as fo_mod
+
+    pop = training_population(seed)
+    base, _info, _quota = _class_queue(code, seed, level, get_language())
+    chosen_fo = {c.hh: c for c in fo_mod.build_cases(code, seed, level, n=CASE_POOL, app="bo")}
+    drng = class_rng(code, seed, level, "backoffice-dtks")
+    overrides = {}
+    for bc in base.cases:
+        if bc.problem == "duplicate":
+            continue
+        recs = fo_mod.case_records(pop, chosen_fo[bc.hh], drng)
+        for r in recs[:1]:
+            r.update(year=int(bc.profile["dtks_year"]), decile=int(bc.profile["dtks_decile"]))
+        overrides[bc.hh] = recs
+    return DtksIndex.build(pop, overrides, drng)
+
+
+def _case_from_fo(c, problem: str, how: str, start_year: int, rng: np.random.Generator) -> BoCase:
     rec = dict(c.household)
     reg_nik = c.head["nik"]
     if how == "plant" and problem == "nik_typo":  # the front office typed the NIK wrong
@@ -257,17 +299,26 @@ def _case_from_fo(c, problem: str, how: str, start_year: int, rng: np.random.Gen
            "channel": "puskesos" if c.index % 2 else "dinas", "documents": document_lines(c.documents),
            "sktm": bool(c.documents.get("sktm")), "story": c.story, "ref": c.case_id,
            "planted": list(c.planted), "nik_mismatch": "dtks_nik_invalid" in c.planted}
-    needs = tuple(c.needs)
-    if fo_answers:  # issue 9: the registration as a front-office trainee typed it
-        typed = "".join(str(fo_answers.get("nik") or "").split())
-        reg.update(name=str(fo_answers.get("head") or reg["name"]), nik=typed or reg["nik"],
-                   kk="".join(str(fo_answers.get("kk") or "").split()), address=str(fo_answers.get("address") or ""),
-                   by_fo=True, true_needs=list(c.needs))
-        reg["nik_mismatch"] = reg["nik_mismatch"] or typed != c.head["nik"]
-        recorded = set(fo_answers.get("needs") or ())
-        needs = tuple(n for n in programs.NEED_PROGRAMS if n in recorded) or needs
-    return BoCase("", c.hh, problem, reg, [dict(m) for m in c.members], needs, rec, truth,
+    return BoCase("", c.hh, problem, reg, [dict(m) for m in c.members], tuple(c.needs), rec, truth,
                   start_year=start_year)
+
+
+def _register(case: BoCase, fo_nik: str, fo_needs: tuple[str, ...], fo_answers: Mapping[str, Any]) -> None:
+    """Issue 9: the registration as a front-office trainee typed it (``fo_answers``)."""
+    reg = case.registration
+    typed = "".join(str(fo_answers.get("nik") or "").split())
+    reg.update(name=str(fo_answers.get("head") or reg["name"]), nik=typed or reg["nik"],
+               kk="".join(str(fo_answers.get("kk") or "").split()), address=str(fo_answers.get("address") or ""),
+               by_fo=True, true_needs=list(fo_needs))
+    reg["nik_mismatch"] = reg["nik_mismatch"] or typed != fo_nik
+    recorded = set(fo_answers.get("needs") or ())
+    case.needs = tuple(n for n in programs.NEED_PROGRAMS if n in recorded) or case.needs
+
+
+def fo_registrations(store, class_code: str) -> dict[str, dict]:
+    """The class's front-office submissions by FO case id (the latest one per case): what the queue
+    is made from (:func:`build_queue`'s ``registered``). Read without pandas."""
+    return store.latest_answers(class_code, "fo")
 
 
 def _insert_duplicates(cases: list[BoCase], n_dup: int, rng: np.random.Generator, prefix: str, first: int) -> None:
@@ -398,7 +449,8 @@ def queue_from(pop, class_code: str, seed: int, level: str, n: int | None = None
 
     queue = Queue(norm_code(class_code), int(seed), level, sc.region.kabupaten, sc.region.kind, sc.region.province,
                   cases, start_year=start_year, dtks_loader=dtks)
-    queue.quota = _quotas(queue, sc, LEVEL_SPEC[level]["binding"])
+    queue.quota = _quotas(queue, {p: int(prog.quota_per_cycle) for p, prog in sc.programs.items()},
+                          LEVEL_SPEC[level]["binding"])
     return queue
 
 
@@ -507,7 +559,7 @@ def right_referrals(queue: Queue) -> dict[tuple[str, str], str | None]:
     return allocate(queue, _right_eligible(queue), right_priority(queue))
 
 
-def _quotas(queue: Queue, scenario, binding: int) -> dict[str, int]:
+def _quotas(queue: Queue, base_quota: Mapping[str, int], binding: int) -> dict[str, int]:
     """This cycle's places: the ``binding`` most demanded programmes get one place fewer than demand."""
     counts = {p: 0 for p in queue.programs if p not in NO_QUOTA}
     for cid, marks in _right_eligible(queue).items():  # demand: first eligible programme per need
@@ -520,7 +572,7 @@ def _quotas(queue: Queue, scenario, binding: int) -> dict[str, int]:
     bind = [p for p in ranked if counts[p] >= 2][:binding]
     quota = {}
     for p in counts:
-        base = scenario.programs[p].quota_per_cycle if p in scenario.programs else counts[p]
+        base = base_quota.get(p, counts[p])
         quota[p] = counts[p] - 1 if p in bind else max(counts[p], min(int(base), counts[p] + 1))
     return quota
 

@@ -124,10 +124,5 @@ def summary_rows(pair: PairOutcome, queue: bo.Queue) -> pd.DataFrame:
 
 
 def fo_registrations(store, class_code: str) -> dict[str, dict]:
-    """The class's front-office submissions by FO case id (the latest one per case): what the BO queue
-    is made from (:func:`slrt_sim.training.back_office.build_queue`'s ``registered``)."""
-    df = store.submissions(class_code)
-    out: dict[str, dict] = {}
-    for r in df[df.app == "fo"].itertuples(index=False):
-        out[str(r.case_id)] = json.loads(r.answers)
-    return out
+    """The class's front-office submissions by FO case id (:func:`slrt_sim.training.back_office.fo_registrations`)."""
+    return bo.fo_registrations(store, class_code)

@@ -258,6 +258,14 @@ class SessionStore:
             )
             return int(cur.lastrowid)
 
+    def latest_answers(self, class_code: str, app: str) -> dict[str, dict]:
+        """The answers of the class's latest submission per case id of ``app`` (no pandas: role-play
+        kernels read this)."""
+        _check_app(app)
+        rows = self._read("SELECT case_id, answers FROM submissions WHERE class_code = ? AND app = ? ORDER BY id",
+                          (norm_code(class_code), app))
+        return {str(r["case_id"]): json.loads(r["answers"]) for r in rows}
+
     def submissions(self, class_code: str | None = None):
         """One row per submission (``answers``/``feedback`` as JSON text, ``duration_s``), oldest first."""
         import pandas as pd
