@@ -122,7 +122,10 @@ def test_erlang_beside_simulation_on_mmc(mmc_plan):
     assert fo["staff"] == 2
     assert fo["lam_per_hour"] == pytest.approx(40 / 24, rel=0.05)
     assert fo["service_minutes"] == pytest.approx(60, rel=0.05)
-    assert fo["erlang_rho"] == pytest.approx(fo["sim_util"], rel=1e-9)  # same load by construction
+    # the load Erlang C is given: lambda * S / c from the estimated rate and service time, and
+    # the theoretical 40 / (24 * 2) of the M/M/c case
+    assert fo["erlang_rho"] == pytest.approx(fo["lam_per_hour"] * fo["service_minutes"] / 60 / 2, rel=1e-6)
+    assert fo["erlang_rho"] == pytest.approx(40 / 48, abs=0.05)
     q = erlang.mmc(fo["lam_per_hour"], 60 / fo["service_minutes"], 2)
     assert fo["erlang_wait_hours"] == pytest.approx(q.wq)
     assert fo["erlang_wait_hours"] == pytest.approx(2.273, rel=0.35)  # estimated load: close to the README
