@@ -1,14 +1,15 @@
 # slrt-sim — setup and serving (GNU make).
 #
-#   make app     set up .venv, then serve all notebooks with Voila on 0.0.0.0:8866
-#   make test    set up .venv, then run the whole test suite (incl. notebooks, browser)
-#   make bench   set up .venv, then run the benchmarks (the load benchmark in a light form)
-#   make load    a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS
-#   make lock    regenerate requirements.lock from pyproject.toml (needs PyPI)
-#   make clean   remove .venv and caches (var/ with session data is kept)
+#   make app         set up .venv, then serve all notebooks with Voila on 0.0.0.0:8866 (slrt-sim serve)
+#   make test        set up .venv, then run the whole test suite (incl. notebooks, browser)
+#   make bench       set up .venv, then run the benchmarks (the load benchmark in a light form)
+#   make load        a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS
+#   make lock        regenerate requirements.lock from pyproject.toml (needs PyPI)
+#   make wheelhouse  build dist/wheelhouse/: offline install folder for Windows, macOS, Linux (needs PyPI)
+#   make clean       remove .venv and caches (var/ with session data is kept)
 #
 # Variables (override on the command line, e.g. `make app PORT=8000 TRAINER_PIN=2468`):
-#   PYTHON       interpreter used to create .venv (3.11 or 3.12)     [python3]
+#   PYTHON       interpreter used to create .venv (3.11 to 3.14)     [python3]
 #   HOST, PORT   where Voila listens                                [0.0.0.0, 8866]
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
@@ -16,6 +17,8 @@
 #   CLASS_APP    the app the class opens: fo, bo or both            [fo]
 #   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [voila.json: 80, 4]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
+#   WH_PYTHONS   Pythons of the wheelhouse                          [3.11 3.12 3.13 3.14]
+#   WH_PLATFORMS its platforms  [win_amd64 macos_arm64 macos_x86_64 linux_x86_64]
 #
 # The Voila / Jupyter server settings are in voila.json (see README, "Configuration").
 
@@ -34,6 +37,9 @@ PORT        ?= 8866
 TRAINER_PIN ?=
 SLRT_DB     ?= $(CURDIR)/var/slrt-sessions.sqlite
 PYTEST_ARGS ?=
+WHEELHOUSE  ?= dist/wheelhouse
+WH_PYTHONS  ?= 3.11 3.12 3.13 3.14
+WH_PLATFORMS ?= win_amd64 macos_arm64 macos_x86_64 linux_x86_64
 CLASS_SIZE  ?=
 CLASS_APP   ?=
 MAX_KERNELS ?=
@@ -42,15 +48,15 @@ N           ?= 70
 APP         ?= fo
 BROWSERS    ?= 3
 
-.PHONY: help setup app test bench load lock clean
+.PHONY: help setup app test bench load lock wheelhouse clean
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- environment ----------------------------------------------------------------------------
 
 $(VPY):
-	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "slrt-sim needs Python 3.11 or 3.12; run: make PYTHON=python3.11")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 15) else "slrt-sim needs Python 3.11 to 3.14; run e.g.: make PYTHON=python3.13")'
 	$(PYTHON) -m venv $(VENV)
 
 $(UV): | $(VPY)
@@ -70,12 +76,12 @@ var:
 
 # --- serving ---------------------------------------------------------------------------------
 
-# slrt_sim/serve.py builds the Voila command (settings from voila.json), prints the LAN
-# address and the trainer PIN, exports SLRT_TRAINER_PIN and SLRT_DB, then execs Voila.
+# `slrt-sim serve` (slrt_sim/serve.py) builds the Voila command (settings from voila.json),
+# prints the LAN address and the trainer PIN, exports SLRT_TRAINER_PIN and SLRT_DB, then execs Voila.
 app: $(STAMP) | var
 	@TRAINER_PIN='$(TRAINER_PIN)' SLRT_DB='$(SLRT_DB)' CLASS_SIZE='$(CLASS_SIZE)' CLASS_APP='$(CLASS_APP)' \
 	  MAX_KERNELS='$(MAX_KERNELS)' MAX_PER_CLIENT='$(MAX_PER_CLIENT)' \
-	  $(VPY) -m slrt_sim.serve --host '$(HOST)' --port '$(PORT)'
+	  $(VENV)/bin/slrt-sim serve --host '$(HOST)' --port '$(PORT)'
 
 # --- checks ----------------------------------------------------------------------------------
 
@@ -95,8 +101,15 @@ load: $(STAMP)
 
 # --- maintenance -----------------------------------------------------------------------------
 
+# One lock for every supported Python (3.11 to 3.14) and system: --universal writes
+# environment markers where a pin applies to some of them only.
 lock: | $(UV)
-	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11 -o requirements.lock
+
+# The kit's wheel and every run-time dependency for each platform x Python, plus
+# install.sh / install.bat (tools/wheelhouse.py; README, "Install").
+wheelhouse: $(STAMP)
+	$(VPY) tools/wheelhouse.py --out '$(WHEELHOUSE)' --pythons $(WH_PYTHONS) --platforms $(WH_PLATFORMS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

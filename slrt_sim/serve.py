@@ -1,4 +1,4 @@
-"""Serve the kit's notebooks to a class with Voila (``make app``).
+"""Serve the kit's notebooks to a class with Voila (``slrt-sim serve``, ``make app``).
 
 One place builds the Voila command line and its environment, so that
 ``make app`` and the browser tests (``tests/browser/conftest.py``) run the
@@ -9,6 +9,8 @@ very same server:
 * the custom ``slrt`` template in ``share/jupyter/voila/templates/slrt`` is
   found through ``JUPYTER_PATH`` (it removes Voila's CDN links so the kit runs
   with no internet at all);
+* an installed wheel carries the notebooks, the template and ``voila.json`` in
+  ``slrt_sim/_bundle`` (:mod:`slrt_sim.paths` finds them, clone or wheel);
 * ``SLRT_TRAINER_PIN`` (from ``TRAINER_PIN``, or random) and ``SLRT_DB`` are
   put in the environment, which every kernel inherits, with ``SLRT_CACHE_DIR`` (the class
   cases built once per class, :mod:`slrt_sim.training.case_cache`: ``<folder of SLRT_DB>/cache``);
@@ -16,7 +18,7 @@ very same server:
   ``--class-size``; a cap on live kernels, ``--max-kernels``, and per device,
   ``--max-per-client``; a kernel-free landing page; closing a page stops its kernel).
 
-Run ``python -m slrt_sim.serve --help`` for the options.
+Run ``slrt-sim serve --help`` (or ``python -m slrt_sim.serve --help``) for the options.
 """
 from __future__ import annotations
 
@@ -34,20 +36,21 @@ import urllib.request
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from slrt_sim import paths
 from slrt_sim.i18n import t
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-CONFIG_DIR = ROOT  # holds voila.json
-TEMPLATES_ROOT = ROOT / "share" / "jupyter"  # holds voila/templates/slrt
+ROOT = paths.ROOT  # the clone, or slrt_sim/_bundle in an installed wheel
+NOTEBOOKS = paths.NOTEBOOKS
+CONFIG_DIR = paths.CONFIG_DIR  # holds voila.json
+TEMPLATES_ROOT = paths.TEMPLATES_ROOT  # holds voila/templates/slrt
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8866
-DEFAULT_DB = ROOT / "var" / "slrt-sessions.sqlite"
+DEFAULT_DB = paths.DEFAULT_DB  # var/ in a clone; the user data folder for an installed kit
 PIN_ENV = "SLRT_TRAINER_PIN"
 MAX_CLASS_SIZE = 500
 DEFAULT_MAX_KERNELS = 80  # as SlrtVoila.max_kernels in voila.json
 DEFAULT_MAX_PER_CLIENT = 4
-DB_ENV = "SLRT_DB"
+DB_ENV = paths.DB_ENV
 CACHE_ENV = "SLRT_CACHE_DIR"
 
 
@@ -79,8 +82,8 @@ def server_env(
     env[DB_ENV] = str(db)
     env.setdefault(CACHE_ENV, str(Path(db).parent / "cache"))
     env.pop("TRAINER_PIN", None)  # one name only inside the kit
-    paths = [str(TEMPLATES_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    jupyter_path = [str(TEMPLATES_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(jupyter_path))
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 
@@ -248,8 +251,8 @@ class VoilaProcess:
         self.stop()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m slrt_sim.serve", description=t("serve.cli.description"))
+def main(argv: Sequence[str] | None = None, prog: str = "python -m slrt_sim.serve") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=t("serve.cli.description"))
     parser.add_argument("--host", default=os.environ.get("HOST", DEFAULT_HOST), help=t("serve.cli.host"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help=t("serve.cli.port"))
     parser.add_argument("--notebooks", default=str(NOTEBOOKS), help=t("serve.cli.notebooks"))

@@ -203,8 +203,10 @@ def test_littles_law_on_mmc(mmc):
     L = float(np.mean(samples))
     assert L == pytest.approx(lam * w, rel=0.05)
     # and both agree with theory for M/M/c
-    p_wait, wq = ref.erlang_c(lam, 1440.0 / s.service.fo_registration.mean, s.staffing.district_fo)
-    assert math.isfinite(p_wait) and 0 < p_wait < 1
+    mu = 1440.0 / s.service.fo_registration.mean
+    p_wait, wq = ref.erlang_c(lam, mu, s.staffing.district_fo)
+    assert w == pytest.approx(wq + 1.0 / mu, rel=0.15)  # time in system W = Wq + 1/mu
+    assert L == pytest.approx(lam * (wq + 1.0 / mu), rel=0.15)
 
 
 @pytest.mark.parametrize("scenario_fixture,overrides", [

@@ -54,7 +54,29 @@ def test_no_configuration_meets_and_closest():
                      1: {"needs_met_30d": (0.1, 0.05, 0.15), "util_bo": (0.5, 0.4, 0.6)}})
     targets = [P.Target("needs_met_30d", ">=", 0.9), P.Target("util_bo", "<=", 0.85)]
     best, meets = P.recommend(configs, summ, targets)
-    assert best is None and P.closest(meets, configs) == 1
+    assert best is None and P.closest(configs, summ, targets) == 1
+
+
+def test_closest_is_the_least_relative_shortfall_not_the_smallest():
+    # the case: 1 fasilitator reaches 54.6%, 3 reach 66.8% of a 70% target; both use the FO lightly.
+    # Shortfalls (rule "mean"): (70 - 54.6) / 70 = 0.22 and (70 - 66.8) / 70 = 0.046: 3 fasilitators are closer,
+    # although config 0 is smaller and meets just as many targets (one of two).
+    configs = _configs([(30, 27, 1, 2, 0), (84, 81, 1, 2, 0)])
+    summ = _summary({0: {"identified": (0.546, 0.53, 0.56), "util_fo": (0.2, 0.1, 0.3)},
+                     1: {"identified": (0.668, 0.66, 0.676), "util_fo": (0.4, 0.3, 0.5)}})
+    targets = [P.Target("identified", ">=", 0.7), P.Target("util_fo", "<=", 0.85)]
+    assert P.recommend(configs, summ, targets, rule="mean")[0] is None
+    assert P.closest(configs, summ, targets, rule="mean") == 1
+    assert P.closest(configs, summ, targets, rule="ci") == 1
+    d = P.distances(configs, summ, targets)
+    assert d[0] == pytest.approx((0.7 - 0.546) / 0.7) and d[1] == pytest.approx((0.7 - 0.668) / 0.7)
+    # an "at most" target counts its overshoot relative to the limit: util 0.95 against 0.85
+    over = _summary({0: {"identified": (0.8, 0.75, 0.85), "util_fo": (0.95, 0.9, 1.0)}})
+    assert P.distances(configs.iloc[:1], over, targets)[0] == pytest.approx(0.1 / 0.85)
+    # distances within 0.01 of the least are a tie: the smaller configuration is shown
+    near = _summary({0: {"identified": (0.664, 0.65, 0.68), "util_fo": (0.2, 0.1, 0.3)},
+                     1: {"identified": (0.668, 0.66, 0.676), "util_fo": (0.4, 0.3, 0.5)}})
+    assert P.closest(configs, near, targets) == 0
 
 
 def test_missing_values():
@@ -71,7 +93,7 @@ def mmc_plan():
     # the smallest FO staffing is 3; with BO 1 and no fasilitators, total staff 4.
     s = load_scenario(MMC, ["horizon_days=120", "warmup_days=10"])
     opts = P.StaffOptions(fasilitators=(0,), fo=(1, 2, 3, 4), bo=(1,), puskesos=("scenario",))
-    return P.plan(s, opts, [P.Target("util_fo", "<=", 0.70)], replications=3, workers=2)
+    return P.plan(s, opts, [P.Target("util_fo", "<=", 0.70)], replications=3, workers=2, exhaustive=True)
 
 
 def test_recommendation_matches_hand_calculation(mmc_plan):
@@ -86,6 +108,10 @@ def test_recommendation_matches_hand_calculation(mmc_plan):
     assert erlang.smallest_c(40, 24, max_rho=0.70) == 3
     text = P.recommendation_text(p, html=False)
     assert text.startswith("Rekomendasi:") and "3 staf front office" in text
+    # the search (not every configuration simulated) finds the same FO = 3
+    fast = P.plan(p.scenario, P.StaffOptions(fasilitators=(0,), fo=(1, 2, 3, 4), bo=(1,)),
+                  [P.Target("util_fo", "<=", 0.70)], replications=3)
+    assert fast.configs.loc[fast.recommended, "district_fo"] == 3 and len(fast.configs) < 4
 
 
 def test_erlang_beside_simulation_on_mmc(mmc_plan):
@@ -96,7 +122,10 @@ def test_erlang_beside_simulation_on_mmc(mmc_plan):
     assert fo["staff"] == 2
     assert fo["lam_per_hour"] == pytest.approx(40 / 24, rel=0.05)
     assert fo["service_minutes"] == pytest.approx(60, rel=0.05)
-    assert fo["erlang_rho"] == pytest.approx(fo["sim_util"], rel=1e-9)  # same load by construction
+    # the load Erlang C is given: lambda * S / c from the estimated rate and service time, and
+    # the theoretical 40 / (24 * 2) of the M/M/c case
+    assert fo["erlang_rho"] == pytest.approx(fo["lam_per_hour"] * fo["service_minutes"] / 60 / 2, rel=1e-6)
+    assert fo["erlang_rho"] == pytest.approx(40 / 48, abs=0.05)
     q = erlang.mmc(fo["lam_per_hour"], 60 / fo["service_minutes"], 2)
     assert fo["erlang_wait_hours"] == pytest.approx(q.wq)
     assert fo["erlang_wait_hours"] == pytest.approx(2.273, rel=0.35)  # estimated load: close to the README
@@ -166,3 +195,100 @@ def test_planner_app_runs_headless():
     assert app.progress.value == app.progress.max == 9
     assert 'download="rencana_staf_slrt.xlsx"' in app.download.value
     assert len(app.charts.children) == 3  # one chart per enabled default target
+
+
+# ----------------------------------------------------------------------------- search = exhaustive sweep
+@pytest.fixture(scope="module")
+def medono_small():
+    s = load_scenario(PEKALONGAN, ["horizon_days=150", "warmup_days=30"])
+    return P.restrict(s, P.Area("village", "Pekalongan Barat", "Medono"))
+
+
+GRID = P.StaffOptions(fasilitators=(1, 2, 3), fo=(1, 2), bo=(1, 2))
+TARGET_SETS = {
+    "identified": [P.Target("identified", ">=", 0.70), P.Target("util_bo", "<=", 0.85)],
+    "unreachable": [P.Target("identified", ">=", 0.99), P.Target("util_bo", "<=", 0.85)],
+    "handled": [P.Target("handled_30d", ">=", 0.40)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TARGET_SETS))
+@pytest.mark.parametrize("rule", ["ci", "mean"])
+def test_search_gives_the_exhaustive_answer(medono_small, name, rule):
+    targets = TARGET_SETS[name]
+    full = P.plan(medono_small, GRID, targets, replications=4, rule=rule, exhaustive=True)
+    fast = P.plan(medono_small, GRID, targets, replications=4, rule=rule)
+    assert full.runs == GRID.n_configs * 4 and fast.runs <= full.runs
+    assert (fast.recommended is None) == (full.recommended is None)
+    assert fast.configs.at[fast.shown, "grid"] == full.configs.at[full.shown, "grid"]
+    # the search's runs are the exhaustive sweep's runs (same replication = same run)
+    for c in fast.configs.index:
+        g = fast.configs.at[c, "grid"]
+        a = fast.sweep.runs[fast.sweep.runs.config == c].drop(columns="config").reset_index(drop=True)
+        b = full.sweep.runs[full.sweep.runs.config == g].drop(columns="config").reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b.iloc[:len(a)])
+
+
+def test_search_prunes_and_says_why(medono_small):
+    p = P.plan(medono_small, GRID, TARGET_SETS["identified"], replications=4)
+    assert len(p.configs) < GRID.n_configs
+    ruled = p.grid[~p.grid.simulated & (p.grid.ruled_out_by != "")]
+    assert len(ruled) > 0 and (ruled.witness >= 0).all()
+    assert set(p.grid.witness[p.grid.witness >= 0]) <= set(p.configs["grid"])
+    assert p.grid.loc[p.grid.simulated, "replications"].between(3, 4).all()
+    assert p.configs.at[p.shown, "replications"] == 4  # the answer is confirmed with every replication
+
+
+def test_parallel_search_equals_serial():
+    s = P.restrict(load_scenario(PEKALONGAN, ["warmup_days=0", "horizon_days=60"]), P.Area("kecamatan", "Pekalongan Barat"))
+    opts = P.StaffOptions(fasilitators=(1, 2), fo=(1,), bo=(1, 2))
+    targets = [P.Target("identified", ">=", 0.6), P.Target("util_bo", "<=", 0.5)]
+    one = P.plan(s, opts, targets, replications=3, workers=1)
+    two = P.plan(s, opts, targets, replications=3, workers=2)
+    assert s.region.n_households >= P.PARALLEL_MIN_HOUSEHOLDS and two.sweep.workers == 2
+    pd.testing.assert_frame_equal(one.sweep.runs, two.sweep.runs)
+    assert one.shown == two.shown and list(one.configs["grid"]) == list(two.configs["grid"])
+
+
+# ----------------------------------------------------------------------------- the recommendation explained
+def test_explanation_names_the_deciding_target_and_counts(mmc_plan):
+    # the M/M/c plan: FO 3 recommended; with 2 FO the utilisation (~83%) is above the 70% limit
+    why = P.explanation(mmc_plan)
+    step = next(x for x in why if x.startswith("Dengan 2 staf FO"))
+    assert "Utilisasi front office" in step and "di atas batas 70%" in step and "[" in step
+    assert any(x.startswith("Pada rekomendasi ini:") and "memenuhi target 70%" in x for x in why)
+    total = next(x for x in why if x.startswith("Total 4 staf"))
+    assert "0 fasilitator" in total and "3 FO + 1 BO" in total and "Puskesos" not in total
+    assert any("jumlah terkecil yang dicoba" in x and "BO" in x for x in why)
+    html = P.recommendation_text(mmc_plan)
+    assert '<ul class="slrt-why">' in html and html.count("<li>") == len(why)
+
+
+def test_explanation_puskesos_counts_two_and_idle_office():
+    s = P.restrict(load_scenario(PEKALONGAN, ["warmup_days=0", "horizon_days=60"]), P.Area("village", "Pekalongan Barat", "Medono"))
+    p = P.plan(s, P.StaffOptions(fasilitators=(1,), fo=(1,), bo=(1,)), [P.Target("util_bo", "<=", 0.85)],
+               replications=2)
+    why = P.explanation(p)
+    total = next(x for x in why if x.startswith("Total"))
+    assert "1 Puskesos × 2 staf" in total and "dihitung 2 staf: 1 FO + 1 BO" in total
+    # Medono's residents register at its Puskesos: the district FO does nothing, yet counts once
+    idle = next(x for x in why if x.startswith("FO kabupaten/kota hampir tidak terpakai"))
+    assert "0,0%" in idle and "paling sedikit satu petugas FO" in idle
+
+
+def test_closest_explained_with_values():
+    s = P.restrict(load_scenario(PEKALONGAN, ["warmup_days=0", "horizon_days=60"]), P.Area("village", "Pekalongan Barat", "Medono"))
+    p = P.plan(s, P.StaffOptions(fasilitators=(1, 2), fo=(1,), bo=(1,)), [P.Target("identified", ">=", 0.99)],
+               replications=2, rule="mean")
+    assert p.recommended is None
+    cfg = p.configs.loc[p.shown]
+    assert cfg["fasilitators_per_village"] == 2  # more fasilitators identify more: closer to 99%
+    text = P.recommendation_text(p, html=False)
+    assert text.startswith("Tidak ada konfigurasi") and "di bawah target 99%" in text
+    assert any("Paling mendekati" in x for x in P.explanation(p))
+
+
+def test_village_label_says_rumah_tangga():
+    s = load_scenario(PEKALONGAN)
+    label = next(label for label, a in P.areas(s) if a.village == "Medono")
+    assert "rumah tangga" in label and " RT)" not in label

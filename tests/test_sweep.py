@@ -156,3 +156,20 @@ def test_cli_sweep_unreachable_scheduler(capsys):
     code = main(["sweep", str(TRAIN), "--days", "30", "-r", "1", "--quiet", "--scheduler", "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == 2 and "scheduler Dask" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_run_many_with_replications_per_scenario(base, reference, workers):
+    """The planner's search asks for different replications of each scenario: each is the same run as in a sweep."""
+    from slrt_sim.experiments.runner import run_many
+
+    scenarios = [base.with_overrides(dict(o)) for o in CONFIGS[:2]]
+    runs = run_many(scenarios, [[0, 2], [1]], workers=workers)
+    assert [[r.replication for r in rs] for rs in runs.results] == [[0, 2], [1]]
+    ref = reference.set_index(["config", "replication"])
+    for c, rs in enumerate(runs.results):
+        for r in rs:
+            assert [float(r.kpis[k]) for k in KPI_FIELDS] == pytest.approx(
+                ref.loc[(c, r.replication), list(KPI_FIELDS)].tolist(), nan_ok=True)
+    with pytest.raises(ValueError):
+        run_many(scenarios, [[0]], workers=workers)

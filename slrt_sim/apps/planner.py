@@ -199,7 +199,7 @@ class PlannerApp:
         finally:
             self.run_btn.disabled = False
         self.result = result
-        self.progress_label.value = html.escape(t("plan.done", runs=fmt_num(total, 0),
+        self.progress_label.value = html.escape(t("plan.done", runs=fmt_num(result.runs, 0),
                                                   seconds=fmt_num(time.perf_counter() - t0, 1)))
         self.show_result(result)
         return result

@@ -7,6 +7,7 @@ TABLE_CSS = """<style>
 .slrt-compare {border-collapse: collapse; font-size: 13px}
 .slrt-compare th, .slrt-compare td {border: 1px solid #ccc; padding: 3px 8px; text-align: right}
 .slrt-compare th:first-child, .slrt-compare td:first-child {text-align: left}
+.slrt-compare td {white-space: nowrap}
 .slrt-step {font-size: 15px; line-height: 1.45; max-width: 760px}
 .slrt-app .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; min-width: 150px}
 </style>"""

@@ -1,7 +1,8 @@
 """The ``slrt-sim`` command (also ``python -m slrt_sim``).
 
 One module per subcommand, each with ``add_parser(subparsers)`` and registered here
-directly: ``validate``, ``run``, ``sweep``, ``cards``, ``calibrate``. A user's mistake (bad
+directly: ``validate``, ``run``, ``sweep``, ``cards``, ``calibrate``, ``serve`` (whose options
+:mod:`slrt_sim.serve` parses: everything after ``serve`` goes there). A user's mistake (bad
 scenario, bad option, an output folder that cannot be written, an unreachable scheduler)
 prints one line to stderr and exits with code 2; no traceback.
 """
@@ -13,13 +14,13 @@ import sys
 from typing import Sequence
 
 from slrt_sim import i18n
-from slrt_sim.cli import calibrate, cards, run, sweep, validate
+from slrt_sim.cli import calibrate, cards, run, serve, sweep, validate
 from slrt_sim.cli.common import EXIT_USER_ERROR, UserError
 from slrt_sim.domain.scenario import ScenarioError
 from slrt_sim.experiments import ExperimentError
 from slrt_sim.i18n import t
 
-SUBCOMMANDS = (validate, run, sweep, cards, calibrate)
+SUBCOMMANDS = (validate, run, sweep, cards, calibrate, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +43,9 @@ def _preparse_lang(argv: Sequence[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _preparse_lang(argv)
+    serve_args = serve.arguments(argv)
+    if serve_args is not None:
+        return serve.main(serve_args)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -33,15 +33,20 @@ def positive_int(option: str, value: int | None, allow_none: bool = True) -> int
 
 
 def load_with_options(path: str, sets: Sequence[str] | None, seed: int | None, days: float | None) -> Scenario:
-    """The scenario file with ``--set``, ``--seed`` and ``--days`` applied (each checked)."""
+    """The scenario file with ``--set``, ``--seed`` and ``--days`` applied (each checked).
+
+    ``--days`` counts the days measured after the scenario's warm-up: ``horizon_days`` becomes
+    ``warmup_days + days``.
+    """
     overrides = list(sets or [])
     if seed is not None:
         overrides.append(f"seed={seed}")
-    if days is not None:
-        if not (math.isfinite(days) and 0 < days <= MAX_HORIZON_DAYS):
-            raise UserError(t("cli.err.days", value=days, max=MAX_HORIZON_DAYS))
-        overrides.append(f"horizon_days={days!r}")
-    return load_scenario(path, overrides or None)
+    if days is not None and not (math.isfinite(days) and 0 < days <= MAX_HORIZON_DAYS):
+        raise UserError(t("cli.err.days", value=days, max=MAX_HORIZON_DAYS))
+    s = load_scenario(path, overrides or None)
+    if days is not None:  # measured days: the scenario's warm-up (district files have one) comes first
+        s = s.with_overrides([f"horizon_days={s.warmup_days + days!r}"], "--days")
+    return s
 
 
 def writable_folder(out: str | Path, message_key: str = "cli.err.out_dir") -> Path:

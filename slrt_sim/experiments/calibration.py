@@ -1,7 +1,7 @@
 """The model beside the published figures of the five seed districts (``slrt-sim calibrate``).
 
 For each district scenario, :func:`calibration_table` puts the model's figure next to the
-one published in the seeds or DOMAIN.md, with the relative gap and, when the gap is over
+one published (docs/domain.md), with the relative gap and, when the gap is over
 20%, the reason (catalogue ``calib.reason.<figure>``). Figures:
 
 * ``poverty_rate``: poor people / people in the synthetic population (published: the BPS
@@ -31,16 +31,16 @@ TOLERANCE = 0.20
 DISTRICTS = ("kota_pekalongan", "kota_probolinggo", "kota_serang", "kota_tanjungbalai", "kabupaten_kubu_raya")
 
 PUBLISHED: dict[str, dict[str, tuple[float, str]]] = {
-    "kota_pekalongan": {"poverty_rate": (0.074, "seed 002"), "logged_per_month": (400.0, "DOMAIN.md")},
-    "kota_probolinggo": {"poverty_rate": (0.076, "seed 000: 18,230 / ~240,000"), "poor_people": (18230.0, "seed 000")},
-    "kota_serang": {"poverty_rate": (0.057, "BPS ~5.5–6% (DOMAIN.md brief)")},
-    "kota_tanjungbalai": {"poverty_rate": (0.13, "BPS ~13% (DOMAIN.md brief)")},
-    "kabupaten_kubu_raya": {"poverty_rate": (0.05, "BPS ~5% (DOMAIN.md brief)")},
+    "kota_pekalongan": {"poverty_rate": (0.074, "Kota Pekalongan 2018, docs/domain.md"), "logged_per_month": (400.0, "docs/domain.md")},
+    "kota_probolinggo": {"poverty_rate": (0.076, "Kota Probolinggo 2018: 18.230 / ~240.000, docs/domain.md"), "poor_people": (18230.0, "Kota Probolinggo 2018, docs/domain.md")},
+    "kota_serang": {"poverty_rate": (0.057, "BPS ~5,5–6%, docs/domain.md")},
+    "kota_tanjungbalai": {"poverty_rate": (0.13, "BPS ~13%, docs/domain.md")},
+    "kabupaten_kubu_raya": {"poverty_rate": (0.05, "BPS ~5%, docs/domain.md")},
 }
 COMMON: dict[str, tuple[float, str]] = {
-    "members_per_poor_household": (4.71, "DOMAIN.md (national)"),
-    "puskesos_per_day": (7.5, "DOMAIN.md: 5–10 a day"),
-    "resolved_locally": (0.80, "DOMAIN.md: ~80% resolved locally"),
+    "members_per_poor_household": (4.71, "BPS nasional, docs/domain.md"),
+    "puskesos_per_day": (7.5, "5–10/hari, docs/domain.md"),
+    "resolved_locally": (0.80, "~80% selesai di daerah, docs/domain.md"),
 }
 FIGURES = ("poverty_rate", "members_per_poor_household", "poor_people", "logged_per_month", "puskesos_per_day",
            "resolved_locally")

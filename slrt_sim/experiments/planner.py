@@ -9,9 +9,16 @@ The logic behind ``slrt_sim.apps.planner`` (usable without widgets):
    district FO and BO staff, Puskesos as in the scenario / none / in every village) and
    the targets (:class:`Target`, e.g. 90% of needs met within 30 days, utilisation at
    most 85%);
-3. :func:`plan` sweeps every combination with replications (:mod:`slrt_sim.experiments.sweep`,
-   common random numbers) and :func:`recommend` picks the **smallest staffing that
-   meets every target**.
+3. :func:`plan` searches the combinations (:mod:`slrt_sim.experiments.planner_search`: branch
+   and bound on the distance to the targets using the monotone structure of the KPIs, and
+   replications added only while a target's interval still straddles it; common random
+   numbers through :func:`slrt_sim.experiments.runner.run_many`) and answers with the
+   **smallest staffing that meets every target** — the answer of the exhaustive sweep
+   (``exhaustive=True``), which the tests check; when nothing meets every target, the
+   **closest** configuration (least sum of relative shortfalls, :func:`distances`);
+4. :mod:`slrt_sim.experiments.planner_explain` says why (:func:`recommendation_text`,
+   :func:`explanation`): which target one step less misses, with its value and interval,
+   why an office with almost no work still counts, what the total counts.
 
 Decision rule (documented choice). A configuration meets a target when
 
@@ -23,9 +30,9 @@ Decision rule (documented choice). A configuration meets a target when
 
 A wait KPI without a value (nobody passed that stage) meets an "at most" target; any
 other missing value does not meet it. "Smallest" is the least **total staff** (all
-fasilitators + district FO + district BO + Puskesos FO and BO); ties are broken by fewer
-fasilitators in total, then fewer BO, then fewer FO, then fewer Puskesos, then the order
-of the sweep.
+fasilitators + district FO + district BO + Puskesos FO and BO: one Puskesos counts its
+FO plus its BO staff); ties are broken by fewer fasilitators in total, then fewer BO,
+then fewer FO, then fewer Puskesos, then the order of the grid.
 
 Beside the simulation, :func:`erlang_check` gives the Erlang C quick estimate for the
 district FO and BO (and the Puskesos FO/BO where there are any), with the load taken from
@@ -44,6 +51,8 @@ import pandas as pd
 
 from slrt_sim.domain.scenario import Scenario, load_scenario, scenario_from_dict
 from slrt_sim.experiments import erlang
+from slrt_sim.experiments.planner_explain import explanation, recommendation_text  # noqa: F401 - re-exported
+from slrt_sim.experiments.planner_search import shortfall as search_shortfall
 from slrt_sim.experiments.report import format_ci
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.i18n import fmt_num, fmt_pct, t
@@ -222,6 +231,22 @@ def staffing_scenarios(s: Scenario, opts: StaffOptions) -> tuple[list[Scenario],
 SORT_KEYS = ("total_staff", "fasilitators_total", "district_bo", "district_fo", "n_puskesos")
 
 
+def _met_table(configs: pd.DataFrame, summary: pd.DataFrame, targets: Sequence[Target], rule: str) -> pd.DataFrame:
+    meets = pd.DataFrame(index=configs.index, columns=[f"{x.kpi}{x.op}{x.value}" for x in targets], dtype=bool)
+    for c in configs.index:
+        for x, col in zip(targets, meets.columns):
+            row = summary.loc[(c, x.kpi)]
+            meets.at[c, col] = x.met(float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]), rule)
+    return meets
+
+
+def _smallest(configs: pd.DataFrame, mask: pd.Series) -> int:
+    keys = [k for k in SORT_KEYS if k in configs.columns]
+    cand = configs[mask].copy()
+    cand["_order"] = cand.index
+    return int(cand.sort_values(keys + ["_order"], kind="stable").index[0])
+
+
 def recommend(configs: pd.DataFrame, summary: pd.DataFrame, targets: Sequence[Target],
               rule: str = "ci") -> tuple[int | None, pd.DataFrame]:
     """The smallest configuration meeting every target (see the module doc), and the met/not-met table.
@@ -229,33 +254,42 @@ def recommend(configs: pd.DataFrame, summary: pd.DataFrame, targets: Sequence[Ta
     ``configs``: one row per configuration (index = config) with the :data:`SORT_KEYS` columns;
     ``summary``: index (config, kpi) with mean, ci_low, ci_high (``SweepResult.summary()``).
     """
-    meets = pd.DataFrame(index=configs.index, columns=[f"{x.kpi}{x.op}{x.value}" for x in targets], dtype=bool)
-    for c in configs.index:
-        for x, col in zip(targets, meets.columns):
-            row = summary.loc[(c, x.kpi)]
-            meets.at[c, col] = x.met(float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]), rule)
+    meets = _met_table(configs, summary, targets, rule)
     ok = meets.all(axis=1) if len(targets) else pd.Series(True, index=configs.index)
     if not ok.any():
         return None, meets
-    keys = [k for k in SORT_KEYS if k in configs.columns]
-    cand = configs[ok].copy()
-    cand["_order"] = cand.index
-    best = cand.sort_values(keys + ["_order"], kind="stable").index[0]
-    return int(best), meets
+    return _smallest(configs, ok), meets
 
 
-def closest(meets: pd.DataFrame, configs: pd.DataFrame) -> int:
-    """When nothing meets every target: the smallest configuration meeting the most targets."""
-    score = meets.sum(axis=1)
-    cand = configs[score == score.max()].copy()
-    cand["_order"] = cand.index
-    keys = [k for k in SORT_KEYS if k in configs.columns]
-    return int(cand.sort_values(keys + ["_order"], kind="stable").index[0])
+def distances(configs: pd.DataFrame, summary: pd.DataFrame, targets: Sequence[Target]) -> pd.Series:
+    """Each configuration's distance to the targets: the sum of relative shortfalls of the means.
+
+    For "at least v", ``max(0, (v - mean) / v)``; for "at most v", ``max(0, (mean - v) / v)``
+    (see :mod:`slrt_sim.experiments.planner_search`). 0 when every mean is on the right side.
+    """
+    out = {}
+    for c in configs.index:
+        out[c] = sum(search_shortfall(x, float(summary.loc[(c, x.kpi), "mean"])) for x in targets)
+    return pd.Series(out, dtype=float)
+
+
+def closest(configs: pd.DataFrame, summary: pd.DataFrame, targets: Sequence[Target], rule: str = "ci") -> int:
+    """When nothing meets every target: the configuration of least distance (:func:`distances`); distances
+    within ``planner_search.TIE`` of the least count as equal, and the smallest of those is taken."""
+    from slrt_sim.experiments.planner_search import TIE
+
+    d = distances(configs, summary, targets)
+    return _smallest(configs, d <= d.min() + TIE + 1e-12)
 
 
 # ----------------------------------------------------------------------------- plan
 @dataclass
 class PlanResult:
+    """The planner's answer. ``configs``/``scenarios``/``sweep``/``meets`` hold the **simulated**
+    configurations (positions 0..n-1, column ``grid``: the number in the whole grid); ``grid``
+    holds every combination tried, with ``simulated``, ``replications`` and, for those not
+    simulated, the lower bound of their distance and the target that ruled them out."""
+
     scenario: Scenario
     scenarios: list[Scenario]
     configs: pd.DataFrame
@@ -265,14 +299,24 @@ class PlanResult:
     recommended: int | None
     meets: pd.DataFrame
     summary: pd.DataFrame = field(repr=False, default=None)
+    grid: pd.DataFrame = field(repr=False, default=None)
+    max_reps: int = 0
+    runs: int = 0
+    exhaustive: bool = False
 
     @property
     def shown(self) -> int:
         """The recommended configuration, or the closest one when none meets every target."""
-        return self.recommended if self.recommended is not None else closest(self.meets, self.configs)
+        if self.recommended is not None:
+            return self.recommended
+        return closest(self.configs, self.summary, self.targets, self.rule)
+
+    @property
+    def distance(self) -> pd.Series:
+        return distances(self.configs, self.summary, self.targets)
 
     def table(self, kpis: Sequence[str] | None = None) -> pd.DataFrame:
-        """One row per configuration: staffing, then each KPI as ``mean [ci_low–ci_high]`` (formatted)."""
+        """One row per simulated configuration: staffing, then each KPI as ``mean [ci_low–ci_high]`` (formatted)."""
         kpis = list(kpis or dict.fromkeys([x.kpi for x in self.targets] + list(TABLE_KPIS)))
         rows = []
         for c, cfg in self.configs.iterrows():
@@ -282,6 +326,7 @@ class PlanResult:
                 t("plan.col.bo"): fmt_num(cfg["district_bo"], 0),
                 t("plan.col.puskesos"): fmt_num(cfg["n_puskesos"], 0),
                 t("plan.col.total"): fmt_num(cfg["total_staff"], 0),
+                t("plan.col.reps"): fmt_num(cfg["replications"], 0),
             }
             for k in kpis:
                 s = self.summary.loc[(c, k)]
@@ -293,11 +338,12 @@ class PlanResult:
     def to_excel(self) -> bytes:
         """The workbook offered for download: recommendation, table, Erlang C, and the raw sweep."""
         buf = io.BytesIO()
+        lines = [recommendation_text(self, html=False)] + explanation(self)
         with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-            pd.DataFrame({t("plan.xlsx.item"): [t("plan.xlsx.scenario"), t("plan.xlsx.rule"),
-                                                t("plan.xlsx.recommendation")] + [x.text() for x in self.targets],
-                          t("plan.xlsx.value"): [self.scenario.name, t(f"plan.rule.{self.rule}"),
-                                                 recommendation_text(self, html=False)] + [""] * len(self.targets)}
+            pd.DataFrame({t("plan.xlsx.item"): [t("plan.xlsx.scenario"), t("plan.xlsx.rule")]
+                          + [t("plan.xlsx.recommendation")] * len(lines) + [x.text() for x in self.targets],
+                          t("plan.xlsx.value"): [self.scenario.name, t(f"plan.rule.{self.rule}")] + lines
+                          + [""] * len(self.targets)}
                          ).to_excel(xw, sheet_name=t("sheet.recommendation"), index=False)
             self.table().to_excel(xw, sheet_name=t("sheet.configurations"))
             erlang_check(self).to_excel(xw, sheet_name=t("sheet.erlang_c"), index=False)
@@ -311,39 +357,57 @@ TABLE_KPIS = ("needs_met", "needs_met_30d", "handled_30d", "identified", "time_t
               "wait_fo_hours", "wait_bo_hours")
 
 
+PARALLEL_MIN_HOUSEHOLDS = 20_000
+"""Below this many households the planner runs in this process (same results: parallel = serial)."""
+
+
 def plan(s: Scenario, opts: StaffOptions, targets: Sequence[Target] = DEFAULT_TARGETS, replications: int = 5,
          workers: int = 1, scheduler: Any = None, rule: str = "ci",
-         progress: Callable[[int, int], None] | None = None) -> PlanResult:
-    """Sweep every staffing combination of ``opts`` and recommend the smallest meeting ``targets``."""
-    from slrt_sim.experiments.sweep import run_sweep
+         progress: Callable[[int, int], None] | None = None, exhaustive: bool = False,
+         start_method: str | None = None) -> PlanResult:
+    """Recommend the smallest staffing of ``opts`` meeting ``targets`` (or the closest to them).
+
+    By default the grid is searched (:mod:`slrt_sim.experiments.planner_search`: branch and
+    bound on the distance to the targets, replications added only while a target's interval
+    straddles it, at most ``replications``); ``exhaustive=True`` simulates every combination
+    with ``replications`` replications. ``progress(done, total)`` counts runs done or no
+    longer needed out of ``combinations × replications``. ``start_method``: how local worker
+    processes start (:func:`slrt_sim.experiments.runner.start_method`).
+    """
+    from slrt_sim.experiments import planner_search as PS
+    from slrt_sim.experiments.runner import LIGHT, run_many
+    from slrt_sim.experiments.sweep import assemble
 
     if rule not in ("ci", "mean"):
         raise ValueError("rule must be 'ci' or 'mean'")
-    scenarios, configs = staffing_scenarios(s, opts)
-    res = run_sweep(None, scenarios=scenarios, replications=replications, workers=workers, scheduler=scheduler,
+    targets = tuple(targets)
+    scenarios, grid = staffing_scenarios(s, opts)
+    points = [(r.puskesos, r.fasilitators_per_village, r.district_fo, r.district_bo) for r in grid.itertuples()]
+    keys = [tuple(r) for r in grid[list(SORT_KEYS)].itertuples(index=False)]
+
+    if scheduler is None and s.region.n_households < PARALLEL_MIN_HOUSEHOLDS:
+        workers = 1  # a kelurahan-year is ~0.04 s: starting worker processes would cost more than it saves
+
+    def run(scs, reps_of):
+        return run_many(scs, reps_of, workers=workers, scheduler=scheduler, keep=LIGHT,
+                        start_method=start_method).results
+
+    out = PS.search(points, keys, scenarios, targets, rule, replications, run, exhaustive=exhaustive,
                     progress=progress)
+    simulated = sorted(out.evaluated)
+    grid["simulated"] = [c in out.evaluated for c in grid.index]
+    grid["replications"] = [len(out.evaluated[c].results) if c in out.evaluated else 0 for c in grid.index]
+    grid["distance_bound"] = [out.bounds.get(c, float("nan")) for c in grid.index]
+    grid["ruled_out_by"] = [targets[out.pruned[c][1]].text() if c in out.pruned else "" for c in grid.index]
+    grid["witness"] = [out.pruned[c][0] if c in out.pruned else -1 for c in grid.index]
+    res = assemble([out.evaluated[c].results for c in simulated], [{"scenario": scenarios[c].name} for c in simulated],
+                   s.name, replications)
+    res.backend, res.workers = ("dask" if scheduler is not None else "processes" if workers > 1 else "serial"), workers
+    configs = grid.loc[simulated].reset_index(names="grid")
     summary = res.summary()
-    configs.index = res.configs.index
     best, meets = recommend(configs, summary, targets, rule)
-    return PlanResult(s, scenarios, configs, res, tuple(targets), rule, best, meets, summary)
-
-
-def recommendation_text(p: PlanResult, html: bool = True) -> str:
-    b = (lambda x: f"<b>{x}</b>") if html else (lambda x: x)
-    if p.recommended is None:
-        c = p.configs.loc[p.shown]
-        failed = [x.text() for x, ok in zip(p.targets, p.meets.loc[p.shown]) if not ok]
-        text = t("plan.none", fas=b(fmt_num(c["fasilitators_per_village"], 0)), fo=b(fmt_num(c["district_fo"], 0)),
-                 bo=b(fmt_num(c["district_bo"], 0)), failed="; ".join(failed))
-        if any(x.kpi.startswith("needs_met") and not ok for x, ok in zip(p.targets, p.meets.loc[p.shown])):
-            text += " " + t("plan.none.hint")
-        return text
-    c = p.configs.loc[p.recommended]
-    return t("plan.recommend", fas=b(fmt_num(c["fasilitators_per_village"], 0)),
-             fas_total=fmt_num(c["fasilitators_total"], 0), fo=b(fmt_num(c["district_fo"], 0)),
-             bo=b(fmt_num(c["district_bo"], 0)), puskesos=fmt_num(c["n_puskesos"], 0),
-             total=b(fmt_num(c["total_staff"], 0)), n=fmt_num(len(p.configs), 0), reps=p.sweep.replications,
-             rule=t(f"plan.rule.{p.rule}"))
+    return PlanResult(s, [scenarios[c] for c in simulated], configs, res, targets, rule, best, meets, summary,
+                      grid=grid, max_reps=replications, runs=out.runs, exhaustive=exhaustive)
 
 
 # ----------------------------------------------------------------------------- Erlang C beside the simulation

@@ -32,6 +32,7 @@ Conventions:
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,10 +248,16 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
     if n < 2:
         return mean, float("nan"), float("nan"), float(n)
     sd = float(v.std(ddof=1))
+    half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
+    return mean, sd, half, float(n)
+
+
+@functools.lru_cache(maxsize=256)
+def t_quantile(confidence: float, dof: int) -> float:
+    """The two-sided Student t quantile of a ``confidence`` interval (cached: tables ask it thousands of times)."""
     from scipy import stats  # imported here: scipy.stats takes a second to import
 
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
-    return mean, sd, half, float(n)
+    return float(stats.t.ppf(0.5 + confidence / 2.0, dof))
 
 
 @dataclass

@@ -13,18 +13,29 @@ come back ordered by (scenario, replication) whatever order the tasks finished i
 The unit of work is a *batch*: several replications of one scenario in one task (less
 overhead per task; about four tasks per worker keeps the load balanced). Each worker
 process caches the synthetic population (:func:`get_population`).
+
+Process pools (:func:`process_pool`) choose their start method explicitly:
+``forkserver`` where the platform has it (Linux, macOS), else ``spawn`` (Windows) —
+never ``fork`` unless asked, since forking a process that already runs threads
+(Jupyter, Voila, Dask) may deadlock. ``SLRT_START_METHOD`` (or ``start_method=``)
+picks another. Workers get the populations made here through the pool's
+initializer, so a new process does not make them again; they run only top-level
+functions with picklable arguments.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import math
+import multiprocessing as mp
 import os
 import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Callable, Collection, Sequence
+from typing import Any, Callable, Collection, Iterable, Sequence
+
+import numpy as np
 
 from slrt_sim.domain.scenario import Scenario
 from slrt_sim.experiments import ExperimentError
@@ -36,6 +47,7 @@ ProgressFn = Callable[[int, int], None]
 
 _POP_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 _POP_CACHE_SIZE = 4
+START_METHOD_ENV = "SLRT_START_METHOD"
 
 
 # ----------------------------------------------------------------------------- populations
@@ -115,34 +127,46 @@ def default_batch_size(n_configs: int, replications: int, workers: int) -> int:
     return max(1, min(replications, per))
 
 
-def _batches(n_configs: int, reps: Sequence[int], size: int) -> list[tuple[int, tuple[int, ...]]]:
-    return [(c, tuple(reps[i:i + size])) for c in range(n_configs) for i in range(0, len(reps), size)]
+def _batches(reps_of: Sequence[Sequence[int]], size: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Tasks ``(config, replications)``: the replications of each scenario in slices of ``size``."""
+    return [(c, tuple(reps[i:i + size])) for c, reps in enumerate(reps_of) for i in range(0, len(reps), size)]
 
 
 # ----------------------------------------------------------------------------- many runs
 @dataclass
 class Runs:
-    """What :func:`run_many` returns: ``results[config][i]`` is replication ``reps[i]`` of scenario ``config``."""
+    """What :func:`run_many` returns: ``results[config][i]`` is replication ``reps[i]`` of scenario ``config``
+    (``reps[config][i]`` when each scenario had its own replications)."""
 
     results: list[list[RunResult]]
-    reps: list[int]
+    reps: list
     backend: str
     workers: int
     wall_seconds: float
 
 
-def run_many(scenarios: Sequence[Scenario], reps: Sequence[int], *, workers: int = 1, scheduler: Any = None,
-             batch_size: int | None = None, keep: Keep = LIGHT, progress: ProgressFn | None = None) -> Runs:
+def run_many(scenarios: Sequence[Scenario], reps: Sequence[int] | Sequence[Sequence[int]], *, workers: int = 1,
+             scheduler: Any = None, batch_size: int | None = None, keep: Keep = LIGHT,
+             progress: ProgressFn | None = None, start_method: str | None = None) -> Runs:
     """Replications ``reps`` of every scenario, on the backend chosen by ``workers`` / ``scheduler``.
 
+    ``reps``: the replications of every scenario, or one sequence per scenario (the
+    planner's search adds replications only where the answer is not yet clear).
+
     * no scheduler and ``workers <= 1`` (or a single run): a plain loop in this process;
-    * ``workers = K``: a pool of K local processes;
+    * ``workers = K``: a pool of K local processes, started by ``start_method`` (:func:`start_method`);
     * ``scheduler``: a Dask scheduler address or a ``distributed.Client``.
 
     ``progress(done_runs, total_runs)`` is called with 0 first and then as batches finish.
     """
     reps = list(reps)
-    total = len(scenarios) * len(reps)
+    if reps and not isinstance(reps[0], (int, np.integer)):
+        reps_of = [list(r) for r in reps]
+        if len(reps_of) != len(scenarios):
+            raise ValueError("one sequence of replications per scenario")
+    else:
+        reps_of = [reps] * len(scenarios)
+    total = sum(len(r) for r in reps_of)
     t0 = time.perf_counter()
     done = 0
     found: dict[tuple[int, int], RunResult] = {}
@@ -158,43 +182,75 @@ def run_many(scenarios: Sequence[Scenario], reps: Sequence[int], *, workers: int
     if progress is not None:
         progress(0, total)
     if scheduler is not None:
-        backend, nworkers = "dask", _run_dask(scheduler, scenarios, reps, batch_size, keep, take)
+        backend, nworkers = "dask", _run_dask(scheduler, scenarios, reps_of, batch_size, keep, take)
     elif workers <= 1 or total <= 1:
         backend, nworkers = "serial", 1
         for c, s in enumerate(scenarios):
-            for r in reps:
+            for r in reps_of[c]:
                 take(_run_batch(s, c, (r,), keep))
     else:
         backend, nworkers = "processes", min(workers, total)
-        _run_local(scenarios, reps, nworkers, batch_size, keep, take)
-    results = [[found[(c, r)] for r in reps] for c in range(len(scenarios))]
+        _run_local(scenarios, reps_of, nworkers, batch_size, keep, take, start_method)
+    results = [[found[(c, r)] for r in reps_of[c]] for c in range(len(scenarios))]
     return Runs(results, reps, backend, nworkers, time.perf_counter() - t0)
 
 
-def _prewarm(scenarios: Sequence[Scenario]) -> None:
-    """Make each distinct population once here, so forked workers inherit the cache."""
-    seen = set()
+# ----------------------------------------------------------------------------- process pools
+def start_method(requested: str | None = None) -> str:
+    """The start method for worker processes: ``requested``, ``$SLRT_START_METHOD``, or the safe default.
+
+    The default is ``forkserver`` where available (Linux, macOS), else ``spawn`` (Windows).
+    """
+    available = mp.get_all_start_methods()
+    method = requested or os.environ.get(START_METHOD_ENV, "").strip()
+    if method:
+        if method not in available:
+            raise ValueError(f"{START_METHOD_ENV}: start method must be one of {available}, not {method!r}")
+        return method
+    return "forkserver" if "forkserver" in available else "spawn"
+
+
+def _init_worker(populations: dict[str, Any]) -> None:
+    """Pool initializer: put the populations made in the parent in this worker's cache."""
+    _POP_CACHE.update(populations)
+
+
+def shared_populations(scenarios: Iterable[Scenario], limit: int = _POP_CACHE_SIZE) -> dict[str, Any]:
+    """The populations of (up to ``limit`` distinct) scenarios, made once here for the workers."""
+    out: dict[str, Any] = {}
     for s in scenarios:
         key = population_key(s)
-        if key not in seen:
-            seen.add(key)
-            if len(seen) > _POP_CACHE_SIZE:
-                return
-            get_population(s)
+        if key not in out:
+            if len(out) >= limit:
+                break
+            out[key] = get_population(s)
+    return out
 
 
-def _run_local(scenarios: Sequence[Scenario], reps: list[int], workers: int, batch_size: int | None, keep: Keep,
-               take: Callable[[list], None]) -> None:
-    import multiprocessing as mp
+def process_pool(workers: int, populations: dict[str, Any] | None = None,
+                 method: str | None = None) -> ProcessPoolExecutor:
+    """A process pool with an explicit start method (:func:`start_method`) and warm population caches."""
+    ctx = mp.get_context(start_method(method))
+    if ctx.get_start_method() == "forkserver":
+        # The fork server imports the model once; each worker forked from it starts warm.
+        ctx.set_forkserver_preload(["slrt_sim.experiments.runner"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(populations or {},))
 
-    size = batch_size or default_batch_size(len(scenarios), len(reps), workers)
-    ctx = None
-    if "fork" in mp.get_all_start_methods():
-        ctx = mp.get_context("fork")
-        _prewarm(scenarios)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+
+def _size(reps_of: Sequence[Sequence[int]], workers: int) -> int:
+    """:func:`default_batch_size` for scenarios that may each have their own replications."""
+    total = sum(len(r) for r in reps_of)
+    longest = max((len(r) for r in reps_of), default=1)
+    return max(1, min(longest, math.ceil(total / max(1, workers * 4))))
+
+
+def _run_local(scenarios: Sequence[Scenario], reps_of: list[list[int]], workers: int, batch_size: int | None,
+               keep: Keep, take: Callable[[list], None], method: str | None = None) -> None:
+    size = batch_size or _size(reps_of, workers)
+    with process_pool(workers, shared_populations(scenarios), method) as pool:
         futures = [pool.submit(_run_batch, scenarios[c], c, rs, keep)
-                   for c, rs in _batches(len(scenarios), reps, size)]
+                   for c, rs in _batches(reps_of, size)]
         for fut in as_completed(futures):
             take(fut.result())
 
@@ -214,16 +270,16 @@ def connect(scheduler: Any):
         raise ExperimentError(t("sweep.err.scheduler", address=scheduler, reason=reason)) from None
 
 
-def _run_dask(scheduler: Any, scenarios: Sequence[Scenario], reps: list[int], batch_size: int | None, keep: Keep,
-              take: Callable[[list], None]) -> int:
+def _run_dask(scheduler: Any, scenarios: Sequence[Scenario], reps_of: list[list[int]], batch_size: int | None,
+              keep: Keep, take: Callable[[list], None]) -> int:
     from distributed import as_completed as dask_completed
 
     client, owned = connect(scheduler)
     try:
         nworkers = max(1, sum(client.nthreads().values()))
-        size = batch_size or default_batch_size(len(scenarios), len(reps), nworkers)
+        size = batch_size or _size(reps_of, nworkers)
         futures = [client.submit(_run_batch, scenarios[c], c, rs, keep, pure=False)
-                   for c, rs in _batches(len(scenarios), reps, size)]
+                   for c, rs in _batches(reps_of, size)]
         for fut in dask_completed(futures, loop=client.loop):
             take(fut.result())
             fut.release()
@@ -235,8 +291,10 @@ def _run_dask(scheduler: Any, scenarios: Sequence[Scenario], reps: list[int], ba
 
 # ----------------------------------------------------------------------------- replications of one scenario
 def run_replications(s: Scenario, replications: int = 1, workers: int = 1, keep_cases: bool | Collection[int] = True,
-                     progress: ProgressFn | None = None, first: int = 0, scheduler: Any = None) -> Replications:
-    """Replications ``first .. first+replications-1`` of ``s``; ``workers > 1`` runs them in processes.
+                     progress: ProgressFn | None = None, first: int = 0, scheduler: Any = None,
+                     start_method: str | None = None) -> Replications:
+    """Replications ``first .. first+replications-1`` of ``s``; ``workers > 1`` runs them in processes
+    (started by ``start_method``, see :func:`start_method`).
 
     ``keep_cases``: keep every run's case table (True), none (False) or those of the given
     replications. Results are in replication order.
@@ -248,5 +306,5 @@ def run_replications(s: Scenario, replications: int = 1, workers: int = 1, keep_
             progress(done, total)
 
     runs = run_many([s], range(first, first + replications), workers=workers, scheduler=scheduler,
-                    keep=Keep(cases=cases, timeline=True), progress=tick)
+                    keep=Keep(cases=cases, timeline=True), progress=tick, start_method=start_method)
     return Replications(runs.results[0], scenario_name=s.name)

@@ -165,7 +165,8 @@ class SweepResult:
         return paths
 
 
-def _assemble(results: list[list], overrides: list[dict[str, Any]], base_name: str, replications: int) -> SweepResult:
+def assemble(results: list[list], overrides: list[dict[str, Any]], base_name: str, replications: int) -> SweepResult:
+    """A :class:`SweepResult` from the runs of each configuration (``results[c]``: its replications, in order)."""
     flat = [(c, run) for c, runs in enumerate(results) for run in runs]
     runs = pd.DataFrame([{"config": c, "replication": r.replication, **{k: float(r.kpis[k]) for k in KPI_FIELDS}}
                          for c, r in flat], columns=[*KEY_COLUMNS, *KPI_FIELDS])
@@ -194,7 +195,8 @@ def prepare(base: Scenario, configs: Sequence[dict[str, Any]]) -> list[Scenario]
 def run_sweep(base: Scenario | None, configs: Sequence[dict[str, Any]] | None = None, *,
               vary: Sequence[Vary] | None = None, replications: int = 10, workers: int = 1,
               scheduler: Any = None, progress: ProgressFn | None = None, batch_size: int | None = None,
-              first_replication: int = 0, scenarios: Sequence[Scenario] | None = None) -> SweepResult:
+              first_replication: int = 0, scenarios: Sequence[Scenario] | None = None,
+              start_method: str | None = None) -> SweepResult:
     """Run ``replications`` replications of every configuration.
 
     ``configs``: a list of override dicts (``{"staffing.district_fo": 2}``); or ``vary``: swept
@@ -202,6 +204,7 @@ def run_sweep(base: Scenario | None, configs: Sequence[dict[str, Any]] | None = 
     scenarios (e.g. one per district), configuration ``i`` being ``scenarios[i]``.
     ``progress(done_runs, total_runs)`` is called as batches finish (throttle it yourself if it
     redraws a widget). ``scheduler``: a Dask scheduler address or a ``distributed.Client``.
+    ``start_method``: how local worker processes start (:func:`slrt_sim.experiments.runner.start_method`).
     """
     if replications < 1:
         raise ValueError("replications must be >= 1")
@@ -215,8 +218,8 @@ def run_sweep(base: Scenario | None, configs: Sequence[dict[str, Any]] | None = 
         base_name = base.name
     reps = range(first_replication, first_replication + replications)
     runs = run_many(scenarios, reps, workers=workers, scheduler=scheduler, batch_size=batch_size, keep=LIGHT,
-                    progress=progress)
-    res = _assemble(runs.results, overrides, base_name, replications)
+                    progress=progress, start_method=start_method)
+    res = assemble(runs.results, overrides, base_name, replications)
     res.wall_seconds, res.backend, res.workers = runs.wall_seconds, runs.backend, runs.workers
     return res
 

@@ -18,6 +18,7 @@ The logic behind ``slrt_sim.apps.walkthrough`` (and usable without widgets):
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -104,8 +105,9 @@ class WalkRun:
     def timeline(self) -> pd.DataFrame:
         return self.reps.runs[0].timeline
 
-    @property
+    @functools.cached_property
     def summary(self) -> pd.DataFrame:
+        """Mean and CI of each KPI over the replications (computed once: tables and charts read it often)."""
         return self.reps.summary()
 
 

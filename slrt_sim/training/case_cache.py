@@ -17,7 +17,6 @@ are written by the server's own kernels; they are read only from the folder the 
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import pickle
@@ -28,11 +27,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from slrt_sim.paths import SCENARIOS
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; two kernels may each build a class once (the write is atomic)
+    fcntl = None
+
 __all__ = ["CACHE_ENV", "cache_dir", "cached", "fingerprint", "store_classes"]
 
 CACHE_ENV = "SLRT_CACHE_DIR"
 ROOT = Path(__file__).resolve().parents[1]  # the slrt_sim package
-_SCENARIOS = ROOT.parent / "scenarios"
+_SCENARIOS = SCENARIOS  # the clone's scenarios/, or the wheel's bundled copy
 T = TypeVar("T")
 
 
@@ -89,7 +95,8 @@ def cached(kind: str, key: tuple, build: Callable[[], T]) -> T:
     except OSError:
         return build()
     with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another kernel may be building it right now: wait
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another kernel may be building it right now: wait
         try:
             return _load(path)
         except Exception:  # noqa: BLE001 - missing or damaged: build it

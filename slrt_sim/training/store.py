@@ -99,7 +99,8 @@ CREATE TABLE IF NOT EXISTS pin_failures (
 
 
 def default_db_path() -> Path:
-    """``$SLRT_DB`` if set, else ``<repository>/var/slrt-sessions.sqlite`` (as ``make app``)."""
+    """``$SLRT_DB`` if set, else ``<repository>/var/slrt-sessions.sqlite`` (as ``make app``) or, for
+    an installed kit, the user data folder (:data:`slrt_sim.paths.DEFAULT_DB`)."""
     env = os.environ.get(DB_ENV, "").strip()
     if env:
         return Path(env).expanduser()

@@ -1,0 +1,79 @@
+"""Finding the kit's files (clone or wheel), the session database's default place, `slrt-sim serve`."""
+from __future__ import annotations
+
+import ast
+
+from pathlib import Path
+
+import pytest
+
+from slrt_sim import paths, serve
+from slrt_sim.cli import main
+from slrt_sim.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_clone_serves_its_own_top_level_folders():
+    assert paths.IN_CLONE and paths.ROOT == ROOT
+    assert paths.NOTEBOOKS == ROOT / "notebooks" and paths.SCENARIOS == ROOT / "scenarios"
+    assert (paths.TEMPLATES_ROOT / "voila" / "templates" / "slrt" / "index.html.j2").is_file()
+    assert (paths.CONFIG_DIR / "voila.json").is_file()
+    assert paths.TRAINING_SCENARIO.is_file()
+    assert serve.NOTEBOOKS == paths.NOTEBOOKS and serve.CONFIG_DIR == paths.CONFIG_DIR
+
+
+def test_what_a_wheel_bundles_exists_in_the_repository():
+    for rel in paths.BUNDLED:
+        assert (ROOT / rel).exists(), rel
+    # setup.py copies the same list (it cannot import the package while building it)
+    tree = ast.parse((ROOT / "setup.py").read_text())
+    assigned = {node.targets[0].id: node.value for node in tree.body if isinstance(node, ast.Assign)}
+    assert ast.literal_eval(assigned["BUNDLED"]) == paths.BUNDLED
+
+
+def test_is_clone_needs_pyproject_voila_json_and_notebooks(tmp_path):
+    assert not paths.is_clone(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "voila.json").write_text("{}")
+    assert not paths.is_clone(tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    assert paths.is_clone(tmp_path)
+
+
+def test_user_data_folder_per_system():
+    home = {"HOME": "/home/ana"}
+    assert paths.user_data_dir(home, "linux") == Path("/home/ana/.local/share/slrt-sim")
+    assert paths.user_data_dir({**home, "XDG_DATA_HOME": "/data"}, "linux") == Path("/data/slrt-sim")
+    assert paths.user_data_dir(home, "darwin") == Path("/home/ana/Library/Application Support/slrt-sim")
+    win = {"USERPROFILE": r"C:\Users\ana", "LOCALAPPDATA": r"C:\Users\ana\AppData\Local"}
+    assert paths.user_data_dir(win, "win32") == Path(r"C:\Users\ana\AppData\Local") / "slrt-sim"
+
+
+def test_default_db_env_first_then_clone_var(tmp_path):
+    assert paths.default_db({"SLRT_DB": str(tmp_path / "x.sqlite")}) == tmp_path / "x.sqlite"
+    assert paths.default_db({}) == ROOT / "var" / "slrt-sessions.sqlite"  # a clone: var/, as make app
+
+
+def test_cli_serve_is_the_serve_module(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("TRAINER_PIN", "8642")
+    db = tmp_path / "s.sqlite"
+    assert main(["--lang", "en", "serve", "--dry-run", "--host", "127.0.0.1", "--port", "9297", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert t("serve.banner.pin", pin="8642") in out and "Trainer PIN" in out
+    assert f"-m slrt_sim.server {ROOT / 'notebooks'}" in out and f"--Voila.config_file_paths={ROOT}" in out
+    assert t("serve.banner.db", path=str(db)) in out
+
+
+def test_cli_serve_help_names_the_subcommand(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--help"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: slrt-sim serve")
+
+
+def test_cli_serve_bad_pin_is_one_line_exit_2(capsys, monkeypatch):
+    monkeypatch.setenv("TRAINER_PIN", "12ab")
+    assert main(["serve", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TRAINER_PIN" in err

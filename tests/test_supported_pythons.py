@@ -1,0 +1,39 @@
+"""One range of supported Pythons (3.11 to 3.14) everywhere it is written down, and one set of pins."""
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import wheelhouse  # noqa: E402  (tools/wheelhouse.py)
+
+SUPPORTED = ("3.11", "3.12", "3.13", "3.14")
+
+
+def test_pyproject_accepts_exactly_the_supported_pythons():
+    spec = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
+    assert [v for v in ("3.10", *SUPPORTED, "3.15") if f"{v}.0" in spec] == list(SUPPORTED)
+
+
+def test_makefile_ci_wheelhouse_and_conda_agree():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "(3, 11) <= sys.version_info[:2] < (3, 15)" in makefile
+    assert re.search(r"^WH_PYTHONS\s*\?=\s*3\.11 3\.12 3\.13 3\.14$", makefile, re.M)
+    assert "SUPPORTED=(3.11 3.12 3.13 3.14)" in (ROOT / ".ci" / "run").read_text()
+    assert wheelhouse.SUPPORTED_PYTHONS == SUPPORTED
+    assert "  - python>=3.11,<3.15\n" in (ROOT / "environment.yml").read_text()
+
+
+def test_lock_is_universal_and_conda_pins_match_it():
+    lock = (ROOT / "requirements.lock").read_text()
+    assert "--universal" in lock.splitlines()[1]  # markers for every Python and system
+    pins = {p.name: p.version for p in wheelhouse.read_lock()}
+    conda = re.findall(r"^\s+- ([a-z0-9_.-]+)==?([0-9][^\s]*)$", (ROOT / "environment.yml").read_text(), re.M)
+    assert len(conda) > 15
+    for name, version in conda:
+        assert pins[name] == version, f"environment.yml pins {name} {version}, requirements.lock {pins[name]}"
