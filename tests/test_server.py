@@ -253,6 +253,21 @@ def test_voila_json_sets_timeouts_and_the_cap():
     assert config["VoilaExecutor"]["iopub_timeout"] >= 60  # a slow kernel: a slow page, not a blank one
     assert config["SlrtVoila"]["max_kernels"] >= 80
     assert config["MappingKernelManager"]["cull_idle_timeout"] <= 300  # pages gone: culled within minutes
+    assert config["ServerKernelManager"]["client_factory"] == "slrt_sim.server.kernels.NoHeartbeatClient"
+
+
+def test_the_notebook_client_starts_no_heartbeat_thread(monkeypatch):
+    """A heartbeat thread stuck on a taken port froze the server when its client was stopped;
+    Voila's notebook client starts every channel but the heartbeat (the manager knows if the
+    kernel is alive)."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    from slrt_sim.server.kernels import NoHeartbeatClient
+
+    seen = {}
+    monkeypatch.setattr(AsyncKernelClient, "start_channels", lambda self, **kw: seen.update(kw))
+    NoHeartbeatClient().start_channels()
+    assert seen == {"shell": True, "iopub": True, "stdin": True, "hb": False, "control": True}
 
 
 def _get(url: str, data: bytes | None = None, headers: dict | None = None):

@@ -109,6 +109,7 @@ class SlrtVoila(Voila):
                                    help="An open page's kernel is culled after this long without activity.")
     landing_notebook = Unicode("index.ipynb", config=True, help="Served as a static page, without a kernel.")
     warm_timeout = Float(600.0, config=True, help="Seconds allowed for building the class cases at start.")
+    kernel_ipc = Bool(True, config=True, help="Kernels use local socket files instead of TCP ports (Linux, macOS).")
 
     def initialize(self, argv=None):
         super().initialize(argv)
@@ -136,6 +137,10 @@ class SlrtVoila(Voila):
                                                if self.class_app in (app, "both") and self.class_size > 0))
 
     def init_settings(self):
+        if self.kernel_ipc and os.name == "posix" and "transport" not in self.config.KernelManager:
+            # kernels talk over local socket files, not TCP ports: 70 kernels starting at once
+            # picked ports that another socket took meanwhile ("Address already in use")
+            self.config.KernelManager.transport = "ipc"
         original = voila_app.voila_kernel_manager_factory
         policy = self.policy()
 

@@ -32,7 +32,9 @@ import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY"]
+from jupyter_client.asynchronous import AsyncKernelClient
+
+__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY", "NoHeartbeatClient"]
 
 POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
 """The server's log line when a notebook's whole pool can serve pages at once (``make load`` waits for it)."""
@@ -52,6 +54,22 @@ class CapPolicy:
     pool_spare: int = 2
     connected_idle_timeout: float = 4 * 3600.0
     class_notebooks: tuple[str, ...] = ()
+
+
+class NoHeartbeatClient(AsyncKernelClient):
+    """The kernel client Voila runs a notebook with, without the heartbeat channel
+    (``voila.json``: ``ServerKernelManager.client_factory``).
+
+    The heartbeat is one thread per client whose only use is to tell whether a kernel without a
+    manager is alive; here the manager always knows (``is_alive`` asks it). And it could freeze
+    the whole server: when 70 kernels start at once and one's heartbeat port is taken by another
+    socket, that client's heartbeat thread waits forever, and stopping the client after the
+    notebook has run joins that thread from the server's event loop (seen in ``make load``: no
+    page served any more)."""
+
+    def start_channels(self, shell: bool = True, iopub: bool = True, stdin: bool = True, hb: bool = True,
+                       control: bool = True) -> None:
+        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
 
 
 def _is_loopback(ip: str | None) -> bool:
