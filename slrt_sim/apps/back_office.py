@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from slrt_sim.apps._store import LazyStore
 from slrt_sim.apps import memory, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
@@ -205,7 +206,7 @@ class CasePanel:
         self.verval_btn.disabled = disabled or self._verval
 
 
-class BackOfficeApp:
+class BackOfficeApp(LazyStore):
     """Login, then the queue form, the submission and the feedback with the letters."""
 
     def __init__(self, store=None):
@@ -233,15 +234,6 @@ class BackOfficeApp:
         ])
         self.widget.add_class("slrt-bo")
         self.widget.add_class(style.ROOT_CLASS)
-
-    # ------------------------------------------------------------------ store
-    @property
-    def store(self):
-        if self._store is None:
-            from slrt_sim.training.store import SessionStore
-
-            self._store = SessionStore()
-        return self._store
 
     # ------------------------------------------------------------------ login
     def _on_start(self, _b=None) -> None:

@@ -14,6 +14,7 @@ import time
 
 import ipywidgets as W
 
+from slrt_sim.apps._store import LazyStore
 from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
@@ -46,7 +47,7 @@ CSS = """<style>
 </style>"""
 
 
-class Dashboard:
+class Dashboard(LazyStore):
     def __init__(self, store=None, refresh_seconds: float = REFRESH_SECONDS):
         self._store = store
         self.refresh_seconds = refresh_seconds
@@ -68,13 +69,6 @@ class Dashboard:
         self.widget.add_class("slrt-dash")
         self.widget.add_class(style.ROOT_CLASS)
 
-    @property
-    def store(self):
-        if self._store is None:
-            from slrt_sim.training.store import SessionStore
-
-            self._store = SessionStore()
-        return self._store
 
     # ------------------------------------------------------------------ PIN
     def _on_pin(self, _b=None) -> None:
