@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from slrt_sim.apps import memory, rules_panel, style
+from slrt_sim.apps import form_steps, memory, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as rp
@@ -42,7 +42,7 @@ FORM_SECTIONS = (("identity", ("nik", "kk", "head", "members", "address")),
                  ("decision", ("decision", "programs")))
 """The form's three parts, each under a heading (catalogue ``rp.fo.section.*``)."""
 
-CSS = style.CSS + """
+CSS = style.CSS + form_steps.CSS + """
 <style>
 .rp-app { max-width: 1180px; margin: 0 auto; font-size: 15px; }
 .rp-app .rp-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; margin: 6px 0;
@@ -62,7 +62,7 @@ CSS = style.CSS + """
 .rp-app .rp-ok { color: #1b5e20; } .rp-app .rp-bad { color: #b71c1c; }
 .rp-app .rp-fb li { margin: 4px 0; }
 .rp-app .widget-text, .rp-app .widget-textarea, .rp-app .widget-dropdown { width: 100%; margin-left: 0; margin-right: 0; }
-.rp-app .rp-checks { display: grid !important; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
+.rp-app .rp-checks { display: grid !important; grid-template-columns: repeat(auto-fill, minmax(135px, 1fr));
                      gap: 0 10px; }
 .rp-app .rp-q-row { flex-wrap: nowrap; align-items: center; }
 </style>
@@ -229,12 +229,15 @@ class FrontOfficeApp:
         self.submit_btn.on_click(guarded(lambda _b: self.submit(), lambda: self.notice, "submit"))
         self.form_msg = W.HTML("")
         self.form_msg.add_class("rp-form-msg")
-        rows: list[W.Widget] = [W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>")]
-        for section, names in FORM_SECTIONS:
-            rows.append(W.HTML(f"<div class='rp-section'>{_e(t(f'rp.fo.section.{section}'))}</div>"))
-            rows += [self.fields[n].box for n in names]
-        form = W.VBox(rows + [self.submit_btn, self.form_msg], layout=W.Layout(min_width="0"))
+        # on a phone one part at a time (steps), on a wider screen the whole form
+        self.steps = form_steps.FormSteps(
+            [(s, t(f"rp.fo.step.{s}"), t(f"rp.fo.section.{s}"), [self.fields[n].box for n in names])
+             for s, names in FORM_SECTIONS],
+            [self.submit_btn, self.form_msg], root_class="rp-form-steps", on_change=self._on_step)
+        form = W.VBox([W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>"), self.steps.widget],
+                      layout=W.Layout(min_width="0"))
         form.add_class("rp-card")
+        form.add_class("rp-form")
         self.form = form
         self.grid = W.GridBox([left, form], layout=W.Layout(
             grid_template_columns="repeat(auto-fit, minmax(min(100%, 480px), 1fr))", grid_gap="12px",
@@ -247,8 +250,10 @@ class FrontOfficeApp:
         self.next_btn.on_click(guarded(lambda _b: self.next_case(), lambda: self.notice, "next"))
         self.outcome = W.HTML("")  # issue 9: the household's two timelines
         self.outcome.add_class("rp-outcome")
-        self.feedback_box = W.VBox([self.feedback, self.outcome, self.next_btn])
+        self.to_feedback = form_steps.ScrollTop(selector=".rp-feedback-box", layout=W.Layout(display="none"))
+        self.feedback_box = W.VBox([self.feedback, self.outcome, self.next_btn, self.to_feedback])
         self.feedback_box.add_class("rp-card")
+        self.feedback_box.add_class("rp-feedback-box")
         self.rules = W.HTML(rules_panel.CSS + rules_panel.rules_html([t("rules.fo.general")]))
         self.rules.add_class("rp-rules")
         self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.rules, self.grid])
@@ -301,7 +306,17 @@ class FrontOfficeApp:
 
     def _new_case_state(self) -> None:
         self.state.update({"started_at": self.clock(), "form": {}, "query": {"nik": "", "name": ""},
-                           "submitted": False, "grade": None})
+                           "submitted": False, "grade": None, "step": 0})
+
+    def _on_step(self, i: int) -> None:
+        """The trainee moved to part ``i`` of the form (on a phone): kept, so a reload opens it again."""
+        if self.klass is not None and self.case is not None and not self._restoring:
+            self.state["step"] = i
+            self._save()
+
+    def _mark_steps(self, errors: dict, open_first: bool) -> None:
+        per_part = {s: sum(1 for n in names if n in errors) for s, names in FORM_SECTIONS}
+        self.steps.mark(per_part, open_first=open_first)
 
     @property
     def case(self) -> rp.FoCase | None:
@@ -349,6 +364,8 @@ class FrontOfficeApp:
         if q.get("nik") or q.get("name"):
             self.search(save=False)
         self.form_msg.value = ""
+        self.steps.mark({})
+        self.steps.go(int(self.state.get("step", 0) or 0), scroll=False)
         self.grid.layout.display = None
         submitted = bool(self.state.get("submitted"))
         self._set_form_disabled(submitted)
@@ -451,9 +468,12 @@ class FrontOfficeApp:
             return
         self.state["form"] = self.answers()
         self.state["query"] = {"nik": self.q_nik.value, "name": self.q_name.value}
-        for name, f in self.fields.items():  # a marked field is re-checked as it is corrected
-            if "rp-invalid" in f.widget._dom_classes:
-                f.mark(rp.validate(self.state["form"], self.case).get(name))
+        marked = [n for n, f in self.fields.items() if "rp-invalid" in f.widget._dom_classes]
+        if marked:  # a marked field is re-checked as it is corrected
+            errors = rp.validate(self.state["form"], self.case)
+            for name in marked:
+                self.fields[name].mark(errors.get(name))
+            self._mark_steps({n: 1 for n in marked if errors.get(n)}, open_first=False)
         self._save()
 
     def _save(self) -> None:
@@ -469,6 +489,7 @@ class FrontOfficeApp:
         errors = rp.validate(answers, case)
         for name, f in self.fields.items():
             f.mark(errors.get(name))
+        self._mark_steps(errors, open_first=True)  # on a phone: the first part with a mistake opens
         if errors:
             self.form_msg.value = f"<div class='rp-err'>{_e(t('rp.fo.form_invalid'))}</div>"
             self.state["form"] = answers
@@ -508,6 +529,7 @@ class FrontOfficeApp:
         self._show_outcome()
         self.next_btn.layout.display = None
         self.feedback_box.layout.display = None
+        self.to_feedback.nonce += 1  # the feedback sits above the form: bring it on screen
 
     def outcome_pair(self):
         """The trainee's submitted files so far played in the class's kelurahan, against the key (issue 9)."""
@@ -539,6 +561,7 @@ class FrontOfficeApp:
         self._save()
         self.notice.value = ""
         self._show_case()
+        self.steps.scroll.nonce += 1  # on a phone: back to the top of the new case's form
 
 
 def show(store: SessionStore | None = None) -> FrontOfficeApp:
