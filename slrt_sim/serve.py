@@ -166,6 +166,16 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def _descendants(pid: int) -> list:
+    """The processes ``pid`` started, children of children included (psutil.Process objects)."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
 class VoilaProcess:
     """Voila in the background, configured as by ``make app`` (for tests and benchmarks).
 
@@ -227,20 +237,31 @@ class VoilaProcess:
         self.stop()
         raise RuntimeError(f"Voila did not answer within {self.startup_timeout:.0f} s:\n{self.log()[-4000:]}")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM (Voila shuts its kernels down), then after ``timeout`` s SIGKILL for whatever
+        is left: the server's process group and every process it had started. Kernels run in
+        sessions of their own (jupyter_client starts them so), so the group alone would miss them
+        when the server hangs; they are listed before the server is asked to stop."""
         if self.proc is None:
             return
+        started = _descendants(self.proc.pid)
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # Voila shuts its kernels down on SIGTERM
+            self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=20)
+                self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 pass
-        try:  # anything left in the group (a stuck kernel) is ours: end it
+        try:  # anything left in the group is ours: end it
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
+        for child in started:  # a kernel the server did not stop (it hung, or was killed)
+            try:
+                if child.is_running():  # is_running() also checks that the pid was not reused
+                    child.kill()
+            except Exception:  # noqa: BLE001 - gone meanwhile, or not ours to kill
+                pass
         self._log_file.close()
         self.proc = None
 

@@ -202,6 +202,27 @@ def test_the_dtks_changes_only_at_a_determination(small):
     assert (rec.dtks_end == rec.dtks_start).all()
 
 
+def test_the_start_listing_is_the_listing_after_the_warm_up(small):
+    """"At the start" means at the start of the measured period: with a warm-up, the record's
+    start listing (and so the exclusion error "at the start") is the DTKS as the warm-up left it,
+    not the population's listing on day 0."""
+    s = small.with_overrides(["dtks.determination_cycle_months=1", "dtks.deliberation_days=7",
+                              "dtks.supervisor_checks_per_day=50", "warmup_days=120", "horizon_days=300"])
+    pop = get_population(s)
+    m = Model(s, pop, replication_seed(s.seed, 0))
+    m.start()
+    run_until(m.env, m.warmup)
+    at_warmup = m.households.in_dtks().copy()
+    day0 = np.asarray(pop.households["in_dtks"], dtype=bool)
+    assert (at_warmup != day0).any()          # determinations changed the listing during the warm-up
+    rec = m.run()
+    assert (rec.dtks_start == at_warmup).all()
+    assert (rec.dtks_end != rec.dtks_start).any()   # and changed it again after
+    k = collect(rec, keep_cases=False).kpis
+    target = np.asarray(rec.true_decile) <= s.database.max_decile
+    assert k["exclusion_error_start"] == pytest.approx((target & ~at_warmup).sum() / target.sum())
+
+
 def test_additions_keep_within_the_quota(small):
     rec = run(small.with_overrides(["dtks.quota_per_year=8", "horizon_days=365",
                                     "dtks.supervisor_checks_per_day=50", "dtks.deliberation_days=30"]))

@@ -327,6 +327,35 @@ def test_server_cap_landing_and_closing_a_page(tmp_path):
         assert status == 200  # the closed page's room is free again
 
 
+@pytest.mark.slow
+def test_stopping_a_hung_server_leaves_no_kernel_behind(tmp_path):
+    """A server that no longer answers SIGTERM (here: stopped with SIGSTOP) is killed; the
+    kernels it started run in sessions of their own, and must be killed with it."""
+    import os
+    import signal
+
+    import psutil
+
+    server = serve.VoilaProcess(
+        pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+        extra=["--SlrtVoila.other_pool_size=0", "--VoilaConfiguration.default_pool_size=0"],
+    )
+    server.start()
+    try:
+        status, _, _ = _get(server.render_url(FO))
+        assert status == 200
+        kernels = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+                   if "slrt_sim.server.kernel" in " ".join(p.cmdline())]
+        assert kernels and all(os.getpgid(k.pid) != server.proc.pid for k in kernels)  # not in its group
+        os.kill(server.proc.pid, signal.SIGSTOP)   # the server hangs
+        server.stop(timeout=1)
+        assert server.proc is None
+        gone, alive = psutil.wait_procs(kernels, timeout=10)
+        assert alive == [], [k.pid for k in alive]
+    finally:
+        server.stop(timeout=1)
+
+
 def test_class_size_reaches_the_server_command(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("TRAINER_PIN", "1357")
     monkeypatch.setenv("CLASS_SIZE", "70")  # as `make app CLASS_SIZE=70` exports it

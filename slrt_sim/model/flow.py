@@ -94,13 +94,19 @@ class Model:
                                              warmup=warmup, horizon=horizon, start_case=self._start_case)
         self.monitor = Monitor(env, ledger.counts, horizon, progress)
         self.events_processed = 0
+        self._started = False
 
     def _start_case(self, c: Case, delay: float = 0.0) -> None:
         self.env.process(self.pathway.case(c, delay))
 
-    def run(self) -> RunRecord:
-        """Run the replication to the horizon and return its record."""
+    def start(self) -> None:
+        """Schedule the replication's processes (done once; :meth:`run` calls it if needed)."""
+        if self._started:
+            return
+        self._started = True
         s = self.s
+        if self.warmup > 0:
+            self.env.process(self._listing_after_warmup())
         if s.walkin.rate_per_day:
             self.validation.start(s.walkin.rate_per_day)
         else:
@@ -110,7 +116,17 @@ class Model:
         if self.integrated:
             self.dtks.start()
         self.monitor.start()
-        self.events_processed = run_until(self.env, self.horizon)
+
+    def _listing_after_warmup(self):
+        """At the end of the warm-up, the DTKS listing becomes the run's "start" listing: the
+        exclusion and inclusion errors "at the start" are those of the measured period."""
+        yield self.env.timeout(self.warmup)
+        self.households.snapshot_listing()
+
+    def run(self) -> RunRecord:
+        """Run the replication to the horizon and return its record."""
+        self.start()
+        self.events_processed += run_until(self.env, self.horizon)
         self.monitor.done()
         return self.record()
 

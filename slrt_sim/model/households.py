@@ -51,6 +51,11 @@ class Households:
         self.col["has_kk"][hh] = True
         self.col["missing_docs"][hh] = False
 
+    def snapshot_listing(self) -> None:
+        """Make the DTKS listing as it is now the run's start listing (``dtks_start``): called at
+        the end of the warm-up, so that "at the start" means at the start of the measured period."""
+        self.dtks_start = (self.in_dtks().copy(), self.dtks_start[1])
+
     def in_dtks(self) -> np.ndarray:
         return np.asarray(self.col["in_dtks"], dtype=bool)
 

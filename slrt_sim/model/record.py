@@ -20,7 +20,8 @@ class RunRecord:
 
     Times are calendar days from the scenario's start; ``working_minutes`` and
     ``working_days`` are the offices' working time between ``warmup`` and ``horizon``
-    (the denominators of utilisation).
+    (the denominators of utilisation). ``dtks_start`` is the DTKS listing at the end of the
+    warm-up (the population's listing when there is none), ``dtks_end`` the listing at the horizon.
     """
 
     scenario: Any
