@@ -24,6 +24,7 @@ from slrt_sim.experiments import plots
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.domain.scenario import load_scenario
+from slrt_sim.apps import style
 from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
 
 MAX_CONFIGS = 120
@@ -62,8 +63,8 @@ class PlannerApp:
         names = [(label, str(path)) for label, path in self.shipped]
         default = next((p for _, p in names if p.endswith(f"{scenario}.yaml")), names[0][1])
         self.scenario = W.Dropdown(options=names, value=default, description=t("plan.scenario"), style=wide,
-                                   layout=W.Layout(width="560px"))
-        self.area = W.Dropdown(description=t("plan.area"), style=wide, layout=W.Layout(width="560px"))
+                                   layout=W.Layout(width="100%", max_width="560px"))
+        self.area = W.Dropdown(description=t("plan.area"), style=wide, layout=W.Layout(width="100%", max_width="560px"))
         self.households = W.BoundedIntText(value=1500, min=50, max=200_000, description=t("plan.manual.households"),
                                            style=wide)
         self.poverty = W.BoundedFloatText(value=6.0, min=0.0, max=100.0, step=0.5, description=t("plan.manual.poverty"),
@@ -75,9 +76,9 @@ class PlannerApp:
         self.source.observe(self._on_source, names="value")
         self.scenario.observe(lambda _c: self._fill_areas(), names="value")
 
-        self.fas = W.IntRangeSlider(value=(1, 3), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide, layout=W.Layout(width="520px"))
-        self.fo = W.IntRangeSlider(value=(1, 2), min=1, max=8, description=t("plan.staff.fo"), style=wide, layout=W.Layout(width="520px"))
-        self.bo = W.IntRangeSlider(value=(1, 3), min=1, max=10, description=t("plan.staff.bo"), style=wide, layout=W.Layout(width="520px"))
+        self.fas = W.IntRangeSlider(value=(1, 3), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
+        self.fo = W.IntRangeSlider(value=(1, 2), min=1, max=8, description=t("plan.staff.fo"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
+        self.bo = W.IntRangeSlider(value=(1, 3), min=1, max=10, description=t("plan.staff.bo"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
         self.pk = {opt: W.Checkbox(value=(opt == "scenario"), description=t(f"plan.puskesos.{opt}"), indent=False,
                                    layout=W.Layout(width="180px")) for opt in P.PUSKESOS_OPTIONS}
         pk_row = W.HBox([W.Label(t("plan.staff.puskesos"), layout=W.Layout(width="194px")), *self.pk.values()])
@@ -87,22 +88,22 @@ class PlannerApp:
         for kpi, op, value, on in TARGET_ROWS:
             pct = kpi in PERCENT_KPIS
             cb = W.Checkbox(value=on, description=f"{kpi_label(kpi)} {t('plan.op.ge' if op == '>=' else 'plan.op.le')}",
-                            indent=False, layout=W.Layout(width="420px"))
+                            indent=False, layout=W.Layout(width="100%", max_width="420px"))
             box = W.BoundedFloatText(value=value * 100 if pct else value, min=0, max=100 if pct else 10_000, step=1,
                                      layout=W.Layout(width="90px"))
             unit = W.Label("%" if pct else t("plan.unit.hours"))
             self.targets.append((kpi, op, pct, cb, box))
             rows.append(W.HBox([cb, box, unit]))
 
-        self.reps = W.IntSlider(value=5, min=2, max=30, description=t("plan.replications"), style=wide, layout=W.Layout(width="520px"))
+        self.reps = W.IntSlider(value=5, min=2, max=30, description=t("plan.replications"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
         self.rule = W.Dropdown(options=[(t("plan.rule.ci"), "ci"), (t("plan.rule.mean"), "mean")], value="ci",
-                               description=t("plan.rule"), style=wide, layout=W.Layout(width="700px"))
+                               description=t("plan.rule"), style=wide, layout=W.Layout(width="100%", max_width="700px"))
         self.count = W.HTML()
         for w in (self.fas, self.fo, self.bo, self.reps, *self.pk.values()):
             w.observe(lambda _c: self._update_count(), names="value")
         self.run_btn = W.Button(description=t("plan.run"), button_style="success")
         self.run_btn.on_click(guarded(lambda _b: self.run(), lambda: self.status, "run"))
-        self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="360px"))
+        self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="100%", max_width="360px"))
         self.progress_label = W.HTML()
         self.status = W.HTML()
 
@@ -114,11 +115,12 @@ class PlannerApp:
         self.results = W.VBox([self.recommendation, self.download, self.table, self.charts, self.erlang])
 
         self.widget = W.VBox([
-            self.title, self.source, self.scenario_box, self.manual_box,
+            W.HTML(style.CSS), self.title, self.source, self.scenario_box, self.manual_box,
             W.HTML(f"<h3>{html.escape(t('plan.staff.heading'))}</h3>"), self.fas, self.fo, self.bo, pk_row,
             W.HTML(f"<h3>{html.escape(t('plan.targets.heading'))}</h3>"), *rows, self.reps, self.rule, self.count,
             W.HBox([self.run_btn, self.progress, self.progress_label]), self.status, self.results,
         ])
+        self.widget.add_class(style.ROOT_CLASS)  # usable on a phone too
         self._fill_areas()
         self._update_count()
 
@@ -213,7 +215,7 @@ class PlannerApp:
             fig = plots.staffing_figure(p.configs["total_staff"], summ["mean"], summ["ci_low"], summ["ci_high"],
                                         x.value if p.targets else None, x.kpi in PERCENT_KPIS, kpi_label(x.kpi),
                                         chosen=p.shown, meets=p.meets.iloc[:, i].tolist() if p.targets else None)
-            images.append(W.Image(value=plots.png(fig), format="png", layout=W.Layout(width="480px")))
+            images.append(W.Image(value=plots.png(fig), format="png", layout=W.Layout(width="100%", max_width="480px")))
         self.charts.children = images
         erl = P.erlang_check(p)
         sentences = "".join(f"<li>{html.escape(P.erlang_explanation(r, p.scenarios[p.shown]))}</li>"

@@ -8,7 +8,9 @@ Most trainees in a hall use phones (360–412 px wide). Every app's root widget 
 * tab titles wrap onto several rows instead of being cut ("K01 Cin…");
 * tables made with :func:`table` (``class="slrt-stack"``) turn into one card per row below
   640 px: each cell is shown with its column name, so no column is lost off the right edge;
-* long words (addresses, NIKs) wrap inside their box.
+* long words (addresses, NIKs) wrap inside their box;
+* below 640 px a control's description (``description=``) sits above the control, which then
+  takes the whole width; pictures shrink to the screen (the planner and the walkthrough).
 """
 from __future__ import annotations
 
@@ -54,13 +56,23 @@ CSS = """<style>
     text-align: left; vertical-align: top; }
 @media (max-width: 640px) {
   .slrt-ui { font-size: 15px; }
-  .slrt-ui table.slrt-stack, .slrt-ui table.slrt-stack tbody, .slrt-ui table.slrt-stack tr,
+  .slrt-ui table.slrt-stack, .slrt-ui table.slrt-stack thead, .slrt-ui table.slrt-stack tbody, .slrt-ui table.slrt-stack tr,
   .slrt-ui table.slrt-stack td { display: block; width: auto; }
   .slrt-ui table.slrt-stack tr.slrt-head { display: none; }
   .slrt-ui table.slrt-stack tr { border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; padding: 4px 6px; }
   .slrt-ui table.slrt-stack tr td { border: none; padding: 2px 0; display: flex; gap: 8px; }
   .slrt-ui table.slrt-stack td::before { content: attr(data-label); font-weight: 600; flex: 0 0 7.5em; }
   .slrt-ui table.slrt-stack td[data-label=""]::before { display: none; }
+  /* a control's description goes above it, the control takes the whole width */
+  .slrt-ui .widget-inline-hbox > .widget-label:not(.widget-label-basic) { flex: 0 0 100% !important;
+      width: auto !important; max-width: 100% !important; text-align: left; justify-content: flex-start; }
+  .slrt-ui .widget-inline-hbox > :not(.widget-label) { min-width: 0; max-width: 100%; }
+  .slrt-ui .widget-inline-hbox .slider-container { flex: 1 1 auto; min-width: 0; }
+  .slrt-ui .widget-toggle-buttons .widget-toggle-button { width: auto !important; max-width: 100%; }
+  .slrt-ui .widget-toggle-buttons .btn-group, .slrt-ui .widget-toggle-buttons { flex-wrap: wrap; }
+  .slrt-ui .widget-image img, .slrt-ui img { max-width: 100%; height: auto; }
+  .slrt-ui table.slrt-compare td { white-space: normal; }
+  .slrt-ui table.slrt-compare { font-size: 12px; }
 }
 </style>"""
 

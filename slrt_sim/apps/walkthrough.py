@@ -31,6 +31,7 @@ from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.domain.scenario import Scenario
+from slrt_sim.apps import style
 from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
 
 class WalkthroughApp:
@@ -60,7 +61,7 @@ class WalkthroughApp:
         self.title = W.HTML(f"<h2>{html.escape(t('walk.title'))}</h2><p>{html.escape(intro)}</p>")
 
         # tab 1: steps
-        self.run_pick_steps = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
+        self.run_pick_steps = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="100%", max_width="520px"))
         self.basis_steps = W.HTML()
         self.basis_steps.add_class("slrt-walk-basis")
         self.step_html = W.HTML(layout=W.Layout(min_height="150px"))
@@ -78,7 +79,7 @@ class WalkthroughApp:
 
         # tab 2: the year
         horizon = int(self.base.horizon_days)
-        self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="520px"))
+        self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="100%", max_width="520px"))
         self.basis_year = W.HTML()
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
         self.year = YearView(horizon)
@@ -102,10 +103,10 @@ class WalkthroughApp:
             self.toggles[dim] = tb
             rows.append(tb)
         self.reps_slider = W.IntSlider(value=self.replications, min=1, max=20, description=t("walk.whatif.replications"),
-                                       style={"description_width": "130px"}, layout=W.Layout(width="420px"))
+                                       style={"description_width": "130px"}, layout=W.Layout(width="100%", max_width="420px"))
         self.run_btn = W.Button(description=t("walk.run"), button_style="success")
         self.clear_btn = W.Button(description=t("walk.clear"))
-        self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="300px"))
+        self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="100%", max_width="300px"))
         self.status = W.HTML()
         self.diff_html = W.HTML()
         self.compare_html = W.HTML()
@@ -121,8 +122,9 @@ class WalkthroughApp:
         self.tabs = W.Tab(children=[steps_box, year_box, whatif_box])
         for i, key in enumerate(("walk.tab.steps", "walk.tab.year", "walk.tab.whatif")):
             self.tabs.set_title(i, t(key))
-        self.widget = W.VBox([W.HTML(TABLE_CSS), self.title, self.tabs])
+        self.widget = W.VBox([W.HTML(style.CSS + TABLE_CSS), self.title, self.tabs])
         self.widget.add_class("slrt-app")
+        self.widget.add_class(style.ROOT_CLASS)  # usable on a phone too
 
     # ------------------------------------------------------------------ runs
     def _run_options(self):

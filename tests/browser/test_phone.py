@@ -1,5 +1,5 @@
-"""Every trainee-facing page at phone size (390 × 844 and 360 × 780): nothing wider than the
-screen, touch targets of at least 40 px, the key columns of the documents and of the DTKS
+"""Every app at phone size (390 × 844 and 360 × 780) — the trainees' role plays and landing
+page, and the walkthrough and planner too: nothing wider than the screen, touch targets of at least 40 px, the key columns of the documents and of the DTKS
 result on screen, tab titles and button labels not cut."""
 from __future__ import annotations
 
@@ -203,3 +203,39 @@ def test_back_office_on_a_phone(phone, voila_server):
         assert cells.first.is_visible()
     assert page.locator(".slrt-submit").evaluate("e => e.scrollWidth <= e.clientWidth")
     assert_fits(page, ".slrt-bo")
+
+
+@pytest.mark.browser
+def test_walkthrough_on_a_phone(phone, voila_server):
+    """The walkthrough a trainee may follow on a phone: each tab fits, a what-if runs and its
+    comparison table fits the screen."""
+    page = open_(phone, voila_server, "walkthrough.ipynb")
+    page.get_by_text(t("walk.title")).wait_for(state="visible")
+    page.get_by_text("Langkah 1 dari 8").wait_for(state="visible")
+    assert_fits(page, ".slrt-app")
+    tabs = page.locator(".lm-TabBar-tabLabel")
+    assert tabs.evaluate_all(CUT_TEXT_JS) == []
+    page.get_by_role("tab", name=t("walk.tab.year")).click()
+    page.locator(".slrt-flow").wait_for(state="visible")
+    assert_fits(page, ".slrt-app")
+    page.get_by_role("tab", name=t("walk.tab.whatif")).click()
+    page.get_by_role("button", name=t("walk.opt.walkin_only"), exact=True).click()
+    page.get_by_role("button", name=t("walk.run"), exact=True).click()
+    page.get_by_text(re.compile(r"^Percobaan 2 selesai")).wait_for(state="visible", timeout=120_000)
+    page.locator(".slrt-walk-compare-img").wait_for(state="visible")
+    assert_fits(page, ".slrt-app")
+
+
+@pytest.mark.browser
+def test_planner_on_a_phone(phone, voila_server):
+    """The planner fits a phone: its controls (descriptions above them), and after a kelurahan's
+    plan the recommendation, the result table and the charts."""
+    page = open_(phone, voila_server, "planner.ipynb")
+    page.get_by_text(t("plan.title")).wait_for(state="visible")
+    assert_fits(page, ".slrt-ui")
+    area = page.locator("select").filter(has=page.locator("option", has_text="Medono"))
+    area.select_option(label=next(o for o in area.locator("option").all_inner_texts() if "Medono" in o))
+    page.get_by_role("button", name=t("plan.run"), exact=True).click()
+    page.locator(".slrt-recommendation").wait_for(state="visible", timeout=240_000)
+    page.get_by_text(t("plan.erlang.heading")).wait_for(state="visible", timeout=30_000)
+    assert_fits(page, ".slrt-ui")
