@@ -54,6 +54,8 @@ _SCROLL_ESM = r"""
 function render({ model, el }) {
   el.classList.add('slrt-scroll-top');
   model.on('change:nonce', () => {
+    const widest = model.get('max_width');
+    if (widest && !window.matchMedia(`(max-width: ${widest}px)`).matches) return;
     const target = document.querySelector(model.get('selector'));
     if (!target) return;
     const top = target.getBoundingClientRect().top;
@@ -66,11 +68,13 @@ export default { render };
 
 class ScrollTop(anywidget.AnyWidget):
     """Hidden: each change of ``nonce`` scrolls the element ``selector`` to the top of the screen
-    when its top is above the screen or in its lower half."""
+    when its top is above the screen or in its lower half; with ``max_width``, only on screens
+    at most that wide."""
 
     _esm = _SCROLL_ESM
     selector = traitlets.Unicode("").tag(sync=True)
     nonce = traitlets.Int(0).tag(sync=True)
+    max_width = traitlets.Int(0).tag(sync=True)
 
 
 def _e(x: object) -> str:
@@ -124,7 +128,8 @@ class FormSteps:
             self.boxes.append(box)
         self.final = W.VBox(list(final), layout=W.Layout(min_width="0"))
         self.final.add_class("slrt-steps-final")
-        self.scroll = ScrollTop(selector=f".{root_class}", layout=W.Layout(display="none"))
+        # the parts are shown one at a time only on a phone: elsewhere a step change moves nothing
+        self.scroll = ScrollTop(selector=f".{root_class}", max_width=PHONE_MAX_PX, layout=W.Layout(display="none"))
         self.widget = W.VBox([self.bar, *self.boxes, self.final, self.scroll], layout=W.Layout(min_width="0"))
         self.widget.add_class("slrt-steps")
         self.widget.add_class(root_class)

@@ -256,7 +256,9 @@ class FrontOfficeApp:
         self.feedback_box.add_class("rp-feedback-box")
         self.rules = W.HTML(rules_panel.CSS + rules_panel.rules_html([t("rules.fo.general")]))
         self.rules.add_class("rp-rules")
-        self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.rules, self.grid])
+        self.to_case = form_steps.ScrollTop(selector=".rp-case-box", layout=W.Layout(display="none"))
+        self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.rules, self.grid, self.to_case])
+        self.case_box.add_class("rp-case-box")
         self.case_box.layout.display = "none"
         # name and class code survive a reload (kept in this browser)
         self.memory = memory.remember("slrt-fo-login", {"name": self.name_in, "code": self.code_in})
@@ -561,7 +563,7 @@ class FrontOfficeApp:
         self._save()
         self.notice.value = ""
         self._show_case()
-        self.steps.scroll.nonce += 1  # on a phone: back to the top of the new case's form
+        self.to_case.nonce += 1  # the new resident's story on screen, not the middle of the page
 
 
 def show(store: SessionStore | None = None) -> FrontOfficeApp:

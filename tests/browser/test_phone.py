@@ -170,6 +170,13 @@ def form_in_steps(page) -> None:
     page.wait_for_function("() => { const r = document.querySelector('.rp-feedback-box').getBoundingClientRect();"
                            " return r.top >= -1 && r.top < window.innerHeight / 2; }", timeout=10_000)
     assert "⚠" not in page.locator(".slrt-steps-bar").inner_text()   # no mistakes left on the step buttons
+    # the next resident: their story on screen, their form empty at its first part
+    page.locator(".rp-next").click()
+    page.locator(".rp-feedback-box").wait_for(state="hidden")
+    page.locator(".slrt-step-identity").wait_for(state="visible")
+    assert page.locator(".rp-f-head input").input_value() == ""
+    page.wait_for_function("() => { const r = document.querySelector('.rp-case-box').getBoundingClientRect();"
+                           " return r.top >= -1 && r.top < window.innerHeight / 2; }", timeout=10_000)
 
 
 @pytest.mark.browser
