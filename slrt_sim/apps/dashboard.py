@@ -297,13 +297,8 @@ class Dashboard(LazyStore):
             return
         try:
             loop = asyncio.get_running_loop()  # the kernel's loop (ipykernel runs callbacks in it)
-        except RuntimeError:
-            try:
-                loop = asyncio.get_event_loop()
-            except RuntimeError:
-                return
-            if not loop.is_running():  # e.g. called from a plain script or a test: no live view
-                return
+        except RuntimeError:  # a plain script or a test: no loop running, so no live view
+            return
         self._task = loop.create_task(self._loop())
 
     # ------------------------------------------------------------------ discussion
