@@ -391,6 +391,26 @@ def test_fo_widget_flow_errors_and_resume(fo):
     assert third.case.case_id == rp.build_cases("W1", SEED, "sulit")[1].case_id
 
 
+def test_fo_form_steps_are_kept_and_mistakes_counted_per_part(fo):
+    """On a phone the form is three parts: the part a trainee is on survives a reload; a submit
+    with mistakes counts them on each part's step button and opens the first such part."""
+    store, App = fo
+    app = App(store)
+    assert app.login("Citra", "W1") and app.steps.current == 0
+    app.steps.go(2)
+    again = App(store)
+    assert again.login("Citra", "W1") and again.steps.current == 2
+    good = perfect(again.case)
+    # part 1: a 15-digit NIK and no address; part 2: no category; part 3: right
+    again.set_form(dict(good, nik=good["nik"][:15], address="", category=None))
+    assert again.submit() is None
+    assert again.steps.current == 0
+    labels = [b.description for b in again.steps.buttons]
+    assert labels[0].endswith("⚠2") and labels[1].endswith("⚠1") and "⚠" not in labels[2]
+    again.fields["nik"].widget.value = good["nik"]      # one corrected: the count falls at once
+    assert again.steps.buttons[0].description.endswith("⚠1")
+
+
 def test_fo_widget_dtks_search_and_practice_class(fo):
     store, App = fo
     app = App(store)

@@ -96,8 +96,8 @@ class FormSteps:
         self.on_change = on_change
         self.current = 0
         self.buttons: list[W.Button] = []
-        for i, label in enumerate(self.labels):
-            b = W.Button(description=f"{i + 1} {label}", tooltip=parts[i][2])
+        for i in range(len(parts)):
+            b = W.Button(description=self._label(i), tooltip=parts[i][2])
             b.add_class("slrt-step-btn")
             b.add_class(f"slrt-step-btn-{self.keys[i]}")
             b.on_click(lambda _b, i=i: self.go(i))
@@ -135,6 +135,10 @@ class FormSteps:
         self.widget.add_class(root_class)
         self._show(0)
 
+    def _label(self, i: int, mistakes: int = 0) -> str:
+        """A step button's text: "1 Identitas", with "⚠2" when two of its fields are marked wrong."""
+        return f"{i + 1} {self.labels[i]}" + (f" ⚠{mistakes}" if mistakes else "")
+
     def _show(self, i: int) -> None:
         self.current = i
         for j, (b, box) in enumerate(zip(self.buttons, self.boxes)):
@@ -155,9 +159,9 @@ class FormSteps:
         """Show on each step button how many of its fields are marked wrong; with ``open_first``,
         go to the first part that has any."""
         first = None
-        for i, (key, label, b) in enumerate(zip(self.keys, self.labels, self.buttons)):
+        for i, (key, b) in enumerate(zip(self.keys, self.buttons)):
             n = int(errors_per_part.get(key, 0))
-            b.description = f"{i + 1} {label}" + (f" ⚠{n}" if n else "")
+            b.description = self._label(i, n)
             (b.add_class if n else b.remove_class)("slrt-step-err")
             if n and first is None:
                 first = i

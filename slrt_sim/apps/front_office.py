@@ -360,14 +360,14 @@ class FrontOfficeApp:
                 f.widget.value = value
             q = self.state.get("query", {})
             self.q_nik.value, self.q_name.value = q.get("nik", ""), q.get("name", "")
+            self.steps.mark({})
+            self.steps.go(int(self.state.get("step", 0) or 0), scroll=False)  # restored, not saved again
         finally:
             self._restoring = False
         self.results.value = ""
         if q.get("nik") or q.get("name"):
             self.search(save=False)
         self.form_msg.value = ""
-        self.steps.mark({})
-        self.steps.go(int(self.state.get("step", 0) or 0), scroll=False)
         self.grid.layout.display = None
         submitted = bool(self.state.get("submitted"))
         self._set_form_disabled(submitted)

@@ -63,8 +63,8 @@ class PlannerApp:
         names = [(label, str(path)) for label, path in self.shipped]
         default = next((p for _, p in names if p.endswith(f"{scenario}.yaml")), names[0][1])
         self.scenario = W.Dropdown(options=names, value=default, description=t("plan.scenario"), style=wide,
-                                   layout=W.Layout(width="100%", max_width="560px"))
-        self.area = W.Dropdown(description=t("plan.area"), style=wide, layout=W.Layout(width="100%", max_width="560px"))
+                                   layout=style.capped(560))
+        self.area = W.Dropdown(description=t("plan.area"), style=wide, layout=style.capped(560))
         self.households = W.BoundedIntText(value=1500, min=50, max=200_000, description=t("plan.manual.households"),
                                            style=wide)
         self.poverty = W.BoundedFloatText(value=6.0, min=0.0, max=100.0, step=0.5, description=t("plan.manual.poverty"),
@@ -76,9 +76,9 @@ class PlannerApp:
         self.source.observe(self._on_source, names="value")
         self.scenario.observe(lambda _c: self._fill_areas(), names="value")
 
-        self.fas = W.IntRangeSlider(value=(1, 3), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
-        self.fo = W.IntRangeSlider(value=(1, 2), min=1, max=8, description=t("plan.staff.fo"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
-        self.bo = W.IntRangeSlider(value=(1, 3), min=1, max=10, description=t("plan.staff.bo"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
+        self.fas = W.IntRangeSlider(value=(1, 3), min=0, max=4, description=t("plan.staff.fasilitators"), style=wide, layout=style.capped(520))
+        self.fo = W.IntRangeSlider(value=(1, 2), min=1, max=8, description=t("plan.staff.fo"), style=wide, layout=style.capped(520))
+        self.bo = W.IntRangeSlider(value=(1, 3), min=1, max=10, description=t("plan.staff.bo"), style=wide, layout=style.capped(520))
         self.pk = {opt: W.Checkbox(value=(opt == "scenario"), description=t(f"plan.puskesos.{opt}"), indent=False,
                                    layout=W.Layout(width="180px")) for opt in P.PUSKESOS_OPTIONS}
         pk_row = W.HBox([W.Label(t("plan.staff.puskesos"), layout=W.Layout(width="194px")), *self.pk.values()])
@@ -88,22 +88,22 @@ class PlannerApp:
         for kpi, op, value, on in TARGET_ROWS:
             pct = kpi in PERCENT_KPIS
             cb = W.Checkbox(value=on, description=f"{kpi_label(kpi)} {t('plan.op.ge' if op == '>=' else 'plan.op.le')}",
-                            indent=False, layout=W.Layout(width="100%", max_width="420px"))
+                            indent=False, layout=style.capped(420))
             box = W.BoundedFloatText(value=value * 100 if pct else value, min=0, max=100 if pct else 10_000, step=1,
                                      layout=W.Layout(width="90px"))
             unit = W.Label("%" if pct else t("plan.unit.hours"))
             self.targets.append((kpi, op, pct, cb, box))
             rows.append(W.HBox([cb, box, unit]))
 
-        self.reps = W.IntSlider(value=5, min=2, max=30, description=t("plan.replications"), style=wide, layout=W.Layout(width="100%", max_width="520px"))
+        self.reps = W.IntSlider(value=5, min=2, max=30, description=t("plan.replications"), style=wide, layout=style.capped(520))
         self.rule = W.Dropdown(options=[(t("plan.rule.ci"), "ci"), (t("plan.rule.mean"), "mean")], value="ci",
-                               description=t("plan.rule"), style=wide, layout=W.Layout(width="100%", max_width="700px"))
+                               description=t("plan.rule"), style=wide, layout=style.capped(700))
         self.count = W.HTML()
         for w in (self.fas, self.fo, self.bo, self.reps, *self.pk.values()):
             w.observe(lambda _c: self._update_count(), names="value")
         self.run_btn = W.Button(description=t("plan.run"), button_style="success")
         self.run_btn.on_click(guarded(lambda _b: self.run(), lambda: self.status, "run"))
-        self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="100%", max_width="360px"))
+        self.progress = W.IntProgress(value=0, min=0, max=1, layout=style.capped(360))
         self.progress_label = W.HTML()
         self.status = W.HTML()
 
@@ -215,7 +215,7 @@ class PlannerApp:
             fig = plots.staffing_figure(p.configs["total_staff"], summ["mean"], summ["ci_low"], summ["ci_high"],
                                         x.value if p.targets else None, x.kpi in PERCENT_KPIS, kpi_label(x.kpi),
                                         chosen=p.shown, meets=p.meets.iloc[:, i].tolist() if p.targets else None)
-            images.append(W.Image(value=plots.png(fig), format="png", layout=W.Layout(width="100%", max_width="480px")))
+            images.append(W.Image(value=plots.png(fig), format="png", layout=style.capped(480)))
         self.charts.children = images
         erl = P.erlang_check(p)
         sentences = "".join(f"<li>{html.escape(P.erlang_explanation(r, p.scenarios[p.shown]))}</li>"

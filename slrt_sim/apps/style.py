@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+import ipywidgets as W
+
 from slrt_sim.training.views import table_html
 
-__all__ = ["CSS", "ROOT_CLASS", "table"]
+__all__ = ["CSS", "ROOT_CLASS", "capped", "table"]
 
 ROOT_CLASS = "slrt-ui"
 
@@ -82,3 +84,8 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", sta
     with ``stack``); ``head`` is plain text, the cells are HTML already. ``stack=False`` keeps a
     narrow table (two short columns) a table."""
     return table_html(list(head), [list(r) for r in rows], cls=cls, stack=stack)
+
+
+def capped(px: int) -> W.Layout:
+    """A control's layout: the whole width on a phone, at most ``px`` wide on a larger screen."""
+    return W.Layout(width="100%", max_width=f"{px}px")

@@ -1,7 +1,7 @@
 """HTML tables of result frames, shared by the planner and walkthrough apps."""
 from __future__ import annotations
 
-import html
+from slrt_sim.training.views import table_html as views_table
 
 TABLE_CSS = """<style>
 .slrt-compare {border-collapse: collapse; font-size: 13px}
@@ -15,16 +15,10 @@ TABLE_CSS = """<style>
 
 
 def table_html(df, css_class: str = "slrt-compare") -> str:
-    """``df`` as an HTML table (index first), every cell escaped, with the shared style.
+    """``df`` as an HTML table (index first, unlabelled), every cell escaped, with the shared style.
 
-    Each cell carries its column name (``data-label``) and the table the class ``slrt-stack``,
-    so that on a phone (:mod:`slrt_sim.apps.style`) each row becomes a card of labelled values
-    (the index value first, unlabelled) instead of columns running off the right edge."""
-    labels = [html.escape(str(c), quote=True) for c in list(df.columns)]
-    head = "".join(f"<th>{h}</th>" for h in [""] + labels)
-    rows = "".join(
-        "<tr>" + f'<td data-label="">{html.escape(str(idx))}</td>'
-        + "".join(f'<td data-label="{label}">{html.escape(str(v))}</td>' for label, v in zip(labels, row)) + "</tr>"
-        for idx, row in zip(df.index, df.itertuples(index=False)))
-    return (f'{TABLE_CSS}<table class="slrt-stack {css_class}"><thead><tr class="slrt-head">{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    Made by :func:`slrt_sim.training.views.table_html` with ``stack``: on a phone
+    (:mod:`slrt_sim.apps.style`) each row becomes a card of labelled values instead of columns
+    running off the right edge."""
+    rows = [[idx, *row] for idx, row in zip(df.index, df.itertuples(index=False))]
+    return TABLE_CSS + views_table([""] + [str(c) for c in df.columns], rows, cls=css_class, escape=True, stack=True)

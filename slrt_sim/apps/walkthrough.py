@@ -61,7 +61,7 @@ class WalkthroughApp:
         self.title = W.HTML(f"<h2>{html.escape(t('walk.title'))}</h2><p>{html.escape(intro)}</p>")
 
         # tab 1: steps
-        self.run_pick_steps = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="100%", max_width="520px"))
+        self.run_pick_steps = W.Dropdown(description=t("walk.compare.run"), layout=style.capped(520))
         self.basis_steps = W.HTML()
         self.basis_steps.add_class("slrt-walk-basis")
         self.step_html = W.HTML(layout=W.Layout(min_height="150px"))
@@ -79,7 +79,7 @@ class WalkthroughApp:
 
         # tab 2: the year
         horizon = int(self.base.horizon_days)
-        self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=W.Layout(width="100%", max_width="520px"))
+        self.run_pick_year = W.Dropdown(description=t("walk.compare.run"), layout=style.capped(520))
         self.basis_year = W.HTML()
         self.year_img = W.Image(format="png", layout=W.Layout(max_width="760px"))
         self.year = YearView(horizon)
@@ -103,10 +103,10 @@ class WalkthroughApp:
             self.toggles[dim] = tb
             rows.append(tb)
         self.reps_slider = W.IntSlider(value=self.replications, min=1, max=20, description=t("walk.whatif.replications"),
-                                       style={"description_width": "130px"}, layout=W.Layout(width="100%", max_width="420px"))
+                                       style={"description_width": "130px"}, layout=style.capped(420))
         self.run_btn = W.Button(description=t("walk.run"), button_style="success")
         self.clear_btn = W.Button(description=t("walk.clear"))
-        self.progress = W.IntProgress(value=0, min=0, max=1, layout=W.Layout(width="100%", max_width="300px"))
+        self.progress = W.IntProgress(value=0, min=0, max=1, layout=style.capped(300))
         self.status = W.HTML()
         self.diff_html = W.HTML()
         self.compare_html = W.HTML()

@@ -23,7 +23,7 @@ def table_html(head: list[str], rows: list[list[str]], cls: str = "slrt-t", esca
     body = "".join("<tr>" + "".join(f'<td data-label="{labels[k] if k < len(labels) else ""}">{cell(c)}</td>'
                                     for k, c in enumerate(r)) + "</tr>" for r in rows)
     classes = f"{'slrt-stack ' if stack else ''}{cls}".strip()
-    return f'<table class="{classes}"><tr class="slrt-head">{th}</tr>{body}</table>'
+    return f'<table class="{classes}"><thead><tr class="slrt-head">{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def registration_html(case) -> str:
