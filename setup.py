@@ -13,7 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-BUNDLED = ("notebooks", "scenarios", "share/jupyter/voila/templates/slrt", "share/jupyter/kernels", "voila.json")  # = slrt_sim.paths.BUNDLED
+BUNDLED = ("notebooks", "scenarios", "docs", "share/jupyter/voila/templates/slrt", "share/jupyter/kernels", "voila.json")  # = slrt_sim.paths.BUNDLED
 SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
 
 

@@ -24,7 +24,7 @@ from typing import Mapping
 
 PACKAGE = Path(__file__).resolve().parent
 BUNDLE = PACKAGE / "_bundle"
-BUNDLED = ("notebooks", "scenarios", "share/jupyter/voila/templates/slrt", "share/jupyter/kernels", "voila.json")
+BUNDLED = ("notebooks", "scenarios", "docs", "share/jupyter/voila/templates/slrt", "share/jupyter/kernels", "voila.json")
 """What a wheel carries in ``slrt_sim/_bundle`` (paths relative to the repository; setup.py copies them)."""
 DB_ENV = "SLRT_DB"
 DB_NAME = "slrt-sessions.sqlite"

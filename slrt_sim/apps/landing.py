@@ -12,7 +12,9 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+import slrt_sim
 from slrt_sim import i18n
+from slrt_sim.apps import guides
 from slrt_sim.i18n import t
 
 # (notebook file, catalogue key); the order is the order on the page.
@@ -69,6 +71,7 @@ CSS = """<style>
 .slrt-landing .slrt-trainer { border: 2px solid #0b5cad; border-radius: 12px; padding: 8px 12px 12px 12px;
                               margin-top: 12px; background: #f2f7fd; }
 .slrt-landing .slrt-start h2, .slrt-landing .slrt-trainer h2 { margin-top: 2px; }
+.slrt-landing .slrt-guides ul { padding-left: 20px; margin: 4px 0; } .slrt-landing .slrt-guides li { min-height: 32px; }
 .slrt-landing details { margin-top: 12px; } .slrt-landing summary { cursor: pointer; min-height: 40px;
                                                                     line-height: 40px; font-weight: 600; }
 </style>"""
@@ -105,6 +108,10 @@ def render_html(folder: str | Path | None = None, lang: str | None = None) -> st
         sections.append(f'<section class="slrt-trainer"><h2>{tr("landing.trainer.heading")}</h2>'
                         f'{buttons(trainer)}</section>')
     apps_html = "\n".join(sections) or f"<p>{tr('landing.apps.none')}</p>"
+    links = guides.landing_links(lang)
+    if links:  # the guides in docs/, served by the class server at /panduan/ (slrt_sim.apps.guides)
+        items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(label)}</a></li>' for href, label in links)
+        apps_html += f'\n<section class="slrt-guides"><h2>{tr("landing.guides.heading")}</h2><ul>{items}</ul></section>'
     who = "\n".join(
         f"<li>{tr(k)}</li>" for k in ("landing.who.trainers", "landing.who.facilitators", "landing.who.planners")
     )
@@ -119,7 +126,8 @@ def render_html(folder: str | Path | None = None, lang: str | None = None) -> st
 {who}
 </ul>
 </details>
-<p style="font-size: smaller; opacity: 0.7">{tr('landing.footer')}</p>
+<p class="slrt-footer" style="font-size: smaller; opacity: 0.7">{tr('landing.footer')}
+· <span class="slrt-version">{html.escape(t('landing.version', lang=lang, version=slrt_sim.__version__))}</span></p>
 </div>"""
 
 

@@ -37,6 +37,7 @@ import voila.app as voila_app
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from slrt_sim.apps import guides
 from slrt_sim.training import case_cache
 from .kernels import CLIENT, CapPolicy, capped_manager_class
 from .pages import busy_page, landing_page
@@ -58,6 +59,17 @@ class LandingHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
         self.finish(self.html)
+
+
+class GuideHandler(tornado.web.RequestHandler):
+    """A guide of ``docs/`` as a printable HTML page (:mod:`slrt_sim.apps.guides`); no kernel."""
+
+    def get(self, name: str) -> None:
+        page = guides.render(name)
+        if page is None:
+            raise tornado.web.HTTPError(404)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(page)
 
 
 class CappedVoilaHandler(TornadoVoilaHandler):
@@ -161,7 +173,8 @@ class SlrtVoila(Voila):
             handlers.append(spec)
         page = landing_page(self.root_dir)
         landing = url_path_join(self.server_url, r"/voila/render/" + re.escape(self.landing_notebook))
-        return [(landing, LandingHandler, {"html": page})] + handlers
+        guide = url_path_join(self.server_url, r"/panduan/((?:en/)?[a-z0-9-]+)\.html")
+        return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler)] + handlers
 
     def warm_cases(self) -> None:
         """Build the class cases before any kernel starts (in a child process: pandas stays out of
