@@ -35,7 +35,9 @@ def test_page_is_indonesian_by_default_with_relative_links(tmp_path):
     page = landing.render_html(tmp_path)
     assert t("landing.title", lang="id") in page
     assert t("landing.title", lang="en") not in page
-    assert re.findall(r'href="([^"]+)"', page) == ["trainer_dashboard.ipynb"]
+    links = re.findall(r'href="([^"]+)"', page)
+    assert [h for h in links if not h.startswith("../../panduan/")] == ["trainer_dashboard.ipynb"]
+    assert "../../panduan/panduan-pelatih.html" in links  # the guides, served at /panduan/ (relative links)
     for key in ("landing.who.trainers", "landing.who.facilitators", "landing.who.planners"):
         assert t(key, lang="id") in page
 
@@ -43,7 +45,7 @@ def test_page_is_indonesian_by_default_with_relative_links(tmp_path):
 def test_page_without_apps_says_so(tmp_path):
     page = landing.render_html(tmp_path, lang="en")
     assert t("landing.apps.none", lang="en") in page
-    assert "<a " not in page
+    assert 'class="slrt-app"' not in page
 
 
 def test_every_app_has_a_name_and_description_in_both_languages():
@@ -70,3 +72,14 @@ def test_landing_notebook_is_committed_without_outputs():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
     assert all(len(c.source.splitlines()) <= 5 for c in nb.cells)  # logic lives in slrt_sim.apps.landing
+
+
+def test_footer_shows_the_installed_version():
+    import slrt_sim
+    from importlib.metadata import version
+
+    assert slrt_sim.__version__ == version("slrt-sim")
+    for lang in i18n.LANGUAGES:
+        page = landing.render_html(lang=lang)
+        assert t("landing.version", lang=lang, version=version("slrt-sim")) in page
+    assert "slrt-sim versi " + version("slrt-sim") in landing.render_html(lang="id")

@@ -1,0 +1,41 @@
+"""The guides of docs/ as HTML pages of the class server (slrt_sim.apps.guides)."""
+from __future__ import annotations
+
+import re
+
+from slrt_sim.apps import guides
+
+
+def test_every_guide_renders_as_one_offline_page():
+    names = guides.available()
+    for name in ("panduan-pelatih", "lembar-fasilitator", "panduan-perencana", "model", "developer",
+                 "en/trainer-guide", "en/fasilitator-sheet", "en/planner-guide"):
+        assert name in names
+    for name in names:
+        page = guides.render(name)
+        assert page.startswith("<!DOCTYPE html>") and "<h1>" in page, name
+        assert "@page { size: A4" in page  # printable to A4
+        # nothing from another host: no src at all, no http(s) stylesheet or script
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']https?:""", page), name
+
+
+def test_links_between_guides_point_at_their_pages_and_others_lose_the_link():
+    page = guides.render("panduan-pelatih")
+    assert 'href="en/trainer-guide.html"' in page
+    page = guides.render("en/trainer-guide")
+    assert 'href="../panduan-pelatih.html"' in page
+    assert 'href="../../voila/render/index.ipynb"' in page  # back to the landing page
+    for name in guides.available():
+        for href in re.findall(r'href="([^"]+)"', guides.render(name)):
+            assert not href.endswith(".md"), (name, href)  # the repository itself is not served
+
+
+def test_unknown_or_unsafe_names_are_not_served():
+    for name in ("nope", "../README", "en/../../pyproject", "PANDUAN-PELATIH", "en/x/y"):
+        assert guides.render(name) is None
+
+
+def test_the_fasilitator_sheet_prints_as_one_page_layout():
+    assert '<main class="slrt-one-page">' in guides.render("lembar-fasilitator")
+    assert '<main class="slrt-one-page">' in guides.render("en/fasilitator-sheet")
+    assert '<main class="slrt-one-page">' not in guides.render("panduan-pelatih")
