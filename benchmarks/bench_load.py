@@ -55,8 +55,8 @@ if str(ROOT) not in sys.path:
 from benchmarks import fmt, table  # noqa: E402
 
 APPS = {
-    "fo": {"notebook": "roleplay_front_office.ipynb", "start": "rp-start", "name": "rp-f-trainee",
-           "code": "rp-f-class", "answered": ".rp-app .rp-story"},
+    "fo": {"notebook": "roleplay_front_office.ipynb", "start": "slrt-login-start", "name": "slrt-f-trainee",
+           "code": "slrt-f-class", "answered": ".slrt-fo .slrt-story"},
     "bo": {"notebook": "roleplay_back_office.ipynb", "start": "slrt-login-start", "name": "slrt-login-name",
            "code": "slrt-login-class", "answered": ".slrt-bo .slrt-bo-header"},
 }

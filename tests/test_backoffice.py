@@ -243,7 +243,7 @@ def test_app_login_progress_reload_and_submission(tmp_path):
     app = BackOfficeApp(store)
     app.name.value, app.code.value = "Siti", "TIDAKADA"
     app._on_start()
-    assert "TIDAKADA" in app.message.value and not app.main.children
+    assert "TIDAKADA" in app.login_box.f_code.error.value and not app.main.children
     store.create_class("KLS-1", 11, "mudah")
     app.code.value = "kls-1"
     app._on_start()

@@ -353,8 +353,8 @@ def fo(tmp_path):
 def test_fo_widget_flow_errors_and_resume(fo):
     store, App = fo
     app = App(store)
-    assert not app.login("Ani", "W2") and "rp-invalid" in app.code_in._dom_classes  # unknown class code
-    assert not app.login("", "W1") and "rp-invalid" in app.name_in._dom_classes
+    assert not app.login("Ani", "W2") and "slrt-invalid" in app.code_in._dom_classes  # unknown class code
+    assert not app.login("", "W1") and "slrt-invalid" in app.name_in._dom_classes
     assert app.login("Ani", "w1")
     case = app.case
     k = rp.answer_key(case)
@@ -369,18 +369,18 @@ def test_fo_widget_flow_errors_and_resume(fo):
     good = perfect(case)
     app.set_form(dict(good, nik=good["nik"][:15]))
     assert app.submit() is None
-    assert "rp-invalid" in app.fields["nik"].widget._dom_classes
+    assert "slrt-invalid" in app.fields["nik"].widget._dom_classes
     assert t("rp.err.nik_digits", n=15) in app.fields["nik"].error.value
     assert app.fields["members"].widget.value == good["members"] and app.fields["needs"].widget.value == good["needs"]
     assert len(store.submissions("W1")) == 0
     app.fields["nik"].widget.value = good["nik"]       # corrected: the mark goes at once
-    assert "rp-invalid" not in app.fields["nik"].widget._dom_classes
+    assert "slrt-invalid" not in app.fields["nik"].widget._dom_classes
     # the same trainee reloads before submitting: the form comes back
     again = App(store)
     assert again.login(" ani ", "W1")
     assert again.answers() == app.answers()
     grade = again.submit()
-    assert grade.score == 100 and "rp-score" in again.feedback.value
+    assert grade.score == 100 and "slrt-score" in again.feedback.value
     row = store.submissions("W1").iloc[0]
     assert (row.trainee, row.case_id, row.score) == ("ani", case.case_id, 100.0)
     assert again.submit() is None and len(store.submissions("W1")) == 1  # no double submit

@@ -17,34 +17,21 @@ from typing import Any
 import ipywidgets as W
 
 from slrt_sim.apps._store import LazyStore
-from slrt_sim.apps import memory, rules_panel, style
+from slrt_sim.apps import roleplay, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import bo_grading
 from slrt_sim.training import letters as referral_letters
 from slrt_sim.training.dashboard import PRACTICE_SUFFIX
-from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.training.views import registration_html
-from slrt_sim.i18n import fmt_num, t
+from slrt_sim.i18n import t
 
 APP = "bo"
 SUBMISSION_CASE = "ANTREAN"
 """``case_id`` of a back-office submission (the whole queue is graded at once)."""
 
-CSS = style.CSS + """<style>
-.slrt-bo{max-width:1180px;margin:0 auto;font-size:15px}
-.slrt-bo table.slrt-t{border-collapse:collapse;margin:4px 0;font-size:13px}
-.slrt-bo table.slrt-t td,.slrt-bo table.slrt-t th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
-.slrt-bo .slrt-ok{color:#1b7f3b;font-weight:bold}.slrt-bo .slrt-bad{color:#b3261e;font-weight:bold}
-.slrt-bo .slrt-box{border:1px solid #ddd;border-radius:4px;padding:6px 10px;margin:4px 0;background:#fafafa}
-.slrt-bo .slrt-dec-row{align-items:center}
-.slrt-bo .slrt-rule{border-left:4px solid #0969da;background:#f0f6ff;padding:6px 10px;margin:6px 0}
-</style>"""
-
-
-def _now_text(ts: float | None = None) -> str:
-    return dt.datetime.fromtimestamp(ts or time.time()).strftime("%H:%M:%S")
+CSS = style.CSS + roleplay.CSS
 
 
 def _table(head: list[str], rows: list[list[str]], cls: str = "slrt-t", stack: bool = True) -> str:
@@ -96,15 +83,14 @@ def letter_link(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.
             f'href="data:text/html;charset=utf-8;base64,{data}">{html.escape(t("bo.letters.download"))}</a>')
 
 
-def feedback_html(items: list[dict]) -> str:
-    e = html.escape
-    rows = []
-    for it in items:
-        mark = '<span class="slrt-ok">✔</span>' if it["ok"] else '<span class="slrt-bad">✘</span>'
-        pts = f"{fmt_num(it.get('points', 0), 1)} / {fmt_num(it.get('max_points', 0), 1)}"
-        rows.append([e(it["item"]), mark, pts, e(it["message"])])
-    return _table([t("bo.result.col.item"), t("bo.result.col.ok"), t("bo.result.col.points"),
-                   t("bo.result.col.why")], rows, cls="slrt-t slrt-feedback")
+def letter_view_html(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.date) -> str:
+    """A letter on screen with its "Cetak surat" and download buttons."""
+    return (f"<style>{referral_letters.LETTER_CSS}</style>"
+            f"<div class='slrt-noprint' style='margin:6px 0'>"
+            f"<button class='slrt-print' onclick='window.print()'>🖨 "
+            f"{html.escape(t('bo.letters.print'))}</button> "
+            f"{letter_link(queue, case_id, program, seq, date)}</div>"
+            + referral_letters.letter_html(queue, case_id, program, seq, date))
 
 
 class CasePanel:
@@ -209,51 +195,27 @@ class CasePanel:
 class BackOfficeApp(LazyStore):
     """Login, then the queue form, the submission and the feedback with the letters."""
 
-    def __init__(self, store=None):
+    def __init__(self, store=None, check_name=None):
         self._store = store
         self.queue: bo.Queue | None = None
         self.trainee = ""
         self.panels: list[CasePanel] = []
         self.state: dict[str, Any] = {}
-        self.name = W.Text(description=t("bo.login.name"), style={"description_width": "initial"},
-                           layout=W.Layout(width="360px", max_width="100%"))
-        self.name.add_class("slrt-login-name")
-        self.code = W.Text(description=t("bo.login.class"), style={"description_width": "initial"},
-                           layout=W.Layout(width="260px", max_width="100%"))
-        self.code.add_class("slrt-login-class")
-        self.start = W.Button(description=t("bo.login.start"), button_style="primary", icon="play")
-        self.start.add_class("slrt-login-start")
-        self.message = W.HTML()
-        self.start.on_click(guarded(self._on_start, lambda: self.message, "login"))
-        self.login = W.VBox([W.HBox([self.name, self.code, self.start]), self.message])
+        self.login_box = roleplay.LoginBox(APP, self.open_queue, lambda: self.store, check_name=check_name,
+                                           loading=t("bo.login.loading"))
+        self.name, self.code = self.login_box.name, self.login_box.code
+        self.start, self.message = self.login_box.start, self.login_box.message
         self.main = W.VBox()
         self.widget = W.VBox([
             W.HTML(CSS + f"<h2>{html.escape(t('bo.title'))}</h2><p>{html.escape(t('bo.intro'))}</p>"),
-            self.login, self.main,
-            memory.remember("slrt-bo-login", {"name": self.name, "code": self.code}),  # kept over a reload
+            self.login_box.widget, self.main,
         ])
-        self.widget.add_class("slrt-bo")
-        self.widget.add_class(style.ROOT_CLASS)
+        roleplay.root(self.widget, APP)
 
     # ------------------------------------------------------------------ login
-    def _on_start(self, _b=None) -> None:
-        try:
-            name, code = clean_name(self.name.value), "".join(clean_name(self.code.value).split()).upper()
-        except InputError as exc:
-            self.message.value = f'<span class="slrt-bad">{html.escape(exc.message())}</span>'
-            return
-        if not name:
-            self.message.value = f'<span class="slrt-bad">{html.escape(t("bo.login.need_name"))}</span>'
-            return
-        klass = bo.resolve_class(code, self.store)
-        if klass is None:
-            self.message.value = (f'<span class="slrt-bad">'
-                                  f'{html.escape(t("bo.login.unknown_class", code=code or "-"))}</span>')
-            return
-        self.message.value = html.escape(t("bo.login.loading"))
-        self.start.disabled = True
-        self.open_queue(name, klass)
-        self.message.value = ""
+    def _on_start(self, _b=None) -> bool:
+        """What "Mulai" does (:meth:`roleplay.LoginBox.submit`)."""
+        return self.login_box.submit()
 
     def open_queue(self, name: str, klass: dict) -> None:
         self.trainee = name
@@ -267,7 +229,6 @@ class BackOfficeApp(LazyStore):
         self.state = saved or {"answers": bo.empty_answers(self.queue), "started_at": time.time(),
                                "submitted": None}
         self.state["registered"] = registered
-        self.login.layout.display = "none"
         self._build(resumed)
         if not resumed:
             self._save()
@@ -302,10 +263,15 @@ class BackOfficeApp(LazyStore):
         self.submit.on_click(guarded(self._on_submit, lambda: self.saved, "submit"))
         self.saved = W.HTML()
         self.saved.add_class("slrt-saved")
-        self.result = W.VBox()
+        self.again = W.Button(description=t("bo.again"), icon="redo")
+        self.again.add_class("slrt-again")
+        self.again.on_click(guarded(self._on_again, lambda: self.saved, "again"))
+        self.panel = roleplay.FeedbackPanel([self.again])
+        self.result = self.panel.widget
         self.result.add_class("slrt-result")
+        self.busy = roleplay.Busy()
         self._confirm = False
-        self.main.children = [self.header, self.tabs, W.HBox([self.submit, self.saved]), self.result]
+        self.main.children = [self.header, self.tabs, W.HBox([self.submit, self.saved]), self.busy.widget, self.result]
         if self.state.get("submitted"):
             self._show_result(self.state["submitted"])
 
@@ -328,7 +294,7 @@ class BackOfficeApp(LazyStore):
     def _save(self) -> None:
         self.store.save_progress(self.trainee, self.queue.class_code, APP, self.state)
         if hasattr(self, "saved"):
-            self.saved.value = f"<small>{html.escape(t('bo.saved', time=_now_text()))}</small>"
+            self.saved.value = f"<small>{html.escape(t('bo.saved', time=roleplay.now_text()))}</small>"
 
     # ------------------------------------------------------------------ submit and feedback
     def _on_submit(self, _b=None) -> None:
@@ -363,60 +329,45 @@ class BackOfficeApp(LazyStore):
         self._show_result(result)
         return result
 
-    def _show_result(self, result: dict) -> None:
+    def _show_result(self, result: dict, scroll: bool = True) -> None:
+        from slrt_sim.apps import bo_feedback
+
         for p in self.panels:
             p.set_disabled(True)
         self.submit.disabled = True
-        pct = 100 * result["score"] / result["max_score"] if result["max_score"] else 0
-        head = W.HTML(
-            f"<h3 class='slrt-score'>{html.escape(t('bo.result.title', score=fmt_num(result['score'], 1), max=fmt_num(result['max_score'], 1), pct=fmt_num(pct, 0) + '%'))}</h3>"
-            f"<p>{html.escape(t('bo.result.submitted', time=_now_text(result['submitted_at'])))}</p>")
-        fb = W.HTML(feedback_html(result["items"]))
-        try:
-            outcome = W.HTML(self.outcome_html())  # issue 9
-        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
-            outcome = W.HTML(f"<p class='slrt-bad'>{html.escape(t('oc.ui.error'))}</p>")
-        outcome.add_class("slrt-outcome")
+        summary, rows = bo_feedback.result_html(result, self.queue)
+        summary += f"<p>{html.escape(t('bo.result.submitted', time=roleplay.now_text(result['submitted_at'])))}</p>"
+        if result.get("practice"):
+            summary += f"<p class='slrt-practice'><b>{html.escape(t('bo.practice.note'))}</b></p>"
+        self.panel.show(summary + rows, extra=self._letters(result), outcome=self.outcome_html, scroll=scroll)
+
+    def _letters(self, result: dict) -> list[W.Widget]:
+        """The referral letters of a result: pick one, see it, print it or download it."""
         issued = [tuple(x) for x in result["letters"]]
         date = dt.date.fromisoformat(result["date"])
-        parts: list[W.Widget] = [head]
-        if result.get("practice"):
-            parts.append(W.HTML(f"<p class='slrt-practice'><b>{html.escape(t('bo.practice.note'))}</b></p>"))
-        parts.append(W.HTML(f"<h3>{html.escape(t('bo.letters.title'))}</h3>"))
+        parts: list[W.Widget] = [W.HTML(f"<h3>{html.escape(t('bo.letters.title'))}</h3>")]
         if result.get("withheld"):
             parts.append(W.HTML(f"<p class='slrt-withheld'>{html.escape(t('bo.letters.withheld', n=result['withheld']))}</p>"))
-        if issued:
-            options = [(f"{k + 1}. {cid} · {self.queue.case(cid).head_name} → {t(f'prog.{p}.name')}", k)
-                       for k, (cid, p) in enumerate(issued)]
-            pick = W.Dropdown(options=options, value=None, description=t("bo.letters.choose"),
-                              layout=W.Layout(width="520px", max_width="100%"))
-            pick.add_class("slrt-letter-pick")
-            open_btn = W.Button(description=t("bo.letters.open"), icon="envelope-open")
-            open_btn.add_class("slrt-letter-open")
-            view = W.HTML()
-            view.add_class("slrt-letter-view")
+        if not issued:
+            return parts + [W.HTML(f"<p>{html.escape(t('bo.letters.none'))}</p>")]
+        options = [(f"{k + 1}. {cid} · {self.queue.case(cid).head_name} → {t(f'prog.{p}.name')}", k)
+                   for k, (cid, p) in enumerate(issued)]
+        pick = W.Dropdown(options=options, value=0, description=t("bo.letters.choose"),
+                          layout=W.Layout(width="520px", max_width="100%"))
+        pick.add_class("slrt-letter-pick")
+        open_btn = W.Button(description=t("bo.letters.open"), icon="envelope-open")
+        open_btn.add_class("slrt-letter-open")
+        view = W.HTML()
+        view.add_class("slrt-letter-view")
 
-            def show(_=None):
-                k = pick.value if pick.value is not None else 0
-                pick.value = k
-                cid, prog = issued[k]
-                view.value = (f"<style>{referral_letters.LETTER_CSS}</style>"
-                              f"<div class='slrt-noprint' style='margin:6px 0'>"
-                              f"<button class='slrt-print' onclick='window.print()'>🖨 "
-                              f"{html.escape(t('bo.letters.print'))}</button> "
-                              f"{letter_link(self.queue, cid, prog, k + 1, date)}</div>"
-                              + referral_letters.letter_html(self.queue, cid, prog, k + 1, date))
+        def show(_=None):
+            k = pick.value if pick.value is not None else 0
+            cid, prog = issued[k]
+            view.value = letter_view_html(self.queue, cid, prog, k + 1, date)
 
-            open_btn.on_click(guarded(show, view, "letter"))
-            pick.observe(show, names="value")
-            parts += [W.HBox([pick, open_btn]), view]
-        else:
-            parts.append(W.HTML(f"<p>{html.escape(t('bo.letters.none'))}</p>"))
-        again = W.Button(description=t("bo.again"), icon="redo")
-        again.add_class("slrt-again")
-        again.on_click(guarded(self._on_again, lambda: self.saved, "again"))
-        parts += [outcome, fb, again]
-        self.result.children = parts
+        open_btn.on_click(guarded(show, view, "letter"))
+        pick.observe(show, names="value")
+        return parts + [W.HBox([pick, open_btn]), view]
 
     def outcome_html(self) -> str:
         """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
@@ -444,10 +395,6 @@ def show(store=None, warm: bool = True) -> W.Widget:
     trainee's "Start" then only applies the front office's registrations.
     """
     app = BackOfficeApp(store)
-    if warm:
-        try:  # the newest classes' queues (cached in the process), as the front office does
-            for k in app.store.list_classes()[:3]:
-                bo.build_queue(k["code"], int(k["seed"]), k["level"])
-        except Exception:  # noqa: BLE001 - warming must never stop the app from showing
-            pass
+    if warm:  # the newest classes' queues (cached in the process), as the front office does
+        roleplay.warm_classes(app.store, lambda k: bo.build_queue(k["code"], int(k["seed"]), k["level"]))
     return app.widget

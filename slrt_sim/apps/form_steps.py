@@ -121,7 +121,7 @@ class FormSteps:
                 nav_items.append(nxt)
             nav = W.HBox(nav_items)
             nav.add_class("slrt-steps-nav")
-            heading = W.HTML(f"<div class='rp-section'>{_e(title)}</div>")
+            heading = W.HTML(f"<div class='slrt-section'>{_e(title)}</div>")
             box = W.VBox([heading, *widgets, nav], layout=W.Layout(min_width="0"))
             box.add_class("slrt-step")
             box.add_class(f"slrt-step-{key}")

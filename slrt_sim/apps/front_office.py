@@ -21,79 +21,31 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from slrt_sim.apps import form_steps, memory, rules_panel, style
+from slrt_sim.apps import form_steps, roleplay, rules_panel, style
+from slrt_sim.apps.roleplay import WARM_CLASSES, Field  # noqa: F401 - WARM_CLASSES: server.warm reads it here
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as rp
 from slrt_sim.training.core import PRACTICE_CLASS, DtksIndex
 from slrt_sim.training.fo_grading import FoGrade
-from slrt_sim.training.inputs import InputError, clean_name
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.domain.programs import PROGRAMS
-from slrt_sim.training.store import SessionStore, norm_code
+from slrt_sim.training.store import SessionStore
 
 __all__ = ["FrontOfficeApp", "PRACTICE_CLASS", "show"]
 
 APP = "fo"
-WARM_CLASSES = 3
 _CASES_LOCK = threading.Lock()
 FORM_SECTIONS = (("identity", ("nik", "kk", "head", "members", "address")),
                  ("complaint", ("category", "dtks", "needs", "fast_track", "sktm")),
                  ("decision", ("decision", "programs")))
 """The form's three parts, each under a heading (catalogue ``rp.fo.section.*``)."""
 
-CSS = style.CSS + form_steps.CSS + """
-<style>
-.rp-app { max-width: 1180px; margin: 0 auto; font-size: 15px; }
-.rp-app .rp-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; margin: 6px 0;
-                   background: #fff; min-width: 0; }
-.rp-app .rp-story { background: #fffbea; line-height: 1.5; }
-.rp-app table.rp-t { border-collapse: collapse; font-size: 13px; width: 100%; }
-.rp-app table.rp-t td, .rp-app table.rp-t th { border: 1px solid #e1e4e8; padding: 2px 6px; text-align: left; }
-.rp-app .rp-field { margin: 2px 0 6px 0; width: 100%; }
-.rp-app .rp-label { font-weight: 600; margin-bottom: 2px; }
-.rp-app .rp-section { font-size: 16px; font-weight: 700; margin: 10px 0 2px 0; padding-top: 6px;
-                      border-top: 2px solid #e1e4e8; color: #24292f; }
-.rp-app .rp-err { color: #b71c1c; font-size: 13px; min-height: 0; }
-.rp-app .rp-invalid input, .rp-app .rp-invalid textarea, .rp-app .rp-invalid select {
-    border: 2px solid #c62828 !important; background: #fff5f5; }
-.rp-app .rp-invalid.widget-radio-box, .rp-app .rp-invalid.rp-checks { border: 2px solid #c62828;
-    border-radius: 4px; }
-.rp-app .rp-ok { color: #1b5e20; } .rp-app .rp-bad { color: #b71c1c; }
-.rp-app .rp-fb li { margin: 4px 0; }
-.rp-app .widget-text, .rp-app .widget-textarea, .rp-app .widget-dropdown { width: 100%; margin-left: 0; margin-right: 0; }
-.rp-app .rp-checks { display: grid !important; grid-template-columns: repeat(auto-fill, minmax(135px, 1fr));
-                     gap: 0 10px; }
-.rp-app .rp-q-row { flex-wrap: nowrap; align-items: center; }
-</style>
-"""
+CSS = style.CSS + form_steps.CSS + roleplay.CSS
 
 
 def _e(x: Any) -> str:
     return html.escape(str(x))
-
-
-class _Field:
-    """A labelled form widget with an error message beside it."""
-
-    def __init__(self, name: str, widget: W.Widget, label: str):
-        self.name = name
-        self.widget = widget
-        self.label = W.HTML(f"<div class='rp-label'>{_e(label)}</div>")
-        self.error = W.HTML("")
-        self.error.add_class("rp-err")
-        widget.add_class(f"rp-f-{name}")
-        self.box = W.VBox([self.label, widget, self.error], layout=W.Layout(width="100%"))
-        self.box.add_class("rp-field")
-
-    def mark(self, message: str | None) -> None:
-        target = self.widget
-        if message:
-            target.add_class("rp-invalid")
-            self.error.value = f"⚠ {_e(message)}"
-        else:
-            target.remove_class("rp-invalid")
-            self.error.value = ""
 
 
 class _Checks(W.VBox):
@@ -104,9 +56,9 @@ class _Checks(W.VBox):
         self.boxes = {c: W.Checkbox(value=False, description=label(c), indent=False,
                                     layout=W.Layout(width="auto")) for c in codes}
         for c, b in self.boxes.items():
-            b.add_class(f"rp-c-{c}")
+            b.add_class(f"slrt-c-{c}")
         super().__init__(list(self.boxes.values()))
-        self.add_class("rp-checks")
+        self.add_class("slrt-checks")
 
     @property
     def value(self) -> list[str]:
@@ -131,10 +83,11 @@ class FrontOfficeApp:
     """The whole app as one widget tree (``.widget``); the methods are what the buttons do."""
 
     def __init__(self, store: SessionStore | None = None, n_cases: int = 10, clock: Callable[[], float] = time.time,
-                 warm: bool = False):
+                 warm: bool = False, check_name: Callable[[str, dict], str | None] | None = None):
         self.store = store if store is not None else SessionStore()
         self.n_cases = n_cases
         self.clock = clock
+        self.check_name = check_name
         self.trainee = ""
         self.klass: dict | None = None
         self.cases: list[rp.FoCase] = []
@@ -142,39 +95,22 @@ class FrontOfficeApp:
         self.state: dict = {}
         self._restoring = False
         self._build()
-        self.warm_thread = None
-        if warm:
-            self.warm_thread = threading.Thread(target=self.warm, name="rp-warm", daemon=True)
-            self.warm_thread.start()
+        self.warm_thread = roleplay.warm_classes(self.store, self._prepare) if warm else None
 
-    def warm(self) -> None:
-        """Prepare the cases and DTKS of the newest classes (in a pre-heated kernel, before anyone
-        logs in), so that after the login the form appears at once instead of after ~2 s."""
-        try:
-            classes = self.store.list_classes()[:WARM_CLASSES]
-        except Exception:  # pragma: no cover - a missing or locked database must not break the page
-            return
-        for k in classes:
-            with _CASES_LOCK:
-                rp.build_cases(k["code"], k["seed"], k["level"], n=self.n_cases, app=APP)
-                rp.class_dtks(k["code"], k["seed"], k["level"], n=self.n_cases)
+    def _prepare(self, klass: dict) -> tuple[list, DtksIndex]:
+        """The class's cases and DTKS (built once per process, shared by every trainee)."""
+        with _CASES_LOCK:
+            return (rp.build_cases(klass["code"], klass["seed"], klass["level"], n=self.n_cases, app=APP),
+                    rp.class_dtks(klass["code"], klass["seed"], klass["level"], n=self.n_cases))
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         self.css = W.HTML(CSS)
         self.title = W.HTML(f"<h2>{_e(t('rp.fo.title'))}</h2><p>{_e(t('rp.fo.intro'))}</p>")
-        # login
-        self.name_in = W.Text(placeholder="Siti Aminah", continuous_update=True)
-        self.code_in = W.Text(placeholder="KELAS-1", continuous_update=True)
-        self.f_name = _Field("trainee", self.name_in, t("rp.fo.name"))
-        self.f_code = _Field("class", self.code_in, t("rp.fo.code"))
-        self.start_btn = W.Button(description=t("rp.fo.start"), button_style="primary", icon="play")
-        self.start_btn.add_class("rp-start")
-        self.login_msg = W.HTML("")
-        self.start_btn.on_click(guarded(lambda _b: self.login(self.name_in.value, self.code_in.value),
-                                        self.login_msg, t("rp.fo.start")))
-        self.login_box = W.VBox([self.f_name.box, self.f_code.box, self.start_btn, self.login_msg],
-                                layout=W.Layout(max_width="480px"))
+        self.login_box = roleplay.LoginBox(APP, self._open, lambda: self.store, check_name=self.check_name)
+        self.name_in, self.code_in = self.login_box.name, self.login_box.code
+        self.f_name, self.f_code = self.login_box.f_name, self.login_box.f_code
+        self.start_btn = self.login_box.start
         # case
         self.header = W.HTML("")
         self.notice = W.HTML("")
@@ -182,27 +118,27 @@ class FrontOfficeApp:
         self.docs = W.HTML("")
         self.q_nik = W.Text(placeholder="3375…", layout=W.Layout(flex="1 1 auto", width="auto"))
         self.q_name = W.Text(placeholder=t("rp.fo.dtks.name"), layout=W.Layout(flex="1 1 auto", width="auto"))
-        self.q_nik.add_class("rp-q-nik")
-        self.q_name.add_class("rp-q-name")
+        self.q_nik.add_class("slrt-q-nik")
+        self.q_name.add_class("slrt-q-name")
         self.search_btn = W.Button(description=t("rp.fo.dtks.search"), icon="search")
-        self.search_btn.add_class("rp-search")
+        self.search_btn.add_class("slrt-search")
         self.search_btn.on_click(guarded(lambda _b: self.search(), lambda: self.notice, "DTKS"))
         self.results = W.HTML("")
-        self.results.add_class("rp-results")
+        self.results.add_class("slrt-results")
         dtks_box = W.VBox([
-            W.HTML(f"<div class='rp-label'>{_e(t('rp.fo.dtks.title'))}</div>"),
+            W.HTML(f"<div class='slrt-label'>{_e(t('rp.fo.dtks.title'))}</div>"),
             self._query_row(t("rp.fo.dtks.nik"), self.q_nik),
             self._query_row(t("rp.fo.dtks.name"), self.q_name),
             self.search_btn, self.results])
-        dtks_box.add_class("rp-card")
+        dtks_box.add_class("slrt-card")
         left = W.VBox([self.story, self.docs, dtks_box], layout=W.Layout(min_width="0"))
 
         # the form
         choose = [(t("rp.fo.choose"), None)]
-        self.fields: dict[str, _Field] = {}
+        self.fields: dict[str, Field] = {}
 
         def add(name: str, widget: W.Widget) -> None:
-            self.fields[name] = _Field(name, widget, t(f"rp.fo.f.{name}"))
+            self.fields[name] = Field(name, widget, t(f"rp.fo.f.{name}"))
 
         add("nik", W.Text(placeholder="16 angka"))
         add("kk", W.Text(placeholder="16 angka"))
@@ -225,85 +161,64 @@ class FrontOfficeApp:
         self.q_nik.observe(self._on_change, names="value")
         self.q_name.observe(self._on_change, names="value")
         self.submit_btn = W.Button(description=t("rp.fo.submit"), button_style="success", icon="check")
-        self.submit_btn.add_class("rp-submit")
+        self.submit_btn.add_class("slrt-submit")
         self.submit_btn.on_click(guarded(lambda _b: self.submit(), lambda: self.notice, "submit"))
         self.form_msg = W.HTML("")
-        self.form_msg.add_class("rp-form-msg")
+        self.form_msg.add_class("slrt-form-msg")
         # on a phone one part at a time (steps), on a wider screen the whole form
         self.steps = form_steps.FormSteps(
             [(s, t(f"rp.fo.step.{s}"), t(f"rp.fo.section.{s}"), [self.fields[n].box for n in names])
              for s, names in FORM_SECTIONS],
-            [self.submit_btn, self.form_msg], root_class="rp-form-steps", on_change=self._on_step)
+            [self.submit_btn, self.form_msg], root_class="slrt-form-steps", on_change=self._on_step)
         form = W.VBox([W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>"), self.steps.widget],
                       layout=W.Layout(min_width="0"))
-        form.add_class("rp-card")
-        form.add_class("rp-form")
+        form.add_class("slrt-card")
+        form.add_class("slrt-form")
         self.form = form
         self.grid = W.GridBox([left, form], layout=W.Layout(
             grid_template_columns="repeat(auto-fit, minmax(min(100%, 480px), 1fr))", grid_gap="12px",
             width="100%"))
-        # feedback
-        self.feedback = W.HTML("")
-        self.feedback.add_class("rp-feedback")
+        # feedback: a short summary, the detail folded, the timelines, "Kasus berikutnya"
         self.next_btn = W.Button(description=t("rp.fo.next"), button_style="primary", icon="arrow-right")
-        self.next_btn.add_class("rp-next")
+        self.next_btn.add_class("slrt-next")
         self.next_btn.on_click(guarded(lambda _b: self.next_case(), lambda: self.notice, "next"))
-        self.outcome = W.HTML("")  # issue 9: the household's two timelines
-        self.outcome.add_class("rp-outcome")
-        self.to_feedback = form_steps.ScrollTop(selector=".rp-feedback-box", layout=W.Layout(display="none"))
-        self.feedback_box = W.VBox([self.feedback, self.outcome, self.next_btn, self.to_feedback])
-        self.feedback_box.add_class("rp-card")
-        self.feedback_box.add_class("rp-feedback-box")
+        self.panel = roleplay.FeedbackPanel([self.next_btn])
+        self.feedback, self.outcome, self.feedback_box = self.panel.summary, self.panel.outcome.widget, self.panel.widget
+        self.busy = roleplay.Busy()
         self.rules = W.HTML(rules_panel.CSS + rules_panel.rules_html([t("rules.fo.general")]))
-        self.rules.add_class("rp-rules")
-        self.to_case = form_steps.ScrollTop(selector=".rp-case-box", layout=W.Layout(display="none"))
-        self.case_box = W.VBox([self.header, self.notice, self.feedback_box, self.rules, self.grid, self.to_case])
-        self.case_box.add_class("rp-case-box")
+        self.rules.add_class("slrt-rules")
+        self.to_case = form_steps.ScrollTop(selector=".slrt-case-box", layout=W.Layout(display="none"))
+        self.case_box = W.VBox([self.header, self.notice, self.busy.widget, self.feedback_box, self.rules, self.grid, self.to_case])
+        self.case_box.add_class("slrt-case-box")
         self.case_box.layout.display = "none"
         # name and class code survive a reload (kept in this browser)
-        self.memory = memory.remember("slrt-fo-login", {"name": self.name_in, "code": self.code_in})
-        self.widget = W.VBox([self.css, self.title, self.login_box, self.case_box, self.memory],
+        self.widget = W.VBox([self.css, self.title, self.login_box.widget, self.case_box],
                              layout=W.Layout(width="100%"))
-        self.widget.add_class("rp-app")
-        self.widget.add_class(style.ROOT_CLASS)
+        roleplay.root(self.widget, APP)
 
     # ------------------------------------------------------------------ login / restore
     def login(self, name: str, code: str) -> bool:
-        try:
-            name, code = clean_name(name or ""), norm_code(code or "")
-        except InputError as exc:
-            self.f_name.mark(exc.message())
-            return False
-        self.f_name.mark(None if name else t("rp.err.required"))
-        klass = self.store.get_class(code) if code else None
-        if klass is None and code == PRACTICE_CLASS["code"]:
-            self.store.create_class(code, PRACTICE_CLASS["seed"], PRACTICE_CLASS["level"], trainer="")
-            klass = self.store.get_class(code)
-        self.f_code.mark(None if klass else (t("rp.err.required") if not code else
-                                             t("rp.fo.err.code_unknown", practice=PRACTICE_CLASS["code"])))
-        if not name or klass is None:
-            return False
+        """What "Mulai" does (:meth:`roleplay.LoginBox.submit`): True when the cases are open."""
+        return self.login_box.submit(name, code)
+
+    def _open(self, name: str, klass: dict) -> None:
         self.trainee, self.klass = name, klass
-        with _CASES_LOCK:
-            self.cases = rp.build_cases(klass["code"], klass["seed"], klass["level"], n=self.n_cases, app=APP)
-            self.dtks = rp.class_dtks(klass["code"], klass["seed"], klass["level"], n=self.n_cases)
+        self.cases, self.dtks = self._prepare(klass)
         saved = self.store.load_progress(name, klass["code"], APP)
-        self.login_box.layout.display = "none"
         self.case_box.layout.display = None
         if saved and saved.get("level") == klass["level"] and saved.get("seed") == klass["seed"]:
             self.state = saved
-            self.notice.value = f"<div class='rp-ok'>{_e(t('rp.fo.resumed'))}</div>"
+            self.notice.value = f"<div class='slrt-ok'>{_e(t('rp.fo.resumed'))}</div>"
         else:
             self.state = {"case_index": 0, "seed": klass["seed"], "level": klass["level"], "scores": {}}
             self._new_case_state()
         self._show_case()
-        return True
 
     @staticmethod
     def _query_row(label: str, box: W.Text) -> W.HBox:
         row = W.HBox([W.HTML(_e(label), layout=W.Layout(width="56px", flex="0 0 56px")), box],
                      layout=W.Layout(width="100%"))
-        row.add_class("rp-q-row")
+        row.add_class("slrt-q-row")
         return row
 
     def _new_case_state(self) -> None:
@@ -341,7 +256,7 @@ class FrontOfficeApp:
             return
         self.header.value = t("rp.fo.header", name=_e(self.trainee), code=_e(k["code"]), level=level,
                               i=self.state["case_index"] + 1, n=len(self.cases))
-        self.story.value = (f"<div class='rp-card rp-story'><div class='rp-label'>{_e(t('rp.fo.story'))}</div>"
+        self.story.value = (f"<div class='slrt-card slrt-story'><div class='slrt-label'>{_e(t('rp.fo.story'))}</div>"
                             f"{_e(case.story)}</div>")
         self.docs.value = self._documents_html(case.documents)
         self.fields["sktm"].box.layout.display = None if case.documents["sktm"] else "none"
@@ -386,13 +301,13 @@ class FrontOfficeApp:
 
     # ------------------------------------------------------------------ documents
     def _documents_html(self, docs: dict) -> str:
-        parts = [f"<div class='rp-label'>{_e(t('rp.fo.documents'))}</div>"]
+        parts = [f"<div class='slrt-label'>{_e(t('rp.fo.documents'))}</div>"]
         ktp = docs.get("ktp")
         if ktp:
             title = t("rp.fo.doc.ktp_copy") if ktp["copy"] else t("rp.fo.doc.ktp")
             parts.append(
-                f"<div class='rp-card rp-doc-ktp'><b>{_e(title)}</b><table class='rp-t'>"
-                f"<tr><th>NIK</th><td class='rp-ktp-nik'>{_e(ktp['nik'])}</td></tr>"
+                f"<div class='slrt-card slrt-doc-ktp'><b>{_e(title)}</b><table class='slrt-t'>"
+                f"<tr><th>NIK</th><td class='slrt-ktp-nik'>{_e(ktp['nik'])}</td></tr>"
                 f"<tr><th>{_e(t('rp.fo.doc.owner'))}</th><td>{_e(ktp['owner'])}</td></tr>"
                 f"<tr><th>{_e(t('rp.fo.doc.birth'))}</th><td>{_e(ktp['birth_date'])}</td></tr>"
                 f"<tr><th>{_e(t('rp.fo.doc.sex'))}</th><td>{_e(ktp['sex'])}</td></tr>"
@@ -402,33 +317,33 @@ class FrontOfficeApp:
             kk_table = style.table(
                 [t("rp.fo.doc.owner"), "NIK", "L/P", t("rp.fo.doc.birth"), t("rp.fo.doc.relation")],
                 [[_e(m["name"]), _e(m["nik"]), _e(m["sex"]), _e(m["birth_date"]), _e(m["relation"])]
-                 for m in kk["members"]], cls="rp-t rp-kk-members")
+                 for m in kk["members"]], cls="slrt-t slrt-kk-members")
             parts.append(
-                f"<div class='rp-card rp-doc-kk'><b>{_e(t('rp.fo.doc.kk'))}</b> "
-                f"{_e(t('rp.fo.doc.number'))}: <span class='rp-kk-number'>{_e(kk['number'])}</span><br>"
+                f"<div class='slrt-card slrt-doc-kk'><b>{_e(t('rp.fo.doc.kk'))}</b> "
+                f"{_e(t('rp.fo.doc.number'))}: <span class='slrt-kk-number'>{_e(kk['number'])}</span><br>"
                 f"{_e(t('rp.fo.doc.head'))}: {_e(kk['head'])}<br>{_e(t('rp.fo.doc.address'))}: {_e(kk['address'])}"
                 f"{kk_table}</div>")
         sktm = docs.get("sktm")
         if sktm:
             parts.append(
-                f"<div class='rp-card rp-doc-sktm'><b>{_e(t('rp.fo.doc.sktm'))}</b><br>"
+                f"<div class='slrt-card slrt-doc-sktm'><b>{_e(t('rp.fo.doc.sktm'))}</b><br>"
                 f"{_e(t('rp.fo.doc.number'))}: {_e(sktm['number'])}<br>{_e(t('rp.fo.doc.issuer'))}: "
                 f"{_e(sktm['issuer'])}<br>{_e(t('rp.fo.doc.holder'))}: {_e(sktm['holder'])}</div>")
         if docs.get("cards"):
-            parts.append(f"<div class='rp-card'><b>{_e(t('rp.fo.doc.kks'))}</b></div>")
+            parts.append(f"<div class='slrt-card'><b>{_e(t('rp.fo.doc.kks'))}</b></div>")
         if len(parts) == 1:
             parts.append(f"<div>{_e(t('rp.fo.doc.none'))}</div>")
-        return "<div class='rp-card'>" + "".join(parts) + "</div>"
+        return "<div class='slrt-card'>" + "".join(parts) + "</div>"
 
     # ------------------------------------------------------------------ DTKS search
     def search(self, save: bool = True) -> list[dict]:
         nik, name = self.q_nik.value.strip(), self.q_name.value.strip()
         if not nik and not name:
-            self.results.value = f"<div class='rp-err'>{_e(t('rp.fo.dtks.empty_query'))}</div>"
+            self.results.value = f"<div class='slrt-err'>{_e(t('rp.fo.dtks.empty_query'))}</div>"
             return []
         found = self.dtks.search(nik=nik, name=name)
         if not found:
-            self.results.value = f"<div class='rp-dtks-none'><b>{_e(t('rp.fo.dtks.none'))}</b></div>"
+            self.results.value = f"<div class='slrt-dtks-none'><b>{_e(t('rp.fo.dtks.none'))}</b></div>"
         else:
             cards = []
             for r in found:
@@ -436,15 +351,15 @@ class FrontOfficeApp:
                                     for m in r["members"]) or "—"
                 progs = ", ".join(_e(t(f"prog.{p}.name")) for p in r["programs"]) or "—"
                 cards.append(
-                    f"<div class='rp-card rp-dtks-record'><b>{_e(r['head_name'])}</b> · {_e(r['record_id'])}"
-                    f"<table class='rp-t'><tr><th>NIK</th><td>{_e(r['nik'])}</td></tr>"
+                    f"<div class='slrt-card slrt-dtks-record'><b>{_e(r['head_name'])}</b> · {_e(r['record_id'])}"
+                    f"<table class='slrt-t'><tr><th>NIK</th><td>{_e(r['nik'])}</td></tr>"
                     f"<tr><th>KK</th><td>{_e(r['kk'] or '—')}</td></tr>"
                     f"<tr><th>{_e(t('rp.fo.doc.address'))}</th><td>{_e(r['address'])}</td></tr>"
                     f"<tr><th>{_e(t('rp.fo.dtks.decile'))}</th><td>{r['decile']}</td></tr>"
                     f"<tr><th>{_e(t('rp.fo.dtks.year'))}</th><td>{r['year']}</td></tr>"
                     f"<tr><th>{_e(t('rp.fo.dtks.programs'))}</th><td>{progs}</td></tr>"
                     f"<tr><th>{_e(t('rp.fo.dtks.members'))}</th><td>{members}</td></tr></table></div>")
-            self.results.value = (f"<div class='rp-dtks-count'>{_e(t('rp.fo.dtks.results', n=len(found)))}</div>"
+            self.results.value = (f"<div class='slrt-dtks-count'>{_e(t('rp.fo.dtks.results', n=len(found)))}</div>"
                                   + "".join(cards))
         if save:
             self.state.setdefault("searches", 0)
@@ -470,7 +385,7 @@ class FrontOfficeApp:
             return
         self.state["form"] = self.answers()
         self.state["query"] = {"nik": self.q_nik.value, "name": self.q_name.value}
-        marked = [n for n, f in self.fields.items() if "rp-invalid" in f.widget._dom_classes]
+        marked = [n for n, f in self.fields.items() if "slrt-invalid" in f.widget._dom_classes]
         if marked:  # a marked field is re-checked as it is corrected
             errors = rp.validate(self.state["form"], self.case)
             for name in marked:
@@ -493,76 +408,59 @@ class FrontOfficeApp:
             f.mark(errors.get(name))
         self._mark_steps(errors, open_first=True)  # on a phone: the first part with a mistake opens
         if errors:
-            self.form_msg.value = f"<div class='rp-err'>{_e(t('rp.fo.form_invalid'))}</div>"
+            self.form_msg.value = f"<div class='slrt-err'>{_e(t('rp.fo.form_invalid'))}</div>"
             self.state["form"] = answers
             self._save()
             return None
         self.form_msg.value = ""
-        grade = fo_grading.grade(case, answers)
-        now = self.clock()
-        self.store.save_submission(
-            trainee=self.trainee, class_code=self.klass["code"], app=APP, case_id=case.case_id, answers=answers,
-            score=grade.score, max_score=grade.max_score,
-            feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in grade.items],
-            started_at=float(self.state.get("started_at", now)), submitted_at=now)
-        self.state.update({"form": answers, "submitted": True,
-                           "grade": {"score": grade.score, "items": grade.items}})
-        self.state.setdefault("scores", {})[case.case_id] = grade.score
-        self.state.setdefault("answers", {})[str(self.state.get("case_index", 0))] = answers  # issue 9
-        self._save()
-        self._set_form_disabled(True)
-        self._show_feedback(self.state["grade"])
+        with self.busy.working(t("rp.busy.grading"), self.form):
+            grade = fo_grading.grade(case, answers)
+            now = self.clock()
+            self.store.save_submission(
+                trainee=self.trainee, class_code=self.klass["code"], app=APP, case_id=case.case_id, answers=answers,
+                score=grade.score, max_score=grade.max_score,
+                feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in grade.items],
+                started_at=float(self.state.get("started_at", now)), submitted_at=now)
+            self.state.update({"form": answers, "submitted": True,
+                               "grade": {"score": grade.score, "items": grade.items}})
+            self.state.setdefault("scores", {})[case.case_id] = grade.score
+            self.state.setdefault("answers", {})[str(self.state.get("case_index", 0))] = answers  # issue 9
+            self._save()
+            self._set_form_disabled(True)
+            self._show_feedback(self.state["grade"])
         return grade
 
     def _show_feedback(self, grade: dict) -> None:
-        items = []
-        for i in grade["items"]:
-            base, _, sub = i["item"].partition(":")
-            label = t(f"rp.fo.item.{base}") if base in rp.WEIGHTS else base
-            if sub:
-                label += " · " + (t(f"need.{sub}") if base == "needs" else t(f"prog.{sub}.name"))
-            mark = "<span class='rp-ok'>✔</span>" if i["ok"] else "<span class='rp-bad'>✘</span>"
-            items.append(f"<li class='{'rp-item-ok' if i['ok'] else 'rp-item-bad'}'>{mark} <b>{_e(label)}</b>: "
-                         f"{_e(i['message'])}</li>")
-        score = t("rp.fo.score", score=fmt_num(grade['score'], 1))
-        self.feedback.value = (f"<h3>{_e(t('rp.fo.feedback'))}</h3>"
-                               f"<p class='rp-score'>{score}</p>"
-                               f"<ul class='rp-fb'>{''.join(items)}</ul>")
-        self._show_outcome()
+        from slrt_sim.apps import fo_feedback
+
+        summary, detail = fo_feedback.feedback_html(grade, self.case)
+        self.panel.show(summary, detail, outcome=self._outcome_html if self.state.get("answers") else None)
         self.next_btn.layout.display = None
-        self.feedback_box.layout.display = None
-        self.to_feedback.nonce += 1  # the feedback sits above the form: bring it on screen
 
     def outcome_pair(self):
-        """The trainee's submitted files so far played in the class's kelurahan, against the key (issue 9)."""
+        """The trainee's submitted files so far played in the class's kelurahan, against the key."""
         from slrt_sim.training import outcomes  # the simulation (pandas, the model): after a submit only
 
         k = self.klass
         answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
         return outcomes.fo_outcome(k["code"], k["seed"], k["level"], answers, n=len(self.cases))
 
-    def _show_outcome(self) -> None:
-        case = self.case
-        if case is None or not self.state.get("answers"):
-            self.outcome.value = ""
-            return
-        try:
-            from slrt_sim.apps import outcome_view  # issue 9: outcome timelines after a submit
+    def _outcome_html(self) -> str:
+        from slrt_sim.apps import outcome_view  # outcome timelines after a submit
 
-            pair = self.outcome_pair()
-            self.outcome.value = outcome_view.pair_html(pair, case.case_id, self.klass["seed"])
-        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
-            self.outcome.value = f"<p class='rp-err'>{_e(t('oc.ui.error'))}</p>"
+        return outcome_view.pair_html(self.outcome_pair(), self.case.case_id, self.klass["seed"])
 
     def next_case(self) -> None:
         if not self.state.get("submitted"):
             return
         self.state["case_index"] = self.state.get("case_index", 0) + 1
         self._new_case_state()
-        self.outcome.value = ""
         self._save()
         self.notice.value = ""
-        self._show_case()
+        self.story.value = self.docs.value = ""  # the old resident's story never stays beside the new form
+        with self.busy.working(t("rp.busy.next"), self.grid):
+            self.panel.reset()
+            self._show_case()
         self.to_case.nonce += 1  # the new resident's story on screen, not the middle of the page
 
 

@@ -31,39 +31,39 @@ def open_timed(page, voila_server) -> float:
     """Seconds from navigating to the app until its first form (name, class code) can be typed in."""
     t0 = time.perf_counter()
     page.goto(voila_server.render_url(NOTEBOOK), wait_until="commit")
-    page.locator(".rp-f-trainee input").wait_for(state="visible")
-    assert page.locator(".rp-f-trainee input").is_editable()
+    page.locator(".slrt-f-trainee input").wait_for(state="visible")
+    assert page.locator(".slrt-f-trainee input").is_editable()
     return time.perf_counter() - t0
 
 
 def login(page, name: str, code: str) -> None:
-    page.locator(".rp-f-trainee input").fill(name)
-    page.locator(".rp-f-class input").fill(code)
-    page.locator(".rp-start").click()
-    page.locator(".rp-story").wait_for(state="visible")
+    page.locator(".slrt-f-trainee input").fill(name)
+    page.locator(".slrt-f-class input").fill(code)
+    page.locator(".slrt-login-start").click()
+    page.locator(".slrt-story").wait_for(state="visible")
 
 
 def radio(page, field: str, label: str) -> None:
-    page.locator(f".rp-f-{field}").get_by_role("radio", name=label, exact=True).check()
+    page.locator(f".slrt-f-{field}").get_by_role("radio", name=label, exact=True).check()
 
 
 def fill_answer(page, key: dict, nik: str) -> None:
-    page.locator(".rp-f-nik input").fill(nik)
-    page.locator(".rp-f-kk input").fill(key["kk"])
-    page.locator(".rp-f-head input").fill(key["head"])
-    page.locator(".rp-f-members textarea").fill("\n".join(key["members"]))
-    page.locator(".rp-f-address textarea").fill(key["address"])
-    page.locator(".rp-f-category select").select_option(label=t(f"rp.cat.{key['category']}"))
+    page.locator(".slrt-f-nik input").fill(nik)
+    page.locator(".slrt-f-kk input").fill(key["kk"])
+    page.locator(".slrt-f-head input").fill(key["head"])
+    page.locator(".slrt-f-members textarea").fill("\n".join(key["members"]))
+    page.locator(".slrt-f-address textarea").fill(key["address"])
+    page.locator(".slrt-f-category select").select_option(label=t(f"rp.cat.{key['category']}"))
     radio(page, "dtks", t(f"rp.dtks.{key['dtks']}"))
     for n in key["needs"]:
-        page.locator(f".rp-c-{n} input").check()
+        page.locator(f".slrt-c-{n} input").check()
     if key["fast_track"]:
-        page.locator(".rp-f-fast_track input").check()
+        page.locator(".slrt-f-fast_track input").check()
     if key["sktm"]:
         radio(page, "sktm", t(f"rp.sktm.{key['sktm'][0]}"))
     radio(page, "decision", t(f"rp.decision.{key['decision']}"))
     for p in key["programs"]:
-        page.locator(f".rp-c-{p} input").check()
+        page.locator(f".slrt-c-{p} input").check()
 
 
 def wait_saved(store: SessionStore, check, timeout: float = 30.0) -> dict:
@@ -84,69 +84,69 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
 
     load_s = open_timed(page, voila_server)
     login(page, TRAINEE, CLASS)
-    assert page.locator(".rp-story").inner_text().strip().endswith(case.story[-30:])
-    header = page.locator(".rp-app").inner_text()
+    assert page.locator(".slrt-story").inner_text().strip().endswith(case.story[-30:])
+    header = page.locator(".slrt-fo").inner_text()
     want = t("rp.fo.header", name=TRAINEE, code=CLASS, level=t(f"rp.fo.level.{LEVEL}"), i=1, n=len(cases))
     assert re.sub(r"<[^>]+>", "", want) in header  # "Kasus 1 dari 10" for this trainee and class
 
     # nothing of the answer key is on the page before submitting
     body = page.content()
-    assert page.locator("ul.rp-fb").count() == 0 and page.locator(".rp-score").count() == 0
+    assert page.locator("ul.slrt-fb").count() == 0 and page.locator(".slrt-score").count() == 0
     assert t("rp.fb.decision.ok", decision=t(f"rp.decision.{key['decision']}")) not in body
 
     # a 15-digit NIK: marked red with a message beside it, nothing typed is lost
     fill_answer(page, key, nik=key["nik"][:15])
-    page.locator(".rp-submit").click()
-    page.locator(".rp-f-nik.rp-invalid").wait_for(state="visible")
-    assert t("rp.err.nik_digits", n=15) in page.locator(".rp-f-nik").locator("xpath=..").inner_text()
-    border = page.locator(".rp-f-nik input").evaluate("e => getComputedStyle(e).borderTopColor")
+    page.locator(".slrt-submit").click()
+    page.locator(".slrt-f-nik.slrt-invalid").wait_for(state="visible")
+    assert t("rp.err.nik_digits", n=15) in page.locator(".slrt-f-nik").locator("xpath=..").inner_text()
+    border = page.locator(".slrt-f-nik input").evaluate("e => getComputedStyle(e).borderTopColor")
     assert border == "rgb(198, 40, 40)"
-    assert page.locator(".rp-f-head input").input_value() == key["head"]
-    assert page.locator(".rp-f-members textarea").input_value() == "\n".join(key["members"])
-    assert page.locator(".rp-f-nik input").input_value() == key["nik"][:15]
-    assert page.locator(".rp-feedback").is_hidden()
+    assert page.locator(".slrt-f-head input").input_value() == key["head"]
+    assert page.locator(".slrt-f-members textarea").input_value() == "\n".join(key["members"])
+    assert page.locator(".slrt-f-nik input").input_value() == key["nik"][:15]
+    assert page.locator(".slrt-feedback").is_hidden()
 
     # search the simulated DTKS by name
-    page.locator(".rp-q-name input").fill(key["head"])
-    page.locator(".rp-search").click()
-    results = page.locator(".rp-results")
+    page.locator(".slrt-q-name input").fill(key["head"])
+    page.locator(".slrt-search").click()
+    results = page.locator(".slrt-results")
     if key["dtks"] == "listed":
-        results.locator(".rp-dtks-record").first.wait_for(state="visible")
+        results.locator(".slrt-dtks-record").first.wait_for(state="visible")
         assert key["head"].split()[0] in results.inner_text()
     else:
-        results.locator(".rp-dtks-none, .rp-dtks-record").first.wait_for(state="visible")
+        results.locator(".slrt-dtks-none, .slrt-dtks-record").first.wait_for(state="visible")
 
     # correct the NIK: the mark goes away; submit; feedback and score
-    page.locator(".rp-f-nik input").fill(key["nik"])
-    page.locator(".rp-f-nik.rp-invalid").wait_for(state="detached")
-    page.locator(".rp-submit").click()
-    page.locator(".rp-score").wait_for(state="visible")
-    assert "100,0" in page.locator(".rp-score").inner_text() or "100.0" in page.locator(".rp-score").inner_text()
-    assert page.locator(".rp-item-ok").count() >= 10 and page.locator(".rp-item-bad").count() == 0
-    assert t("rp.fb.decision.ok", decision=t(f"rp.decision.{key['decision']}")) in page.locator(".rp-feedback").inner_text()
+    page.locator(".slrt-f-nik input").fill(key["nik"])
+    page.locator(".slrt-f-nik.slrt-invalid").wait_for(state="detached")
+    page.locator(".slrt-submit").click()
+    page.locator(".slrt-score").wait_for(state="visible")
+    assert "100,0" in page.locator(".slrt-score").inner_text() or "100.0" in page.locator(".slrt-score").inner_text()
+    assert page.locator(".slrt-item-ok").count() >= 10 and page.locator(".slrt-item-bad").count() == 0
+    assert t("rp.fb.decision.ok", decision=t(f"rp.decision.{key['decision']}")) in page.locator(".slrt-feedback").inner_text()
     df = store.submissions(CLASS)
     assert df.case_id.tolist() == [case.case_id] and df.score.tolist() == [100.0]
 
     # next case: start typing, then reload the page
-    page.locator(".rp-next").click()
-    page.locator(".rp-app", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
+    page.locator(".slrt-next").click()
+    page.locator(".slrt-fo", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
     second = rp.answer_key(cases[1])
-    page.locator(".rp-f-nik input").fill(second["nik"][:8])
-    page.locator(".rp-f-head input").fill(second["head"])
-    page.locator(".rp-c-food input").check()
+    page.locator(".slrt-f-nik input").fill(second["nik"][:8])
+    page.locator(".slrt-f-head input").fill(second["head"])
+    page.locator(".slrt-c-food input").check()
     wait_saved(store, lambda s: s["case_index"] == 1 and s["form"].get("head") == second["head"]
                and s["form"].get("nik") == second["nik"][:8] and "food" in s["form"].get("needs", []))
 
     reload_s = open_timed(page, voila_server)
     # the name and class code typed before the reload are there again (kept in this browser)
-    expect(page.locator(".rp-f-trainee input")).to_have_value(TRAINEE, timeout=30_000)
-    expect(page.locator(".rp-f-class input")).to_have_value(CLASS)
+    expect(page.locator(".slrt-f-trainee input")).to_have_value(TRAINEE, timeout=30_000)
+    expect(page.locator(".slrt-f-class input")).to_have_value(CLASS)
     login(page, "  rina   browser ", CLASS.lower())   # same person, typed a little differently
-    page.locator(".rp-app", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
-    assert page.locator(".rp-f-nik input").input_value() == second["nik"][:8]
-    assert page.locator(".rp-f-head input").input_value() == second["head"]
-    assert page.locator(".rp-c-food input").is_checked()
-    assert cases[1].story[-30:] in page.locator(".rp-story").inner_text()
+    page.locator(".slrt-fo", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
+    assert page.locator(".slrt-f-nik input").input_value() == second["nik"][:8]
+    assert page.locator(".slrt-f-head input").input_value() == second["head"]
+    assert page.locator(".slrt-c-food input").is_checked()
+    assert cases[1].story[-30:] in page.locator(".slrt-story").inner_text()
     assert len(store.submissions(CLASS)) == 1  # the reload did not submit anything
 
     with capsys.disabled():

@@ -33,11 +33,11 @@ def test_submit_shows_the_two_timelines(page, voila_server, store, assert_no_ext
     assert typo != key["nik"]
 
     page.goto(voila_server.render_url(NOTEBOOK))
-    page.locator(".rp-f-trainee input").wait_for(state="visible")
+    page.locator(".slrt-f-trainee input").wait_for(state="visible")
     login(page, "Dewi Outcome", CLASS)
     assert page.locator(".oc-pair").count() == 0  # nothing before submitting
     fill_answer(page, key, nik=typo)
-    page.locator(".rp-submit").click()
+    page.locator(".slrt-submit").click()
     pair = page.locator(".oc-pair")
     pair.wait_for(state="visible", timeout=30_000)
     yours, right = pair.locator(".oc-yours"), pair.locator(".oc-key")

@@ -88,15 +88,15 @@ def test_landing_on_a_phone(phone, voila_server):
 def test_front_office_on_a_phone(phone, voila_server):
     SessionStore(voila_server.env["SLRT_DB"]).create_class(CLASS_FO, 2018, "sedang", trainer="test")
     page = open_(phone, voila_server, "roleplay_front_office.ipynb")
-    assert_fits(page, ".rp-app")
-    page.locator(".rp-f-trainee input").fill(f"Rina Ponsel {phone.viewport_size['width']}")  # a fresh start each size
-    page.locator(".rp-f-class input").fill(CLASS_FO)
-    page.locator(".rp-start").click()
-    page.locator(".rp-story").wait_for(state="visible")
-    assert_fits(page, ".rp-app")
+    assert_fits(page, ".slrt-fo")
+    page.locator(".slrt-f-trainee input").fill(f"Rina Ponsel {phone.viewport_size['width']}")  # a fresh start each size
+    page.locator(".slrt-f-class input").fill(CLASS_FO)
+    page.locator(".slrt-login-start").click()
+    page.locator(".slrt-story").wait_for(state="visible")
+    assert_fits(page, ".slrt-fo")
     width = page.viewport_size["width"]
     # the KK: each member's relation is on screen (stacked as a card with the column name)
-    relation = page.locator(f'.rp-doc-kk td[data-label="{t("rp.fo.doc.relation")}"]')
+    relation = page.locator(f'.slrt-doc-kk td[data-label="{t("rp.fo.doc.relation")}"]')
     assert relation.count() >= 1
     for i in range(relation.count()):
         box = relation.nth(i).bounding_box()
@@ -105,7 +105,7 @@ def test_front_office_on_a_phone(phone, voila_server):
     page.locator(".slrt-rules > summary").click()
     page.locator(".slrt-rule-PKH > summary").click()
     assert t("rules.crit.pkh") in page.locator(".slrt-rule-PKH").inner_text()
-    assert_fits(page, ".rp-app")
+    assert_fits(page, ".slrt-fo")
     form_in_steps(page)
 
 
@@ -120,62 +120,62 @@ def form_in_steps(page) -> None:
     viewport_h = page.viewport_size["height"]
     parts = ("identity", "complaint", "decision")
     assert _shown(page, ".slrt-steps-bar")
-    page.locator(".rp-f-nik input").fill("33751234")           # 8 digits: a mistake the submit finds
-    page.locator(".rp-f-head input").fill("Sutrisno Ponsel")
+    page.locator(".slrt-f-nik input").fill("33751234")           # 8 digits: a mistake the submit finds
+    page.locator(".slrt-f-head input").fill("Sutrisno Ponsel")
     heights = {}
     for i, part in enumerate(parts):
         for other in parts:
             assert _shown(page, f".slrt-step-{other}") == (other == part), (part, other)
-        assert _shown(page, ".rp-submit") == (part == "decision")   # sending only from the last part
+        assert _shown(page, ".slrt-submit") == (part == "decision")   # sending only from the last part
         heights[part] = page.locator(f".slrt-step-{part}").bounding_box()["height"]
         sizes = page.locator(f".slrt-step-{part} > *").evaluate_all(
-            "els => els.map(e => String(e.className).split(' ').filter(c => c.startsWith('rp-f-') || c.startsWith('rp-') ).join('.') + ':' + Math.round(e.getBoundingClientRect().height) + 'x' + Math.round(e.getBoundingClientRect().width))")
+            "els => els.map(e => String(e.className).split(' ').filter(c => c.startsWith('slrt-f-') || c.startsWith('rp-') ).join('.') + ':' + Math.round(e.getBoundingClientRect().height) + 'x' + Math.round(e.getBoundingClientRect().width))")
         assert heights[part] <= viewport_h, (heights, sizes)   # one part: at most one screen (the whole form was four)
-        assert_fits(page, ".rp-form")
+        assert_fits(page, ".slrt-form")
         if part == "complaint":   # the need checkboxes say several may be ticked
-            assert t("rp.fo.f.needs") in page.locator(".rp-form").inner_text()
-            page.locator(".rp-f-category select").select_option(index=1)
-            page.locator(".rp-c-food input").check()
+            assert t("rp.fo.f.needs") in page.locator(".slrt-form").inner_text()
+            page.locator(".slrt-f-category select").select_option(index=1)
+            page.locator(".slrt-c-food input").check()
         if i < len(parts) - 1:
             page.locator(f".slrt-step-{part} .slrt-step-next").click()
             page.locator(f".slrt-step-{parts[i + 1]}").wait_for(state="visible")
-            top = page.locator(".rp-form-steps").bounding_box()["y"]
+            top = page.locator(".slrt-form-steps").bounding_box()["y"]
             assert -1 <= top <= viewport_h / 2   # the new part starts on screen, not below it
-    assert page.locator(".rp-submit").evaluate("e => e.clientWidth > 0 && e.scrollWidth <= e.clientWidth")  # not cut
-    page.locator(".rp-submit").click()
+    assert page.locator(".slrt-submit").evaluate("e => e.clientWidth > 0 && e.scrollWidth <= e.clientWidth")  # not cut
+    page.locator(".slrt-submit").click()
     page.locator(".slrt-step-identity").wait_for(state="visible")   # back to the part with the mistakes
-    assert page.locator(".rp-f-nik").evaluate("e => e.classList.contains('rp-invalid')")
+    assert page.locator(".slrt-f-nik").evaluate("e => e.classList.contains('slrt-invalid')")
     identity_btn = page.locator(".slrt-step-btn-identity")
-    expect_text = page.locator(".rp-f-nik").locator("xpath=..").inner_text()
+    expect_text = page.locator(".slrt-f-nik").locator("xpath=..").inner_text()
     assert "⚠" in expect_text
     assert "⚠" in identity_btn.inner_text() and "slrt-step-err" in identity_btn.get_attribute("class")
-    assert page.locator(".rp-f-head input").input_value() == "Sutrisno Ponsel"   # nothing typed is lost
+    assert page.locator(".slrt-f-head input").input_value() == "Sutrisno Ponsel"   # nothing typed is lost
     page.locator(".slrt-step-btn-complaint").click()
     page.locator(".slrt-step-complaint").wait_for(state="visible")
-    assert page.locator(".rp-f-category select").input_value() != ""
-    assert page.locator(".rp-c-food input").is_checked()
+    assert page.locator(".slrt-f-category select").input_value() != ""
+    assert page.locator(".slrt-c-food input").is_checked()
     # correct the mistake, finish the form, send: the feedback comes on screen
     page.locator(".slrt-step-btn-identity").click()
-    page.locator(".rp-f-nik input").fill("3375012345678901")
-    page.locator(".rp-f-members textarea").fill("Sutrisno Ponsel")
-    page.locator(".rp-f-address textarea").fill("Jl. Contoh 1 RT 01/RW 02")
+    page.locator(".slrt-f-nik input").fill("3375012345678901")
+    page.locator(".slrt-f-members textarea").fill("Sutrisno Ponsel")
+    page.locator(".slrt-f-address textarea").fill("Jl. Contoh 1 RT 01/RW 02")
     page.locator(".slrt-step-identity .slrt-step-next").click()
-    page.locator(".rp-f-dtks").get_by_role("radio", name=t("rp.dtks.listed"), exact=True).check()
-    if _shown(page, ".rp-f-sktm"):
-        page.locator(".rp-f-sktm").get_by_role("radio", name=t("rp.sktm.verify"), exact=True).check()
+    page.locator(".slrt-f-dtks").get_by_role("radio", name=t("rp.dtks.listed"), exact=True).check()
+    if _shown(page, ".slrt-f-sktm"):
+        page.locator(".slrt-f-sktm").get_by_role("radio", name=t("rp.sktm.verify"), exact=True).check()
     page.locator(".slrt-step-complaint .slrt-step-next").click()
-    page.locator(".rp-f-decision").get_by_role("radio", name=t("rp.decision.close_info"), exact=True).check()
-    page.locator(".rp-submit").click()
-    page.locator(".rp-feedback-box .rp-score").wait_for(state="visible")
-    page.wait_for_function("() => { const r = document.querySelector('.rp-feedback-box').getBoundingClientRect();"
+    page.locator(".slrt-f-decision").get_by_role("radio", name=t("rp.decision.close_info"), exact=True).check()
+    page.locator(".slrt-submit").click()
+    page.locator(".slrt-feedback-box .slrt-score").wait_for(state="visible")
+    page.wait_for_function("() => { const r = document.querySelector('.slrt-feedback-box').getBoundingClientRect();"
                            " return r.top >= -1 && r.top < window.innerHeight / 2; }", timeout=10_000)
     assert "⚠" not in page.locator(".slrt-steps-bar").inner_text()   # no mistakes left on the step buttons
     # the next resident: their story on screen, their form empty at its first part
-    page.locator(".rp-next").click()
-    page.locator(".rp-feedback-box").wait_for(state="hidden")
+    page.locator(".slrt-next").click()
+    page.locator(".slrt-feedback-box").wait_for(state="hidden")
     page.locator(".slrt-step-identity").wait_for(state="visible")
-    assert page.locator(".rp-f-head input").input_value() == ""
-    page.wait_for_function("() => { const r = document.querySelector('.rp-case-box').getBoundingClientRect();"
+    assert page.locator(".slrt-f-head input").input_value() == ""
+    page.wait_for_function("() => { const r = document.querySelector('.slrt-case-box').getBoundingClientRect();"
                            " return r.top >= -1 && r.top < window.innerHeight / 2; }", timeout=10_000)
 
 
