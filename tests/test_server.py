@@ -390,3 +390,49 @@ def test_bad_class_size_is_one_line_and_exit_2(capsys, monkeypatch):
 def test_server_env_points_the_case_cache_next_to_the_database(tmp_path):
     env = serve.server_env("1234", tmp_path / "db" / "s.sqlite", base={})
     assert env["SLRT_CACHE_DIR"] == str(tmp_path / "db" / "cache")
+
+
+def test_render_paths_are_canonical():
+    from slrt_sim.server.kernels import canonical_path
+
+    for odd in (f"{FO}/", f"/{FO}", f"./{FO}", f"x/../{FO}", f"//{FO}//"):
+        assert canonical_path(odd) == FO
+    assert canonical_path(f"../{FO}") == ""
+
+
+def test_simultaneous_requests_reserve_their_place_and_heavy_tools_have_their_own_cap():
+    km = _manager(pool=1, max_kernels=80, max_per_client=2, heavy_per_client=1, heavy_total=2)
+    assert km.reserve(FO, "192.168.1.20") == (True, "")   # takes the one pool kernel ...
+    assert km.reserve(FO, "192.168.1.20") == (True, "")   # ... this one starts a kernel
+    assert km.reserve(FO, "192.168.1.20") == (False, "client")  # nothing owned yet, still capped
+    assert km.live_total() == 2  # the pool kernel and the reserved start
+    for res in list(km._reservations):
+        km.release(res)
+    assert km.client_kernels("192.168.1.20") == 0
+    walk = "walkthrough.ipynb"
+    assert km.reserve(walk, "192.168.1.30") == (True, "")
+    assert km.reserve(walk, "192.168.1.30") == (False, "heavy")  # one per device
+    assert km.reserve(walk, "192.168.1.31") == (True, "")
+    assert km.reserve(walk, "127.0.0.1") == (False, "heavy")  # total: even the trainer's laptop
+
+
+def test_a_kernel_handed_to_a_page_is_kept_until_the_page_connects(monkeypatch):
+    import datetime as dt
+
+    km = _manager(pool=1, page_grace=600)
+    culled = []
+
+    async def cull_base(self, kernel_id):  # jupyter_server's rule: idle past cull_idle_timeout
+        culled.append(kernel_id)
+
+    class K:
+        last_activity = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)  # waited long in the pool
+
+    kid = _take(km)
+    km._kernels[kid] = K()
+    monkeypatch.setattr(FakeVoilaManager, "cull_kernel_if_idle", cull_base, raising=False)
+    _run(km.cull_kernel_if_idle(kid))
+    assert culled == []  # handed a moment ago: the phone may still be loading the page
+    km._handed[kid] -= 601
+    _run(km.cull_kernel_if_idle(kid))
+    assert culled == [kid]  # never connected within the grace: culled as Voila would

@@ -39,8 +39,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from slrt_sim.apps import guides
 from slrt_sim.training import case_cache
-from .kernels import CLIENT, CapPolicy, capped_manager_class
-from .pages import busy_page, landing_page
+from .kernels import CLIENT, CapPolicy, canonical_path, capped_manager_class
+from .pages import busy_page, landing_page, live_script
 
 __all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS"]
 
@@ -72,16 +72,34 @@ class GuideHandler(tornado.web.RequestHandler):
         self.finish(page)
 
 
+class ScriptHandler(tornado.web.RequestHandler):
+    """The page script of :func:`slrt_sim.server.pages.live_script` (catalogue text, built once at start)."""
+
+    def initialize(self, js: str) -> None:
+        self.js = js
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(self.js)
+
+
 class CappedVoilaHandler(TornadoVoilaHandler):
     """Voila's page handler behind the cap; sets the ``_xsrf`` cookie the page's shutdown needs."""
 
     @tornado.web.authenticated
     async def get(self, path=None):
+        if not self.notebook_path and path and canonical_path(path) != path:
+            # `x.ipynb/`, `//x.ipynb`, `./x.ipynb`: one address per page, so the pool and the caps see it
+            target = url_path_join(self.base_url, "voila/render", canonical_path(path))
+            query = self.request.query
+            self.redirect(target + (f"?{query}" if query else ""))
+            return
         notebook = self.notebook_path or path or ""
         km = self.kernel_manager
         ip = self.request.remote_ip
-        if notebook.endswith(".ipynb") and hasattr(km, "admit"):
-            ok, reason = km.admit(notebook, ip)
+        if notebook.endswith(".ipynb") and hasattr(km, "reserve"):
+            ok, reason = km.reserve(notebook, ip)
             if not ok:
                 app = self.settings["voila"]
                 retry = int(app.retry_after)
@@ -92,7 +110,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
                 per_client = km.client_kernels(ip) if reason == "client" else None
-                self.finish(busy_page(retry, self.base_url, per_client))
+                self.finish(busy_page(retry, self.base_url, per_client, heavy=reason == "heavy"))
                 return
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie (the page's "beforeunload" shutdown sends it)
         token = CLIENT.set((ip, notebook))
@@ -100,6 +118,8 @@ class CappedVoilaHandler(TornadoVoilaHandler):
             await super().get(path)
         finally:
             CLIENT.reset(token)
+            if hasattr(km, "release"):
+                km.release()
 
 
 class SlrtVoila(Voila):
@@ -119,6 +139,10 @@ class SlrtVoila(Voila):
     pool_spare = Int(2, config=True, help="Pool kernels kept for late-comers once the class has arrived.")
     connected_idle_timeout = Float(4 * 3600.0, config=True,
                                    help="An open page's kernel is culled after this long without activity.")
+    page_grace = Float(900.0, config=True,
+                       help="Seconds a kernel handed to a page is kept for the page to connect (never culled before).")
+    heavy_per_client = Int(1, config=True, help="Heavy trainer tools (walkthrough, planner, dashboard) per device.")
+    heavy_total = Int(4, config=True, help="Heavy trainer tools open at once on the server.")
     landing_notebook = Unicode("index.ipynb", config=True, help="Served as a static page, without a kernel.")
     warm_timeout = Float(600.0, config=True, help="Seconds allowed for building the class cases at start.")
     kernel_ipc = Bool(True, config=True, help="Kernels use local socket files instead of TCP ports (Linux, macOS).")
@@ -144,7 +168,8 @@ class SlrtVoila(Voila):
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
                          exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
-                         connected_idle_timeout=self.connected_idle_timeout,
+                         connected_idle_timeout=self.connected_idle_timeout, page_grace=self.page_grace,
+                         heavy_per_client=self.heavy_per_client, heavy_total=self.heavy_total,
                          class_notebooks=tuple(nb for app, nb in APP_NOTEBOOKS.items()
                                                if self.class_app in (app, "both") and self.class_size > 0))
 
@@ -174,7 +199,9 @@ class SlrtVoila(Voila):
         page = landing_page(self.root_dir)
         landing = url_path_join(self.server_url, r"/voila/render/" + re.escape(self.landing_notebook))
         guide = url_path_join(self.server_url, r"/panduan/((?:en/)?[a-z0-9-]+)\.html")
-        return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler)] + handlers
+        live = url_path_join(self.server_url, "/slrt/live.js")
+        return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler),
+                (live, ScriptHandler, {"js": live_script()})] + handlers
 
     def warm_cases(self) -> None:
         """Build the class cases before any kernel starts (in a child process: pandas stays out of

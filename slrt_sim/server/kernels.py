@@ -30,11 +30,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
-from dataclasses import dataclass
+import posixpath
+import time
+from dataclasses import dataclass, field
 
 from jupyter_client.asynchronous import AsyncKernelClient
 
-__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY", "NoHeartbeatClient"]
+__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY", "NoHeartbeatClient", "Reservation",
+           "canonical_path"]
 
 POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
 """The server's log line when a notebook's whole pool can serve pages at once (``make load`` waits for it)."""
@@ -54,6 +57,38 @@ class CapPolicy:
     pool_spare: int = 2
     connected_idle_timeout: float = 4 * 3600.0
     class_notebooks: tuple[str, ...] = ()
+    page_grace: float = 900.0
+    """Seconds a kernel handed to a page is kept for that page to connect (a slow phone, a page
+    opened and read before its widgets load), whatever ``cull_idle_timeout`` says."""
+    heavy_notebooks: tuple[str, ...] = ("walkthrough.ipynb", "planner.ipynb", "trainer_dashboard.ipynb")
+    """Trainer tools that take a few hundred MiB each: capped apart (:attr:`heavy_per_client`, :attr:`heavy_total`)."""
+    heavy_per_client: int = 1
+    heavy_total: int = 4
+
+
+@dataclass(eq=False)
+class Reservation:
+    """A page admitted but whose kernel is not taken yet: it counts against the caps meanwhile, so
+    simultaneous requests cannot all pass :meth:`CappedManagerMixin.reserve` before one is served."""
+
+    ip: str
+    notebook: str
+    pool: bool
+    active: bool = field(default=True)
+
+
+RESERVATION: contextvars.ContextVar[Reservation | None] = contextvars.ContextVar("slrt_reservation", default=None)
+"""The reservation of the page request being served (consumed when its kernel is taken)."""
+
+
+def canonical_path(path: str) -> str:
+    """A render path as the pools and the caps know it: ``a//b``, ``./a``, ``a/`` and ``a/./b``
+    all name ``a`` / ``a/b`` (Voila serves them all, and each would otherwise start a kernel of its own)."""
+    path = (path or "").replace("\\", "/").strip("/")
+    if not path:
+        return ""
+    norm = posixpath.normpath(path)
+    return "" if norm in (".", "..") or norm.startswith("../") else norm
 
 
 class NoHeartbeatClient(AsyncKernelClient):
@@ -87,6 +122,8 @@ class CappedManagerMixin:
         self._taking: dict[str, int] = {}
         self._served: dict[str, int] = {}
         self._announced: set[str] = set()
+        self._reservations: list[Reservation] = []
+        self._handed: dict[str, float] = {}  # kernel id -> time.time() it was handed to a page
         super().__init__(**kwargs)
 
     async def shutdown_all(self, *args, **kwargs):
@@ -101,14 +138,24 @@ class CappedManagerMixin:
         """Kernels running or starting, pool included (a pool task not started yet counts)."""
         ids = set(self._kernels) | set(getattr(self, "_pending_kernels", {}))
         waiting = sum(1 for task in self._pool_tasks() if not task.done())
-        return len(ids) + waiting
+        reserved = sum(1 for r in self._reservations if not r.pool)
+        return len(ids) + waiting + reserved
 
     def pool_ready(self, notebook: str) -> int:
         """Pre-heated kernels (started or starting) waiting for a page of ``notebook``."""
         return len(getattr(self, "_pools", {}).get(notebook, []))
 
-    def client_kernels(self, ip: str) -> int:
-        return sum(1 for kid, (owner, _) in self.kernel_owner.items() if owner == ip and kid in self._kernels)
+    def client_kernels(self, ip: str, notebooks: tuple[str, ...] | None = None) -> int:
+        """Kernels of device ``ip`` (those of ``notebooks`` only, if given), pages being admitted included."""
+        owned = sum(1 for kid, (owner, nb) in self.kernel_owner.items()
+                    if owner == ip and kid in self._kernels and (notebooks is None or nb in notebooks))
+        return owned + sum(1 for r in self._reservations
+                           if r.ip == ip and (notebooks is None or r.notebook in notebooks))
+
+    def heavy_total(self) -> int:
+        heavy = self.cap_policy.heavy_notebooks
+        owned = sum(1 for kid, (_, nb) in self.kernel_owner.items() if nb in heavy and kid in self._kernels)
+        return owned + sum(1 for r in self._reservations if r.notebook in heavy)
 
     def notebook_pages(self, notebook: str) -> int:
         """Open pages (kernels taken by a page) of ``notebook``."""
@@ -119,17 +166,45 @@ class CappedManagerMixin:
         """Pages of ``notebook`` served since the start (being served included)."""
         return self._served.get(notebook, 0) + self._taking.get(notebook, 0)
 
+    def _pool_free(self, notebook: str) -> int:
+        """Pre-heated kernels of ``notebook`` not promised to a page being admitted."""
+        return self.pool_ready(notebook) - sum(1 for r in self._reservations if r.pool and r.notebook == notebook)
+
     def admit(self, notebook: str, ip: str | None) -> tuple[bool, str]:
         """May a page of ``notebook`` be served to ``ip``? ``(ok, reason)``; reason is
-        ``"client"`` (this device has too many pages open) or ``"full"`` (the cap)."""
+        ``"client"`` (this device has too many pages open), ``"heavy"`` (too many heavy trainer
+        tools open, on this device or in all) or ``"full"`` (the cap). Pages being admitted count
+        (see :meth:`reserve`)."""
         p = self.cap_policy
-        if ip and not (p.exempt_loopback and _is_loopback(ip)) and self.client_kernels(ip) >= p.max_per_client:
+        capped = bool(ip) and not (p.exempt_loopback and _is_loopback(ip))
+        if capped and self.client_kernels(ip) >= p.max_per_client:
             return False, "client"
-        if self.pool_ready(notebook) > 0:
+        if notebook in p.heavy_notebooks:
+            if self.heavy_total() >= p.heavy_total or (
+                    capped and self.client_kernels(ip, p.heavy_notebooks) >= p.heavy_per_client):
+                return False, "heavy"
+        if self._pool_free(notebook) > 0:
             return True, ""  # a pre-heated kernel is taken: the total does not grow
         if self.live_total() >= p.max_kernels:
             return False, "full"
         return True, ""
+
+    def reserve(self, notebook: str, ip: str | None) -> tuple[bool, str]:
+        """:meth:`admit`, and if admitted hold the place until the page's kernel is taken (or
+        :meth:`release`): checking and counting happen in one step of the event loop."""
+        ok, reason = self.admit(notebook, ip)
+        if ok:
+            res = Reservation(ip or "", notebook, pool=self._pool_free(notebook) > 0)
+            self._reservations.append(res)
+            RESERVATION.set(res)
+        return ok, reason
+
+    def release(self, res: Reservation | None = None) -> None:
+        """The page request's reservation ends (its kernel is owned now, or the request failed)."""
+        res = res if res is not None else RESERVATION.get()
+        if res is not None and res.active:
+            res.active = False
+            self._reservations.remove(res)
 
     # ------------------------------------------------------------------ pool
     def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
@@ -231,9 +306,15 @@ class CappedManagerMixin:
         if who is not None:
             self.kernel_owner[kernel_id] = who
             self._served[who[1]] = self._served.get(who[1], 0) + 1
+            self._handed[kernel_id] = time.time()
+            kernel = self._kernels.get(kernel_id)
+            if hasattr(kernel, "last_activity"):  # the page's idle time starts now, not at the pool kernel's start
+                kernel.last_activity = dt.datetime.now(dt.timezone.utc)
+            self.release()
 
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
         self.kernel_owner.pop(kernel_id, None)
+        self._handed.pop(kernel_id, None)
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._refill_all()
         return result
@@ -247,7 +328,10 @@ class CappedManagerMixin:
 
     # ------------------------------------------------------------------ culling
     async def cull_kernel_if_idle(self, kernel_id: str):
-        """Open pages keep their kernel, up to ``connected_idle_timeout`` of inactivity."""
+        """Open pages keep their kernel, up to ``connected_idle_timeout`` of inactivity; a kernel
+        handed to a page that has not connected yet is kept for :attr:`CapPolicy.page_grace`
+        (Voila's own rule protects only kernels still in the pool: one that waited there longer
+        than ``cull_idle_timeout`` was culled at the next tick, before the phone had connected)."""
         kernel = self._kernels.get(kernel_id)
         connections = self._kernel_connections.get(kernel_id, 0)
         last = getattr(kernel, "last_activity", None)
@@ -257,6 +341,9 @@ class CappedManagerMixin:
                 self.log.warning("Culling kernel %s of an open page after %d s of inactivity.", kernel_id, idle)
                 await self.shutdown_kernel(kernel_id)
             return
+        handed = self._handed.get(kernel_id)
+        if kernel is not None and handed is not None and time.time() - handed < self.cap_policy.page_grace:
+            return  # the page may still be on its way (a page that closes stops its kernel itself)
         return await super().cull_kernel_if_idle(kernel_id)
 
 

@@ -80,14 +80,17 @@ def landing_page(notebooks: str | Path) -> str:
     return _document(t("landing.title", lang="id"), body)
 
 
-def busy_page(seconds: int, home_url: str, per_client: int | None = None) -> str:
+def busy_page(seconds: int, home_url: str, per_client: int | None = None, heavy: bool = False) -> str:
     """The "server full" page: retries by itself after ``seconds`` (a ``<meta refresh>``).
 
-    ``per_client`` set: the device itself has that many pages open (the per-device cap).
+    ``per_client`` set: the device itself has that many pages open (the per-device cap);
+    ``heavy``: too many heavy trainer tools (walkthrough, planner, dashboard) are open.
     """
     blocks = []
     for lang in LANGS:
-        if per_client is None:
+        if heavy:
+            text = t("hall.busy.heavy", lang=lang, seconds=seconds)
+        elif per_client is None:
             text = t("serve.busy.body", lang=lang, seconds=seconds)
         else:
             text = t("serve.busy.client", lang=lang, seconds=seconds, n=per_client)
@@ -103,3 +106,51 @@ def busy_page(seconds: int, home_url: str, per_client: int | None = None) -> str
     head = f'<meta http-equiv="refresh" content="{int(seconds)}">\n'
     body = f'<div class="slrt-busy">{"".join(blocks)}<p>{links}</p></div>'
     return _document(t("serve.busy.title", lang="id"), body, head)
+
+
+_LIVE_JS = """
+(function () {
+  // A page whose kernel is gone (culled, restarted above its memory budget, server restarted)
+  // says so in Indonesian and reloads itself, instead of leaving dead widgets or raw Python text.
+  var MESSAGE = %(message)s;
+  var config = null;
+  try { config = JSON.parse(document.getElementById('jupyter-config-data').textContent); } catch (e) {}
+  if (!config || !config.kernelId) { return; }
+  var url = (config.baseUrl || '/') + 'api/kernels/' + config.kernelId;
+  var shown = false;
+  function gone() {
+    if (shown) { return; }
+    shown = true;
+    var box = document.createElement('div');
+    box.className = 'slrt-gone';
+    box.setAttribute('role', 'alert');
+    box.style.cssText = 'position:fixed;inset:0;z-index:10000;background:rgba(255,255,255,.96);display:flex;' +
+      'align-items:center;justify-content:center;padding:24px;font:18px/1.5 system-ui,sans-serif;text-align:center';
+    box.textContent = MESSAGE;
+    document.body.appendChild(box);
+    var tries = 0;
+    try { tries = Number(sessionStorage.getItem('slrt-gone-reloads') || 0); } catch (e) {}
+    try { sessionStorage.setItem('slrt-gone-reloads', String(tries + 1)); } catch (e) {}
+    setTimeout(function () { location.reload(); }, Math.min(60000, 3000 * Math.pow(2, Math.min(tries, 4))));
+  }
+  function check() {
+    fetch(url, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) {
+      if (r.status === 404) { gone(); } else if (r.ok) {
+        try { sessionStorage.removeItem('slrt-gone-reloads'); } catch (e) {}
+      }
+    }).catch(function () {});
+  }
+  setTimeout(check, 4000);
+  setInterval(check, 20000);
+})();
+"""
+
+
+def live_script() -> str:
+    """The page script (``/slrt/live.js``, linked by the Voila template): when the page's kernel is
+    gone, one Indonesian line (catalogue ``hall.gone``) over the page and a reload, waiting longer
+    between repeated reloads."""
+    import json
+
+    message = f'{t("hall.gone", lang="id")} / {t("hall.gone", lang="en")}'
+    return _LIVE_JS % {"message": json.dumps(message, ensure_ascii=False)}
