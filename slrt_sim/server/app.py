@@ -124,6 +124,11 @@ class CappedVoilaHandler(TornadoVoilaHandler):
                 km.release()
 
 
+NO_PREHEAT_FOLDERS = r".*[/\\]belajar[/\\].*"
+"""Voila's pre-heating walks every sub-folder: the teaching notebooks (``notebooks/belajar/``,
+opened with ``slrt-sim lab``; a minute of simulation each) must not start kernels at start-up."""
+
+
 class SlrtVoila(Voila):
     """Voila for a class (see the module docstring); settings under ``"SlrtVoila"`` in voila.json."""
 
@@ -165,7 +170,7 @@ class SlrtVoila(Voila):
                 pools[notebook] = {"pool_size": max(0, size)}
             section.kernel_pools_config = pools
         if "preheat_denylist" not in section:
-            section.preheat_denylist = [r"(.*/)?" + re.escape(n) + "$" for n in self.no_preheat]
+            section.preheat_denylist = [r"(.*/)?" + re.escape(n) + "$" for n in self.no_preheat] + [NO_PREHEAT_FOLDERS]
 
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
