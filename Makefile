@@ -15,7 +15,7 @@
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
 #   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: one per app]
 #   CLASS_APP    the app the class opens: fo, bo or both            [fo]
-#   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [voila.json: 80, 4]
+#   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [slrt-sim serve --help]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
 #   WH_PYTHONS   Pythons of the wheelhouse                          [3.11 3.12 3.13 3.14]
 #   WH_PLATFORMS its platforms  [win_amd64 macos_arm64 macos_x86_64 linux_x86_64]
@@ -76,12 +76,13 @@ var:
 
 # --- serving ---------------------------------------------------------------------------------
 
-# `slrt-sim serve` (slrt_sim/serve.py) builds the Voila command (settings from voila.json),
-# prints the LAN address and the trainer PIN, exports SLRT_TRAINER_PIN and SLRT_DB, then execs Voila.
+# `slrt-sim serve` (slrt_sim/server/app.py, settings from voila.json) serves the class in the
+# foreground: "Menyiapkan kasus kelas …" while it prepares, the addresses and the trainer PIN
+# once pages can be served; Ctrl+C stops it with its kernels. Unset variables pass no option.
 app: $(STAMP) | var
-	@TRAINER_PIN='$(TRAINER_PIN)' SLRT_DB='$(SLRT_DB)' CLASS_SIZE='$(CLASS_SIZE)' CLASS_APP='$(CLASS_APP)' \
-	  MAX_KERNELS='$(MAX_KERNELS)' MAX_PER_CLIENT='$(MAX_PER_CLIENT)' \
-	  $(VENV)/bin/slrt-sim serve --host '$(HOST)' --port '$(PORT)'
+	@TRAINER_PIN='$(TRAINER_PIN)' $(VENV)/bin/slrt-sim serve --host '$(HOST)' --port '$(PORT)' --db '$(SLRT_DB)' \
+	  $(if $(CLASS_SIZE),--class-size '$(CLASS_SIZE)') $(if $(CLASS_APP),--class-app '$(CLASS_APP)') \
+	  $(if $(MAX_KERNELS),--max-kernels '$(MAX_KERNELS)') $(if $(MAX_PER_CLIENT),--max-per-client '$(MAX_PER_CLIENT)')
 
 # --- checks ----------------------------------------------------------------------------------
 

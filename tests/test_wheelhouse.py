@@ -84,10 +84,10 @@ def test_offline_install_from_linux_wheelhouse(tmp_path):
     serve = subprocess.run([str(kit), "serve", "--dry-run", "--host", "127.0.0.1", "--port", "9298"],
                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert serve.returncode == 0, serve.stderr[-3000:]
-    assert "2580" in serve.stdout  # the trainer PIN
+    assert "2580" not in serve.stdout  # a dry run shows no PIN ...
+    assert not (tmp_path / "data").exists()  # ... and writes nothing
     assert str(tmp_path / "data" / "slrt-sim" / "slrt-sessions.sqlite") in serve.stdout  # user data folder
-    assert f"-m slrt_sim.server {bundle / 'notebooks'}" in serve.stdout
-    assert f"--Voila.config_file_paths={bundle}" in serve.stdout
+    assert str(bundle / "notebooks") in serve.stdout
 
     out = tmp_path / "run"
     run = subprocess.run([str(kit), "run", str(bundle / "scenarios" / "pelatihan_satu_kelurahan.yaml"),
