@@ -55,8 +55,19 @@ help:
 
 # --- environment ----------------------------------------------------------------------------
 
+# Debian and Ubuntu ship Python without ensurepip (package python3-venv): say so in one line.
+# A .venv made with another Python than the PYTHON given on the command line is not reused silently.
+ifeq ($(origin PYTHON),command line)
+ifneq ($(wildcard $(VPY)),)
+ifneq ($(shell $(VPY) -c 'import sys; print(sys.version_info[:2])' 2>/dev/null),$(shell $(PYTHON) -c 'import sys; print(sys.version_info[:2])' 2>/dev/null))
+$(error $(VENV) was made with another Python than PYTHON=$(PYTHON): run `make clean` first, or give another VENV=.venv-x.y)
+endif
+endif
+endif
+
 $(VPY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 15) else "slrt-sim needs Python 3.11 to 3.14; run e.g.: make PYTHON=python3.13")'
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "make: $(PYTHON) cannot make a virtual environment: install the package python3-venv (Debian/Ubuntu: sudo apt install python3-venv)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(UV): | $(VPY)

@@ -90,7 +90,7 @@ def test_offline_install_from_linux_wheelhouse(tmp_path):
     assert str(bundle / "notebooks") in serve.stdout
 
     out = tmp_path / "run"
-    run = subprocess.run([str(kit), "run", str(bundle / "scenarios" / "pelatihan_satu_kelurahan.yaml"),
+    run = subprocess.run([str(kit), "run", "pelatihan_satu_kelurahan",  # a bundled scenario by name
                           "--days", "30", "--json", "--out", str(out)],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
