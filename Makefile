@@ -4,7 +4,7 @@
 #   make test        set up .venv, then run the whole test suite (incl. notebooks, browser)
 #   make bench       set up .venv, then run the benchmarks (the load benchmark in a light form)
 #   make load        a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS
-#   make lock        regenerate requirements.lock from pyproject.toml (needs PyPI)
+#   make lock        regenerate requirements.lock from pyproject.toml, and environment.yml from it (needs PyPI)
 #   make wheelhouse  build dist/wheelhouse/: offline install folder for Windows, macOS, Linux (needs PyPI)
 #   make clean       remove .venv and caches (var/ with session data is kept)
 #
@@ -116,7 +116,8 @@ load: $(STAMP)
 # One lock for every supported Python (3.11 to 3.14) and system: --universal writes
 # environment markers where a pin applies to some of them only.
 lock: | $(UV)
-	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --extra cluster --universal --python-version 3.11 -o requirements.lock
+	$(VPY) tools/environment.py
 
 # The kit's wheel and every run-time dependency for each platform x Python, plus
 # install.sh / install.bat (tools/wheelhouse.py; README, "Install").

@@ -40,13 +40,19 @@ def test_is_clone_needs_pyproject_voila_json_and_notebooks(tmp_path):
     assert paths.is_clone(tmp_path)
 
 
-def test_user_data_folder_per_system():
-    home = {"HOME": "/home/ana"}
-    assert paths.user_data_dir(home, "linux") == Path("/home/ana/.local/share/slrt-sim")
-    assert paths.user_data_dir({**home, "XDG_DATA_HOME": "/data"}, "linux") == Path("/data/slrt-sim")
-    assert paths.user_data_dir(home, "darwin") == Path("/home/ana/Library/Application Support/slrt-sim")
-    win = {"USERPROFILE": r"C:\Users\ana", "LOCALAPPDATA": r"C:\Users\ana\AppData\Local"}
-    assert paths.user_data_dir(win, "win32") == Path(r"C:\Users\ana\AppData\Local") / "slrt-sim"
+def test_user_data_folder_per_system(monkeypatch):
+    monkeypatch.setenv("HOME", "/home/ana")
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    assert paths.user_data_dir("linux") == Path("/home/ana/.local/share/slrt-sim")
+    monkeypatch.setenv("XDG_DATA_HOME", "/data")
+    assert paths.user_data_dir("linux") == Path("/data/slrt-sim")
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert paths.user_data_dir("darwin") == Path("/home/ana/Library/Application Support/slrt-sim")
+    from platformdirs import windows  # on Linux: Windows' folders from the environment, as Windows would say
+
+    monkeypatch.setattr(windows, "get_win_folder", windows.get_win_folder_from_env_vars)
+    monkeypatch.setenv("LOCALAPPDATA", r"C:\Users\Ana Sari\AppData\Local")
+    assert str(paths.user_data_dir("win32")).replace("/", "\\") == r"C:\Users\Ana Sari\AppData\Local\slrt-sim"
 
 
 def test_default_db_env_first_then_clone_var(tmp_path):
