@@ -1,5 +1,5 @@
 """A day in the hall, over loopback: pages live whenever they arrive, caps that odd paths and
-simultaneous requests cannot pass (one real server each, ``serve.VoilaProcess``)."""
+simultaneous requests cannot pass (one real server each, ``VoilaProcess``)."""
 from __future__ import annotations
 
 import concurrent.futures
@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from slrt_sim import serve
+from benchmarks.voila_process import VoilaProcess
 from slrt_sim.i18n import t
 from slrt_sim.server.kernels import POOL_READY
 
@@ -50,7 +50,7 @@ def _kernel_id(page: str) -> str:
 def test_a_pool_kernel_that_waited_long_is_not_culled_before_its_page_connects(tmp_path):
     """The class app's pool kernel waits past ``cull_idle_timeout`` after "Kelas siap"; the page
     that takes it then keeps its kernel while the phone is still loading it."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=["--SlrtVoila.class_size=1", "--SlrtVoila.other_pool_size=0",
                "--VoilaConfiguration.default_pool_size=0",
@@ -75,7 +75,7 @@ def test_odd_paths_and_simultaneous_requests_do_not_pass_the_device_cap(tmp_path
     """One device (the cap applies to loopback here), a cap of 2 pages: five requests at the same
     moment get 2 pages; then ``x.ipynb/``, ``//x.ipynb`` and ``./x.ipynb`` are the same page, and
     refused too. The server never holds more kernels than the cap allows."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=[*NO_POOLS, "--SlrtVoila.exempt_loopback=False", "--SlrtVoila.max_per_client=2",
                "--SlrtVoila.max_kernels=3"])
