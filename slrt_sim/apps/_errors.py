@@ -3,7 +3,7 @@
 :func:`guard` wraps a widget callback: an exception is logged on the server (with its
 traceback, logger ``slrt_sim.apps``) and shown to the user as one short line in an HTML
 widget (catalogue ``app.error``), instead of vanishing into the kernel's log or leaving a
-half-drawn page.
+half-drawn page. In a served kernel the log is the server's (:func:`slrt_sim.apps._hall.install_log`).
 """
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import html
 import logging
 from typing import Any, Callable
 
+from slrt_sim.apps import _hall
 from slrt_sim.i18n import t
 
 log = logging.getLogger("slrt_sim.apps")
+_hall.install_log()  # in a served kernel: warnings and errors go to the trainer's terminal
 
 
 def error_line(what: str) -> str:

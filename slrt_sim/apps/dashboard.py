@@ -14,6 +14,7 @@ import time
 
 import ipywidgets as W
 
+from slrt_sim.apps import _hall
 from slrt_sim.apps._store import LazyStore
 from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
@@ -72,10 +73,10 @@ class Dashboard(LazyStore):
 
     # ------------------------------------------------------------------ PIN
     def _on_pin(self, _b=None) -> None:
-        verdict = dash.check_pin(self.pin.value, store=self.store)
+        verdict, wait = _hall.check_pin(self.pin.value, self.store)
         self.pin.value = ""
         if verdict != "ok":
-            text = (t("dash.pin.wait", seconds=int(dash.pin_wait(self.store)) + 1) if verdict == "wait"
+            text = (t("dash.pin.wait", seconds=int(wait) + 1) if verdict == "wait"
                     else t("dash.pin.unset" if verdict == "unset" else "dash.pin.wrong"))
             self.pin_msg.value = f'<p class="slrt-bad">{html.escape(text)}</p>'
             return

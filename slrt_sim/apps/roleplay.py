@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import ipywidgets as W
 
-from slrt_sim.apps import memory, style
+from slrt_sim.apps import _hall, memory, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.i18n import t
 from slrt_sim.training.core import PRACTICE_CLASS, resolve_class
@@ -251,6 +251,7 @@ class LoginBox:
             return False
         with self.busy.working(self.loading, self):
             self.open_session(name, klass)
+        _hall.set_trainee(name)  # named in the trainer's log
         self.widget.layout.display = "none"
         return True
 

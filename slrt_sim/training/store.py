@@ -25,8 +25,10 @@ Decisions:
 * **Input limits** (:mod:`slrt_sim.training.inputs`): names and class codes at most 80
   characters, bidirectional control characters removed; longer values raise
   :class:`~slrt_sim.training.inputs.InputError`.
-* **Trainer PIN failures** are counted here (table ``pin_failures``), so the throttle of
-  :func:`slrt_sim.training.dashboard.check_pin` holds across every kernel of the server.
+* **Trainer PIN failures** of a kernel without a class server are counted here (table
+  ``pin_failures``, one scope per kernel and PIN, :func:`slrt_sim.training.dashboard.check_pin`);
+  a class server throttles per device in its own memory (:mod:`slrt_sim.server.guard`). The
+  table is emptied at every server start (:func:`prepare`, :mod:`slrt_sim.server.warm`).
 * ``answers``, ``feedback`` and progress ``state`` are stored as JSON text.
 """
 from __future__ import annotations
@@ -137,6 +139,7 @@ def _retry(what: str, fn):
 def prepare(path: str | os.PathLike | None = None) -> Path:
     """Create the database and set WAL mode once (at server start); returns its path."""
     store = SessionStore(path)
+    store.reset_pin_failures(None)
     return store.path
 
 
@@ -296,9 +299,13 @@ class SessionStore:
                         (scope, now))
             return int(con.execute("SELECT failures FROM pin_failures WHERE scope = ?", (scope,)).fetchone()[0])
 
-    def reset_pin_failures(self, scope: str = "dashboard") -> None:
+    def reset_pin_failures(self, scope: str | None = "dashboard") -> None:
+        """Forget the failures of ``scope`` (all scopes with ``None``: the server starts)."""
         with self._write() as con:
-            con.execute("DELETE FROM pin_failures WHERE scope = ?", (scope,))
+            if scope is None:
+                con.execute("DELETE FROM pin_failures")
+            else:
+                con.execute("DELETE FROM pin_failures WHERE scope = ?", (scope,))
 
     def mistakes(self, class_code: str | None = None):
         """Count of not-ok feedback items per ``rule`` (catalogue key, or ``item`` when none), most frequent first.
