@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import multiprocessing as mp
 import sqlite3
 import time
@@ -168,3 +169,63 @@ def test_input_limits_names_codes_and_bidi(tmp_path):
     with pytest.raises(InputError) as err:
         clean_text("x" * 5000)
     assert "2000" in err.value.message()
+
+
+# ---------------------------------------------------------------------------- one person per name
+def test_a_same_name_second_device_must_prove_the_code_or_pick_another_name(tmp_path, monkeypatch):
+    """Two trainees called Budi in one class: the second device is not let into the first one's
+    work; it proves it is the same person with the code shown on the first device, or picks
+    another name; the dashboard lists the codes and the device that used two names."""
+    from slrt_sim.apps import _hall, dashboard as dash_app
+    from slrt_sim.apps.roleplay import LoginBox
+    from slrt_sim.i18n import t
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("KLS", 2018, "sedang")
+    opened: list[tuple[str, str]] = []
+    device = {"id": "phone-A"}
+    monkeypatch.setattr(_hall, "whoami", lambda: {"device": device["id"], "local": False})
+
+    def login(name):
+        box = LoginBox("fo", lambda n, k: opened.append((device["id"], n)), lambda: store)
+        return box, box.submit(name, "kls")
+
+    first, ok = login("Budi")
+    assert ok and opened == [("phone-A", "Budi")]
+    code = store.name_codes("KLS")[0]["code"]
+    assert re.fullmatch(r"\d{4}", code) and code in first.name_code.value  # shown on the first device
+
+    device["id"] = "phone-B"
+    second, ok = login("  budi ")
+    assert not ok and len(opened) == 1  # not let into the first Budi's work
+    assert second.proof.widget.layout.display is None and second.name.value == "  budi "  # asked, nothing lost
+    assert t("hall.name.taken", name="budi") in second.proof.text.value
+    second.proof.code.value = "x" + code
+    assert not second.proof.prove() and t("hall.name.wrong") in second.proof.text.value
+    second.proof.code.value = code
+    assert second.proof.prove() and opened[-1] == ("phone-B", "budi")  # the same person, on a new device
+
+    device["id"] = "phone-C"
+    third, ok = login("Budi")
+    assert not ok
+    assert third.submit("Budi Santoso", "KLS")  # another name instead
+    third.reset()
+    assert third.submit("Siti", "KLS")  # the same device, a second name: the dashboard says so
+    page = dash_app.names_html(store, "KLS")
+    assert code in page and "Budi Santoso" in page
+    assert store.shared_devices("KLS") == [["Budi Santoso", "Siti"]]
+    assert t("hall.names.shared", names="Budi Santoso, Siti") in page
+    # the trainer's own machine is never asked
+    monkeypatch.setattr(_hall, "whoami", lambda: {"device": "laptop", "local": True})
+    assert login("Budi")[1]
+
+
+def test_name_codes_resist_guessing(tmp_path):
+    store = SessionStore(tmp_path / "s.sqlite")
+    assert store.claim_name("K", "Ani", "a")["status"] == "ok"
+    right = store.name_codes("K")[0]["code"]
+    wrong = [c for c in ("0000", "1111", "2222", "3333", "4444", "5555", "6666") if c != right]
+    verdicts = [store.prove_name("K", "ani", "b", c) for c in wrong[:6]]
+    assert verdicts[:5] == ["wrong"] * 5 and verdicts[5] == "wait"
+    assert store.prove_name("K", "ani", "b", right) == "wait"  # even the right code waits now
+    assert store.claim_name("K", "Ani", "b")["status"] == "taken"

@@ -214,7 +214,8 @@ class Dashboard(LazyStore):
         self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=n))}</small>"
         parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
         # the projector-ready view (statistics per app, progress per trainee) replaces the plain list
-        self.live_html.value = dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
+        self.live_html.value = (dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
+                                + dash.section("names", lambda: names_html(self.store, code)))
         self.plot.value = parts["plot"]
         self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
         self._kelurahan_fp = None
@@ -336,6 +337,21 @@ class Dashboard(LazyStore):
             self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
         else:
             self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
+
+
+def names_html(store, class_code: str) -> str:
+    """The class's names with their codes (a trainee on a second device asks the trainer for it),
+    and a warning for each device that used two or more names."""
+    rows = store.name_codes(class_code)
+    if not rows:
+        return ""
+    shared = "".join(f"<p class='slrt-bad slrt-shared-device'>"
+                     f"{html.escape(t('hall.names.shared', names=', '.join(names)))}</p>"
+                     for names in store.shared_devices(class_code))
+    table = dash.table_html([t("hall.names.name"), t("hall.names.code"), t("hall.names.devices")],
+                            [[r["trainee"], r["code"], str(r["devices"])] for r in rows], escape=True)
+    return (f"<details class='slrt-names'><summary>{html.escape(t('hall.names.title'))} ({len(rows)})</summary>"
+            f"{table}</details>{shared}")
 
 
 def show(store=None, warm: bool = True) -> W.Widget:
