@@ -32,11 +32,16 @@ def guard(target: Any, what: str) -> Callable[[Callable], Callable]:
         def run(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
-            except Exception:  # noqa: BLE001 - shown as one line, logged in full
-                log.exception("app callback %s failed", what)
+            except Exception as exc:  # noqa: BLE001 - shown as one line, logged in full
+                known = callable(getattr(exc, "message", None))  # a limit with its own catalogue line
+                if known:
+                    log.warning("app callback %s refused: %s", what, exc)
+                else:
+                    log.exception("app callback %s failed", what)
                 widget = target() if callable(target) else target
                 if widget is not None:
-                    widget.value = error_line(what)
+                    widget.value = (f'<span class="slrt-bad slrt-app-error">{html.escape(exc.message())}</span>'
+                                    if known else error_line(what))
                 return None
         return run
     return wrap

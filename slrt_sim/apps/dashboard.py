@@ -134,8 +134,10 @@ class Dashboard(LazyStore):
         self.year_open.on_click(guarded(lambda _b: self.open_year(), lambda: self.year_msg, "year"))
         self.year_msg = W.HTML()
         self.year_box = W.VBox()
+        self.exclude = ExcludeBox(self)
         tabs = W.Tab(children=[
-            W.VBox([W.HBox([self.live, self.projector, self.refresh_btn, self.updated]), self.live_html, self.plot]),
+            W.VBox([W.HBox([self.live, self.projector, self.refresh_btn, self.updated]), self.live_html, self.plot,
+                    self.exclude.widget]),
             self.mistakes,
             W.VBox([self.disc_app, self.disc_case, self.disc_html]),
             self.export,
@@ -219,6 +221,8 @@ class Dashboard(LazyStore):
         self.plot.value = parts["plot"]
         self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
         self._kelurahan_fp = None
+        if getattr(self, "exclude", None) is not None:
+            self.exclude.fill(code)
         if getattr(self, "tabs", None) is not None and self.tabs.selected_index == 4:
             self.show_kelurahan()
         return True
@@ -337,6 +341,45 @@ class Dashboard(LazyStore):
             self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
         else:
             self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
+
+
+class ExcludeBox:
+    """The trainer takes a submission out of the dashboard and out of the back office's queue (a
+    joke, a test, a trainee on the wrong name), or puts it back
+    (:meth:`slrt_sim.training.store.SessionStore.exclude`)."""
+
+    def __init__(self, board: "Dashboard"):
+        self.board = board
+        self.pick = W.Dropdown(description=t("hall.exclude.pick"), layout=W.Layout(width="460px", max_width="100%"))
+        self.pick.add_class("slrt-exclude-pick")
+        self.out = W.Button(description=t("hall.exclude.button"), icon="ban")
+        self.out.add_class("slrt-exclude")
+        self.back = W.Button(description=t("hall.exclude.restore"), icon="undo")
+        self.msg = W.HTML()
+        self.out.on_click(guarded(lambda _b: self.set(True), self.msg, t("hall.exclude.button")))
+        self.back.on_click(guarded(lambda _b: self.set(False), self.msg, t("hall.exclude.restore")))
+        box = W.VBox([W.HBox([self.pick, self.out, self.back]), self.msg])
+        self.widget = W.Accordion(children=[box], selected_index=None)
+        self.widget.set_title(0, t("hall.exclude.title"))
+
+    def fill(self, class_code: str) -> None:
+        store = self.board.store
+        sub, gone = store.submissions(class_code, include_excluded=True), store.excluded_ids()
+        options = [(f"{r.id} · {r.trainee} · {t(f'dash.app.{r.app}')} {r.case_id}"
+                    + (f" ({t('hall.exclude.excluded')})" if int(r.id) in gone else ""), int(r.id))
+                   for r in sub.iloc[::-1].itertuples(index=False)]
+        value = self.pick.value
+        self.pick.options = options
+        if value in dict((v, k) for k, v in options):
+            self.pick.value = value
+
+    def set(self, excluded: bool) -> None:
+        if self.pick.value is None:
+            return
+        sid = int(self.pick.value)
+        self.board.store.exclude(sid, excluded)
+        self.board.refresh(force=True)
+        self.msg.value = html.escape(t("hall.exclude.done" if excluded else "hall.exclude.restored", id=sid))
 
 
 def names_html(store, class_code: str) -> str:

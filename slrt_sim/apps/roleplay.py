@@ -308,6 +308,9 @@ class NameProof:
             self.reset()
             self.login.name_code.value = f"<small>{_e(t('hall.name.yours', code=found['code']))}</small>"
             return True
+        if found["status"] == "limit":
+            self.login.f_name.mark(t("hall.name.limit"))
+            return False
         self._pending = (name, class_code)
         self.text.value = f"<p class='slrt-bad'>{_e(t('hall.name.taken', name=name))}</p>"
         self.login.f_name.mark(t("hall.name.taken", name=name))
@@ -361,7 +364,9 @@ class SavedForm:
             self.state = state
         if not self.trainee:
             return
-        self._store().save_progress(self.trainee, self.class_code, self.app, self.state)
+        if self._store().save_progress(self.trainee, self.class_code, self.app, self.state) is False:
+            self.status.value = f"<small class='slrt-bad'>{_e(t('hall.store.too_big'))}</small>"
+            return
         self.status.value = f"<small>{_e(t('bo.saved', time=dt.datetime.now().strftime('%H:%M:%S')))}</small>"
 
     def reset(self) -> None:
