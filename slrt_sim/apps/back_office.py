@@ -299,8 +299,7 @@ class BackOfficeApp(LazyStore):
     # ------------------------------------------------------------------ submit and feedback
     def _on_submit(self, _b=None) -> None:
         answers = self.answers()
-        empty = sum(1 for a in answers["cases"].values() for v in
-                    [a["status"], *a["decisions"].values()] if v is None)
+        empty = len(bo.open_decisions(self.queue, answers))
         if empty and not self._confirm:
             self._confirm = True
             self.saved.value = f'<span class="slrt-bad">{html.escape(t("bo.submit.confirm_missing", n=empty))}</span>'

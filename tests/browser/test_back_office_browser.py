@@ -68,7 +68,8 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     page.locator(".slrt-login-name input").fill(TRAINEE)
     login_fail.fill("NO-SUCH")
     page.locator(".slrt-login-start").click()
-    page.get_by_text(t("bo.login.unknown_class", code="NO-SUCH")).wait_for(state="visible")
+    page.get_by_text(t("rp.login.unknown_class", code="NO-SUCH", practice="LATIHAN")).wait_for(state="visible")
+    assert page.locator(".slrt-login-class.slrt-invalid").is_visible()  # the wrong field is marked
     assert page.locator(".slrt-bo-header").count() == 0
 
     login(page, TRAINEE, CLASS.lower())
@@ -82,7 +83,12 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     assert t("bo.result.title", score=fmt_num(g.max_score, 1), max=fmt_num(g.max_score, 1), pct="100%") \
         in score.inner_text()
     feedback = page.locator(".slrt-feedback")
-    assert feedback.is_visible() and t("bo.rule.priority") in feedback.inner_text()
+    # one short row per case (and one for the queue's order and time), each folded until tapped
+    assert feedback.is_visible()
+    assert feedback.locator("details.slrt-case-row").count() == len(queue.cases) + 1
+    assert t("bo.rule.priority") not in feedback.inner_text()
+    feedback.locator("details.slrt-row-queue > summary").click()
+    assert t("bo.rule.priority") in feedback.inner_text()
 
     # the referral letter: open it, print it (the browser's print), download link
     page.locator(".slrt-letter-open").click()
