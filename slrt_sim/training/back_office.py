@@ -478,7 +478,9 @@ def verval_needed(case: BoCase) -> bool:
 
 def effective_profile(case: BoCase) -> dict:
     """The profile the decisions must rest on: the record, or what the needed verval found."""
-    return dict(case.truth) if verval_needed(case) else {**case.profile, "verified_decile": 0}
+    if verval_needed(case):
+        return {**case.truth, "decile_from_verval": bool(case.truth["in_dtks"])}
+    return {**case.profile, "verified_decile": 0}
 
 
 def right_status(case: BoCase) -> str:

@@ -371,6 +371,8 @@ def verified_profile(case: FoCase) -> dict:
     h = dict(case.household)
     if case.problem == "false_sktm":
         h["dtks_decile"] = int(h["true_decile"])
+        h["verified_decile"] = int(h["true_decile"])
+        h["decile_from_verval"] = True  # the rules then speak of the visit's decile, not the record's
     return h
 
 

@@ -133,6 +133,16 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
     df = store.submissions(CLASS)
     assert df.case_id.tolist() == [case.case_id] and df.score.tolist() == [100.0]
 
+    # a reload right after the submit: the score, the feedback and "Kasus berikutnya" come back
+    score_text = page.locator(".slrt-score").inner_text()
+    open_timed(page, voila_server)
+    login(page, TRAINEE, CLASS)
+    page.locator(".slrt-score").wait_for(state="visible")
+    assert page.locator(".slrt-score").inner_text() == score_text
+    expect(page.locator(".slrt-next")).to_be_visible()
+    assert page.locator(".slrt-submit").is_disabled()
+    assert len(store.submissions(CLASS)) == 1
+
     # next case: start typing, then reload the page
     page.locator(".slrt-next").click()
     page.locator(".slrt-fo", has_text=re.compile(r"Kasus\s+2\s+dari")).wait_for(state="visible")
