@@ -2,10 +2,13 @@
 
 A *pair* is the same kelurahan, seed and background run twice: once with the households' files
 as a trainee made them, once as the answer key makes them
-(:class:`slrt_sim.model.scripted.Script`). Because scripted households draw from their own
+(:class:`slrt_sim.model.decisions.Script`). Both go through the model's one pathway
+(:class:`slrt_sim.model.pathway.Pathway`); because role-play households draw from their own
 streams, the background's needs and arrivals are the same in both runs; what differs follows
-from the files. Besides each household's timeline, the pair names the background (or classmate)
-households that lost a programme place in the trainee's run but had it in the key's run.
+from the files. Each household's timeline is its rows of the run's event log
+(:class:`slrt_sim.model.record.EventLog`). Besides the timelines, the pair names the background
+(or classmate) households that lost a programme place in the trainee's run but had it in the
+key's run (read from the same log's ``enrolled`` rows).
 
 This module knows nothing of the role play: the training layer turns submissions into scripts
 (:mod:`slrt_sim.training.outcomes`) and renders the timelines.
@@ -18,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from slrt_sim.domain.scenario import Scenario
-from slrt_sim.model.scripted import SCRIPT_ID_BASE, Event, NeedResult, Script, ScriptedModel
+from slrt_sim.model.decisions import Event, NeedResult, Script
+from slrt_sim.model.flow import Model
 
 
 @dataclass
@@ -74,21 +78,20 @@ def year_record(scenario: Scenario, population: Any, scripts: list[Script], seed
     """``(record, outcome)``: the whole run of :func:`run_scripts` (the background's cases and the
     daily timeline) beside the scripted households' outcome, for the year view."""
     fresh = np.random.SeedSequence(entropy=seed.entropy, spawn_key=seed.spawn_key)  # spawning mutates a sequence
-    m = ScriptedModel(scenario, population, fresh, list(scripts))
+    m = Model(scenario, population, fresh, scripts=list(scripts))
     record = m.run()
+    rows = record.event_log.of(m.scripted_hh)
     households = {}
-    case_label = {}
-    for h in m.scripted:
-        households[h.sc.label] = HouseholdOutcome(h.sc.label, h.sc.hh, h.sc.by, h.events, h.needs)
-        base = SCRIPT_ID_BASE + h.index * 1000
-        for k in range(1, h._ids + 1):
-            case_label[base + k] = h.sc.label
+    case_label: dict[int, str] = {}
     case_hh = {c.id: c.hh for c in record.cases}
-    for h in m.scripted:
-        base = SCRIPT_ID_BASE + h.index * 1000
-        for k in range(1, h._ids + 1):
-            case_hh[base + k] = h.sc.hh
-    return record, RunOutcome(households, list(record.enrolments), case_hh, case_label, m.horizon)
+    for f in m.files:
+        events = [Event(r[3], r[2], r[5], r[6], r[7], dict(r[8]) if r[8] else {}) for r in rows if r[0] == f.hh]
+        households[f.script.label] = HouseholdOutcome(f.script.label, f.hh, f.script.by, events, f.needs)
+        for cid in f.ids:
+            case_label[cid] = f.script.label
+            case_hh[cid] = f.hh
+    enrolments = [(r[3], r[7], r[1]) for r in record.event_log.rows if r[2] == "enrolled"]
+    return record, RunOutcome(households, enrolments, case_hh, case_label, m.horizon)
 
 
 def displaced(key: RunOutcome, trainee: RunOutcome, ignore: set[str] = frozenset()) -> list[dict]:

@@ -2,7 +2,7 @@
 
 Each case of a class is a household of the class's kelurahan (the training scenario, generated
 with the class's seed). Its front-office file — as the trainee made it, or as the answer key
-makes it — becomes a :class:`slrt_sim.model.scripted.Script` that enters the simulation at
+makes it — becomes a :class:`slrt_sim.model.decisions.Script` that enters the simulation at
 registration on the day the resident walks in; the simulation then plays the kelurahan forward
 :data:`MONTHS` months on the working calendar (:mod:`slrt_sim.experiments.outcomes`).
 
@@ -33,7 +33,7 @@ from slrt_sim.experiments.outcomes import (HouseholdOutcome, PairOutcome, RunOut
                                            year_record)
 from slrt_sim.experiments.results import RunResult, collect
 from slrt_sim.i18n import fmt_num, has, t
-from slrt_sim.model.scripted import Script
+from slrt_sim.model.decisions import Script
 from slrt_sim.paths import TRAINING_SCENARIO
 from slrt_sim.training import front_office as fo
 from slrt_sim.training.core import LEVELS, person_name, training_population
@@ -172,6 +172,8 @@ def _text(step: str, e_need, e_prog, detail: Mapping[str, Any], lang: str | None
             fields[k] = v
     key = f"oc.step.{step}" if step != "dtks_determined" else \
         f"oc.step.dtks_determined.{'yes' if detail.get('listed') else 'no'}"
+    if fields["need"] and fields["need"].lower() in fields["program"].lower() and has(f"{key}.own"):
+        key = f"{key}.own"  # "Dukcapil (identity documents)" needs no "(identity documents)" after it
     text = t(key, lang=lang, **{k: fields.get(k, "") for k in _FIELDS})
     if step == "registered":
         extra = []
