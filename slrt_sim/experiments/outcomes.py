@@ -57,11 +57,30 @@ class RunOutcome:
 
 @dataclass
 class PairOutcome:
-    """The trainee's run and the answer key's run of the same kelurahan and seed."""
+    """The trainee's run and the answer key's run of the same kelurahan and seed.
+
+    ``changed`` are the labels of the households whose files differ from the key's. A displaced
+    household (a row of ``displaced``) is put down to one of them (:meth:`displaced_by`): the
+    changed household that was enrolled first in the same programme in the trainee's run. The
+    timeline's sentences and the class view's count read the same rows."""
 
     trainee: RunOutcome
     key: RunOutcome
     displaced: list[dict]
+    changed: frozenset = frozenset()
+
+    def displaced_by(self, label: str) -> list[dict]:
+        """The displaced rows put down to the household ``label`` (see the class docstring)."""
+        return [r for r in self.displaced if self._culprit(r["program"]) == label]
+
+    def _culprit(self, program: str) -> str | None:
+        first: dict[str, float] = {}
+        for lab in self.changed:
+            h = self.trainee.households.get(lab)
+            days = [e.day for e in h.events if e.step == "enrolled" and e.program == program] if h else []
+            if days:
+                first[lab] = min(days)
+        return min(first, key=lambda lab: (first[lab], lab)) if first else None
 
 
 def outcome_seed(seed: int, stream: int) -> np.random.SeedSequence:
@@ -127,5 +146,5 @@ def run_pair(scenario: Scenario, population: Any, trainee: list[Script], key: li
     if key_run is None:
         key_run = run_scripts(scenario, population, key, seed)
     tr_run = run_scripts(scenario, population, trainee, seed)
-    changed = {a.label for a, b in zip(trainee, key) if a != b}
-    return PairOutcome(tr_run, key_run, displaced(key_run, tr_run, ignore=changed))
+    changed = frozenset(a.label for a, b in zip(trainee, key) if a != b)
+    return PairOutcome(tr_run, key_run, displaced(key_run, tr_run, ignore=changed), changed)

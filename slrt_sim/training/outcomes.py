@@ -244,14 +244,10 @@ def _family(seed: int, hh: int, label: str | None, lang: str | None) -> str:
 
 def displaced_rows(pair: PairOutcome, label: str, seed: int, lang: str | None = None) -> list[str]:
     """Sentences naming the households that lost a programme place the household ``label`` took."""
-    tr = pair.trainee.households.get(label)
-    if tr is None:
+    if label not in pair.trainee.households:
         return []
-    mine = {e.program for e in tr.events if e.step == "enrolled"}
     out = []
-    for row in pair.displaced:
-        if row["program"] not in mine:
-            continue
+    for row in pair.displaced_by(label):
         who = _family(seed, row["hh"], row["label"], lang)
         when = (t("oc.displaced.later", lang=lang, day=fmt_num(row["day_trainee"] - row["day_key"]))
                 if row["day_trainee"] is not None else t("oc.displaced.never", lang=lang))
