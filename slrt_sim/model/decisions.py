@@ -98,12 +98,18 @@ class Rules:
 
     name = "rules"
 
-    def __init__(self, limits: P.Limits, enabled):
-        self.limits, self.enabled = limits, enabled
+    def __init__(self, limits: P.Limits, enabled, max_decile: int = 4):
+        self.limits, self.enabled, self.max_decile = limits, enabled, max_decile
 
     def refer(self, need: str, view: dict) -> P.Referral:
-        """The back office's referral of one need (programme, Dukcapil first, DTKS proposal or none)."""
-        return P.refer(need, view, self.limits, self.enabled)
+        """The back office's referral of one need (programme, Dukcapil first, DTKS proposal or none).
+
+        A household a verval visit found above the DTKS target (``database.max_decile``) is not
+        proposed for the DTKS: the office knows the proposal would fail."""
+        ref = P.refer(need, view, self.limits, self.enabled)
+        if ref.propose_dtks and view.get("verified_decile", 0) > self.max_decile:
+            return P.Referral(need, None, ref.verdicts)
+        return ref
 
     def record_verval(self, measured: int) -> int:
         """The decile the fasilitator records after a verval visit: what the visit measured."""
@@ -116,8 +122,8 @@ class FileDecisions(Rules):
     Beyond the file the rules decide (:class:`Rules`): the file's ``by`` names who is answerable
     for what the file decided, ``"rules"`` for the rest."""
 
-    def __init__(self, script: Script, limits: P.Limits, enabled):
-        super().__init__(limits, enabled)
+    def __init__(self, script: Script, limits: P.Limits, enabled, max_decile: int = 4):
+        super().__init__(limits, enabled, max_decile)
         self.script = script
         self.by = script.by
         self.registrar = script.registered_by or script.by

@@ -130,7 +130,7 @@ class Model:
             v = int(col["village_idx"][sc.hh])
             hs = np.random.SeedSequence(entropy=base.entropy, spawn_key=base.spawn_key + (int(sc.hh),))
             out.append(HouseholdFile(
-                sc, i, hs, self.s, FileDecisions(sc, self.pathway.limits, self.pathway.enabled), env=self.env,
+                sc, i, hs, self.s, FileDecisions(sc, self.pathway.limits, self.pathway.enabled, self.s.database.max_decile), env=self.env,
                 cal=self.cal, village=v, office="puskesos" if v in self.staff.fo_pk else "district",
                 travel_minutes=villages[v].travel_minutes, true_decile=int(col["true_decile"][sc.hh]), log=self.log))
         return out

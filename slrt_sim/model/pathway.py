@@ -63,7 +63,7 @@ class Background:
 
     def __init__(self, pathway: "Pathway", measure: Callable[[int], int]):
         self.rs = pathway.rs
-        self.policy = Rules(pathway.limits, pathway.enabled)
+        self.policy = Rules(pathway.limits, pathway.enabled, pathway.s.database.max_decile)
         self.ledger = pathway.ledger
         self.measure = measure
         self._fas, self._env = pathway.fas, pathway.env
@@ -278,7 +278,8 @@ class Pathway:
                 continue
             if ref.program is None:
                 reason = ref.verdicts[-1].reasons[-1] if ref.verdicts else "no_programme"
-                self.note(c, "closed_ineligible", "bo", reason=reason)
+                self.note(c, "closed_ineligible", "bo", program=ref.verdicts[-1].program if ref.verdicts else None,
+                          reason=reason)
                 self.end(c, track, "ineligible", reason)
                 return "closed"
             code = ref.program
@@ -291,9 +292,11 @@ class Pathway:
             c.program = code
             self.note(c, "referred", "manager", "district", code, by=track.by)
             held = self._places.get((c.hh, code))
-            if held is not None and code != "DUKCAPIL":
+            if held is not None:
                 self.note(c, "same_place", "bo", "district", code)
                 state, reason = yield held[1]
+                if ref.documents_first and c.need != "documents":
+                    continue  # Dukcapil's documents came (or not): the real need is referred again
                 self.end(c, track, state, reason)
                 return "joined"
             ok = yield from self.enrol(c, code, track)
@@ -568,7 +571,7 @@ class Pathway:
                 yield from self._by_rules(f, need, check=True)
             return
         held = self._places.get((f.hh, code))
-        if held is not None and code != "DUKCAPIL":
+        if held is not None:
             self.note(c, "same_place", "bo", "district", code)
             state, why = yield held[1]
             self.end(c, f, state, why)
