@@ -306,7 +306,7 @@ class Pathway:
                 # documents arrive after Dukcapil's delivery; then the real need is referred
                 yield env.timeout(s.programs["DUKCAPIL"].delivery_days)
                 self.hh.documents_done(c.hh)
-                self.note(c, "served", "program", "DUKCAPIL", "DUKCAPIL")
+                self.note(c, "documents_ready", "dukcapil", "DUKCAPIL", "DUKCAPIL")
                 self._release(c, "served", None)
                 continue
             yield env.timeout(s.programs[code].delivery_days)

@@ -200,7 +200,7 @@ def _reason(key: str, program: str | None, lang: str | None) -> str:
 _BAD = {"need_not_recorded", "closed_info", "no_letter", "dtks_nik_not_found", "programme_rejected",
         "lost_patience", "lost_followup", "lost_unreachable", "complaint_rejected", "complaint_delivery",
         "dukcapil_nothing", "closed_ineligible"}
-_GOOD = {"enrolled", "served", "information_given", "dtks_found"}
+_GOOD = {"enrolled", "served", "information_given", "dtks_found", "documents_ready"}
 
 
 def timeline_rows(h: HouseholdOutcome, lang: str | None = None, start: float | None = None) -> list[dict]:
