@@ -88,3 +88,40 @@ def test_odd_paths_and_simultaneous_requests_do_not_pass_the_device_cap(tmp_path
             assert status == 503, odd
             assert "kernelId" not in page
         assert _kernel_processes(server) == 2
+
+
+def _connect_and_leave(server, kernel_id: str) -> None:
+    """A page's websocket reaches the kernel, then the page goes without a goodbye."""
+    import asyncio
+
+    from tornado.websocket import websocket_connect
+
+    async def visit():
+        ws = await websocket_connect(f"{server.url.replace('http', 'ws')}/api/kernels/{kernel_id}/channels")
+        await asyncio.sleep(1)
+        ws.close()
+        await asyncio.sleep(1)
+
+    asyncio.run(visit())
+
+
+@pytest.mark.slow
+def test_a_heavy_tool_whose_page_has_gone_makes_room_for_the_next(tmp_path):
+    """Room for one heavy tool: a planner page that connected and went (a reload, a closed tab)
+    gives its place to the next planner page at once; a page still on its way keeps it."""
+    planner = "planner.ipynb"
+    server = serve.VoilaProcess(
+        pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+        extra=[*NO_POOLS, "--SlrtVoila.heavy_total=1"])
+    with server:
+        status, page = _get(server.render_url(planner))
+        assert status == 200
+        first = _kernel_id(page)
+        # never connected: a slow phone's page, protected
+        assert _get(server.render_url(planner))[0] == 503
+        _connect_and_leave(server, first)
+        status, page = _get(server.render_url(planner))
+        assert status == 200
+        assert _kernel_id(page) != first
+        assert _get(f"{server.url}/api/kernels/{first}")[0] == 404
+        assert "Traceback" not in server.log()

@@ -100,6 +100,8 @@ class CappedVoilaHandler(TornadoVoilaHandler):
         ip = self.request.remote_ip
         if notebook.endswith(".ipynb") and hasattr(km, "reserve"):
             ok, reason = km.reserve(notebook, ip)
+            if not ok and await km.reclaim(notebook, ip, reason):
+                ok, reason = km.reserve(notebook, ip)
             if not ok:
                 app = self.settings["voila"]
                 retry = int(app.retry_after)
