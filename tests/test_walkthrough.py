@@ -77,7 +77,7 @@ def test_history_keeps_runs_and_compares(base, first):
     # the sentence follows the paired comparison of the replications both runs have
     direction = compare("needs_met", *(r.reps.kpis["needs_met"].to_numpy() for r in h.runs)).direction
     sentence = WT.describe_difference(h.runs[0], h.runs[1])
-    expected = {"noise": "tidak berbeda secara berarti", "up": "lebih banyak", "down": "lebih sedikit",
+    expected = {"noise": "belum pasti", "up": "lebih banyak", "down": "lebih sedikit",
                 "same": "yang sama"}[direction]
     assert "percobaan 1 dan 2" in sentence or "percobaan 2" in sentence
     assert expected in sentence
