@@ -11,7 +11,7 @@ import dataclasses
 import pytest
 
 from slrt_sim.experiments.outcomes import displaced, outcome_seed, run_pair, run_scripts
-from slrt_sim.model.scripted import Script
+from slrt_sim.model.decisions import Script
 from slrt_sim.domain.programs import NEED_PROGRAMS, check, decisive_reason
 from slrt_sim.training import front_office as fo
 from slrt_sim.training import outcomes as O
