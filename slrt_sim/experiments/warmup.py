@@ -47,12 +47,9 @@ def replications_for(values: np.ndarray, half: float, confidence: float = 0.95) 
     _mean, sd, _h, n = t_interval(values, confidence)
     if not np.isfinite(sd) or sd == 0:
         return int(n)
-    r = max(2, int(n))
-    for _ in range(50):  # fixed point: the t quantile depends on r
-        need = math.ceil((t_quantile(confidence, r - 1) * sd / half) ** 2)
-        if need == r:
-            break
-        r = max(2, need)
+    r = 2  # the least r whose interval is narrow enough (the t quantile depends on r)
+    while t_quantile(confidence, r - 1) * sd / math.sqrt(r) > half and r < 10_000:
+        r += 1
     return r
 
 
