@@ -21,8 +21,9 @@ A household's record changes only through this path:
    deliberate to feed each determination — (villages staggered over the period) and accepts each item
    with probability ``dtks.deliberation_acceptance``; a removal, further, only against the
    community's resistance (``dtks.removal_resistance``, an assumption: neighbours are
-   reluctant to strike a family off the aid list). Every removal goes through it, also
-   one that a case's verval found.
+   reluctant to strike a family off the aid list). Every removal an outreach visit
+   noted goes through it; one that a case's verval found (a false SKTM checked by the
+   back office) is an administrative correction and goes straight to the operator.
 4. **Verval**: the village's fasilitator makes a verval home visit (a task in their queue,
    taking their time) and measures the decile (``dtks.verval_accuracy_sd``); an outreach
    note goes on only if that measurement still supports the change. For a case proposal
@@ -70,11 +71,10 @@ class Observation(NamedTuple):
 class Item:
     """One proposed change of one household's record."""
 
-    __slots__ = ("hh", "village", "add", "decile", "ev", "t", "verified")
+    __slots__ = ("hh", "village", "add", "decile", "ev", "t")
 
-    def __init__(self, hh: int, village: int, add: bool, decile: int, ev, t: float, verified: bool = False):
+    def __init__(self, hh: int, village: int, add: bool, decile: int, ev, t: float):
         self.hh, self.village, self.add, self.decile, self.ev, self.t = hh, village, add, decile, ev, t
-        self.verified = verified  # measured by a verval already: after the deliberation, to the operator
 
 
 class DtksUpdating:
@@ -154,11 +154,9 @@ class DtksUpdating:
             ev.succeed(listed)
             return ev
         self.busy.setdefault(hh, [])
-        it = Item(hh, village, add, decile, ev, self.env.now, verified=True)
-        if add:
-            self.to_enter.append(it)  # the addition was deliberated before its verval
-        else:
-            self.agenda[village].append(it)  # a removal goes to the village deliberation
+        # an addition was deliberated before its verval; a removal a case's verval found (a false
+        # SKTM checked) is an administrative correction of a falsified letter: to the operator
+        self.to_enter.append(Item(hh, village, add, decile, ev, self.env.now))
         return ev
 
     # ------------------------------------------------------------------ stages
@@ -202,9 +200,7 @@ class DtksUpdating:
             for it in items:
                 p = d.deliberation_acceptance if it.add else d.deliberation_acceptance * (1.0 - d.removal_resistance)
                 if u() < p:
-                    if it.verified:
-                        self.to_enter.append(it)
-                    elif it.ev is not None:
+                    if it.ev is not None:
                         it.ev.succeed(True)  # the case goes on to its verval visit
                     else:
                         self.verval_task(it.village, "verval", _Verval(self, it))
@@ -212,7 +208,7 @@ class DtksUpdating:
                     self.counters["deliberation_rejected"] += 1
                     self._release(it.hh)
                     if it.ev is not None:
-                        it.ev.succeed(not it.add if it.verified else False)
+                        it.ev.succeed(False)
             t += period
 
     def _determinations(self):
