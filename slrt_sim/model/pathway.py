@@ -46,41 +46,13 @@ import simpy
 from slrt_sim.domain import programs as P
 from slrt_sim.model.cases import Case, Ledger
 from slrt_sim.model.cycles import ProgrammeIntake
-from slrt_sim.model.decisions import Rules, hidden
+from slrt_sim.model.decisions import Background, hidden
 from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.households import Households
 from slrt_sim.model.outreach import Fasilitators
 from slrt_sim.model.record import EventLog
 from slrt_sim.model.resources import Closed, Staff
 from slrt_sim.model.streams import Streams
-
-
-class Background:
-    """How the background's cases are handled: the run's streams, the rules, the ledger, the
-    fasilitators' shared task queue and the run's verval measurement."""
-
-    by = "rules"
-
-    def __init__(self, pathway: "Pathway", measure: Callable[[int], int]):
-        self.rs = pathway.rs
-        self.policy = Rules(pathway.limits, pathway.enabled, pathway.s.database.max_decile)
-        self.ledger = pathway.ledger
-        self.measure = measure
-        self._fas, self._env = pathway.fas, pathway.env
-        self._vulnerable = pathway.hh.col["vulnerable"]
-
-    def visit(self, village: int, kind: str):
-        """A fasilitator's task (verval, follow-up) in the village's queue; done when it is made."""
-        ev = self._env.event()
-        self._fas.task(village, kind, ev)
-        yield ev
-
-    def first(self, c: Case) -> bool:
-        """Whether the programme ranks the case first (the most vulnerable first)."""
-        return bool(self._vulnerable[c.hh])
-
-    def followed_up(self) -> None:
-        pass
 
 
 class Pathway:
@@ -96,7 +68,7 @@ class Pathway:
         self.log = log if log is not None else EventLog(env)
         self.background = Background(self, measure)
         self._proposals: dict[int, simpy.Event] = {}   # household -> its DTKS proposal's decision
-        self._places: dict[tuple[int, str], tuple[int, simpy.Event]] = {}  # (household, programme) -> holder
+        self._places: dict[tuple[int, str], tuple[Case, simpy.Event]] = {}  # (household, programme) -> holder
 
     def enabled(self, code: str) -> bool:
         return self.s.programs[code].enabled
@@ -126,6 +98,8 @@ class Pathway:
         if delay > 0:
             yield env.timeout(delay)
         prio = 0 if c.fast_track else 1
+        self.note(c, "walk_in" if c.route == "walkin" else "outreach_found", "household" if c.route == "walkin"
+                  else "fasilitator", "village")
         # 3. registration
         if c.route == "walkin":
             c.office = "puskesos" if self.integrated and c.village in self.staff.fo_pk else "district"
@@ -297,7 +271,7 @@ class Pathway:
                 state, reason = yield held[1]
                 if ref.documents_first and c.need != "documents":
                     continue  # Dukcapil's documents came (or not): the real need is referred again
-                self.end(c, track, state, reason)
+                self._joined_end(c, track, code, state, reason, held[0].need)
                 return "joined"
             ok = yield from self.enrol(c, code, track)
             if not ok:
@@ -316,7 +290,7 @@ class Pathway:
 
     def enrol(self, c: Case, code: str, track):
         """Wait for the programme's intake within its quota, holding the household's place in it."""
-        self._places[(c.hh, code)] = (c.id, self.env.event())
+        self._places[(c.hh, code)] = (c, self.env.event())
         t0 = self.env.now
         self.note(c, "waiting_quota", "program", code, code)
         ok = yield from self.intake.enrol(c, code, ledger=track.ledger, first=track.first(c))
@@ -333,10 +307,21 @@ class Pathway:
         track.ledger.close(c, state, reason)
         self._release(c, state, reason)
 
+    _CLOSING = {("served", None): "served", ("lost", "patience"): "lost_patience",
+                ("lost", "unreachable"): "lost_unreachable", ("lost", "too_many_rounds"): "lost_followup"}
+
+    def _joined_end(self, c: Case, track, code: str, state: str, reason: str | None, held_need: str | None) -> None:
+        """A need that followed the household's letter ends as the letter did, in its own row (a
+        role-play need that followed a letter for the same need has that letter's row already)."""
+        if held_need != c.need or track is self.background:
+            self.note(c, self._CLOSING.get((state, reason), "closed_ineligible"), "program", code, code,
+                      **({"reason": reason} if state == "ineligible" else {}))
+        self.end(c, track, state, reason)
+
     def _release(self, c: Case, state: str, reason: str | None) -> None:
         key = (c.hh, c.program)
         held = self._places.get(key)
-        if held is not None and held[0] == c.id:
+        if held is not None and held[0] is c:
             del self._places[key]
             held[1].succeed((state, reason))
 
@@ -513,6 +498,7 @@ class Pathway:
             return
         yield from self._check_file(f, "bo")
         letters = pol.letters(needs)
+        f.unmet = [n for n in f.unmet if n not in letters.values()]  # a letter answers it after all
         yield from self.assess(f.rs, f.prio)
         for need in letters.values():
             f.letters[need] = f.letters.get(need, 0) + 1
@@ -574,7 +560,7 @@ class Pathway:
         if held is not None:
             self.note(c, "same_place", "bo", "district", code)
             state, why = yield held[1]
-            self.end(c, f, state, why)
+            self._joined_end(c, f, code, state, why, held[0].need)
             return
         ok = yield from self.enrol(c, code, f)
         if not ok:
