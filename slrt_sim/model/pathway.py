@@ -66,6 +66,7 @@ class Pathway:
         self.integrated = integrated
         self.limits = P.Limits.from_scenario(scenario)
         self.log = log if log is not None else EventLog(env)
+        self._rows = self.log.rows
         self.background = Background(self, measure)
         self._proposals: dict[int, simpy.Event] = {}   # household -> its DTKS proposal's decision
         self._places: dict[tuple[int, str], tuple[Case, simpy.Event]] = {}  # (household, programme) -> holder
@@ -86,8 +87,9 @@ class Pathway:
         return view
 
     def note(self, c: Case, event: str, actor: str, place: str = "", program: str | None = None, **detail) -> None:
-        """One row of the event log for case ``c``."""
-        self.log.add(c.hh, c.id, event, place or (c.office or ""), actor, c.need, program, detail or None)
+        """One row of the event log for case ``c`` (as :meth:`EventLog.add <slrt_sim.model.record.EventLog.add>`)."""
+        self._rows.append((c.hh, c.id, event, self.env.now, place or c.office or "", actor, c.need, program,
+                           detail or None))
 
     # ------------------------------------------------------------------ one case (background)
     def case(self, c: Case, delay: float = 0.0):
