@@ -86,10 +86,11 @@ class Model:
         n_fac = [s.fasilitators_in(v) for v in villages]
         self.staff = staff = Staff(env, cal, s.staffing, puskesos, fast_track=s.walkin.fast_track,
                                    exact=exact_resources, warmup=warmup, horizon=horizon, fasilitators=sum(n_fac))
+        hh.draw_record_errors(rs.gen["record_error"], s.dtks.visit_accuracy_sd)
         sd = s.dtks.verval_accuracy_sd
 
         def measure(h: int) -> int:
-            return hh.measured_decile(h, sd * rs.n_verval())
+            return hh.verval(h, sd * rs.n_verval())
 
         self.intake = ProgrammeIntake(env, s, ledger, hh, horizon)
         self.dtks = DtksUpdating(env, s, cal, hh, rs, len(villages), horizon, measure,
@@ -102,6 +103,7 @@ class Model:
         self.pathway = Pathway(env, s, cal, staff, ledger, hh, rs, self.fasilitators, self.intake, self.dtks, measure,
                                integrated=integrated, log=self.log)
         self.arrivals = NeedArrivals(env, s, cal, ledger, rs, frozenset(puskesos), horizon, self._start_case)
+        self.arrivals.refer = self.fasilitators.refer
         self.validation = ValidationArrivals(env, s, ledger, hh, staff, rs, cal,
                                              on_spot_possible=not (integrated and puskesos),
                                              warmup=warmup, horizon=horizon, start_case=self._start_case)

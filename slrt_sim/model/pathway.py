@@ -231,11 +231,13 @@ class Pathway:
         done.succeed(accepted)
         return accepted
 
-    def _determined(self, c: Case):
+    def _determined(self, c: Case, removal: bool = False):
+        """Log the determination's decision on the household's record (a removal's as kept or removed)."""
         def log(ev) -> None:
             col = self.hh.col
-            self.note(c, "dtks_determined", "dtks", "district", listed=bool(ev.value),
-                      decile=int(col["dtks_decile"][c.hh]))
+            listed = bool(ev.value)
+            event = ("dtks_removal_refused" if listed else "dtks_removed") if removal else "dtks_determined"
+            self.note(c, event, "dtks", "district", listed=listed, decile=int(col["dtks_decile"][c.hh]))
         return log
 
     def refer_and_enrol(self, c: Case, track, prio: int):
@@ -485,7 +487,7 @@ class Pathway:
         if d > self.s.database.max_decile and self.hh.col["in_dtks"][f.hh]:
             determined = self.dtks.submit(f.hh, f.village, d)
             if not determined.triggered:
-                determined.callbacks.append(self._determined(f.home))
+                determined.callbacks.append(self._determined(f.home, removal=True))
 
     def _refer_as_filed(self, f, needs: list[str]):
         """``refer_bo``: the BO checks the DTKS, then sends the letters the file asks for; a recorded

@@ -32,7 +32,7 @@ from slrt_sim.domain.scenario import Scenario, load_scenario
 from slrt_sim.experiments.outcomes import (HouseholdOutcome, PairOutcome, RunOutcome, outcome_seed, run_pair, run_scripts,
                                            year_record)
 from slrt_sim.experiments.results import RunResult, collect
-from slrt_sim.i18n import fmt_num, has, t
+from slrt_sim.i18n import fmt_num, has, month_names, t
 from slrt_sim.model.decisions import Script
 from slrt_sim.paths import TRAINING_SCENARIO
 from slrt_sim.training import front_office as fo
@@ -156,8 +156,7 @@ def class_year(class_code: str, seed: int, level: str, answers: Mapping[int, Map
 # ------------------------------------------------------------------------------ rendering
 def _date(day: float, lang: str | None) -> str:
     d = outcome_scenario().calendar.start_date + dt.timedelta(days=int(day))
-    months = t("oc.months", lang=lang).split(",")
-    return f"{d.day} {months[d.month - 1]}"
+    return f"{d.day} {month_names(lang, 'abbreviated')[d.month - 1]}"
 
 
 def _text(step: str, e_need, e_prog, detail: Mapping[str, Any], lang: str | None) -> str:
