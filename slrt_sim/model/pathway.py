@@ -31,7 +31,9 @@ waiting for or enrolled in a programme takes no second place in it for another n
 follows the first letter); a household already verval-ed in the run keeps the recorded decile
 (one value per moment). Every step writes one row of the run's event log
 (:class:`~slrt_sim.model.record.EventLog`), except the fasilitator's follow-up visit after a
-background case was served (a "no news" visit, queued as work; see :meth:`follow_up`).
+background case was served (a "no news" visit, queued as work; see :meth:`follow_up`) and the
+M/M/c validation's walk-ins, which :class:`~slrt_sim.model.arrivals.ValidationArrivals` closes on
+the spot without a pathway (the benchmark's queue, not SLRT's households).
 
 In *fragmented* mode (:meth:`Pathway.fragmented`, the "before SLRT" comparison) the one
 office of the one programme a household needs checks only its own list; nobody follows up.
