@@ -76,9 +76,6 @@ class Pathway:
     def enabled(self, code: str) -> bool:
         return self.s.programs[code].enabled
 
-    def start(self, c: Case, delay: float = 0.0) -> None:
-        self.env.process(self.case(c, delay))
-
     def office_view(self, hh: int) -> dict:
         """What the offices know of household ``hh`` now: its record (the DTKS as it stands, documents,
         receipts), with the decile of a verval visit in place of the record's where one was made;
