@@ -110,7 +110,7 @@ def test_a_heavy_tool_whose_page_has_gone_makes_room_for_the_next(tmp_path):
     """Room for one heavy tool: a planner page that connected and went (a reload, a closed tab)
     gives its place to the next planner page at once; a page still on its way keeps it."""
     planner = "planner.ipynb"
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=[*NO_POOLS, "--SlrtVoila.heavy_total=1"])
     with server:
