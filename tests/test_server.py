@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import itertools
+import sys
 import logging
 import re
 import time
@@ -335,6 +336,7 @@ def test_server_cap_landing_and_closing_a_page(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP and process groups are POSIX")
 def test_stopping_a_hung_server_leaves_no_kernel_behind(tmp_path):
     """A server that no longer answers SIGTERM (here: stopped with SIGSTOP) is killed; the
     kernels it started run in sessions of their own, and must be killed with it."""
@@ -514,6 +516,7 @@ def test_voila_is_pinned_to_the_minor_version_whose_internals_the_server_uses():
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="socket files and POSIX signals (Windows: TCP, tested above)")
 def test_long_tmpdir_serves_the_fo_page_and_ctrl_c_stops_every_kernel(tmp_path):
     """A 48-character $TMPDIR (as a Mac's, shortened to Linux's limit) made every kernel fail
     with "File name too long" and the FO page an HTTP 500. Ctrl+C (SIGINT) then stops the server

@@ -318,7 +318,9 @@ class SlrtVoila(Voila):
 
         voila_app.voila_kernel_manager_factory = factory
         try:
-            return super().init_settings()
+            settings = super().init_settings()
+            settings["voila"] = self  # the page handler reads the server's settings (retry_after) here
+            return settings
         finally:
             voila_app.voila_kernel_manager_factory = original
 
@@ -373,6 +375,8 @@ class SlrtVoila(Voila):
                       self.max_kernels, self.max_per_client, self.class_app, self.class_size)
         tornado.ioloop.IOLoop.current().add_callback(self._announce_when_ready)  # runs once the server listens
         signal.signal(signal.SIGINT, self._handle_signal_stop)  # Ctrl+C: the same orderly stop as SIGTERM
+        if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break, and what a console sends a process group
+            signal.signal(signal.SIGBREAK, self._handle_signal_stop)
         super().start()
 
     async def _announce_when_ready(self) -> None:
@@ -404,9 +408,12 @@ class SlrtVoila(Voila):
 
 
 def main(argv=None) -> int:
-    """Serve the class (see the module docstring); returns the exit code (2: a bad option)."""
+    """Serve the class (see the module docstring); returns the exit code (2: a bad option).
+    The process's environment and signal handlers are as before when it returns (a dry run
+    or a test calls it in-process)."""
     app = SlrtVoila.instance()
-    sigterm = signal.getsignal(signal.SIGTERM)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    environ = dict(os.environ)
     try:
         app.initialize(argv)
         if app.dry_run:
@@ -420,5 +427,8 @@ def main(argv=None) -> int:
         print(exc, file=sys.stderr)
         return 2
     finally:
-        signal.signal(signal.SIGTERM, sigterm)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        os.environ.clear()
+        os.environ.update(environ)
         SlrtVoila.clear_instance()
