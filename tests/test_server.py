@@ -545,3 +545,30 @@ def test_long_tmpdir_serves_the_fo_page_and_ctrl_c_stops_every_kernel(tmp_path):
     warm, up, ready = (log.index(t("serve.banner.warm", lang="id")), log.index("is running at"),
                        log.index(t("serve.banner.title", lang="id")))
     assert warm < up < ready
+
+
+def test_the_banner_says_ready_only_once_the_class_pool_has_run(capsys, monkeypatch):
+    """With a class size, "siap" and the PIN come when every pool kernel of the class app has run
+    the notebook (Voila's "is running at" comes ~30 s earlier), not before."""
+    from slrt_sim.server.app import SlrtVoila
+
+    app = SlrtVoila(class_size=2, class_app="fo")
+    app.pin, app.pin_generated, app.db = "2468", False, "/tmp/s.sqlite"
+    rendered = iter([0, 1, 1, 2])
+
+    class Pools:
+        def pool_rendered(self, notebook):
+            assert notebook == FO
+            return next(rendered)
+
+    app.kernel_manager = Pools()
+    seen = []
+
+    async def sleep(_):
+        seen.append(capsys.readouterr().out)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    asyncio.run(app._announce_when_ready())
+    assert seen and all(t("serve.banner.title") not in out for out in seen)  # not while preparing
+    out = capsys.readouterr().out
+    assert t("serve.banner.title") in out and t("serve.banner.pin", pin="2468") in out
