@@ -125,3 +125,104 @@ def test_a_heavy_tool_whose_page_has_gone_makes_room_for_the_next(tmp_path):
         assert _kernel_id(page) != first
         assert _get(f"{server.url}/api/kernels/{first}")[0] == 404
         assert "Traceback" not in server.log()
+
+
+# ---------------------------------------------------------------------------- trainer PIN
+def test_pin_throttle_is_per_device_expires_and_never_holds_the_trainer():
+    from slrt_sim.server.guard import FORGET_SECONDS, PinThrottle
+
+    clock = [1000.0]
+    throttle = PinThrottle(own={"192.168.1.5"}, clock=lambda: clock[0])
+    phone = "192.168.1.23"
+    verdicts = []
+    for _ in range(3 * 3600):  # three hours of tries, one a second, waiting out every delay
+        verdicts.append(throttle.check(phone, "000000", "123456")[0])
+        clock[0] += 1.0
+        # the trainer's right PIN, on the laptop (loopback or its LAN address), never fails
+        assert throttle.check("127.0.0.1", "123456", "123456")[0] == "ok"
+        assert throttle.check("192.168.1.5", "123456", "123456")[0] == "ok"
+    assert verdicts[:5] == ["wrong"] * 5 and "wait" in verdicts
+    assert throttle.wait(phone) > 0 and throttle.wait("192.168.1.99") == 0  # another device is not held
+    # the trainer's own wrong tries never throttle the laptop
+    for _ in range(50):
+        throttle.check("127.0.0.1", "999999", "123456")
+    assert throttle.check("127.0.0.1", "123456", "123456") == ("ok", 0.0)
+    # the count expires: no permanent lock after the tries stop
+    clock[0] += FORGET_SECONDS + 1
+    assert throttle.failures(phone) == 0 and throttle.check(phone, "123456", "123456")[0] == "ok"
+
+
+def _get_from(server, path: str, source: str):
+    import http.client
+
+    con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=240, source_address=(source, 0))
+    con.request("GET", path)
+    resp = con.getresponse()
+    body = resp.read().decode("utf-8")
+    con.close()
+    return resp.status, body
+
+
+def _kernel_api(server, kernel: str, action: str, source: str = "127.0.0.1", **data):
+    import http.client
+    import json
+
+    con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60, source_address=(source, 0))
+    con.request("POST", "/slrt/api/kernel", body=json.dumps({"kernel": kernel, "action": action, **data}),
+                headers={"Content-Type": "application/json"})
+    resp = con.getresponse()
+    body = resp.read()
+    con.close()
+    return resp.status, (json.loads(body) if resp.status == 200 else None)
+
+
+@pytest.mark.slow
+def test_a_trainee_trying_pins_never_locks_out_the_trainer(tmp_path, monkeypatch):
+    """A trainee's phone (127.0.0.2 stands for it over loopback) tries PINs on its dashboard page
+    while the trainer logs in from the laptop: the phone is throttled, the trainer is not. The
+    server logs the tries (not the phone's page); the kernel API refuses other devices."""
+    from slrt_sim.apps import _hall
+
+    server = VoilaProcess(pin="482913", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=NO_POOLS)
+    with server:
+        status, phone_page = _get_from(server, "/voila/render/trainer_dashboard.ipynb", "127.0.0.2")
+        assert status == 200
+        status, laptop_page = _get_from(server, "/voila/render/trainer_dashboard.ipynb", "127.0.0.1")
+        assert status == 200
+        phone, laptop = _kernel_id(phone_page), _kernel_id(laptop_page)
+        verdicts = []
+        for k in range(12):
+            verdicts.append(_kernel_api(server, phone, "pin", pin=f"{k:06d}")[1]["verdict"])
+            if k in (3, 8, 11):  # the trainer logs in meanwhile, through the kernel's own client
+                monkeypatch.setenv("VOILA_KERNEL_ID", laptop)
+                monkeypatch.setenv("VOILA_APP_PORT", str(server.port))
+                assert _hall.check_pin("482913") == ("ok", 0.0)
+        assert verdicts[:5] == ["wrong"] * 5 and verdicts[-1] == "wait"
+        assert _kernel_api(server, phone, "pin", pin="482913")[1]["verdict"] == "wait"  # even the right one
+        assert _kernel_api(server, laptop, "pin", pin="482913")[1]["verdict"] == "ok"
+        assert _hall.whoami()["local"] is True
+        assert _kernel_api(server, phone, "whoami")[1]["local"] is False
+        assert _kernel_api(server, phone, "pin", source="127.0.0.2", pin="1")[0] == 403  # kernels only
+        assert _kernel_api(server, "no-such-kernel", "pin", pin="1")[0] == 404
+        # an app's error on the phone's page goes to the trainer's terminal, named
+        import logging
+
+        monkeypatch.setenv("VOILA_KERNEL_ID", phone)
+        root = logging.getLogger("slrt_sim")
+        handlers, propagate = list(root.handlers), root.propagate
+        try:
+            assert _hall.install_log()
+            _hall.set_trainee("Budi Santoso")
+            try:
+                1 / 0
+            except ZeroDivisionError:
+                logging.getLogger("slrt_sim.apps").exception("app callback simpan failed")
+        finally:
+            root.handlers[:], root.propagate = handlers, propagate
+            _hall.set_trainee("")
+        assert _wait_for(lambda: "[trainer_dashboard.ipynb | 127.0.0.2 | Budi Santoso]" in server.log(), 10)
+        log = server.log()
+        assert "app callback simpan failed" in log and "ZeroDivisionError" in log
+        assert "Trainer PIN: wrong try from 127.0.0.2" in log
+        assert "127.0.0.1" not in " ".join(x for x in log.splitlines() if "Trainer PIN" in x)

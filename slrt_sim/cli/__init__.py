@@ -1,7 +1,7 @@
 """The ``slrt-sim`` command (also ``python -m slrt_sim``).
 
 One module per subcommand, each with ``add_parser(subparsers)`` and registered here
-directly: ``scenarios``, ``validate``, ``run``, ``sweep``, ``cards``, ``calibrate``, ``serve`` (whose options
+directly: ``scenarios``, ``validate``, ``run``, ``sweep``, ``cards``, ``calibrate``, ``lab``, ``serve`` (whose options
 are the server's own, parsed by :class:`slrt_sim.server.app.SlrtVoila`: whatever follows ``serve``
 goes there untouched). A user's mistake (bad
 scenario, bad option, an output folder that cannot be written, an unreachable scheduler)
@@ -15,13 +15,13 @@ import sys
 from typing import Sequence
 
 from slrt_sim import i18n
-from slrt_sim.cli import calibrate, cards, run, scenarios, serve, sweep, validate
+from slrt_sim.cli import calibrate, cards, lab, run, scenarios, serve, sweep, validate
 from slrt_sim.cli.common import EXIT_USER_ERROR, UserError
 from slrt_sim.domain.scenario import ScenarioError
 from slrt_sim.experiments import ExperimentError
 from slrt_sim.i18n import t
 
-SUBCOMMANDS = (scenarios, validate, run, sweep, cards, calibrate, serve)
+SUBCOMMANDS = (scenarios, validate, run, sweep, cards, calibrate, serve, lab)
 
 
 def build_parser() -> argparse.ArgumentParser:

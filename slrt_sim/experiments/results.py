@@ -232,7 +232,8 @@ def collect(record: RunRecord, replication: int = 0, keep_cases: bool = True, wa
     return RunResult(
         kpis=kpis, stage_rows=records, cases=cases, timeline=timeline_frame(record) if keep_timeline else None,
         replication=replication, events=record.events, wall_seconds=wall_seconds,
-        meta={"scenario": record.scenario.name, "households": record.households},
+        meta={"scenario": record.scenario.name, "households": record.households,
+              **({"event_log": record.event_log} if keep_cases and record.event_log is not None else {})},
     )
 
 

@@ -63,7 +63,8 @@ from slrt_sim import paths, serve
 from slrt_sim.apps import guides
 from slrt_sim.i18n import t
 from slrt_sim.training import case_cache
-from .kernels import CLIENT, CapPolicy, canonical_path, capped_manager_class
+from . import guard
+from .kernels import CLIENT, DEVICE, CapPolicy, canonical_path, capped_manager_class
 from .pages import busy_page, landing_page, live_script
 
 __all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS", "ServeError", "kernel_sockets"]
@@ -173,13 +174,19 @@ class CappedVoilaHandler(TornadoVoilaHandler):
                 self.finish(busy_page(retry, self.base_url, per_client, heavy=reason == "heavy"))
                 return
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie (the page's "beforeunload" shutdown sends it)
-        token = CLIENT.set((ip, notebook))
+        token, device = CLIENT.set((ip, notebook)), DEVICE.set(guard.page_device(self))
         try:
             await super().get(path)
         finally:
             CLIENT.reset(token)
+            DEVICE.reset(device)
             if hasattr(km, "release"):
                 km.release()
+
+
+NO_PREHEAT_FOLDERS = r".*[/\\]belajar[/\\].*"
+"""Voila's pre-heating walks every sub-folder: the teaching notebooks (``notebooks/belajar/``,
+opened with ``slrt-sim lab``; a minute of simulation each) must not start kernels at start-up."""
 
 
 class StrictParser(_KVArgParser):
@@ -291,7 +298,7 @@ class SlrtVoila(Voila):
                 pools[notebook] = {"pool_size": max(0, size)}
             section.kernel_pools_config = pools
         if "preheat_denylist" not in section:
-            section.preheat_denylist = [r"(.*/)?" + re.escape(n) + "$" for n in self.no_preheat]
+            section.preheat_denylist = [r"(.*/)?" + re.escape(n) + "$" for n in self.no_preheat] + [NO_PREHEAT_FOLDERS]
 
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
@@ -335,7 +342,7 @@ class SlrtVoila(Voila):
         guide = url_path_join(self.server_url, r"/panduan/((?:en/)?[a-z0-9-]+)\.html")
         live = url_path_join(self.server_url, "/slrt/live.js")
         return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler),
-                (live, ScriptHandler, {"js": live_script()})] + handlers
+                (live, ScriptHandler, {"js": live_script()})] + guard.handlers(self.server_url) + handlers
 
     def warm_cases(self) -> None:
         """Build the class cases before any kernel starts (in a child process: pandas stays out of

@@ -40,10 +40,14 @@ LETTER_CSS = """
 .slrt-letter .synthetic{font-size:8.5pt;color:#555;margin-top:14px;border-top:1px dashed #999;padding-top:4px}
 @media print{
  @page{size:A4;margin:15mm}
- body *{visibility:hidden !important}
- .slrt-letter,.slrt-letter *{visibility:visible !important}
- .slrt-letter{position:absolute;left:0;top:0;border:none;margin:0;max-width:none;width:100%;padding:0}
- #rendered_cells,.jp-OutputArea-output{overflow:visible !important}
+ html,body{margin:0 !important;padding:0 !important;height:auto !important;overflow:visible !important;
+  background:#fff !important}
+ body :not(.slrt-letter):not(.slrt-letter *):not(:has(.slrt-letter)){display:none !important}
+ body :has(.slrt-letter){display:block !important;position:static !important;overflow:visible !important;
+  height:auto !important;min-height:0 !important;max-height:none !important;width:auto !important;
+  max-width:none !important;margin:0 !important;padding:0 !important;border:0 !important;box-shadow:none !important;
+  transform:none !important;background:#fff !important}
+ .slrt-letter{border:none;margin:0;max-width:none;width:auto;padding:0;font-size:11pt;break-inside:avoid}
  .slrt-noprint{display:none !important}
 }
 """
