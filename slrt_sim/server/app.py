@@ -403,12 +403,14 @@ class SlrtVoila(Voila):
         loop.add_callback_from_signal(loop.stop)
 
     def stop(self):
-        """Shut every kernel down, then remove the connection folder (Voila does it the other
-        way round: kernels still using their socket files complained, with tracebacks)."""
+        """Stop every kernel at once, then remove the connection folder (Voila does it the other
+        way round). ``now=True``: a kernel still running a notebook when it was asked to shut
+        down printed ipykernel's "Socket operation on non-socket" traceback; the session data
+        is in SQLite, committed with each action, so nothing is lost by not waiting."""
         try:
             from jupyter_core.utils import run_sync
 
-            run_sync(self.kernel_manager.shutdown_all)()
+            run_sync(self.kernel_manager.shutdown_all)(now=True)
         except Exception as exc:  # noqa: BLE001 - stopping anyway; one line, no traceback
             self.log.warning("Stopping the kernels: %s", exc)
         shutil.rmtree(self.connection_dir, ignore_errors=True)
