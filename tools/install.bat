@@ -24,6 +24,9 @@ for %%V in (@PYTHONS@) do (
   )
 )
 if not defined PY (
+  py -3 -c "import sys; sys.exit(0 if '%%d.%%d' %% sys.version_info[:2] in '@PYTHONS@'.split() else 1)" >nul 2>&1 && set "PY=py -3"
+)
+if not defined PY (
   python -c "import sys; sys.exit(0 if '%%d.%%d' %% sys.version_info[:2] in '@PYTHONS@'.split() else 1)" >nul 2>&1 && set "PY=python"
 )
 if not defined PY (
