@@ -57,7 +57,7 @@ def test_every_imported_package_is_declared():
 
 def test_the_runtime_is_lean():
     runtime = _declared()
-    assert not {"scipy", "dask", "distributed", "psutil"} & runtime
+    assert not {"scipy", "dask", "distributed"} & runtime
     assert {"dask", "distributed"} <= _declared("cluster")
     assert "scipy" not in _imported_modules()
 
