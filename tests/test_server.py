@@ -496,10 +496,21 @@ def test_serve_on_windows_stays_in_the_foreground(monkeypatch, tmp_path):
         monkeypatch.setattr(os, name, no_exec)
     monkeypatch.setattr(app.Voila, "start", fake_super_start)
     monkeypatch.setattr(app.SlrtVoila, "warm_cases", lambda self: None)
+    ticks = []
+
+    class Tick:  # Windows' select() is not woken by Ctrl+C: the server keeps a tick going
+        def __init__(self, callback, ms):
+            ticks.append(ms)
+
+        def start(self):
+            ticks.append("started")
+
+    monkeypatch.setattr(app.tornado.ioloop, "PeriodicCallback", Tick)
     monkeypatch.setenv("TRAINER_PIN", "8642")
     monkeypatch.setenv("SLRT_CACHE_DIR", str(tmp_path / "cache"))
     assert cli_main(["serve", "--host", "127.0.0.1", "--port", "9298", "--db", str(tmp_path / "s.sqlite")]) == 0
     assert ran == {"pid": os.getpid(), "transport": "tcp"}
+    assert ticks == [500, "started"]
 
 
 def test_voila_is_pinned_to_the_minor_version_whose_internals_the_server_uses():

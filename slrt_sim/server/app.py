@@ -384,6 +384,11 @@ class SlrtVoila(Voila):
         signal.signal(signal.SIGINT, self._handle_signal_stop)  # Ctrl+C: the same orderly stop as SIGTERM
         if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break, and what a console sends a process group
             signal.signal(signal.SIGBREAK, self._handle_signal_stop)
+        if sys.platform.startswith("win"):
+            # Windows' select() is not woken by Ctrl+C: a tick every half second lets Python run
+            # the handler while the server is idle (as jupyter_server does)
+            self._wake = tornado.ioloop.PeriodicCallback(lambda: None, 500)
+            self._wake.start()
         super().start()
 
     async def _announce_when_ready(self) -> None:
