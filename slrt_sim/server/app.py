@@ -31,7 +31,7 @@ import time
 
 import tornado.web
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Enum, Float, Int, List, Unicode
+from traitlets import Bool, Enum, Float, Int, List, Unicode, default
 
 import voila.app as voila_app
 from voila.app import Voila
@@ -145,6 +145,15 @@ class SlrtVoila(Voila):
                        help="Seconds a kernel handed to a page is kept for the page to connect (never culled before).")
     heavy_per_client = Int(1, config=True, help="Heavy trainer tools (walkthrough, planner, dashboard) per device.")
     heavy_total = Int(4, config=True, help="Heavy trainer tools open at once on the server.")
+    memory_budget_mib = Float(600.0, config=True, help="A page's kernel above this resident memory is restarted.")
+    heavy_memory_budget_mib = Float(1500.0, config=True, help="The same for the heavy trainer tools.")
+    memory_interval = Float(10.0, config=True, help="Seconds between two checks of the kernels' memory.")
+
+    @default("kernel_websocket_connection_class")
+    def _limited_connection(self):
+        from .limits import LimitedConnection  # widgets and comm messages per page are bounded
+
+        return LimitedConnection
     landing_notebook = Unicode("index.ipynb", config=True, help="Served as a static page, without a kernel.")
     warm_timeout = Float(600.0, config=True, help="Seconds allowed for building the class cases at start.")
     kernel_ipc = Bool(True, config=True, help="Kernels use local socket files instead of TCP ports (Linux, macOS).")
@@ -172,6 +181,8 @@ class SlrtVoila(Voila):
                          exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
                          connected_idle_timeout=self.connected_idle_timeout, page_grace=self.page_grace,
                          heavy_per_client=self.heavy_per_client, heavy_total=self.heavy_total,
+                         memory_budget_mib=self.memory_budget_mib, memory_interval=self.memory_interval,
+                         heavy_memory_budget_mib=self.heavy_memory_budget_mib,
                          class_notebooks=tuple(nb for app, nb in APP_NOTEBOOKS.items()
                                                if self.class_app in (app, "both") and self.class_size > 0))
 

@@ -67,6 +67,12 @@ class CapPolicy:
     """Trainer tools that take a few hundred MiB each: capped apart (:attr:`heavy_per_client`, :attr:`heavy_total`)."""
     heavy_per_client: int = 1
     heavy_total: int = 4
+    memory_budget_mib: float = 600.0
+    """Resident memory a page's kernel may use (a role play uses ~150 MiB); above it the kernel is
+    stopped and its page reloads (:class:`slrt_sim.server.limits.MemoryWatch`); 0: no budget."""
+    heavy_memory_budget_mib: float = 1500.0
+    """The same for the heavy trainer tools (a walkthrough ~220 MiB before it runs a year)."""
+    memory_interval: float = 10.0
 
 
 @dataclass(eq=False)
@@ -303,7 +309,21 @@ class CappedManagerMixin:
     async def start_kernel(self, *args, **kwargs):
         kernel_id = await super().start_kernel(*args, **kwargs)
         self._own(kernel_id)
+        self._watch_memory()
         return kernel_id
+
+    def _watch_memory(self) -> None:
+        """Start the memory budget's periodic check (once, with the first kernel)."""
+        p = self.cap_policy
+        if getattr(self, "_memory_watch", None) is not None or p.memory_budget_mib <= 0:
+            return
+        from tornado.ioloop import PeriodicCallback
+
+        from .limits import MemoryWatch
+
+        watch = MemoryWatch(self, p.memory_budget_mib, p.heavy_memory_budget_mib, p.heavy_notebooks)
+        self._memory_watch = PeriodicCallback(watch.check, p.memory_interval * 1000)
+        self._memory_watch.start()
 
     def _own(self, kernel_id: str) -> None:
         who = CLIENT.get()
