@@ -302,7 +302,13 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m slrt_sim.serv
     db.parent.mkdir(parents=True, exist_ok=True)
     from slrt_sim.training.store import prepare
 
-    prepare(db)  # tables and WAL mode set once, before any kernel opens the store
+    from slrt_sim.training.store_health import DatabaseFault
+
+    try:
+        prepare(db)  # checked, then tables and WAL mode set once, before any kernel opens the store
+    except DatabaseFault as exc:
+        print(exc, file=sys.stderr)
+        return 2
     extra = class_args(args.class_size, args.class_app, args.max_kernels, args.max_per_client)
     cmd = voila_command(args.host, args.port, args.notebooks, [*extra, *args.voila_args])
     env = server_env(pin, db)

@@ -39,7 +39,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from slrt_sim.apps import guides
 from slrt_sim.training import case_cache
-from . import guard
+from . import backups, guard
 from .kernels import CLIENT, DEVICE, CapPolicy, canonical_path, capped_manager_class
 from .pages import busy_page, landing_page, live_script
 
@@ -148,6 +148,7 @@ class SlrtVoila(Voila):
     memory_budget_mib = Float(600.0, config=True, help="A page's kernel above this resident memory is restarted.")
     heavy_memory_budget_mib = Float(1500.0, config=True, help="The same for the heavy trainer tools.")
     memory_interval = Float(10.0, config=True, help="Seconds between two checks of the kernels' memory.")
+    backup_interval = Float(600.0, config=True, help="Seconds between two backups of the session database.")
 
     @default("kernel_websocket_connection_class")
     def _limited_connection(self):
@@ -229,6 +230,7 @@ class SlrtVoila(Voila):
             self.log.warning("Could not prepare the class cases at start: %s", exc)
 
     def start(self):
+        self._backups = backups.start(self.backup_interval)  # one line and exit 2 for a faulty database; a backup now and every 10 min
         self.warm_cases()
         self.log.info("Kernel cap: %d live kernels, %d per device; class app %s with a pool of %d.",
                       self.max_kernels, self.max_per_client, self.class_app, self.class_size)
