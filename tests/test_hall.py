@@ -1,5 +1,5 @@
 """A day in the hall, over loopback: pages live whenever they arrive, caps that odd paths and
-simultaneous requests cannot pass (one real server each, ``serve.VoilaProcess``)."""
+simultaneous requests cannot pass (one real server each, ``VoilaProcess``)."""
 from __future__ import annotations
 
 import concurrent.futures
@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from slrt_sim import serve
+from benchmarks.voila_process import VoilaProcess
 from slrt_sim.i18n import t
 from slrt_sim.server.kernels import POOL_READY
 
@@ -50,7 +50,7 @@ def _kernel_id(page: str) -> str:
 def test_a_pool_kernel_that_waited_long_is_not_culled_before_its_page_connects(tmp_path):
     """The class app's pool kernel waits past ``cull_idle_timeout`` after "Kelas siap"; the page
     that takes it then keeps its kernel while the phone is still loading it."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=["--SlrtVoila.class_size=1", "--SlrtVoila.other_pool_size=0",
                "--VoilaConfiguration.default_pool_size=0",
@@ -75,7 +75,7 @@ def test_odd_paths_and_simultaneous_requests_do_not_pass_the_device_cap(tmp_path
     """One device (the cap applies to loopback here), a cap of 2 pages: five requests at the same
     moment get 2 pages; then ``x.ipynb/``, ``//x.ipynb`` and ``./x.ipynb`` are the same page, and
     refused too. The server never holds more kernels than the cap allows."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=[*NO_POOLS, "--SlrtVoila.exempt_loopback=False", "--SlrtVoila.max_per_client=2",
                "--SlrtVoila.max_kernels=3"])
@@ -88,6 +88,43 @@ def test_odd_paths_and_simultaneous_requests_do_not_pass_the_device_cap(tmp_path
             assert status == 503, odd
             assert "kernelId" not in page
         assert _kernel_processes(server) == 2
+
+
+def _connect_and_leave(server, kernel_id: str) -> None:
+    """A page's websocket reaches the kernel, then the page goes without a goodbye."""
+    import asyncio
+
+    from tornado.websocket import websocket_connect
+
+    async def visit():
+        ws = await websocket_connect(f"{server.url.replace('http', 'ws')}/api/kernels/{kernel_id}/channels")
+        await asyncio.sleep(1)
+        ws.close()
+        await asyncio.sleep(1)
+
+    asyncio.run(visit())
+
+
+@pytest.mark.slow
+def test_a_heavy_tool_whose_page_has_gone_makes_room_for_the_next(tmp_path):
+    """Room for one heavy tool: a planner page that connected and went (a reload, a closed tab)
+    gives its place to the next planner page at once; a page still on its way keeps it."""
+    planner = "planner.ipynb"
+    server = VoilaProcess(
+        pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+        extra=[*NO_POOLS, "--SlrtVoila.heavy_total=1"])
+    with server:
+        status, page = _get(server.render_url(planner))
+        assert status == 200
+        first = _kernel_id(page)
+        # never connected: a slow phone's page, protected
+        assert _get(server.render_url(planner))[0] == 503
+        _connect_and_leave(server, first)
+        status, page = _get(server.render_url(planner))
+        assert status == 200
+        assert _kernel_id(page) != first
+        assert _get(f"{server.url}/api/kernels/{first}")[0] == 404
+        assert "Traceback" not in server.log()
 
 
 # ---------------------------------------------------------------------------- trainer PIN
@@ -146,7 +183,7 @@ def test_a_trainee_trying_pins_never_locks_out_the_trainer(tmp_path, monkeypatch
     server logs the tries (not the phone's page); the kernel API refuses other devices."""
     from slrt_sim.apps import _hall
 
-    server = serve.VoilaProcess(pin="482913", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+    server = VoilaProcess(pin="482913", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
                                 extra=NO_POOLS)
     with server:
         status, phone_page = _get_from(server, "/voila/render/trainer_dashboard.ipynb", "127.0.0.2")
@@ -260,7 +297,7 @@ def test_a_widget_flood_over_one_websocket_is_bounded_in_count_and_time(tmp_path
 
     import psutil
 
-    server = serve.VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
                                 extra=NO_POOLS)
     with server:
         status, page = _get(server.render_url(FO))
@@ -304,7 +341,7 @@ async def _gone_while_connected(url: str, kernel: str, timeout: float) -> bool:
 
 @pytest.mark.slow
 def test_a_kernel_over_its_memory_budget_is_stopped_and_its_page_told(tmp_path):
-    server = serve.VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
                                 extra=[*NO_POOLS, "--SlrtVoila.memory_budget_mib=20", "--SlrtVoila.memory_interval=1"])
     with server:
         status, page = _get(server.render_url(FO))

@@ -83,11 +83,17 @@ def letter_link(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.
             f'href="data:text/html;charset=utf-8;base64,{data}">{html.escape(t("bo.letters.download"))}</a>')
 
 
+PRINT_ICON = ('<svg class="slrt-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" '
+              'style="vertical-align:-2px" fill="currentColor"><path d="M4 1h8v4H4z"/>'
+              '<path d="M2 6h12a1 1 0 0 1 1 1v5h-3v3H4v-3H1V7a1 1 0 0 1 1-1zm3 5v3h6v-3z"/></svg>')
+"""A printer drawn inline (an emoji printer shows as a missing-glyph box where no emoji font is installed)."""
+
+
 def letter_view_html(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.date) -> str:
     """A letter on screen with its "Cetak surat" and download buttons."""
     return (f"<style>{referral_letters.LETTER_CSS}</style>"
             f"<div class='slrt-noprint' style='margin:6px 0'>"
-            f"<button class='slrt-print' onclick='window.print()'>🖨 "
+            f"<button class='slrt-print' onclick='window.print()'>{PRINT_ICON} "
             f"{html.escape(t('bo.letters.print'))}</button> "
             f"{letter_link(queue, case_id, program, seq, date)}</div>"
             + referral_letters.letter_html(queue, case_id, program, seq, date))
@@ -299,8 +305,7 @@ class BackOfficeApp(LazyStore):
     # ------------------------------------------------------------------ submit and feedback
     def _on_submit(self, _b=None) -> None:
         answers = self.answers()
-        empty = sum(1 for a in answers["cases"].values() for v in
-                    [a["status"], *a["decisions"].values()] if v is None)
+        empty = len(bo.open_decisions(self.queue, answers))
         if empty and not self._confirm:
             self._confirm = True
             self.saved.value = f'<span class="slrt-bad">{html.escape(t("bo.submit.confirm_missing", n=empty))}</span>'

@@ -1,8 +1,8 @@
-"""The class server's database at start: a health check, then a backup now and every 10 minutes.
+"""The class server's database backups: one at start and every 10 minutes.
 
-:func:`start` is called by :meth:`slrt_sim.server.app.SlrtVoila.start` before any kernel opens the
-database. A fault (:func:`slrt_sim.training.store_health.check`) is one line in the server log,
-and the server exits with status 2 instead of serving a class that could not save. Backups are
+:func:`start` is called by :meth:`slrt_sim.server.app.SlrtVoila.start` once the database has
+passed its health check (:func:`slrt_sim.training.store.prepare`: a fault is one line and exit
+status 2, instead of serving a class that could not save). Backups are
 made in a worker thread (:func:`slrt_sim.training.store_health.backup`), so a large database never
 holds the server's event loop; a failed backup is a warning, and the next one is tried anyway.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 
 from slrt_sim.training import store_health
 from slrt_sim.training.store import default_db_path
@@ -30,14 +29,10 @@ def _backup(path) -> None:
 
 
 def start(interval_s: float = store_health.INTERVAL_S, path=None):
-    """Check the database (exit 2 with one line on a fault), back it up now, and start the
-    periodic backup; returns the ``PeriodicCallback`` (or ``None`` with ``interval_s <= 0``)."""
+    """Back the database up now and start the periodic backup (the server has checked it, see
+    :func:`slrt_sim.training.store.prepare`); returns the ``PeriodicCallback`` (or ``None`` with
+    ``interval_s <= 0``)."""
     path = path or default_db_path()
-    fault = store_health.check(path)
-    if fault:
-        log.critical(fault)
-        print(fault, file=sys.stderr, flush=True)
-        sys.exit(2)
     _backup(path)
     if interval_s <= 0:
         return None

@@ -134,7 +134,12 @@ class CappedManagerMixin:
         self._announced: set[str] = set()
         self._reservations: list[Reservation] = []
         self._handed: dict[str, float] = {}  # kernel id -> time.time() it was handed to a page
+        self._connected_once: set[str] = set()  # kernels a page's websocket has reached
         super().__init__(**kwargs)
+
+    def notify_connect(self, kernel_id):
+        self._connected_once.add(kernel_id)
+        return super().notify_connect(kernel_id)
 
     async def shutdown_all(self, *args, **kwargs):
         self._stopping = True  # no refill while the server stops
@@ -208,6 +213,31 @@ class CappedManagerMixin:
             self._reservations.append(res)
             RESERVATION.set(res)
         return ok, reason
+
+    def abandoned(self, notebooks: tuple[str, ...], ip: str | None = None) -> list[str]:
+        """Kernels of ``notebooks`` (of device ``ip`` only, if given) whose page has gone: a page
+        connected once and no page is connected now (a reload, a closed tab or a phone that did
+        not say goodbye). A kernel whose page has not connected yet is never among them."""
+        return [kid for kid, (owner, nb) in self.kernel_owner.items()
+                if nb in notebooks and (ip is None or owner == ip) and kid in self._kernels
+                and kid in self._connected_once and not self._kernel_connections.get(kid, 0)]
+
+    async def reclaim(self, notebook: str, ip: str | None, reason: str) -> int:
+        """Make room for a refused page by stopping abandoned kernels (see :meth:`abandoned`):
+        the device's own pages when it has too many (``"client"``), any heavy tool's when the heavy
+        tools are full (``"heavy"``). A trainer who reloads the planner gets it back at once instead
+        of "server penuh" until the culler's next pass. Returns how many kernels were stopped."""
+        p = self.cap_policy
+        if reason == "client":
+            victims = self.abandoned(tuple(nb for _, nb in self.kernel_owner.values()), ip)
+        elif reason == "heavy":
+            victims = self.abandoned(p.heavy_notebooks, ip if self.heavy_total() < p.heavy_total else None)
+        else:
+            return 0
+        for kid in victims:
+            self.log.info("Stopping kernel %s of a page that has gone, to serve %s.", kid, notebook)
+            await self.shutdown_kernel(kid)
+        return len(victims)
 
     def release(self, res: Reservation | None = None) -> None:
         """The page request's reservation ends (its kernel is owned now, or the request failed)."""
@@ -342,6 +372,7 @@ class CappedManagerMixin:
         self.kernel_owner.pop(kernel_id, None)
         self.kernel_device.pop(kernel_id, None)
         self._handed.pop(kernel_id, None)
+        self._connected_once.discard(kernel_id)
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._refill_all()
         return result

@@ -49,7 +49,7 @@ from slrt_sim.training.store import norm_code
 __all__ = ["LEVELS", "PRACTICE_CLASS", "resolve_class", "STATUSES", "PROBLEMS", "LEVEL_SPEC", "STALE_YEARS",
            "BoCase", "Queue", "build_queue", "fo_registrations", "queue_from", "plan_problems", "answer_key", "empty_answers",
            "dtks_search", "effective_profile", "verval_needed", "decision",
-           "right_referrals", "right_priority"]
+           "right_referrals", "right_priority", "right_status", "open_decisions"]
 
 STATUSES = ("match", "not_listed", "nik_error", "duplicate")
 PROBLEMS = ("clean", "nik_typo", "duplicate", "false_sktm", "stale", "served", "not_listed", "no_docs")
@@ -276,7 +276,8 @@ def _build_queue_dtks(code: str, seed: int, level: str) -> DtksIndex:
     for bc in base.cases:
         if bc.problem == "duplicate":
             continue
-        recs = fo_mod.case_records(pop, chosen_fo[bc.hh], drng)
+        fo_case = chosen_fo[bc.hh]
+        recs = fo_mod.case_records(pop, fo_case, fo_mod.case_record_rng(code, seed, level, fo_case))
         for r in recs[:1]:
             r.update(year=int(bc.profile["dtks_year"]), decile=int(bc.profile["dtks_decile"]))
         overrides[bc.hh] = recs
@@ -478,16 +479,29 @@ def verval_needed(case: BoCase) -> bool:
 
 def effective_profile(case: BoCase) -> dict:
     """The profile the decisions must rest on: the record, or what the needed verval found."""
-    return dict(case.truth) if verval_needed(case) else {**case.profile, "verified_decile": 0}
+    if verval_needed(case):
+        return {**case.truth, "decile_from_verval": bool(case.truth["in_dtks"])}
+    return {**case.profile, "verified_decile": 0}
 
 
 def right_status(case: BoCase) -> str:
+    """The DTKS status the back office should record, the first that applies of:
+
+    1. ``duplicate`` — the household's second registration;
+    2. ``not_listed`` — the household has no DTKS record. Whatever NIK the front office typed,
+       there is no record whose NIK could be "one digit off": a name search finds at most other
+       households of the same name, so the registration is proposed to the DTKS;
+    3. ``nik_error`` — the household is listed but the NIK registered and the NIK recorded differ
+       (the front office mistyped it, or the DTKS holds it mistyped): the NIK search finds
+       nothing, the name search finds the record;
+    4. ``match`` — listed, and the NIK search finds the record.
+    """
     if case.problem == "duplicate":
         return "duplicate"
-    if case.problem == "nik_typo" or case.registration.get("nik_mismatch"):
-        return "nik_error"
     if not case.profile["in_dtks"]:
         return "not_listed"
+    if case.problem == "nik_typo" or case.registration.get("nik_mismatch"):
+        return "nik_error"
     return "match"
 
 
@@ -606,3 +620,20 @@ def empty_answers(queue: Queue) -> dict:
     return {"cases": {c.case_id: {"checked": False, "status": None, "verval": False,
                                   "decisions": {p: None for p in c.candidates}, "priority": None}
                       for c in queue.cases}}
+
+
+def open_decisions(queue: Queue, answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The decisions still to make, as ``(case id, "status" or programme)``: each registration's
+    DTKS status and, unless the trainee marked it a duplicate (a second registration is rejected,
+    nothing to decide), each of its candidate programmes. A queue whose every decision is made
+    has none, so the app never asks about "empty decisions" then."""
+    cases = (answers or {}).get("cases") or {}
+    out = []
+    for c in queue.cases:
+        a = cases.get(c.case_id) or {}
+        if a.get("status") is None:
+            out.append((c.case_id, "status"))
+        if a.get("status") == "duplicate":
+            continue
+        out.extend((c.case_id, p) for p in c.candidates if (a.get("decisions") or {}).get(p) is None)
+    return out
