@@ -163,8 +163,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
             if not ok and await km.reclaim(notebook, ip, reason):
                 ok, reason = km.reserve(notebook, ip)
             if not ok:
-                app = self.settings["voila"]
-                retry = int(app.retry_after)
+                retry = int(getattr(km.parent, "retry_after", 30))  # the app (settings[app.name] moved with its name)
                 self.log.warning("Page %s refused for %s: %s (%d live kernels)", notebook, ip, reason,
                                  km.live_total())
                 self.set_status(503)
