@@ -319,7 +319,7 @@ class SlrtVoila(Voila):
                          heavy_per_client=self.heavy_per_client, heavy_total=self.heavy_total,
                          memory_budget_mib=self.memory_budget_mib, memory_interval=self.memory_interval,
                          heavy_memory_budget_mib=self.heavy_memory_budget_mib,
-                         class_notebooks=self.class_notebooks())
+                         class_notebooks=self.class_notebooks(), class_size=self.class_size)
 
     def init_settings(self):
         if self.kernel_ipc and "transport" not in self.config.KernelManager:
