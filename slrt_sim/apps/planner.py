@@ -123,6 +123,12 @@ class PlannerApp:
         self.widget.add_class(style.ROOT_CLASS)  # usable on a phone too
         self._fill_areas()
         self._update_count()
+        # a result belongs to the inputs it was run with: any change takes it off the screen
+        inputs = [self.source, self.scenario, self.area, self.households, self.poverty, self.manual_puskesos,
+                  self.fas, self.fo, self.bo, *self.pk.values(), self.reps, self.rule,
+                  *(w for *_x, cb, box in self.targets for w in (cb, box))]
+        for w in inputs:
+            w.observe(lambda _c: self.clear_result(changed=True), names="value")
 
     # ------------------------------------------------------------------ inputs
     def _on_source(self, change) -> None:
@@ -164,6 +170,17 @@ class PlannerApp:
         reps = self.reps.value
         self.count.value = html.escape(t("plan.n_configs", n=fmt_num(n, 0), reps=reps, runs=fmt_num(n * reps, 0)))
 
+    def clear_result(self, changed: bool = False) -> None:
+        """Take the last result off the screen (its inputs changed, or a new run starts)."""
+        had = self.result is not None or bool(self.recommendation.value)
+        self.result = None
+        for w in (self.recommendation, self.table, self.erlang, self.download):
+            w.value = ""
+        self.charts.children = []
+        self.progress_label.value = ""
+        if changed and had:
+            self.status.value = f"<i class='slrt-plan-changed'>{html.escape(t('plan.changed'))}</i>"
+
     # ------------------------------------------------------------------ run
     def run(self) -> P.PlanResult | None:
         opts = self.staff_options()
@@ -177,7 +194,8 @@ class PlannerApp:
         reps = self.reps.value
         total = opts.n_configs * reps
         self.run_btn.disabled = True
-        self.status.value = ""
+        self.clear_result()
+        self.status.value = f"<span class='slrt-busy-sign'>{html.escape(t('plan.busy'))}</span>"
         self.progress.max, self.progress.value = total, 0
         last = [0.0]
 
@@ -200,6 +218,8 @@ class PlannerApp:
             return None
         finally:
             self.run_btn.disabled = False
+            if self.status.value.startswith("<span class='slrt-busy-sign'>"):
+                self.status.value = ""
         self.result = result
         self.progress_label.value = html.escape(t("plan.done", runs=fmt_num(result.runs, 0),
                                                   seconds=fmt_num(time.perf_counter() - t0, 1)))

@@ -56,6 +56,12 @@ CSS = """<style>
 .slrt-ui table.slrt-stack { border-collapse: collapse; max-width: 100%; }
 .slrt-ui table.slrt-stack td, .slrt-ui table.slrt-stack th { border: 1px solid #d0d7de; padding: 3px 6px;
     text-align: left; vertical-align: top; }
+/* a sign of work, shown at once */
+.slrt-busy-sign { display: inline-flex; align-items: center; gap: 8px; color: #0b4f9c; font-weight: 600;
+                  min-height: 24px; }
+.slrt-busy-sign::before { content: ""; width: 16px; height: 16px; border-radius: 50%; flex: none;
+    border: 3px solid #c8d8ee; border-top-color: #0b4f9c; animation: slrt-spin 0.8s linear infinite; }
+@keyframes slrt-spin { to { transform: rotate(360deg); } }
 @media (max-width: 640px) {
   .slrt-ui { font-size: 15px; }
   .slrt-ui table.slrt-stack, .slrt-ui table.slrt-stack thead, .slrt-ui table.slrt-stack tbody, .slrt-ui table.slrt-stack tr,
