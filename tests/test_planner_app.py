@@ -38,3 +38,15 @@ def test_planner_jargon_has_plain_labels():
     assert "Erlang" not in t("plan.erlang.col.min_staff", lang="id")
     assert t("plan.replications", lang="id").startswith("Ulangan")
     assert t("kpi.time_to_service_median", lang="id").startswith("Hari sampai")
+
+
+def test_the_planner_opens_with_a_sign_of_work_then_the_app():
+    from slrt_sim.apps import planner
+
+    box = planner.show(workers=1)
+    first = "".join(getattr(w, "value", "") for w in box.children)
+    box.thread.join(120)
+    if box.thread.is_alive():  # pragma: no cover - a very slow machine
+        pytest.fail("the planner was not ready within two minutes")
+    assert t("plan.opening") in first or len(box.children) == 1  # the sign, unless already built
+    assert len(box.children) == 1 and t("plan.title") in box.children[0].children[1].value

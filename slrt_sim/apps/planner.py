@@ -254,6 +254,10 @@ class PlannerApp:
                                     f'border-left: 4px solid {colour}">{P.recommendation_text(p)}</div>'
 
 
-def show(workers: int | None = None) -> W.Widget:
-    """Build the planner app and return its widget (the notebook's last expression)."""
-    return PlannerApp(workers).widget
+def show(workers: int | None = None, background: bool = True) -> W.Widget:
+    """Build the planner app and return its widget (the notebook's last expression); with
+    ``background`` the page shows "Menyiapkan…" at once while the scenarios load."""
+    if not background:
+        return PlannerApp(workers).widget
+    return style.deferred(lambda: PlannerApp(workers).widget, t("plan.opening"), t("plan.open_failed"),
+                          "slrt-plan-opening")

@@ -14,13 +14,16 @@ Most trainees in a hall use phones (360–412 px wide). Every app's root widget 
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import html
+import logging
+import threading
+from typing import Callable, Iterable, Sequence
 
 import ipywidgets as W
 
 from slrt_sim.training.views import table_html
 
-__all__ = ["CSS", "ROOT_CLASS", "capped", "table"]
+__all__ = ["CSS", "ROOT_CLASS", "capped", "deferred", "table"]
 
 ROOT_CLASS = "slrt-ui"
 
@@ -95,3 +98,26 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", sta
 def capped(px: int) -> W.Layout:
     """A control's layout: the whole width on a phone, at most ``px`` wide on a larger screen."""
     return W.Layout(width="100%", max_width=f"{px}px")
+
+
+def deferred(build: Callable[[], W.Widget], waiting: str, failed: str, root_class: str = "") -> W.Widget:
+    """A widget shown at once with a sign of work (``waiting``), replaced by ``build()`` once a
+    background thread has made it: the walkthrough and the planner spend seconds simulating
+    before their first screen, and the page must not stay blank meanwhile. A failure shows
+    ``failed`` (one line; the traceback goes to the server log). The box has ``.thread`` (tests join it)."""
+    sign = W.HTML(f"<span class='slrt-busy-sign slrt-opening'>{html.escape(waiting)}</span>")
+    box = W.VBox([W.HTML(CSS), sign])
+    box.add_class(ROOT_CLASS)
+    if root_class:
+        box.add_class(root_class)
+
+    def run() -> None:
+        try:
+            box.children = [build()]
+        except Exception:  # noqa: BLE001 - the trainer gets one line, the log the traceback
+            logging.getLogger("slrt_sim.apps").exception("building %s failed", root_class or "the app")
+            box.children = [W.HTML(CSS), W.HTML(f"<p class='slrt-err'>{html.escape(failed)}</p>")]
+
+    box.thread = threading.Thread(target=run, name="slrt-open", daemon=True)
+    box.thread.start()
+    return box

@@ -238,6 +238,10 @@ class WalkthroughApp:
         self.diff_html.value = html.escape(WT.describe_difference(h.runs[0], h.runs[-1])) if len(h.runs) > 1 else ""
 
 
-def show(scenario: Scenario | None = None, replications: int = 5) -> W.Widget:
-    """Build the walkthrough app and return its widget (the notebook's last expression)."""
-    return WalkthroughApp(scenario, replications).widget
+def show(scenario: Scenario | None = None, replications: int = 5, background: bool = True) -> W.Widget:
+    """Build the walkthrough app and return its widget (the notebook's last expression); with
+    ``background`` the page shows "Menyiapkan…" at once while the first year is simulated."""
+    if not background:
+        return WalkthroughApp(scenario, replications).widget
+    return style.deferred(lambda: WalkthroughApp(scenario, replications).widget, t("walk.opening"),
+                          t("walk.open_failed"), "slrt-walk-opening")
