@@ -79,7 +79,7 @@ def test_histogram_and_exports(store):
     sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None)
     assert set(sheets) == {"hasil", "kesalahan", "kesalahan_per_peserta"} and len(sheets["hasil"]) == 3
     assert list(sheets["kesalahan"].columns) == ["Aturan", "Jumlah", "Peserta"]
-    assert not sheets["kesalahan"]["Aturan"].astype(str).str.contains(r"^(bo|rp|rule)\.", regex=True).any()
+    assert not sheets["kesalahan"]["Aturan"].astype(str).str.contains(r"^(?:bo|rp|rule)\.", regex=True).any()
     per = sheets["kesalahan_per_peserta"]
     assert list(per.columns) == ["Peserta", "Aplikasi", "Kasus", "Butir", "Aturan", "Umpan balik"]
     wrong = {(row.trainee, i["item"]) for row in store.submissions("KLS-D").itertuples()

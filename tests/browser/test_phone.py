@@ -28,7 +28,7 @@ OVERFLOW_JS = """root => {
 
 SMALL_TARGETS_JS = """root => {
   const out = [];
-  const targets = [...root.querySelectorAll('button, .widget-checkbox label.widget-label-basic, .widget-radio-box label, select, input[type=text], summary')];
+  const targets = [...root.querySelectorAll('button, .widget-checkbox label.widget-label-basic, .widget-radio-box label, select, input[type=text], summary, .lm-TabBar-tab')];
   for (const e of targets) {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;   // not shown
@@ -233,6 +233,17 @@ def test_back_office_on_a_phone(phone, voila_server):
         assert cells.first.is_visible()
     assert page.locator(".slrt-submit").evaluate("e => e.scrollWidth <= e.clientWidth")
     assert_fits(page, ".slrt-bo")
+    # a chosen "Layak" is unmistakable: filled in colour, with a tick, the other one plain
+    prog = queue.cases[0].candidates[0]
+    group = page.locator(f".slrt-dec-{cid}-{prog}")
+    group.get_by_role("button").first.click()
+    chosen = group.locator(".mod-active")
+    chosen.wait_for(state="visible")
+    assert chosen.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(31, 111, 235)"
+    assert "✓" in chosen.evaluate("e => getComputedStyle(e, '::before').content")
+    other = group.locator("button:not(.mod-active)").first
+    assert other.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(31, 111, 235)"
+    assert other.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal", "")
 
 
 @pytest.mark.browser
