@@ -410,5 +410,7 @@ def show(store=None, warm: bool = True) -> W.Widget:
     """
     app = BackOfficeApp(store)
     if warm:  # the newest classes' queues (cached in the process), as the front office does
-        roleplay.warm_classes(app.store, lambda k: bo.build_queue(k["code"], int(k["seed"]), k["level"]))
+        # ... and their DTKS (unpickled from the class cache when the server made it), so that the
+        # first "Cek DTKS" does not wait for it
+        roleplay.warm_classes(app.store, lambda k: bo.build_queue(k["code"], int(k["seed"]), k["level"]).dtks)
     return app.widget
