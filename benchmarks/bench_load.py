@@ -1,6 +1,6 @@
 """Benchmark: a hall of trainees opening a role-play app at the same second (``make load``).
 
-Starts the kit's server as ``make app`` does (:class:`slrt_sim.serve.VoilaProcess`: the
+Starts the kit's server as ``make app`` does (:class:`benchmarks.voila_process.VoilaProcess`: the
 ``slrt_sim.server`` Voila, ``voila.json``, a pool of ``class_size`` = N kernels of the app,
 a fresh temporary session database and case cache), waits until the pool is ready (as a
 trainer does before saying "buka aplikasinya"), then opens N clients at once over 127.0.0.1:
@@ -321,7 +321,7 @@ def _wait_pool(server, notebook: str, size: int, timeout: float) -> float:
 def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
         port: int | None = None, settle: float = 5.0, log_to: str | None = None) -> dict:
     """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once."""
-    from slrt_sim.serve import VoilaProcess, class_args
+    from benchmarks.voila_process import VoilaProcess, class_args
 
     n = n if n is not None else (5 if quick else 10)
     browsers = min(n, browsers if browsers is not None else (0 if quick else 1))

@@ -28,7 +28,7 @@ def test_a_broken_path_module_function_or_link_is_reported():
         "The flow is in `slrt_sim/model/flow.py` and the landing page in slrt_sim/landing.py.\n"
         "Read [the guide](panduan-pelatih.md) and [the old one](old-guide.md).\n"
         "KPIs: `slrt_sim.experiments.kpis.KPI_FIELDS`, not `slrt_sim.widgets.planner_app` nor\n"
-        "`slrt_sim.experiments.kpis.NO_SUCH_NAME`; notebook roleplay_front_office.ipynb, module roleplay.py.\n"
+        "`slrt_sim.experiments.kpis.NO_SUCH_NAME`; notebook roleplay_front_office.ipynb, module front_desk.py.\n"
         "See tests/test_flow.py::test_fifo_pool_equals_simpy_resource and tests/test_flow.py::test_gone.\n"
         "Outputs go to hasil/ and seeds/000_x.txt is outside the repository; scenarios/<file>.yaml is a placeholder.\n"
     )
@@ -39,6 +39,6 @@ def test_a_broken_path_module_function_or_link_is_reported():
         "old-guide.md",
         "slrt_sim.widgets.planner_app",
         "slrt_sim.experiments.kpis.NO_SUCH_NAME",
-        "roleplay.py",
+        "front_desk.py",
         "tests/test_flow.py::test_gone",
     }, problems

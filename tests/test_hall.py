@@ -1,5 +1,5 @@
 """A day in the hall, over loopback: pages live whenever they arrive, caps that odd paths and
-simultaneous requests cannot pass (one real server each, ``serve.VoilaProcess``)."""
+simultaneous requests cannot pass (one real server each, ``VoilaProcess``)."""
 from __future__ import annotations
 
 import concurrent.futures
@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from slrt_sim import serve
+from benchmarks.voila_process import VoilaProcess
 from slrt_sim.i18n import t
 from slrt_sim.server.kernels import POOL_READY
 
@@ -50,7 +50,7 @@ def _kernel_id(page: str) -> str:
 def test_a_pool_kernel_that_waited_long_is_not_culled_before_its_page_connects(tmp_path):
     """The class app's pool kernel waits past ``cull_idle_timeout`` after "Kelas siap"; the page
     that takes it then keeps its kernel while the phone is still loading it."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=["--SlrtVoila.class_size=1", "--SlrtVoila.other_pool_size=0",
                "--VoilaConfiguration.default_pool_size=0",
@@ -75,7 +75,7 @@ def test_odd_paths_and_simultaneous_requests_do_not_pass_the_device_cap(tmp_path
     """One device (the cap applies to loopback here), a cap of 2 pages: five requests at the same
     moment get 2 pages; then ``x.ipynb/``, ``//x.ipynb`` and ``./x.ipynb`` are the same page, and
     refused too. The server never holds more kernels than the cap allows."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=[*NO_POOLS, "--SlrtVoila.exempt_loopback=False", "--SlrtVoila.max_per_client=2",
                "--SlrtVoila.max_kernels=3"])
@@ -110,7 +110,7 @@ def test_a_heavy_tool_whose_page_has_gone_makes_room_for_the_next(tmp_path):
     """Room for one heavy tool: a planner page that connected and went (a reload, a closed tab)
     gives its place to the next planner page at once; a page still on its way keeps it."""
     planner = "planner.ipynb"
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=[*NO_POOLS, "--SlrtVoila.heavy_total=1"])
     with server:
@@ -125,3 +125,104 @@ def test_a_heavy_tool_whose_page_has_gone_makes_room_for_the_next(tmp_path):
         assert _kernel_id(page) != first
         assert _get(f"{server.url}/api/kernels/{first}")[0] == 404
         assert "Traceback" not in server.log()
+
+
+# ---------------------------------------------------------------------------- trainer PIN
+def test_pin_throttle_is_per_device_expires_and_never_holds_the_trainer():
+    from slrt_sim.server.guard import FORGET_SECONDS, PinThrottle
+
+    clock = [1000.0]
+    throttle = PinThrottle(own={"192.168.1.5"}, clock=lambda: clock[0])
+    phone = "192.168.1.23"
+    verdicts = []
+    for _ in range(3 * 3600):  # three hours of tries, one a second, waiting out every delay
+        verdicts.append(throttle.check(phone, "000000", "123456")[0])
+        clock[0] += 1.0
+        # the trainer's right PIN, on the laptop (loopback or its LAN address), never fails
+        assert throttle.check("127.0.0.1", "123456", "123456")[0] == "ok"
+        assert throttle.check("192.168.1.5", "123456", "123456")[0] == "ok"
+    assert verdicts[:5] == ["wrong"] * 5 and "wait" in verdicts
+    assert throttle.wait(phone) > 0 and throttle.wait("192.168.1.99") == 0  # another device is not held
+    # the trainer's own wrong tries never throttle the laptop
+    for _ in range(50):
+        throttle.check("127.0.0.1", "999999", "123456")
+    assert throttle.check("127.0.0.1", "123456", "123456") == ("ok", 0.0)
+    # the count expires: no permanent lock after the tries stop
+    clock[0] += FORGET_SECONDS + 1
+    assert throttle.failures(phone) == 0 and throttle.check(phone, "123456", "123456")[0] == "ok"
+
+
+def _get_from(server, path: str, source: str):
+    import http.client
+
+    con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=240, source_address=(source, 0))
+    con.request("GET", path)
+    resp = con.getresponse()
+    body = resp.read().decode("utf-8")
+    con.close()
+    return resp.status, body
+
+
+def _kernel_api(server, kernel: str, action: str, source: str = "127.0.0.1", **data):
+    import http.client
+    import json
+
+    con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60, source_address=(source, 0))
+    con.request("POST", "/slrt/api/kernel", body=json.dumps({"kernel": kernel, "action": action, **data}),
+                headers={"Content-Type": "application/json"})
+    resp = con.getresponse()
+    body = resp.read()
+    con.close()
+    return resp.status, (json.loads(body) if resp.status == 200 else None)
+
+
+@pytest.mark.slow
+def test_a_trainee_trying_pins_never_locks_out_the_trainer(tmp_path, monkeypatch):
+    """A trainee's phone (127.0.0.2 stands for it over loopback) tries PINs on its dashboard page
+    while the trainer logs in from the laptop: the phone is throttled, the trainer is not. The
+    server logs the tries (not the phone's page); the kernel API refuses other devices."""
+    from slrt_sim.apps import _hall
+
+    server = VoilaProcess(pin="482913", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=NO_POOLS)
+    with server:
+        status, phone_page = _get_from(server, "/voila/render/trainer_dashboard.ipynb", "127.0.0.2")
+        assert status == 200
+        status, laptop_page = _get_from(server, "/voila/render/trainer_dashboard.ipynb", "127.0.0.1")
+        assert status == 200
+        phone, laptop = _kernel_id(phone_page), _kernel_id(laptop_page)
+        verdicts = []
+        for k in range(12):
+            verdicts.append(_kernel_api(server, phone, "pin", pin=f"{k:06d}")[1]["verdict"])
+            if k in (3, 8, 11):  # the trainer logs in meanwhile, through the kernel's own client
+                monkeypatch.setenv("VOILA_KERNEL_ID", laptop)
+                monkeypatch.setenv("VOILA_APP_PORT", str(server.port))
+                assert _hall.check_pin("482913") == ("ok", 0.0)
+        assert verdicts[:5] == ["wrong"] * 5 and verdicts[-1] == "wait"
+        assert _kernel_api(server, phone, "pin", pin="482913")[1]["verdict"] == "wait"  # even the right one
+        assert _kernel_api(server, laptop, "pin", pin="482913")[1]["verdict"] == "ok"
+        assert _hall.whoami()["local"] is True
+        assert _kernel_api(server, phone, "whoami")[1]["local"] is False
+        assert _kernel_api(server, phone, "pin", source="127.0.0.2", pin="1")[0] == 403  # kernels only
+        assert _kernel_api(server, "no-such-kernel", "pin", pin="1")[0] == 404
+        # an app's error on the phone's page goes to the trainer's terminal, named
+        import logging
+
+        monkeypatch.setenv("VOILA_KERNEL_ID", phone)
+        root = logging.getLogger("slrt_sim")
+        handlers, propagate = list(root.handlers), root.propagate
+        try:
+            assert _hall.install_log()
+            _hall.set_trainee("Budi Santoso")
+            try:
+                1 / 0
+            except ZeroDivisionError:
+                logging.getLogger("slrt_sim.apps").exception("app callback simpan failed")
+        finally:
+            root.handlers[:], root.propagate = handlers, propagate
+            _hall.set_trainee("")
+        assert _wait_for(lambda: "[trainer_dashboard.ipynb | 127.0.0.2 | Budi Santoso]" in server.log(), 10)
+        log = server.log()
+        assert "app callback simpan failed" in log and "ZeroDivisionError" in log
+        assert "Trainer PIN: wrong try from 127.0.0.2" in log
+        assert "127.0.0.1" not in " ".join(x for x in log.splitlines() if "Trainer PIN" in x)

@@ -60,3 +60,15 @@ def test_number_formatting(value, decimals, lang, expected):
 def test_percentages():
     assert i18n.fmt_pct(0.4567, 1, "id") == "45,7%"
     assert i18n.fmt_pct(0.4567, 1, "en") == "45.7%"
+
+
+def test_number_and_date_formats_come_from_babel():
+    import datetime as dt
+
+    from slrt_sim.i18n import fmt_date, fmt_num, month_names
+
+    assert fmt_num(1234567.25, 1, "id") == "1.234.567,2" and fmt_num(1234567.25, 1, "en") == "1,234,567.2"
+    assert fmt_num(-1234, 0, "id") == "-1.234" and fmt_num(float("nan")) == "–"
+    assert fmt_date(dt.date(2026, 8, 17), "id") == "17 Agustus 2026"
+    assert month_names("id", "abbreviated")[7] == "Agu" and month_names("en", "abbreviated")[7] == "Aug"
+    assert month_names("id")[0] == "Januari" and len(month_names("en")) == 12

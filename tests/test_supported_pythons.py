@@ -37,3 +37,31 @@ def test_lock_is_universal_and_conda_pins_match_it():
     assert len(conda) > 15
     for name, version in conda:
         assert pins[name] == version, f"environment.yml pins {name} {version}, requirements.lock {pins[name]}"
+
+
+def _fake_python(path: Path, body: str) -> Path:
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_makefile_names_python3_venv_when_ensurepip_is_missing(tmp_path):
+    """Debian/Ubuntu's python3 without the python3-venv package: one line naming it, no venv."""
+    import subprocess
+
+    fake = _fake_python(tmp_path / "python3", f'case "$*" in *ensurepip*) exit 1;; esac\nexec {sys.executable} "$@"')
+    run = subprocess.run(["make", "-s", "setup", f"VENV={tmp_path / 'v'}", f"PYTHON={fake}"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and not (tmp_path / "v").exists()
+    assert [line for line in run.stderr.splitlines() if "python3-venv" in line and "apt install" in line]
+
+
+def test_makefile_does_not_silently_reuse_a_venv_of_another_python(tmp_path):
+    import subprocess
+
+    venv = tmp_path / "v"
+    (venv / "bin").mkdir(parents=True)
+    _fake_python(venv / "bin" / "python", "echo '(3, 99)'")  # made with another Python
+    run = subprocess.run(["make", "-s", "-n", "setup", f"VENV={venv}", f"PYTHON={sys.executable}"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "make clean" in run.stderr and str(sys.executable) in run.stderr

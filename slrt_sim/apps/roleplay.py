@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import ipywidgets as W
 
-from slrt_sim.apps import memory, style
+from slrt_sim.apps import _hall, memory, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.i18n import t
 from slrt_sim.training.core import PRACTICE_CLASS, resolve_class
@@ -211,9 +211,13 @@ class LoginBox:
         self.busy = Busy()
         self.start.on_click(guarded(lambda _b: self.submit(), self.message, t("rp.login.start")))
         self.memory = memory.remember(f"slrt-{app}-login", {"name": self.name, "code": self.code})
-        self.widget = W.VBox([self.f_name.box, self.f_code.box, self.start, self.busy.widget, self.message,
-                              self.memory], layout=W.Layout(width="100%"))
-        self.widget.add_class("slrt-login")
+        self.proof = NameProof(self)
+        self.form = W.VBox([self.f_name.box, self.proof.widget, self.f_code.box, self.start, self.busy.widget,
+                            self.message, self.memory], layout=W.Layout(width="100%"))
+        self.form.add_class("slrt-login")
+        self.name_code = W.HTML("")  # stays on the page after login: the code that proves this name
+        self.name_code.add_class("slrt-name-code")
+        self.widget = W.VBox([self.form, self.name_code], layout=W.Layout(width="100%"))
 
     @property
     def value(self) -> tuple[str, str]:
@@ -243,9 +247,12 @@ class LoginBox:
         if refused:
             self.f_name.mark(refused)
             return False
+        if not self.proof.claim(name, klass["code"]):
+            return False
         with self.busy.working(self.loading, self):
             self.open_session(name, klass)
-        self.widget.layout.display = "none"
+        _hall.set_trainee(name)  # named in the trainer's log
+        self.form.layout.display = "none"
         return True
 
     def freeze(self) -> None:
@@ -262,7 +269,68 @@ class LoginBox:
         self.f_name.mark(None)
         self.f_code.mark(None)
         self.message.value = ""
+        self.proof.reset()
+        self.form.layout.display = None
+
+
+class NameProof:
+    """One person per name: the login asks the store whether this device may use the name in the
+    class (:meth:`slrt_sim.training.store.SessionStore.claim_name`). The first device owns it and
+    is shown the name's code; another device is asked for that code ("Ya, ini saya") or to pick
+    another name. The trainer's own machine (and a kernel outside a class server) is not asked."""
+
+    def __init__(self, login: "LoginBox"):
+        self.login = login
+        self.code = W.Text(description=t("hall.name.code"), layout=W.Layout(width="220px"))
+        self.code.add_class("slrt-name-proof-code")
+        self.button = W.Button(description=t("hall.name.prove"), icon="check")
+        self.button.add_class("slrt-name-prove")
+        self.button.on_click(guarded(lambda _b: self.prove(), login.message, t("hall.name.prove")))
+        self.text = W.HTML("")
+        self.widget = W.VBox([self.text, W.HBox([self.code, self.button])])
+        self.widget.add_class("slrt-name-proof")
+        self.widget.layout.display = "none"
+        self._pending: tuple[str, str] | None = None
+
+    def claim(self, name: str, class_code: str) -> bool:
+        """May this device go on as ``name``? If not, the question is shown and the name marked."""
+        who = _hall.whoami()
+        if who.get("local"):
+            return True
+        found = self.login.store().claim_name(class_code, name, who["device"])
+        if found["status"] == "ok":
+            self.reset()
+            self.login.name_code.value = f"<small>{_e(t('hall.name.yours', code=found['code']))}</small>"
+            return True
+        if found["status"] == "limit":
+            self.login.f_name.mark(t("hall.name.limit"))
+            return False
+        self._pending = (name, class_code)
+        self.text.value = f"<p class='slrt-bad'>{_e(t('hall.name.taken', name=name))}</p>"
+        self.login.f_name.mark(t("hall.name.taken", name=name))
         self.widget.layout.display = None
+        return False
+
+    def prove(self) -> bool:
+        """The code typed for the pending name: right, the login goes on; wrong, it says so."""
+        if self._pending is None:
+            return False
+        name, class_code = self._pending
+        if clean_name(self.login.name.value or "").casefold() != name.casefold():
+            self.reset()  # another name was typed meanwhile: a plain login again
+            return self.login.submit()
+        verdict = self.login.store().prove_name(class_code, name, _hall.whoami()["device"], self.code.value)
+        if verdict != "ok":
+            self.text.value = f"<p class='slrt-bad'>{_e(t('hall.name.' + verdict))}</p>"
+            return False
+        self.reset()
+        return self.login.submit()
+
+    def reset(self) -> None:
+        self._pending = None
+        self.code.value = ""
+        self.text.value = ""
+        self.widget.layout.display = "none"
 
 
 class SavedForm:
@@ -290,7 +358,9 @@ class SavedForm:
             self.state = state
         if not self.trainee:
             return
-        self._store().save_progress(self.trainee, self.class_code, self.app, self.state)
+        if self._store().save_progress(self.trainee, self.class_code, self.app, self.state) is False:
+            self.status.value = f"<small class='slrt-bad'>{_e(t('hall.store.too_big'))}</small>"
+            return
         self.status.value = f"<small>{_e(t('bo.saved', time=dt.datetime.now().strftime('%H:%M:%S')))}</small>"
 
     def reset(self) -> None:

@@ -274,12 +274,18 @@ class Dtks(_Strict):
     cutoff_days: float = Field(14.0, ge=0, description="entries later than this before a determination wait for the next")
     verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit (0.5-1)")
     visit_accuracy_sd: float = Field(
-        1.5, ge=0, description="sd of the decile a fasilitator observes on an outreach visit (1-2.5)")
+        1.5, ge=0, description="sd of the persistent error of an unlisted household's recorded indicators, "
+                               "in deciles: every visit sees it until a verval corrects it (1-2.5)")
+    visit_fresh_sd: float = Field(
+        0.5, ge=0, description="sd of the fresh error of one outreach visit on top of the persistent one (0.3-1)")
     deliberation_days: float | None = Field(
         None, gt=0, description="days between a village's deliberations, musdes/muskel (30-180); "
                                 "default (null): once per determination cycle, to feed it")
     deliberation_acceptance: float = Field(
         0.8, ge=0, le=1, description="share of items a village deliberation accepts (0.6-0.95)")
+    removal_resistance: float = Field(
+        0.5, ge=0, le=1, description="assumption: share of the removals the deliberation would accept that the "
+                                     "community still blocks, reluctant to strike a family off the aid list (0.3-0.8)")
     supervisor_checks_per_day: float = Field(
         10.0, ge=0, description="outreach notes a supervisor checks per working day (5-30)")
     operators: int = Field(1, ge=0, description="DTKS data-entry operators at the Dinas Sosial (1-3)")
@@ -288,8 +294,8 @@ class Dtks(_Strict):
     approval_rate: float = Field(
         0.9, ge=0, le=1, description="share of entered items the district head approves (0.7-1)")
     quota_per_year: int = Field(
-        400, ge=0, description="additions approved per year at most, spread evenly over the determinations "
-                               "(200-2,000 per district)")
+        400, ge=0, description="changes (additions and removals) approved per year at most, spread evenly over "
+                               "the determinations; set per district, ~1.5% of its households (0.5-3%)")
 
     @property
     def cycle_days(self) -> float:

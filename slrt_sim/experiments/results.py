@@ -232,7 +232,8 @@ def collect(record: RunRecord, replication: int = 0, keep_cases: bool = True, wa
     return RunResult(
         kpis=kpis, stage_rows=records, cases=cases, timeline=timeline_frame(record) if keep_timeline else None,
         replication=replication, events=record.events, wall_seconds=wall_seconds,
-        meta={"scenario": record.scenario.name, "households": record.households},
+        meta={"scenario": record.scenario.name, "households": record.households,
+              **({"event_log": record.event_log} if keep_cases and record.event_log is not None else {})},
     )
 
 
@@ -255,9 +256,9 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
 @functools.lru_cache(maxsize=256)
 def t_quantile(confidence: float, dof: int) -> float:
     """The two-sided Student t quantile of a ``confidence`` interval (cached: tables ask it thousands of times)."""
-    from scipy import stats  # imported here: scipy.stats takes a second to import
+    from slrt_sim.experiments.tdist import t_ppf
 
-    return float(stats.t.ppf(0.5 + confidence / 2.0, dof))
+    return t_ppf(0.5 + confidence / 2.0, dof)
 
 
 @dataclass

@@ -63,6 +63,7 @@ class NeedArrivals:
         self.puskesos_villages = puskesos_villages
         self.horizon = horizon
         self.start_case = start_case
+        self.refer: Callable[[int, int], None] | None = None  # the FO refers a walk-in for a home visit
 
     def start(self, needs: list[tuple[float, int, str]], village_of) -> None:
         self.env.process(self._release(needs, village_of))
@@ -107,6 +108,8 @@ class NeedArrivals:
             return
         for x in self.ledger.identify(c, "walkin", env.now):
             self.start_case(x, 0.0)
+        if self.refer is not None:
+            self.refer(c.hh, c.village)
 
 
 class ValidationArrivals:

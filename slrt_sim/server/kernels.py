@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from jupyter_client.asynchronous import AsyncKernelClient
 
-__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY", "NoHeartbeatClient", "Reservation",
+__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "DEVICE", "POOL_READY", "NoHeartbeatClient", "Reservation",
            "canonical_path"]
 
 POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
@@ -44,6 +44,9 @@ POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
 
 CLIENT: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("slrt_client", default=None)
 """``(client address, notebook)`` of the page request being served (set by the page handler)."""
+
+DEVICE: contextvars.ContextVar[str] = contextvars.ContextVar("slrt_device", default="")
+"""The device cookie of the page request being served (:func:`slrt_sim.server.guard.page_device`)."""
 
 
 @dataclass
@@ -118,6 +121,7 @@ class CappedManagerMixin:
 
     def __init__(self, **kwargs):
         self.kernel_owner: dict[str, tuple[str, str]] = {}  # kernel id -> (client address, notebook)
+        self.kernel_device: dict[str, str] = {}  # kernel id -> device cookie of its page
         self._stopping = False
         self._taking: dict[str, int] = {}
         self._served: dict[str, int] = {}
@@ -335,6 +339,8 @@ class CappedManagerMixin:
         who = CLIENT.get()
         if who is not None:
             self.kernel_owner[kernel_id] = who
+            if DEVICE.get():
+                self.kernel_device[kernel_id] = DEVICE.get()
             self._served[who[1]] = self._served.get(who[1], 0) + 1
             self._handed[kernel_id] = time.time()
             kernel = self._kernels.get(kernel_id)
@@ -344,6 +350,7 @@ class CappedManagerMixin:
 
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
         self.kernel_owner.pop(kernel_id, None)
+        self.kernel_device.pop(kernel_id, None)
         self._handed.pop(kernel_id, None)
         self._connected_once.discard(kernel_id)
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)

@@ -322,9 +322,10 @@ def _register(case: BoCase, fo_nik: str, fo_needs: tuple[str, ...], fo_answers: 
 
 
 def fo_registrations(store, class_code: str) -> dict[str, dict]:
-    """The class's front-office submissions by FO case id (the latest one per case): what the queue
-    is made from (:func:`build_queue`'s ``registered``). Read without pandas."""
-    return store.latest_answers(class_code, "fo")
+    """The class's front-office registrations by FO case id (per case the best-scored submission,
+    :meth:`slrt_sim.training.store.SessionStore.registrations`): what the queue is made from
+    (:func:`build_queue`'s ``registered``). Read without pandas."""
+    return store.registrations(class_code, "fo")
 
 
 def _insert_duplicates(cases: list[BoCase], n_dup: int, rng: np.random.Generator, prefix: str, first: int) -> None:

@@ -4,11 +4,12 @@ Presentation is in :mod:`slrt_sim.apps.dashboard`; the data come from
 :class:`slrt_sim.training.store.SessionStore`. Nothing here needs a browser or a widget, so
 the tests call it directly.
 
-* **PIN.** :func:`check_pin` compares in constant time and throttles failures server-wide
-  through the store (shared by every kernel): after :data:`FREE_FAILURES` failures each
-  further try waits twice as long as the one before (1, 2, 4 … s), and after
-  :data:`LOCK_FAILURES` the dashboard is locked for :data:`LOCK_SECONDS`; every failure is
-  logged. A success clears the count.
+* **PIN.** :func:`check_pin` compares in constant time and throttles failures of one
+  ``scope`` through the store: after :data:`FREE_FAILURES` failures each further try waits
+  twice as long as the one before (1, 2, 4 … s), and after :data:`LOCK_FAILURES` the scope
+  waits :data:`LOCK_SECONDS`; every failure is logged. A success clears the count. A class
+  server throttles per device instead, in the server (:mod:`slrt_sim.server.guard`); this
+  store-based check is what a kernel without that server uses, with a scope of its own.
 * **Sections.** The live table, the score plot, the mistakes, the export links and the
   discussion are built independently (:func:`section`): a failure in one shows one short
   line in that section and is logged; the others are drawn.
@@ -54,7 +55,8 @@ def pin_delay(failures: int) -> float:
     return min(MAX_DELAY_S, 2.0 ** (failures - FREE_FAILURES))
 
 
-def check_pin(entered: str, expected: str | None = None, store=None, now: float | None = None) -> str:
+def check_pin(entered: str, expected: str | None = None, store=None, now: float | None = None,
+              scope: str = "dashboard") -> str:
     """``"ok"``, ``"wrong"``, ``"wait"`` (throttled: try again later, see :func:`pin_wait`), or
     ``"unset"`` when the server has no PIN (nothing is shown then).
 
@@ -63,24 +65,24 @@ def check_pin(entered: str, expected: str | None = None, store=None, now: float 
     pin = (os.environ.get(PIN_ENV, "") if expected is None else expected).strip()
     if not pin:
         return "unset"
-    if store is not None and pin_wait(store, now) > 0:
+    if store is not None and pin_wait(store, now, scope) > 0:
         return "wait"
     given = "".join(str(entered or "").split())
     if hmac.compare_digest(given.encode(), pin.encode()):
         if store is not None:
-            store.reset_pin_failures()
+            store.reset_pin_failures(scope)
         return "ok"
     if store is not None:
-        n = store.record_pin_failure(time.time() if now is None else now)
+        n = store.record_pin_failure(time.time() if now is None else now, scope)
         log.warning("trainer PIN: wrong attempt %d (next try in %.0f s)", n, pin_delay(n))
     else:
         log.warning("trainer PIN: wrong attempt")
     return "wrong"
 
 
-def pin_wait(store, now: float | None = None) -> float:
+def pin_wait(store, now: float | None = None, scope: str = "dashboard") -> float:
     """Seconds before the next PIN try is accepted (0 when it may be tried now)."""
-    failures, last = store.pin_failures()
+    failures, last = store.pin_failures(scope)
     now = time.time() if now is None else now
     return max(0.0, last + pin_delay(failures) - now) if failures else 0.0
 

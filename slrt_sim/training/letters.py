@@ -10,16 +10,14 @@ import datetime as dt
 import html
 
 from slrt_sim.domain import programs
-from slrt_sim.i18n import has, t
+from slrt_sim.i18n import fmt_date, has, t
 from slrt_sim.training.back_office import Queue, effective_profile
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-              "November", "Desember")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def date_id(d: dt.date) -> str:
-    return f"{d.day} {_MONTHS_ID[d.month - 1]} {d.year}"
+    return fmt_date(d, "id")  # "17 Agustus 2026"
 
 
 def letter_number(seq: int, d: dt.date, class_code: str) -> str:
