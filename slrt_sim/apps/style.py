@@ -54,7 +54,9 @@ CSS = """<style>
     max-height: none !important; overflow: visible; }
 .slrt-ui .lm-TabBar-content { flex-wrap: wrap; height: auto !important; }
 .slrt-ui .lm-TabBar-tab { flex: 0 0 auto !important; min-width: 0; max-width: none !important;
-    min-height: 40px; line-height: 40px !important; height: auto !important; padding: 0 12px; margin-bottom: 2px; }
+    min-height: 40px !important; line-height: 40px !important; height: auto !important; padding: 0 12px; margin-bottom: 2px;
+    box-sizing: border-box; }
+.slrt-ui .lm-TabBar-tab .lm-TabBar-tabLabel { line-height: 40px !important; }
 .slrt-ui .lm-TabBar-tabLabel { overflow: visible; white-space: nowrap; }
 .slrt-ui table.slrt-stack { border-collapse: collapse; max-width: 100%; }
 .slrt-ui table.slrt-stack td, .slrt-ui table.slrt-stack th { border: 1px solid #d0d7de; padding: 3px 6px;
