@@ -123,7 +123,7 @@ def test_back_office_whole_flow(open_app, klass, wait_for_voila, assert_no_exter
     # print it (the browser's print), download link
     pick = page.locator(".slrt-letter-pick select")
     assert pick.evaluate("s => s.selectedIndex") == 0
-    assert pick.evaluate("s => s.options[s.selectedIndex].text").strip().startswith("1. ")
+    assert pick.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ").strip().startswith("1. ")
     page.locator(".slrt-letter-open").click()
     letter = page.locator(".slrt-letter-view .slrt-letter")
     letter.wait_for(state="visible")
