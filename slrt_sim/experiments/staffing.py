@@ -95,7 +95,8 @@ def effects(s: Scenario, replications: int = 10, workers: int = 1) -> tuple[dict
     base_means = {k: float(np.nanmean(kpi(base, k))) for k in OUTCOMES + tuple(UTILISATION.values())}
     out = []
     for (g, _f, _s, new), res in zip(variants, runs.results[1:]):
-        util = float(np.nanmean(kpi(res, UTILISATION[g]))) if g in UTILISATION else float("nan")
+        u = kpi(res, UTILISATION[g]) if g in UTILISATION else np.array([np.nan])
+        util = float(np.nanmean(u)) if np.isfinite(u).any() else float("nan")  # no Puskesos FO: none
         for k in OUTCOMES:
             mean, _sd, half, _n = t_interval(kpi(res, k) - kpi(base, k))
             out.append(Effect(g, _value(s, g), new, k, mean, half, util))
