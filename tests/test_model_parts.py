@@ -292,9 +292,9 @@ def test_a_household_under_way_is_not_proposed_twice(small):
     assert sum(len(a) for a in m.dtks.agenda) == 1
     m.run()
     if out["first"][0]:  # the deliberation accepted it: the second waited for the listing
-        assert out["listed"] and out["second"] == (False, out["t_listed"])
+        assert out["listed"] and out["second"] == (None, out["t_listed"])
     else:
-        assert out["second"] == (False, out["first"][1])
+        assert out["second"] == (None, out["first"][1])
 
 
 @pytest.mark.parametrize("resistance,expect_removals", [(1.0, False), (0.0, True)])

@@ -131,8 +131,8 @@ class DtksUpdating:
         """A case proposal: an event whose value says whether the village deliberation accepted it.
 
         A household with an item already under way is not proposed twice: the case waits
-        for that item's outcome, and the event's value is False (the case refers again
-        with the listing as it then stands)."""
+        for that item's outcome, and the event's value is None (no deliberation of its own:
+        the case refers again with the listing as it then stands)."""
         ev = self.env.event()
         waiting = self.busy.get(hh)
         if waiting is not None:
@@ -272,7 +272,7 @@ class DtksUpdating:
     def _release(self, hh: int) -> None:
         """The household's item is decided: the cases that waited for it refer again."""
         for ev in self.busy.pop(hh, ()):
-            ev.succeed(False)
+            ev.succeed(None)
 
 
 class _Verval:

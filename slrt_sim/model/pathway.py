@@ -211,7 +211,9 @@ class Pathway:
         done = self._proposals[hh] = env.event()
         self.note(c, "dtks_proposed", "bo")
         accepted = yield self.dtks.deliberate(hh, v)
-        self.note(c, "dtks_deliberation_accepted" if accepted else "dtks_deliberation_rejected", "village", "village")
+        if accepted is not None:  # None: the case waited for the household's item already under way
+            self.note(c, "dtks_deliberation_accepted" if accepted else "dtks_deliberation_rejected", "village",
+                      "village")
         if accepted:
             if self.hh.verified_decile[hh]:
                 decile = self.hh.verified_decile[hh]  # verval-ed already in the run: the recorded decile stands
