@@ -393,7 +393,12 @@ def test_bad_class_size_is_one_line_and_exit_2(capsys, monkeypatch):
 
     assert cli_main(["serve", "--class-size", "100000", "--dry-run"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == t("serve.err.class_size", max=MAX_CLASS_SIZE) and "\n" not in err
+    assert err == t("serve.err.range", option="--class-size", max=MAX_CLASS_SIZE) and "\n" not in err
+    assert cli_main(["serve", "--max-kernels=-3", "--dry-run"]) == 2
+    assert capsys.readouterr().err.strip() == t("serve.err.range", option="--max-kernels", max=MAX_CLASS_SIZE)
+    for bad, shown in (("--class-size=abc", "--class-size 'abc'"), ("--port=x", "--port 'x'")):
+        assert cli_main(["serve", bad, "--dry-run"]) == 2
+        assert capsys.readouterr().err.strip() == t("serve.err.option", detail=shown)  # no traitlets English
     assert cli_main(["serve", "--class-sise", "70", "--dry-run"]) == 2  # a typo is an error, not ignored
     err = capsys.readouterr().err.strip()
     assert err.startswith(t("serve.err.option", detail="")) and "--class-sise" in err and "\n" not in err
