@@ -362,8 +362,12 @@ class SlrtVoila(Voila):
         kernel builds them itself."""
         t0 = time.monotonic()
         try:
+            # in a process group of its own: Ctrl+C in the console stops the server (which ends
+            # this child), and the child does not print a KeyboardInterrupt traceback of its own
+            detached = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
+                        else {"start_new_session": True})
             subprocess.run([sys.executable, "-m", "slrt_sim.server.warm"], check=True, timeout=self.warm_timeout,
-                           stdin=subprocess.DEVNULL, env=os.environ.copy())
+                           stdin=subprocess.DEVNULL, env=os.environ.copy(), **detached)
             self.log.info("Class cases ready in %.1f s (%s).", time.monotonic() - t0, case_cache.cache_dir())
         except (subprocess.SubprocessError, OSError) as exc:
             self.log.warning("Could not prepare the class cases at start: %s", exc)
