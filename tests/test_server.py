@@ -588,3 +588,20 @@ def test_the_banner_says_ready_only_once_the_class_pool_has_run(capsys, monkeypa
     assert seen and all(t("serve.banner.title") not in out for out in seen)  # not while preparing
     out = capsys.readouterr().out
     assert t("serve.banner.title") in out and t("serve.banner.pin", pin="2468") in out
+
+
+def test_ctrl_c_during_the_warm_up_reaches_the_server_only(monkeypatch):
+    """The console's Ctrl+C goes to its whole process group: the warm-up child is kept out of it
+    (the server ends it), or it printed its own KeyboardInterrupt traceback."""
+    import os
+
+    from slrt_sim.server import app
+
+    seen = {}
+    monkeypatch.setattr(app.subprocess, "run", lambda cmd, **kw: seen.update(cmd=cmd, **kw))
+    app.SlrtVoila().warm_cases()
+    assert seen["cmd"][1:] == ["-m", "slrt_sim.server.warm"]
+    if os.name == "nt":
+        assert seen["creationflags"] & app.subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        assert seen["start_new_session"] is True
