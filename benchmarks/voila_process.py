@@ -67,7 +67,8 @@ class VoilaProcess:
         self.log_path = Path(log_path)
         self.cmd = [sys.executable, "-m", "slrt_sim.server", f"--host={host}", f"--port={self.port}",
                     f"--db={db}", *([str(notebooks)] if notebooks else []), *extra]
-        self.env = {**(os.environ if env is None else env), "TRAINER_PIN": pin, "PYTHONUNBUFFERED": "1"}
+        self.env = {**(os.environ if env is None else env), "TRAINER_PIN": pin, "PYTHONUNBUFFERED": "1",
+                    "SLRT_DB": str(db)}  # the same file as --db: tests open the store the server writes
         self.env.pop("SLRT_TRAINER_PIN", None)
         self.startup_timeout = startup_timeout
         self.proc = None

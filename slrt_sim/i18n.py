@@ -56,8 +56,9 @@ def get_language() -> str:
     return _state["lang"]
 
 
-def t(key: str, lang: str | None = None, **fields: Any) -> str:
-    """Translate ``key``; ``fields`` fill ``{name}`` placeholders.
+def t(key: str, /, lang: str | None = None, **fields: Any) -> str:
+    """Translate ``key``; ``fields`` fill ``{name}`` placeholders (a placeholder may be called ``key``:
+    ``key`` itself is positional only).
 
     A missing key raises ``KeyError``: a typo must fail loudly in tests, not
     show a raw key to a class.
