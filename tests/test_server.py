@@ -505,17 +505,17 @@ def test_serve_on_windows_stays_in_the_foreground(monkeypatch, tmp_path):
 
     class Tick:  # Windows' select() is not woken by Ctrl+C: the server keeps a tick going
         def __init__(self, callback, ms):
-            ticks.append(ms)
+            self.ms = ms
 
         def start(self):
-            ticks.append("started")
+            ticks.append(self.ms)
 
     monkeypatch.setattr(app.tornado.ioloop, "PeriodicCallback", Tick)
     monkeypatch.setenv("TRAINER_PIN", "8642")
     monkeypatch.setenv("SLRT_CACHE_DIR", str(tmp_path / "cache"))
     assert cli_main(["serve", "--host", "127.0.0.1", "--port", "9298", "--db", str(tmp_path / "s.sqlite")]) == 0
     assert ran == {"pid": os.getpid(), "transport": "tcp"}
-    assert ticks == [500, "started"]
+    assert 500 in ticks  # started, every half second
 
 
 def test_voila_is_pinned_to_the_minor_version_whose_internals_the_server_uses():
