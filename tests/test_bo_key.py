@@ -194,3 +194,37 @@ def test_points_only_for_decisions_made(sedang):
     dup = [c.case_id for c in sedang.cases if c.problem == "duplicate"]
     assert all(not i["points"] for i in g.items if i["section"] == "referral" and i["item"].split()[0] not in dup)
     assert 0 < g.score < g.max_score
+
+
+def test_the_app_submits_a_fully_decided_queue_without_asking_about_empty_decisions(tmp_path):
+    """The queue holds a duplicate (no programme decision to make): the first press submits."""
+    from slrt_sim.apps.back_office import BackOfficeApp
+    from slrt_sim.training.store import SessionStore
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("UJI-KOSONG", 2018, "sedang")
+    app = BackOfficeApp(store)
+    assert app.login_box.submit("Sari", "UJI-KOSONG")
+    key = bo.answer_key(app.queue)
+    assert any(c.problem == "duplicate" for c in app.queue.cases)
+    for p in app.panels:  # as a trainee would: every tab opened, every decision made
+        p.build()
+        k = key["cases"][p.case.case_id]
+        p._on_check()
+        if k["verval"]:
+            p._on_verval()
+        p.status.value = k["status"]
+        for prog, ok in k["decisions"].items():
+            p.decisions[prog].value = ok
+        p.priority.value = k["priority"] or 0
+    app._on_submit()
+    assert app.state.get("submitted"), app.saved.value
+    assert app.state["submitted"]["score"] == app.state["submitted"]["max_score"]
+    app.panel.outcome.wait(120)
+    # an empty queue: the first press asks, the second submits and earns nothing
+    app._on_again()
+    app._on_submit()
+    assert not app.state.get("submitted") and "kosong" in app.saved.value
+    app._on_submit()
+    assert app.state["submitted"]["score"] == 0
+    app.panel.outcome.wait(120)

@@ -301,7 +301,7 @@ class Dashboard(LazyStore):
         if getattr(self, "year_view", None) is None:
             self.year_view = YearView(int(horizon))
             self.year_box.children = [self.year_view.widget]
-        self.year_view.show(result.cases, horizon, outcome.households.values())
+        self.year_view.show(result.cases, horizon, outcome.households.values(), log=result.meta.get("event_log"))
         self.year_msg.value = ""
 
     async def _loop(self) -> None:

@@ -87,12 +87,6 @@ CSS = """<style>
 .slrt-rp .widget-toggle-buttons .widget-toggle-button.mod-active { background: #1f6feb; color: #fff;
     font-weight: 700; box-shadow: none; }
 .slrt-rp .widget-toggle-buttons .widget-toggle-button.mod-active::before { content: "✓ "; }
-/* a sign of work, shown at once */
-.slrt-busy-sign { display: inline-flex; align-items: center; gap: 8px; color: #0b4f9c; font-weight: 600;
-                  min-height: 24px; }
-.slrt-busy-sign::before { content: ""; width: 16px; height: 16px; border-radius: 50%; flex: none;
-    border: 3px solid #c8d8ee; border-top-color: #0b4f9c; animation: slrt-spin 0.8s linear infinite; }
-@keyframes slrt-spin { to { transform: rotate(360deg); } }
 .slrt-frozen { opacity: 0.55; pointer-events: none; }
 </style>"""
 
@@ -405,22 +399,51 @@ def fold(title: str, body: str, cls: str = "", open_: bool = False) -> str:
 
 
 class OutcomePanel:
-    """What the trainee's files did to the households (timelines), shown after a submit."""
+    """What the trainee's files did to the households (timelines), shown after a submit, folded
+    below the feedback (:func:`fold`, closed: the summary already says what it did to the family).
 
-    def __init__(self):
+    Playing the kelurahan takes a few seconds the first time, so it runs in a background thread:
+    the grade and the summary are on screen at once, the fold says "Menyiapkan linimasa…" until
+    the timelines are there. A :meth:`reset` (the next case) makes a late result of the previous
+    case go nowhere. :meth:`wait` joins the thread (tests)."""
+
+    def __init__(self, background: bool = True):
         self.widget = W.HTML("")
         self.widget.add_class("slrt-outcome")
+        self.background = background
+        self._generation = 0
+        self._thread: threading.Thread | None = None
 
-    def show(self, make_html: Callable[[], str]) -> None:
-        try:
-            self.widget.value = make_html()
-        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
-            import logging
+    def show(self, make_html: Callable[[], str], title: str | None = None) -> None:
+        self._generation += 1
+        generation = self._generation
+        title = title or t("rp.sum.timeline")
 
-            logging.getLogger("slrt_sim.apps").exception("outcome failed")
-            self.widget.value = f"<p class='slrt-err'>{_e(t('oc.ui.error'))}</p>"
+        def run() -> None:
+            try:
+                body = make_html()
+            except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+                import logging
+
+                logging.getLogger("slrt_sim.apps").exception("outcome failed")
+                body = f"<p class='slrt-err'>{_e(t('oc.ui.error'))}</p>"
+            if generation == self._generation:
+                self.widget.value = fold(title, body, "slrt-timeline")
+
+        if not self.background:
+            run()
+            return
+        self.widget.value = (f"<div class='slrt-fold slrt-timeline-wait'><span class='slrt-busy-sign'>"
+                             f"{_e(t('rp.busy.timeline'))}</span></div>")
+        self._thread = threading.Thread(target=run, name="slrt-outcome", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def reset(self) -> None:
+        self._generation += 1
         self.widget.value = ""
 
 
@@ -443,12 +466,13 @@ class FeedbackPanel:
         self.widget.layout.display = "none"
 
     def show(self, summary: str, detail: str = "", detail_title: str | None = None,
-             extra: Iterable[W.Widget] = (), outcome: Callable[[], str] | None = None, scroll: bool = True) -> None:
+             extra: Iterable[W.Widget] = (), outcome: Callable[[], str] | None = None, scroll: bool = True,
+             outcome_title: str | None = None) -> None:
         self.summary.value = summary + (fold(detail_title or t("rp.sum.detail"), detail, "slrt-detail")
                                         if detail else "")
         self.extra.children = list(extra)
         if outcome is not None:
-            self.outcome.show(outcome)
+            self.outcome.show(outcome, outcome_title)
         self.widget.layout.display = None
         if scroll:
             self.scroll.nonce += 1

@@ -105,6 +105,11 @@ class WalkRun:
     def timeline(self) -> pd.DataFrame:
         return self.reps.runs[0].timeline
 
+    @property
+    def event_log(self):
+        """The event log of the run whose cases are kept (None if it was not kept)."""
+        return self.reps.runs[0].meta.get("event_log")
+
     @functools.cached_property
     def summary(self) -> pd.DataFrame:
         """Mean and CI of each KPI over the replications (computed once: tables and charts read it often)."""

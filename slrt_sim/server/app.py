@@ -339,7 +339,9 @@ class SlrtVoila(Voila):
 
         voila_app.voila_kernel_manager_factory = factory
         try:
-            return super().init_settings()
+            settings = super().init_settings()
+            settings["voila"] = self  # the page handler reads the server's settings (retry_after) here
+            return settings
         finally:
             voila_app.voila_kernel_manager_factory = original
 
@@ -399,6 +401,13 @@ class SlrtVoila(Voila):
                       self.max_kernels, self.max_per_client, self.class_app, self.class_size)
         tornado.ioloop.IOLoop.current().add_callback(self._announce_when_ready)  # runs once the server listens
         signal.signal(signal.SIGINT, self._handle_signal_stop)  # Ctrl+C: the same orderly stop as SIGTERM
+        if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break, and what a console sends a process group
+            signal.signal(signal.SIGBREAK, self._handle_signal_stop)
+        if sys.platform.startswith("win"):
+            # Windows' select() is not woken by Ctrl+C: a tick every half second lets Python run
+            # the handler while the server is idle (as jupyter_server does)
+            self._wake = tornado.ioloop.PeriodicCallback(lambda: None, 500)
+            self._wake.start()
         super().start()
 
     async def _announce_when_ready(self) -> None:
@@ -418,21 +427,26 @@ class SlrtVoila(Voila):
         loop.add_callback_from_signal(loop.stop)
 
     def stop(self):
-        """Shut every kernel down, then remove the connection folder (Voila does it the other
-        way round: kernels still using their socket files complained, with tracebacks)."""
+        """Stop every kernel at once, then remove the connection folder (Voila does it the other
+        way round). ``now=True``: a kernel still running a notebook when it was asked to shut
+        down printed ipykernel's "Socket operation on non-socket" traceback; the session data
+        is in SQLite, committed with each action, so nothing is lost by not waiting."""
         try:
             from jupyter_core.utils import run_sync
 
-            run_sync(self.kernel_manager.shutdown_all)()
+            run_sync(self.kernel_manager.shutdown_all)(now=True)
         except Exception as exc:  # noqa: BLE001 - stopping anyway; one line, no traceback
             self.log.warning("Stopping the kernels: %s", exc)
         shutil.rmtree(self.connection_dir, ignore_errors=True)
 
 
 def main(argv=None) -> int:
-    """Serve the class (see the module docstring); returns the exit code (2: a bad option)."""
+    """Serve the class (see the module docstring); returns the exit code (2: a bad option).
+    The process's environment and signal handlers are as before when it returns (a dry run
+    or a test calls it in-process)."""
     app = SlrtVoila.instance()
-    sigterm = signal.getsignal(signal.SIGTERM)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    environ = dict(os.environ)
     try:
         app.initialize(argv)
         if app.dry_run:
@@ -449,5 +463,8 @@ def main(argv=None) -> int:
         print(exc, file=sys.stderr)
         return 2
     finally:
-        signal.signal(signal.SIGTERM, sigterm)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        os.environ.clear()
+        os.environ.update(environ)
         SlrtVoila.clear_instance()

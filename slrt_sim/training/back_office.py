@@ -32,6 +32,7 @@ priority order (lowest decile first; on equal deciles, the more vulnerable house
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
@@ -71,6 +72,7 @@ PRIORITY_POINTS = 3.0
 TIME_POINTS = 2.0
 NO_QUOTA = frozenset({"DUKCAPIL"})
 CASE_POOL = 40
+_DTKS_LOCK = threading.Lock()  # one DTKS build at a time (a queue's is then shared by its later searches)
 """Front-office cases of the class the queue may choose from (to meet the level's mix)."""
 
 
@@ -122,9 +124,12 @@ class Queue:
 
     @property
     def dtks(self) -> DtksIndex | None:
-        """The simulated DTKS the queue searches (built at the first search)."""
+        """The simulated DTKS the queue searches (built at the first search, once: the app loads
+        it in the background after the login while the trainee reads the first registration)."""
         if self._dtks is None and self.dtks_loader is not None:
-            self._dtks = self.dtks_loader()
+            with _DTKS_LOCK:
+                if self._dtks is None:
+                    self._dtks = self.dtks_loader()
         return self._dtks
 
     def case(self, case_id: str) -> BoCase:

@@ -202,20 +202,67 @@ def _safe_frame(df):
     return out
 
 
-def export_csv(df) -> bytes:
-    """The results as CSV (UTF-8 with BOM, so Excel opens the names right), formulas neutralised."""
-    return _safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+_RESULT_HEADERS = {"trainee": "dash.col.trainee", "app": "dash.col.app", "case_id": "dash.col.case",
+                   "score": "dash.col.score", "max_score": "dash.col.max", "pct": "dash.col.pct",
+                   "minutes": "dash.col.minutes", "submitted": "dash.col.time"}
+_MISTAKE_HEADERS = {"text": "dash.col.rule", "count": "dash.col.count", "trainees": "dash.col.trainees"}
+_ITEM_HEADERS = {"trainee": "dash.col.trainee", "app": "dash.col.app", "case_id": "dash.col.case",
+                 "item": "dash.col.item", "rule": "dash.col.rule", "message": "dash.col.why"}
 
 
-def export_xlsx(df, mistakes=None) -> bytes:
-    """The results (and the mistakes) as an Excel workbook, formulas neutralised."""
+def _for_people(df, headers: dict[str, str], lang: str | None = None):
+    """A frame as a Dinas Sosial reads it: the columns of ``headers`` only, named in the language
+    (Indonesian, English with ``SLRT_LANG=en``), the app named, never a code key."""
+    out = df[[c for c in headers if c in df.columns]].copy()
+    if "app" in out.columns:
+        out["app"] = out["app"].map(lambda a: t(f"dash.app.{a}", lang=lang) if a in ("fo", "bo") else a)
+    out.columns = [t(headers[c], lang=lang) for c in out.columns]
+    return out
+
+
+def item_mistakes(store, class_code: str, lang: str | None = None):
+    """One row per wrong item of each trainee's submissions: trainee, app, case, item, the rule's
+    sentence (:func:`rule_text`) and the feedback the trainee read — what a trainer needs to
+    follow up each person (columns ``trainee, app, case_id, item, rule, message``)."""
+    import pandas as pd
+
+    rows = []
+    for row in store.submissions(class_code).itertuples(index=False):
+        for fb in json.loads(row.feedback):
+            if not fb.get("ok"):
+                rows.append((row.trainee, row.app, row.case_id, str(fb.get("item") or ""),
+                             rule_text(str(fb.get("rule") or ""), lang) if fb.get("rule") else "",
+                             str(fb.get("message") or "")))
+    return pd.DataFrame(rows, columns=list(_ITEM_HEADERS)).sort_values(
+        ["trainee", "app", "case_id"], kind="stable", ignore_index=True)
+
+
+def export_csv(df, lang: str | None = None) -> bytes:
+    """The results as CSV for Excel: UTF-8 with BOM (names read right), headers in the language;
+    in Indonesian the separator is ``;`` and the decimal mark ``,`` (Excel with Indonesian
+    settings splits nothing else), in English ``,`` and ``.``. Formulas are neutralised."""
+    indonesian = (lang or get_language()) == "id"
+    frame = _safe_frame(_for_people(df, _RESULT_HEADERS, lang))
+    return frame.to_csv(index=False, sep=";" if indonesian else ",",
+                        decimal="," if indonesian else ".").encode("utf-8-sig")
+
+
+def export_xlsx(df, mistakes=None, items=None, lang: str | None = None) -> bytes:
+    """The main export: an Excel workbook with the results, the mistakes by rule and (``items``,
+    :func:`item_mistakes`) each trainee's wrong items, headers and sheet names in the language,
+    formulas neutralised."""
     import pandas as pd
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        _safe_frame(df).to_excel(xw, sheet_name=t("sheet.results"), index=False)
+        _safe_frame(_for_people(df, _RESULT_HEADERS, lang)).to_excel(xw, sheet_name=t("sheet.results", lang=lang),
+                                                                      index=False)
         if mistakes is not None:
-            _safe_frame(mistakes).to_excel(xw, sheet_name=t("sheet.mistakes"), index=False)
+            _safe_frame(_for_people(mistakes, _MISTAKE_HEADERS, lang)).to_excel(
+                xw, sheet_name=t("sheet.mistakes", lang=lang), index=False)
+        if items is not None:
+            _safe_frame(_for_people(items, _ITEM_HEADERS, lang)).to_excel(
+                xw, sheet_name=t("sheet.item_mistakes", lang=lang), index=False)
     return buf.getvalue()
 
 
@@ -267,14 +314,15 @@ def mistakes_html(mis) -> str:
                       [[r.text, r.count, r.trainees] for r in mis.itertuples(index=False)], escape=True)
 
 
-def export_html(df, mis, class_code: str) -> str:
-    """The CSV and Excel download links (the Excel one carries the mistakes sheet when there is one)."""
+def export_html(df, mis, class_code: str, items=None) -> str:
+    """The Excel download first (the main export: results, mistakes by rule, each trainee's wrong
+    items), then the CSV of the results."""
     stamp = time.strftime("%Y%m%d-%H%M")
     return (f"<p>{html.escape(t('dash.export.note'))}</p>"
+            + download_link(export_xlsx(df, mis, items), f"slrt-{class_code}-{stamp}.xlsx", XLSX_MIME,
+                            t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx slrt-dl-main")
             + download_link(export_csv(df), f"slrt-{class_code}-{stamp}.csv", "text/csv",
-                            t("dash.export.csv"), cls="slrt-dl slrt-dl-csv")
-            + download_link(export_xlsx(df, mis), f"slrt-{class_code}-{stamp}.xlsx", XLSX_MIME,
-                            t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx"))
+                            t("dash.export.csv"), cls="slrt-dl slrt-dl-csv"))
 
 
 def sections(store, class_code: str) -> dict[str, str]:
@@ -293,7 +341,8 @@ def sections(store, class_code: str) -> dict[str, str]:
         "live": section("live", lambda: live_html(df())),
         "plot": section("plot", lambda: plot_html(df(), class_code)),
         "mistakes": section("mistakes", lambda: mistakes_html(mis())),
-        "export": section("export", lambda: export_html(df(), _or_none(mis), class_code)),
+        "export": section("export", lambda: export_html(df(), _or_none(mis), class_code,
+                                                        _or_none(lambda: item_mistakes(store, class_code)))),
     }
 
 

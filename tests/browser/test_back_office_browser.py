@@ -119,7 +119,11 @@ def test_back_office_whole_flow(open_app, klass, wait_for_voila, assert_no_exter
     feedback.locator("details.slrt-row-queue > summary").click()
     assert t("bo.rule.priority") in feedback.inner_text()
 
-    # the referral letter: open it, print it (the browser's print), download link
+    # the referral letter: the picker shows its first letter (never an empty-looking select), open it,
+    # print it (the browser's print), download link
+    pick = page.locator(".slrt-letter-pick select")
+    assert pick.evaluate("s => s.selectedIndex") == 0
+    assert pick.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ").strip().startswith("1. ")
     page.locator(".slrt-letter-open").click()
     letter = page.locator(".slrt-letter-view .slrt-letter")
     letter.wait_for(state="visible")
