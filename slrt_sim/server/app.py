@@ -393,7 +393,7 @@ class SlrtVoila(Voila):
             prepare(db)  # checked, then tables and WAL mode set once, before any kernel opens the store
         except DatabaseFault as exc:
             raise ServeError(str(exc)) from None
-        self._backups = backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
+        backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
         self.print_class()
         print(t("serve.banner.warm"), flush=True)
         self.warm_cases()
