@@ -402,6 +402,8 @@ class SlrtVoila(Voila):
         db.parent.mkdir(parents=True, exist_ok=True)
         os.environ.pop("TRAINER_PIN", None)  # one name only inside the kit
         os.environ.update(serve.server_env(self.pin, db))
+        # where the kernels reach this server (slrt_sim.apps._hall): loopback unless bound to one address
+        os.environ["SLRT_SERVER_HOST"] = self.ip if self.ip not in ("", "0.0.0.0", "::") else "127.0.0.1"
         from slrt_sim.training.store import prepare
         from slrt_sim.training.store_health import DatabaseFault
 
@@ -409,7 +411,7 @@ class SlrtVoila(Voila):
             prepare(db)  # checked, then tables and WAL mode set once, before any kernel opens the store
         except DatabaseFault as exc:
             raise ServeError(str(exc)) from None
-        self._backups = backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
+        backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
         self.print_class()
         print(t("serve.banner.warm"), flush=True)
         self.warm_cases()
