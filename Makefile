@@ -11,7 +11,7 @@
 #
 # Variables (override on the command line, e.g. `make app PORT=8000 TRAINER_PIN=2468`):
 #   PYTHON       interpreter used to create .venv (3.11 to 3.14)     [python3]
-#   HOST, PORT   where Voila listens                                [0.0.0.0, 8866]
+#   HOST, PORT   where Voila listens                [slrt-sim serve's: 0.0.0.0, 8866]
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
 #   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: one per app]
@@ -33,8 +33,8 @@ VPY         := $(VENV)/bin/python
 UV          := $(VENV)/bin/uv
 STAMP       := $(VENV)/.installed
 
-HOST        ?= 0.0.0.0
-PORT        ?= 8866
+HOST        ?=
+PORT        ?=
 TRAINER_PIN ?=
 SLRT_DB     ?= $(CURDIR)/var/slrt-sessions.sqlite
 PYTEST_ARGS ?=
@@ -92,7 +92,7 @@ var:
 # foreground: "Menyiapkan kasus kelas …" while it prepares, the addresses and the trainer PIN
 # once pages can be served; Ctrl+C stops it with its kernels. Unset variables pass no option.
 app: $(STAMP) | var
-	@TRAINER_PIN='$(TRAINER_PIN)' $(VENV)/bin/slrt-sim serve --host '$(HOST)' --port '$(PORT)' --db '$(SLRT_DB)' \
+	@TRAINER_PIN='$(TRAINER_PIN)' $(VENV)/bin/slrt-sim serve --db '$(SLRT_DB)' $(if $(HOST),--host '$(HOST)') $(if $(PORT),--port '$(PORT)') \
 	  $(if $(CLASS_SIZE),--class-size '$(CLASS_SIZE)') $(if $(CLASS_APP),--class-app '$(CLASS_APP)') \
 	  $(if $(MAX_KERNELS),--max-kernels '$(MAX_KERNELS)') $(if $(MAX_PER_CLIENT),--max-per-client '$(MAX_PER_CLIENT)')
 

@@ -89,7 +89,9 @@ class VoilaProcess:
             stdin=subprocess.DEVNULL,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stop() reaches the kernels too
+            # its own process group: stop() reaches the kernels too (Windows: Ctrl+Break reaches it alone)
+            **({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else
+               {"start_new_session": True}),
         )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
@@ -105,8 +107,8 @@ class VoilaProcess:
         self.stop()
         raise RuntimeError(f"Voila did not answer within {self.startup_timeout:.0f} s:\n{self.log()[-4000:]}")
 
-    def stop(self, timeout: float = 20.0, sig: int = signal.SIGTERM) -> None:
-        """``sig`` (SIGTERM; SIGINT is Ctrl+C: the server shuts its kernels down), then after
+    def stop(self, timeout: float = 20.0, sig: int | None = None) -> None:
+        """``sig`` (SIGTERM, Windows: Ctrl+Break; SIGINT is Ctrl+C: the server shuts its kernels down), then after
         ``timeout`` s SIGKILL for whatever is left: the server's process group and every process
         it had started. Kernels run in sessions of their own (jupyter_client starts them so), so
         the group alone would miss them when the server hangs; they are listed before the
@@ -114,6 +116,8 @@ class VoilaProcess:
         if self.proc is None:
             return
         started = _descendants(self.proc.pid)
+        if sig is None:
+            sig = signal.CTRL_BREAK_EVENT if os.name == "nt" else signal.SIGTERM
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -122,8 +126,9 @@ class VoilaProcess:
                 pass
         try:  # anything left in the group is ours: end it
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        except (ProcessLookupError, PermissionError, AttributeError):  # AttributeError: Windows (no groups)
+            if self.proc.poll() is None:
+                self.proc.kill()
         self.proc.wait()
         for child in started:  # a kernel the server did not stop (it hung, or was killed)
             try:

@@ -35,6 +35,8 @@ LINK_RE = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 PLACEHOLDER = re.compile(r"[<>*{}…]|\.\.\.")
 # Names that look like paths or modules but are not files of this repository.
 NOT_FILES = {"slrt-sim.egg-info"}
+# Files a guide tells the reader to make (a copied scenario), named as examples.
+EXAMPLES = {"kelurahan_saya.yaml"}
 # Folders the kit writes when it runs (named in the docs as outputs, not shipped): a path
 # under them is not checked, whether or not a run has made it on this machine.
 GENERATED = ("benchmarks/results/", "var/", "dist/", "build/")
@@ -117,7 +119,7 @@ def stale_references(text: str, source: Path) -> list[str]:
             if not _path_exists(ref, base):
                 report(ref, "path does not exist")
             continue
-        if ref.startswith(GENERATED):
+        if ref.startswith(GENERATED) or ref.rsplit("/", 1)[-1] in EXAMPLES:
             continue
         if first not in top_level() or first in NOT_FILES:
             continue
@@ -125,7 +127,7 @@ def stale_references(text: str, source: Path) -> list[str]:
             report(ref, "path does not exist")
     for m in BARE_RE.finditer(text):
         name = m.group(1)
-        if name not in all_file_names():
+        if name not in all_file_names() and name not in EXAMPLES:
             report(name, "no file of this name in the repository")
     for m in DOTTED_RE.finditer(text):
         name = m.group(1).rstrip(".")

@@ -226,3 +226,129 @@ def test_a_trainee_trying_pins_never_locks_out_the_trainer(tmp_path, monkeypatch
         assert "app callback simpan failed" in log and "ZeroDivisionError" in log
         assert "Trainer PIN: wrong try from 127.0.0.2" in log
         assert "127.0.0.1" not in " ".join(x for x in log.splitlines() if "Trainer PIN" in x)
+
+
+# ---------------------------------------------------------------------------- widget flood, memory budget
+def _comm_open(k: int, size: int) -> str:
+    import json
+    import uuid
+
+    state = {"_model_name": "LabelModel", "_model_module": "@jupyter-widgets/controls",
+             "_model_module_version": "2.0.0", "_view_name": "LabelView",
+             "_view_module": "@jupyter-widgets/controls", "_view_module_version": "2.0.0", "value": "x" * size}
+    return json.dumps({
+        "header": {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "username": "", "session": "flood",
+                   "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "buffers": [], "channel": "shell",
+        "content": {"comm_id": f"flood-{k}", "target_name": "jupyter.widget",
+                    "data": {"state": state, "buffer_paths": []}}})
+
+
+def _kernel_info(k: int) -> str:
+    import json
+
+    return json.dumps({"header": {"msg_id": f"info-{k}", "msg_type": "kernel_info_request", "username": "",
+                                  "session": "probe", "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+                       "parent_header": {}, "metadata": {}, "content": {}, "buffers": [], "channel": "shell"})
+
+
+async def _flood(url: str, kernel: str, n: int, size: int) -> int:
+    """Send ``n`` widget-creation messages over one websocket; returns how many went out before
+    the server closed it."""
+    from tornado.websocket import WebSocketClosedError, websocket_connect
+
+    ws = await websocket_connect(f"{url.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id=flood")
+    sent = 0
+    try:
+        for k in range(n):
+            await ws.write_message(_comm_open(k, size))
+            sent += 1
+    except WebSocketClosedError:
+        pass
+    ws.close()
+    return sent
+
+
+async def _kernel_answers(url: str, kernel: str, timeout: float = 60) -> bool:
+    import asyncio
+    import json
+
+    from tornado.websocket import websocket_connect
+
+    ws = await websocket_connect(f"{url.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id=probe")
+    await ws.write_message(_kernel_info(1))
+    try:
+        while True:
+            raw = await asyncio.wait_for(ws.read_message(), timeout)
+            if raw is None:
+                return False
+            if json.loads(raw).get("header", {}).get("msg_type") == "kernel_info_reply":
+                return True
+    finally:
+        ws.close()
+
+
+@pytest.mark.slow
+def test_a_widget_flood_over_one_websocket_is_bounded_in_count_and_time(tmp_path):
+    """4,000 widget-creation messages of 20 kB over one connection: most never reach the kernel,
+    its memory hardly grows, the server logs a line or two (no traceback per message), the flood is
+    over within a bounded time, and the kernel still answers."""
+    import asyncio
+
+    import psutil
+
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=NO_POOLS)
+    with server:
+        status, page = _get(server.render_url(FO))
+        assert status == 200
+        kernel = _kernel_id(page)
+        [proc] = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+                  if "slrt_sim.server.kernel" in " ".join(p.cmdline())]
+        before = proc.memory_info().rss / 2 ** 20
+        t0 = time.monotonic()
+        sent = asyncio.run(_flood(server.url, kernel, 4000, 20_000))
+        took = time.monotonic() - t0
+        assert took < 120
+        time.sleep(3)  # what got through has been handled
+        grew = proc.memory_info().rss / 2 ** 20 - before
+        assert grew < 40, f"kernel grew {grew:.0f} MiB"  # on main: ~+300 MiB for this flood
+        assert asyncio.run(_kernel_answers(server.url, kernel))
+        log = server.log()
+        assert log.count("too many widget messages") == 1
+        assert log.count("Traceback") < 5
+        assert sent <= 4000
+
+
+async def _gone_while_connected(url: str, kernel: str, timeout: float) -> bool:
+    """Connect as the page does, and wait for the kernel to be gone."""
+    import asyncio
+
+    from tornado.websocket import websocket_connect
+
+    ws = await websocket_connect(f"{url.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id=page")
+    loop = asyncio.get_running_loop()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            if (await loop.run_in_executor(None, _get, f"{url}/api/kernels/{kernel}", 10))[0] == 404:
+                return True
+        return False
+    finally:
+        ws.close()
+
+
+@pytest.mark.slow
+def test_a_kernel_over_its_memory_budget_is_stopped_and_its_page_told(tmp_path):
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=[*NO_POOLS, "--SlrtVoila.memory_budget_mib=20", "--SlrtVoila.memory_interval=1"])
+    with server:
+        status, page = _get(server.render_url(FO))
+        assert status == 200
+        kernel = _kernel_id(page)
+        import asyncio
+
+        assert asyncio.run(_gone_while_connected(server.url, kernel, 60))
+        assert re.search(rf"Kernel {kernel} of {re.escape(FO)} .* over its budget of 20 MiB", server.log())
+        assert "slrt/live.js" in page  # the page says so (hall.gone) and reloads; the work is in the store

@@ -116,3 +116,94 @@ def test_idle_kernel_is_culled_after_the_page_is_gone(tmp_path):
             time.sleep(0.5)
         assert _kernel_status(server.url, kernel_id) == 404
         assert re.search(rf"Culling .*kernel .*{kernel_id}", server.log())
+
+
+# ---------------------------------------------------------------------------- database faults
+def _faulty_databases(tmp_path):
+    import os
+    import sqlite3
+
+    from slrt_sim.training.store import SessionStore
+
+    folder = tmp_path / "folder.sqlite"
+    folder.mkdir()
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all, just text" * 100)
+    damaged = tmp_path / "damaged.sqlite"
+    store = SessionStore(damaged)
+    for k in range(300):
+        store.save_progress(f"T{k}", "K", "fo", {"form": {"members": "x" * 900}})
+    con = sqlite3.connect(damaged)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = bytearray(damaged.read_bytes())  # random bytes inside a valid file: the header still opens
+    rng = __import__("random").Random(7)
+    for page in range(2, len(data) // 4096):
+        for _ in range(40):
+            data[page * 4096 + rng.randrange(4096)] = rng.randrange(256)
+    damaged.write_bytes(bytes(data))
+    out = {"folder": folder, "garbage": garbage, "damaged": damaged}
+    if os.geteuid() != 0:  # root reads and writes any file: permissions cannot be tried there
+        ro = tmp_path / "ro.sqlite"
+        SessionStore(ro)
+        ro.chmod(0o444)
+        out["read_only"] = ro
+    return out
+
+
+def test_a_faulty_database_gives_one_line_at_start_and_nothing_is_overwritten(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TRAINER_PIN", "1357")
+    for kind, path in _faulty_databases(tmp_path).items():
+        before = path.read_bytes() if path.is_file() else None
+        assert cli_main(["serve", "--db", str(path), "--dry-run"]) == 2, kind
+        captured = capsys.readouterr()
+        lines = [x for x in captured.err.splitlines() if x.strip()]
+        assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in captured.err, (kind, captured.err)
+        assert "slrt_sim.server" not in captured.out  # the server was not started
+        if before is not None:
+            assert path.read_bytes() == before, kind  # nothing overwritten
+    good = tmp_path / "good" / "s.sqlite"
+    assert cli_main(["serve", "--db", str(good), "--dry-run"]) == 0
+
+
+def test_backups_use_the_sqlite_api_and_keep_the_last_few(tmp_path):
+    import datetime as dt
+    import sqlite3
+
+    from slrt_sim.training import store_health
+    from slrt_sim.training.store import SessionStore
+
+    db = tmp_path / "var" / "s.sqlite"
+    store = SessionStore(db)
+    store.create_class("KLS", 1, "mudah")
+    start = dt.datetime(2026, 12, 3, 8, 0, 0)
+    copies = [store_health.backup(db, now=start + dt.timedelta(minutes=10 * k), keep=3) for k in range(5)]
+    kept = sorted((tmp_path / "var" / "backups").glob("*.sqlite"))
+    assert kept == copies[-3:]
+    con = sqlite3.connect(kept[-1])  # a sound copy, with the WAL's last writes in it
+    assert con.execute("SELECT code FROM classes").fetchall() == [("KLS",)]
+    assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    con.close()
+    assert store_health.check(kept[-1]) is None
+
+
+@pytest.mark.slow
+def test_the_server_backs_up_at_start_and_refuses_a_damaged_database(tmp_path):
+    server = VoilaProcess(pin="4321", db=tmp_path / "var" / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=["--SlrtVoila.backup_interval=2", "--SlrtVoila.other_pool_size=0",
+                                       "--VoilaConfiguration.default_pool_size=0"])
+    (tmp_path / "var").mkdir()
+    from slrt_sim.training.store import SessionStore
+
+    SessionStore(tmp_path / "var" / "s.sqlite")
+    with server:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(list((tmp_path / "var" / "backups").glob("*.sqlite"))) < 2:
+            time.sleep(0.5)
+        assert len(list((tmp_path / "var" / "backups").glob("*.sqlite"))) >= 2  # at start, then periodic
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"garbage" * 1000)
+    broken = VoilaProcess(pin="4321", db=bad, log_path=tmp_path / "bad.log", startup_timeout=60)
+    with pytest.raises(RuntimeError, match="exited with code 2"):
+        broken.start()
+    assert str(bad) in broken.log() and "Traceback" not in broken.log()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import itertools
+import sys
 import logging
 import re
 import time
@@ -335,6 +336,7 @@ def test_server_cap_landing_and_closing_a_page(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP and process groups are POSIX")
 def test_stopping_a_hung_server_leaves_no_kernel_behind(tmp_path):
     """A server that no longer answers SIGTERM (here: stopped with SIGSTOP) is killed; the
     kernels it started run in sessions of their own, and must be killed with it."""
@@ -494,10 +496,21 @@ def test_serve_on_windows_stays_in_the_foreground(monkeypatch, tmp_path):
         monkeypatch.setattr(os, name, no_exec)
     monkeypatch.setattr(app.Voila, "start", fake_super_start)
     monkeypatch.setattr(app.SlrtVoila, "warm_cases", lambda self: None)
+    ticks = []
+
+    class Tick:  # Windows' select() is not woken by Ctrl+C: the server keeps a tick going
+        def __init__(self, callback, ms):
+            ticks.append(ms)
+
+        def start(self):
+            ticks.append("started")
+
+    monkeypatch.setattr(app.tornado.ioloop, "PeriodicCallback", Tick)
     monkeypatch.setenv("TRAINER_PIN", "8642")
     monkeypatch.setenv("SLRT_CACHE_DIR", str(tmp_path / "cache"))
     assert cli_main(["serve", "--host", "127.0.0.1", "--port", "9298", "--db", str(tmp_path / "s.sqlite")]) == 0
     assert ran == {"pid": os.getpid(), "transport": "tcp"}
+    assert ticks == [500, "started"]
 
 
 def test_voila_is_pinned_to_the_minor_version_whose_internals_the_server_uses():
@@ -514,6 +527,7 @@ def test_voila_is_pinned_to_the_minor_version_whose_internals_the_server_uses():
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="socket files and POSIX signals (Windows: TCP, tested above)")
 def test_long_tmpdir_serves_the_fo_page_and_ctrl_c_stops_every_kernel(tmp_path):
     """A 48-character $TMPDIR (as a Mac's, shortened to Linux's limit) made every kernel fail
     with "File name too long" and the FO page an HTTP 500. Ctrl+C (SIGINT) then stops the server
@@ -542,3 +556,30 @@ def test_long_tmpdir_serves_the_fo_page_and_ctrl_c_stops_every_kernel(tmp_path):
     warm, up, ready = (log.index(t("serve.banner.warm", lang="id")), log.index("is running at"),
                        log.index(t("serve.banner.title", lang="id")))
     assert warm < up < ready
+
+
+def test_the_banner_says_ready_only_once_the_class_pool_has_run(capsys, monkeypatch):
+    """With a class size, "siap" and the PIN come when every pool kernel of the class app has run
+    the notebook (Voila's "is running at" comes ~30 s earlier), not before."""
+    from slrt_sim.server.app import SlrtVoila
+
+    app = SlrtVoila(class_size=2, class_app="fo")
+    app.pin, app.pin_generated, app.db = "2468", False, "/tmp/s.sqlite"
+    rendered = iter([0, 1, 1, 2])
+
+    class Pools:
+        def pool_rendered(self, notebook):
+            assert notebook == FO
+            return next(rendered)
+
+    app.kernel_manager = Pools()
+    seen = []
+
+    async def sleep(_):
+        seen.append(capsys.readouterr().out)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    asyncio.run(app._announce_when_ready())
+    assert seen and all(t("serve.banner.title") not in out for out in seen)  # not while preparing
+    out = capsys.readouterr().out
+    assert t("serve.banner.title") in out and t("serve.banner.pin", pin="2468") in out

@@ -24,6 +24,9 @@ for %%V in (@PYTHONS@) do (
   )
 )
 if not defined PY (
+  py -3 -c "import sys; sys.exit(0 if '%%d.%%d' %% sys.version_info[:2] in '@PYTHONS@'.split() else 1)" >nul 2>&1 && set "PY=py -3"
+)
+if not defined PY (
   python -c "import sys; sys.exit(0 if '%%d.%%d' %% sys.version_info[:2] in '@PYTHONS@'.split() else 1)" >nul 2>&1 && set "PY=python"
 )
 if not defined PY (
@@ -48,7 +51,10 @@ set "START=%VENV%\Mulai kelas SLRT.bat"
 >> "%START%" echo rem Mulai kelas SLRT: serve the class ^(double-click; Ctrl+C stops it^).
 >> "%START%" echo "%VENV%\Scripts\slrt-sim.exe" serve
 >> "%START%" echo pause
-if exist "%USERPROFILE%\Desktop" copy /y "%START%" "%USERPROFILE%\Desktop\Mulai kelas SLRT.bat" >nul
+rem The Desktop may be OneDrive's: ask Windows where it is.
+set "DESKTOP=%USERPROFILE%\Desktop"
+for /f "usebackq delims=" %%D in (`powershell -NoProfile -Command "[Environment]::GetFolderPath('Desktop')"`) do set "DESKTOP=%%D"
+if exist "%DESKTOP%" copy /y "%START%" "%DESKTOP%\Mulai kelas SLRT.bat" >nul
 
 echo.
 echo Done. To serve the class, double-click "Mulai kelas SLRT" (on the Desktop), or run, in cmd or PowerShell:

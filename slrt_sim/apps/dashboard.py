@@ -155,14 +155,30 @@ class Dashboard(LazyStore):
                                                    self.create])], selected_index=None)
         create_box.set_title(0, t("dash.class.new"))
         create_box.add_class("slrt-class-new")
+        self.switch = W.ToggleButtons(options=[(t("dash.app.fo"), "fo"), (t("dash.app.bo"), "bo")], value=None,
+                                      description=t("hall.switch.label"), style={"description_width": "initial"})
+        self.switch.add_class("slrt-class-switch")
+        self.switch_msg = W.HTML()
+        self.switch.observe(guarded(lambda ch: self.switch_app(ch["new"]), self.switch_msg, t("hall.switch.label")),
+                            names="value")
         panel = W.VBox([W.HTML(f"<h3>{html.escape(t('dash.class.title'))}</h3>"), self.choose, create_box,
-                        self.class_msg])
+                        self.class_msg, W.HBox([self.switch, self.switch_msg])])
         panel.add_class("slrt-class-panel")
         self.main.children = [panel, tabs]
         self._fill_classes()
         self.choose.observe(lambda _c: self._on_choose(), names="value")
         self._on_choose()
         self.start_live()
+
+    def switch_app(self, app: str | None) -> None:
+        """After lunch: the class server prepares the other role play's kernels now
+        (:meth:`slrt_sim.server.kernels.CappedManagerMixin.switch_class`), not when 70 trainees open it."""
+        if not app:
+            return
+        answer = _hall.ask("switch", app=app)
+        name = t(f"dash.app.{app}")
+        key = "hall.switch.none" if not answer else ("hall.switch.done" if answer.get("changed") else "hall.switch.same")
+        self.switch_msg.value = f"<small>{html.escape(t(key, app=name))}</small>"
 
     def _fill_classes(self, select: str | None = None) -> None:
         classes = self.store.list_classes()
@@ -285,7 +301,7 @@ class Dashboard(LazyStore):
         if getattr(self, "year_view", None) is None:
             self.year_view = YearView(int(horizon))
             self.year_box.children = [self.year_view.widget]
-        self.year_view.show(result.cases, horizon, outcome.households.values())
+        self.year_view.show(result.cases, horizon, outcome.households.values(), log=result.meta.get("event_log"))
         self.year_msg.value = ""
 
     async def _loop(self) -> None:

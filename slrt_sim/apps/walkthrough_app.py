@@ -186,7 +186,7 @@ class WalkthroughApp:
         run = self._run(self.run_pick_year.value)
         if self._flow_run is not run:  # a new run picked: its households become the dots
             self._flow_run = run
-            self.year.show(run.cases, run.scenario.horizon_days)
+            self.year.show(run.cases, run.scenario.horizon_days, log=run.event_log)
             self.basis_year.value = f"<p>{t('walk.basis', **WT.basis(run))}</p>"
         self._draw_day()
 

@@ -24,12 +24,14 @@ class UserError(Exception):
 
 
 # ----------------------------------------------------------------------------- options
-def positive_int(option: str, value: int | None, allow_none: bool = True) -> int | None:
-    """``value`` if it is at least 1; a :class:`UserError` naming ``option`` otherwise."""
+def positive_int(option: str, value: int | None, allow_none: bool = True, maximum: int | None = None) -> int | None:
+    """``value`` if it is at least 1 (and at most ``maximum``); a :class:`UserError` naming ``option`` otherwise."""
     if value is None and allow_none:
         return None
     if value is None or value < 1:
         raise UserError(t("cli.err.at_least_one", option=option, value=value))
+    if maximum is not None and value > maximum:
+        raise UserError(t("cli.err.at_most", option=option, max=maximum, value=value))
     return value
 
 

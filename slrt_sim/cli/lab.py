@@ -10,7 +10,10 @@ Decisions:
   trainer's edited notebook survives an upgrade (delete it to get the new one).
 * **Offline.** JupyterLab would fetch its news feed and ask PyPI for updates and extensions;
   :data:`OFFLINE` turns the three off (news ``None``, the never-check update class, the
-  read-only extension manager). Nothing else in JupyterLab reaches the internet.
+  read-only extension manager), and :data:`SETTINGS` (written to the settings folder
+  JupyterLab is pointed at, ``<user data>/lab-settings``) answers "never" to its question
+  "Would you like to get notified about official Jupyter news?". Nothing else in JupyterLab
+  reaches the internet.
 * **Only this laptop.** The server listens on ``127.0.0.1`` by default (JupyterLab runs code:
   it is not for the class network) with JupyterLab's usual token; ``--host`` changes it.
 * The first notebook (by name) opens in the browser. On Linux and macOS JupyterLab replaces
@@ -22,6 +25,7 @@ Decisions:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -42,6 +46,8 @@ OFFLINE = (
 )
 """JupyterLab settings that stop it fetching news, update checks and the extension list."""
 COPIED = (".ipynb", ".md")
+SETTINGS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+"""Default settings of the kit's JupyterLab session (JupyterLab's ``overrides.json``)."""
 
 
 def source_folder() -> Path:
@@ -71,17 +77,29 @@ def prepare_folder(target: Path | None = None) -> Path:
     return target
 
 
+def settings_folder() -> Path:
+    return paths.user_data_dir() / "lab-settings"
+
+
+def write_settings(folder: Path) -> Path:
+    """``folder/overrides.json`` holding :data:`SETTINGS`; the folder, for ``--LabApp.app_settings_dir``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "overrides.json").write_text(json.dumps(SETTINGS, indent=1), encoding="utf-8")
+    return folder
+
+
 def first_notebook(folder: Path) -> str | None:
     names = sorted(p.name for p in folder.glob("*.ipynb"))
     return names[0] if names else None
 
 
-def lab_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, token: str | None = None,
-                open_browser: bool = True, extra: Sequence[str] = ()) -> list[str]:
-    """The JupyterLab command line (run with this Python) for ``folder``."""
+def lab_command(folder: Path, settings: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+                token: str | None = None, open_browser: bool = True, extra: Sequence[str] = ()) -> list[str]:
+    """The JupyterLab command line (run with this Python) for ``folder``, with the settings
+    folder ``settings`` (see :func:`write_settings`)."""
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", f"--ServerApp.ip={host}",
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--ServerApp.open_browser={open_browser}", *OFFLINE]
+           f"--ServerApp.open_browser={open_browser}", *OFFLINE, f"--LabApp.app_settings_dir={settings}"]
     first = first_notebook(folder)
     if first:
         cmd.append(f"--LabApp.default_url=/lab/tree/{first}")
@@ -105,10 +123,15 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise UserError(t("lab.err.port", value=args.port))
     folder = prepare_folder(Path(args.dir) if args.dir else None)
-    cmd = lab_command(folder, args.host, args.port, open_browser=not args.no_browser, extra=args.lab_args)
+    settings = settings_folder()
+    cmd = lab_command(folder, settings, args.host, args.port, open_browser=not args.no_browser, extra=args.lab_args)
     if args.dry_run:
         print(subprocess.list2cmdline(cmd) if sys.platform == "win32" else " ".join(map(_quote, cmd)))
         return 0
+    try:
+        write_settings(settings)
+    except OSError as exc:
+        raise UserError(t("lab.err.cannot_write", path=settings, reason=exc.strerror or exc)) from None
     print(t("lab.starting", folder=folder, url=f"http://{args.host}:{args.port}/lab"), flush=True)
     if os.name == "posix":  # JupyterLab takes this process's place: a signal reaches it directly
         os.execv(cmd[0], cmd)

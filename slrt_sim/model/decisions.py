@@ -27,11 +27,12 @@ read from the run's event log (:class:`slrt_sim.model.record.EventLog`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from slrt_sim.domain import programs as P
+from slrt_sim.model.cases import Case
 from slrt_sim.model.streams import Sampler, draw_fn, standard_normal, uniform, unit_exponential
 
 SCRIPT_ID_BASE = 10_000_000
@@ -144,6 +145,34 @@ class FileDecisions(Rules):
         return out
 
 
+class Background:
+    """How the background's cases are handled: the run's streams, the rules, the ledger, the
+    fasilitators' shared task queue and the run's verval measurement."""
+
+    by = "rules"
+
+    def __init__(self, pathway, measure: Callable[[int], int]):
+        self.rs = pathway.rs
+        self.policy = Rules(pathway.limits, pathway.enabled, pathway.s.database.max_decile)
+        self.ledger = pathway.ledger
+        self.measure = measure
+        self._fas, self._env = pathway.fas, pathway.env
+        self._vulnerable = pathway.hh.col["vulnerable"]
+
+    def visit(self, village: int, kind: str):
+        """A fasilitator's task (verval, follow-up) in the village's queue; done when it is made."""
+        ev = self._env.event()
+        self._fas.task(village, kind, ev)
+        yield ev
+
+    def first(self, c: Case) -> bool:
+        """Whether the programme ranks the case first (the most vulnerable first)."""
+        return bool(self._vulnerable[c.hh])
+
+    def followed_up(self) -> None:
+        pass
+
+
 class _LazySampler:
     """A :class:`Sampler` whose generator is made at the first draw (most streams are never used)."""
 
@@ -219,8 +248,6 @@ class HouseholdFile:
 
     def __init__(self, script: Script, index: int, seed: np.random.SeedSequence, scenario, policy: FileDecisions, *,
                  env, cal, village: int, office: str, travel_minutes: float, true_decile: int, log):
-        from slrt_sim.model.cases import Case
-
         self.script, self.index, self.policy = script, index, policy
         self.hh, self.village, self.office = int(script.hh), village, office
         self.rs = HouseholdStreams(scenario, seed)
@@ -235,7 +262,6 @@ class HouseholdFile:
         self.prio = 0 if script.fast_track else 1
         self.ledger = self
         self._ids = 0
-        self._case = Case
         self.home = self.case(None)  # the household-level steps (walk-in, DTKS check, verval)
 
     @property
@@ -247,7 +273,7 @@ class HouseholdFile:
     def case(self, need: str | None):
         """A new case of one of the household's needs (ids from :data:`SCRIPT_ID_BASE`)."""
         self._ids += 1
-        c = self._case(SCRIPT_ID_BASE + self.index * 1000 + self._ids, self.hh, self.village, need, self.env.now)
+        c = Case(SCRIPT_ID_BASE + self.index * 1000 + self._ids, self.hh, self.village, need, self.env.now)
         c.office, c.fast_track, c.state = self.office, self.script.fast_track, "in_process"
         return c
 

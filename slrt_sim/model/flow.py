@@ -49,6 +49,22 @@ from slrt_sim.model.resources import FifoPool, Staff  # noqa: F401 - re-exported
 from slrt_sim.model.streams import STREAMS, Streams, population_seed, replication_seed  # noqa: F401
 
 
+_CALENDARS: dict[tuple, WorkCalendar] = {}
+
+
+def _calendar(cal, horizon: float) -> WorkCalendar:
+    """The working calendar of ``cal`` to ``horizon``, made once per process (it is never changed
+    after it is made; the role play's class view makes dozens of runs of one scenario)."""
+    key = (cal.kind, cal.start_date, cal.open_hour, cal.close_hour, cal.hours_per_day, tuple(cal.workdays),
+           tuple(cal.holidays), float(horizon))
+    wc = _CALENDARS.get(key)
+    if wc is None:
+        if len(_CALENDARS) >= 32:
+            _CALENDARS.clear()
+        wc = _CALENDARS[key] = WorkCalendar(cal, horizon)
+    return wc
+
+
 class Model:
     """One replication of one scenario on one population."""
 
@@ -73,7 +89,7 @@ class Model:
         self.env = env = simpy.Environment()
         self.log = EventLog(env)
         self.scripted_hh = frozenset(int(sc.hh) for sc in scripts)
-        self.cal = cal = WorkCalendar(s.calendar, s.horizon_days)
+        self.cal = cal = _calendar(s.calendar, s.horizon_days)
         self.horizon = horizon = float(s.horizon_days)
         self.warmup = warmup = float(s.warmup_days)
         self.integrated = integrated = s.mode == "integrated"

@@ -31,7 +31,9 @@ waiting for or enrolled in a programme takes no second place in it for another n
 follows the first letter); a household already verval-ed in the run keeps the recorded decile
 (one value per moment). Every step writes one row of the run's event log
 (:class:`~slrt_sim.model.record.EventLog`), except the fasilitator's follow-up visit after a
-background case was served (a "no news" visit, queued as work; see :meth:`follow_up`).
+background case was served (a "no news" visit, queued as work; see :meth:`follow_up`) and the
+M/M/c validation's walk-ins, which :class:`~slrt_sim.model.arrivals.ValidationArrivals` closes on
+the spot without a pathway (the benchmark's queue, not SLRT's households).
 
 In *fragmented* mode (:meth:`Pathway.fragmented`, the "before SLRT" comparison) the one
 office of the one programme a household needs checks only its own list; nobody follows up.
@@ -46,41 +48,13 @@ import simpy
 from slrt_sim.domain import programs as P
 from slrt_sim.model.cases import Case, Ledger
 from slrt_sim.model.cycles import ProgrammeIntake
-from slrt_sim.model.decisions import Rules, hidden
+from slrt_sim.model.decisions import Background, hidden
 from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.households import Households
 from slrt_sim.model.outreach import Fasilitators
 from slrt_sim.model.record import EventLog
 from slrt_sim.model.resources import Closed, Staff
 from slrt_sim.model.streams import Streams
-
-
-class Background:
-    """How the background's cases are handled: the run's streams, the rules, the ledger, the
-    fasilitators' shared task queue and the run's verval measurement."""
-
-    by = "rules"
-
-    def __init__(self, pathway: "Pathway", measure: Callable[[int], int]):
-        self.rs = pathway.rs
-        self.policy = Rules(pathway.limits, pathway.enabled, pathway.s.database.max_decile)
-        self.ledger = pathway.ledger
-        self.measure = measure
-        self._fas, self._env = pathway.fas, pathway.env
-        self._vulnerable = pathway.hh.col["vulnerable"]
-
-    def visit(self, village: int, kind: str):
-        """A fasilitator's task (verval, follow-up) in the village's queue; done when it is made."""
-        ev = self._env.event()
-        self._fas.task(village, kind, ev)
-        yield ev
-
-    def first(self, c: Case) -> bool:
-        """Whether the programme ranks the case first (the most vulnerable first)."""
-        return bool(self._vulnerable[c.hh])
-
-    def followed_up(self) -> None:
-        pass
 
 
 class Pathway:
@@ -94,15 +68,13 @@ class Pathway:
         self.integrated = integrated
         self.limits = P.Limits.from_scenario(scenario)
         self.log = log if log is not None else EventLog(env)
+        self._rows = self.log.rows
         self.background = Background(self, measure)
         self._proposals: dict[int, simpy.Event] = {}   # household -> its DTKS proposal's decision
-        self._places: dict[tuple[int, str], tuple[int, simpy.Event]] = {}  # (household, programme) -> holder
+        self._places: dict[tuple[int, str], tuple[Case, simpy.Event]] = {}  # (household, programme) -> holder
 
     def enabled(self, code: str) -> bool:
         return self.s.programs[code].enabled
-
-    def start(self, c: Case, delay: float = 0.0) -> None:
-        self.env.process(self.case(c, delay))
 
     def office_view(self, hh: int) -> dict:
         """What the offices know of household ``hh`` now: its record (the DTKS as it stands, documents,
@@ -114,8 +86,9 @@ class Pathway:
         return view
 
     def note(self, c: Case, event: str, actor: str, place: str = "", program: str | None = None, **detail) -> None:
-        """One row of the event log for case ``c``."""
-        self.log.add(c.hh, c.id, event, place or (c.office or ""), actor, c.need, program, detail or None)
+        """One row of the event log for case ``c`` (as :meth:`EventLog.add <slrt_sim.model.record.EventLog.add>`)."""
+        self._rows.append((c.hh, c.id, event, self.env.now, place or c.office or "", actor, c.need, program,
+                           detail or None))
 
     # ------------------------------------------------------------------ one case (background)
     def case(self, c: Case, delay: float = 0.0):
@@ -126,6 +99,8 @@ class Pathway:
         if delay > 0:
             yield env.timeout(delay)
         prio = 0 if c.fast_track else 1
+        self.note(c, "walk_in" if c.route == "walkin" else "outreach_found", "household" if c.route == "walkin"
+                  else "fasilitator", "village")
         # 3. registration
         if c.route == "walkin":
             c.office = "puskesos" if self.integrated and c.village in self.staff.fo_pk else "district"
@@ -255,11 +230,13 @@ class Pathway:
         done.succeed(accepted)
         return accepted
 
-    def _determined(self, c: Case):
+    def _determined(self, c: Case, removal: bool = False):
+        """Log the determination's decision on the household's record (a removal's as kept or removed)."""
         def log(ev) -> None:
             col = self.hh.col
-            self.note(c, "dtks_determined", "dtks", "district", listed=bool(ev.value),
-                      decile=int(col["dtks_decile"][c.hh]))
+            listed = bool(ev.value)
+            event = ("dtks_removal_refused" if listed else "dtks_removed") if removal else "dtks_determined"
+            self.note(c, event, "dtks", "district", listed=listed, decile=int(col["dtks_decile"][c.hh]))
         return log
 
     def refer_and_enrol(self, c: Case, track, prio: int):
@@ -297,7 +274,7 @@ class Pathway:
                 state, reason = yield held[1]
                 if ref.documents_first and c.need != "documents":
                     continue  # Dukcapil's documents came (or not): the real need is referred again
-                self.end(c, track, state, reason)
+                self._joined_end(c, track, code, state, reason, held[0].need)
                 return "joined"
             ok = yield from self.enrol(c, code, track)
             if not ok:
@@ -316,7 +293,7 @@ class Pathway:
 
     def enrol(self, c: Case, code: str, track):
         """Wait for the programme's intake within its quota, holding the household's place in it."""
-        self._places[(c.hh, code)] = (c.id, self.env.event())
+        self._places[(c.hh, code)] = (c, self.env.event())
         t0 = self.env.now
         self.note(c, "waiting_quota", "program", code, code)
         ok = yield from self.intake.enrol(c, code, ledger=track.ledger, first=track.first(c))
@@ -333,10 +310,21 @@ class Pathway:
         track.ledger.close(c, state, reason)
         self._release(c, state, reason)
 
+    _CLOSING = {("served", None): "served", ("lost", "patience"): "lost_patience",
+                ("lost", "unreachable"): "lost_unreachable", ("lost", "too_many_rounds"): "lost_followup"}
+
+    def _joined_end(self, c: Case, track, code: str, state: str, reason: str | None, held_need: str | None) -> None:
+        """A need that followed the household's letter ends as the letter did, in its own row (a
+        role-play need that followed a letter for the same need has that letter's row already)."""
+        if held_need != c.need or track is self.background:
+            self.note(c, self._CLOSING.get((state, reason), "closed_ineligible"), "program", code, code,
+                      **({"reason": reason} if state == "ineligible" else {}))
+        self.end(c, track, state, reason)
+
     def _release(self, c: Case, state: str, reason: str | None) -> None:
         key = (c.hh, c.program)
         held = self._places.get(key)
-        if held is not None and held[0] == c.id:
+        if held is not None and held[0] is c:
             del self._places[key]
             held[1].succeed((state, reason))
 
@@ -498,7 +486,7 @@ class Pathway:
         if d > self.s.database.max_decile and self.hh.col["in_dtks"][f.hh]:
             determined = self.dtks.submit(f.hh, f.village, d)
             if not determined.triggered:
-                determined.callbacks.append(self._determined(f.home))
+                determined.callbacks.append(self._determined(f.home, removal=True))
 
     def _refer_as_filed(self, f, needs: list[str]):
         """``refer_bo``: the BO checks the DTKS, then sends the letters the file asks for; a recorded
@@ -513,6 +501,7 @@ class Pathway:
             return
         yield from self._check_file(f, "bo")
         letters = pol.letters(needs)
+        f.unmet = [n for n in f.unmet if n not in letters.values()]  # a letter answers it after all
         yield from self.assess(f.rs, f.prio)
         for need in letters.values():
             f.letters[need] = f.letters.get(need, 0) + 1
@@ -574,7 +563,7 @@ class Pathway:
         if held is not None:
             self.note(c, "same_place", "bo", "district", code)
             state, why = yield held[1]
-            self.end(c, f, state, why)
+            self._joined_end(c, f, code, state, why, held[0].need)
             return
         ok = yield from self.enrol(c, code, f)
         if not ok:

@@ -63,7 +63,8 @@ from slrt_sim import paths, serve
 from slrt_sim.apps import guides
 from slrt_sim.i18n import t
 from slrt_sim.training import case_cache
-from . import guard
+from slrt_sim.training import store_health
+from . import backups, guard
 from .kernels import CLIENT, DEVICE, CapPolicy, canonical_path, capped_manager_class
 from .pages import busy_page, landing_page, live_script
 
@@ -162,8 +163,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
             if not ok and await km.reclaim(notebook, ip, reason):
                 ok, reason = km.reserve(notebook, ip)
             if not ok:
-                app = self.settings["voila"]
-                retry = int(app.retry_after)
+                retry = int(getattr(km.parent, "retry_after", 30))  # the app (settings[app.name] moved with its name)
                 self.log.warning("Page %s refused for %s: %s (%d live kernels)", notebook, ip, reason,
                                  km.live_total())
                 self.set_status(503)
@@ -237,6 +237,12 @@ class SlrtVoila(Voila):
     heavy_per_client = Int(CapPolicy.heavy_per_client, config=True,
                            help="Heavy trainer tools (walkthrough, planner, dashboard) per device.")
     heavy_total = Int(CapPolicy.heavy_total, config=True, help="Heavy trainer tools open at once on the server.")
+    memory_budget_mib = Float(CapPolicy.memory_budget_mib, config=True,
+                              help="A page's kernel above this resident memory (MiB) is restarted; 0: no budget.")
+    heavy_memory_budget_mib = Float(CapPolicy.heavy_memory_budget_mib, config=True,
+                                    help="The same for the heavy trainer tools.")
+    memory_interval = Float(CapPolicy.memory_interval, config=True, help="Seconds between two memory checks.")
+    backup_interval = Float(600.0, config=True, help="Seconds between two backups of the session database.")
     landing_notebook = Unicode("index.ipynb", config=True, help="Served as a static page, without a kernel.")
     warm_timeout = Float(600.0, config=True, help="Seconds allowed for building the class cases at start.")
     kernel_ipc = Bool(True, config=True, help="Kernels use local socket files instead of TCP ports (Linux, macOS).")
@@ -244,6 +250,12 @@ class SlrtVoila(Voila):
                  help="SQLite file for the session data (default: $SLRT_DB, else var/ or the user data folder).")
     dry_run = Bool(False, config=True,
                    help="Check the options and show what would be served; start nothing, write nothing.")
+
+    @default("kernel_websocket_connection_class")
+    def _limited_connection(self):
+        from .limits import LimitedConnection  # widgets and comm messages per page are bounded
+
+        return LimitedConnection
 
     @default("root_dir")
     def _default_root_dir(self) -> str:
@@ -305,7 +317,9 @@ class SlrtVoila(Voila):
                          exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
                          connected_idle_timeout=self.connected_idle_timeout, page_grace=self.page_grace,
                          heavy_per_client=self.heavy_per_client, heavy_total=self.heavy_total,
-                         class_notebooks=self.class_notebooks())
+                         memory_budget_mib=self.memory_budget_mib, memory_interval=self.memory_interval,
+                         heavy_memory_budget_mib=self.heavy_memory_budget_mib,
+                         class_notebooks=self.class_notebooks(), class_size=self.class_size)
 
     def init_settings(self):
         if self.kernel_ipc and "transport" not in self.config.KernelManager:
@@ -325,7 +339,9 @@ class SlrtVoila(Voila):
 
         voila_app.voila_kernel_manager_factory = factory
         try:
-            return super().init_settings()
+            settings = super().init_settings()
+            settings["voila"] = self  # the page handler reads the server's settings (retry_after) here
+            return settings
         finally:
             voila_app.voila_kernel_manager_factory = original
 
@@ -371,8 +387,13 @@ class SlrtVoila(Voila):
         os.environ.pop("TRAINER_PIN", None)  # one name only inside the kit
         os.environ.update(serve.server_env(self.pin, db))
         from slrt_sim.training.store import prepare
+        from slrt_sim.training.store_health import DatabaseFault
 
-        prepare(db)  # tables and WAL mode set once, before any kernel opens the store
+        try:
+            prepare(db)  # checked, then tables and WAL mode set once, before any kernel opens the store
+        except DatabaseFault as exc:
+            raise ServeError(str(exc)) from None
+        self._backups = backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
         self.print_class()
         print(t("serve.banner.warm"), flush=True)
         self.warm_cases()
@@ -380,6 +401,13 @@ class SlrtVoila(Voila):
                       self.max_kernels, self.max_per_client, self.class_app, self.class_size)
         tornado.ioloop.IOLoop.current().add_callback(self._announce_when_ready)  # runs once the server listens
         signal.signal(signal.SIGINT, self._handle_signal_stop)  # Ctrl+C: the same orderly stop as SIGTERM
+        if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break, and what a console sends a process group
+            signal.signal(signal.SIGBREAK, self._handle_signal_stop)
+        if sys.platform.startswith("win"):
+            # Windows' select() is not woken by Ctrl+C: a tick every half second lets Python run
+            # the handler while the server is idle (as jupyter_server does)
+            self._wake = tornado.ioloop.PeriodicCallback(lambda: None, 500)
+            self._wake.start()
         super().start()
 
     async def _announce_when_ready(self) -> None:
@@ -399,24 +427,32 @@ class SlrtVoila(Voila):
         loop.add_callback_from_signal(loop.stop)
 
     def stop(self):
-        """Shut every kernel down, then remove the connection folder (Voila does it the other
-        way round: kernels still using their socket files complained, with tracebacks)."""
+        """Stop every kernel at once, then remove the connection folder (Voila does it the other
+        way round). ``now=True``: a kernel still running a notebook when it was asked to shut
+        down printed ipykernel's "Socket operation on non-socket" traceback; the session data
+        is in SQLite, committed with each action, so nothing is lost by not waiting."""
         try:
             from jupyter_core.utils import run_sync
 
-            run_sync(self.kernel_manager.shutdown_all)()
+            run_sync(self.kernel_manager.shutdown_all)(now=True)
         except Exception as exc:  # noqa: BLE001 - stopping anyway; one line, no traceback
             self.log.warning("Stopping the kernels: %s", exc)
         shutil.rmtree(self.connection_dir, ignore_errors=True)
 
 
 def main(argv=None) -> int:
-    """Serve the class (see the module docstring); returns the exit code (2: a bad option)."""
+    """Serve the class (see the module docstring); returns the exit code (2: a bad option).
+    The process's environment and signal handlers are as before when it returns (a dry run
+    or a test calls it in-process)."""
     app = SlrtVoila.instance()
-    sigterm = signal.getsignal(signal.SIGTERM)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    environ = dict(os.environ)
     try:
         app.initialize(argv)
         if app.dry_run:
+            fault = store_health.check(app.db)  # read only: a faulty database is told before the day
+            if fault:
+                raise ServeError(fault)
             print(app.banner(ready=False), flush=True)
             print(t("serve.banner.notebooks", path=app.root_dir), flush=True)
             app.print_class()
@@ -427,5 +463,8 @@ def main(argv=None) -> int:
         print(exc, file=sys.stderr)
         return 2
     finally:
-        signal.signal(signal.SIGTERM, sigterm)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        os.environ.clear()
+        os.environ.update(environ)
         SlrtVoila.clear_instance()

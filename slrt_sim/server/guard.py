@@ -11,6 +11,9 @@ kernel id (``VOILA_KERNEL_ID``) for:
 * ``whoami`` — its device (the cookie, else the address) and whether it is the trainer's own
   machine (loopback or one of the server's own addresses);
 * ``pin`` — the trainer-PIN check, throttled **per device address** (:class:`PinThrottle`);
+* ``switch`` — the trainer's dashboard (a kernel that gave the right PIN) makes the front or the
+  back office the class app: the server prepares its kernels
+  (:meth:`slrt_sim.server.kernels.CappedManagerMixin.switch_class`);
 * ``log`` — a warning or an error of the kernel's apps, written to the server log (the
   trainer's terminal) with the page, the device and the trainee's name.
 
@@ -85,6 +88,8 @@ class PinThrottle:
         self.own = frozenset(own if own is not None else local_addresses())
         self.clock = clock
         self._fails: dict[str, deque] = {}
+        self.trusted: set[str] = set()
+        """Kernels whose page gave the right PIN (the trainer's dashboard)."""
 
     def _recent(self, ip: str, now: float) -> deque:
         fails = self._fails.get(ip)
@@ -171,12 +176,20 @@ class KernelApiHandler(tornado.web.RequestHandler):
             self._reply({"device": device, "ip": ip, "local": is_local(ip, self.throttle.own), "page": notebook})
         elif action == "pin":
             verdict, wait = self.throttle.check(ip, str(body.get("pin", ""))[:64], self.pin())
+            if verdict == "ok":
+                self.throttle.trusted.add(kernel)  # this page is the trainer's: it may switch the class app
             if verdict == "wrong":
                 log.warning("Trainer PIN: wrong try from %s (%s), %d recent; next try in %.0f s.", ip, notebook,
                             self.throttle.failures(ip), wait)
             elif verdict == "wait":
                 log.warning("Trainer PIN: try from %s (%s) refused, throttled for %.0f s more.", ip, notebook, wait)
             self._reply({"verdict": verdict, "wait": wait})
+        elif action == "switch":
+            if kernel not in self.throttle.trusted:
+                raise tornado.web.HTTPError(403)
+            target = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb"}.get(str(body.get("app")))
+            changed = bool(target) and km.switch_class(target)
+            self._reply({"ok": bool(target), "changed": changed})
         elif action == "log":
             level = logging.ERROR if body.get("level") == "error" else logging.WARNING
             trainee = str(body.get("trainee") or "-")[:80]

@@ -62,7 +62,17 @@ def outcome_scenario() -> Scenario:
 
 def arrival_days(n: int, scenario: Scenario | None = None) -> list[float]:
     """The walk-in moment of case ``i``: the i-th working day from :data:`START_DAY`, 09:00."""
-    s = scenario or outcome_scenario()
+    if scenario is None:
+        return list(_arrival_days(int(n)))
+    return _days(n, scenario)
+
+
+@lru_cache(maxsize=8)
+def _arrival_days(n: int) -> tuple[float, ...]:
+    return tuple(_days(n, outcome_scenario()))
+
+
+def _days(n: int, s: Scenario) -> list[float]:
     cal = WorkCalendar(s.calendar, s.horizon_days)
     out, d = [], START_DAY
     for _ in range(n):

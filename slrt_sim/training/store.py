@@ -185,7 +185,14 @@ def _retry(what: str, fn):
 
 
 def prepare(path: str | os.PathLike | None = None) -> Path:
-    """Create the database and set WAL mode once (at server start); returns its path."""
+    """Check the database (:func:`slrt_sim.training.store_health.check`: a fault raises
+    :class:`~slrt_sim.training.store_health.DatabaseFault` with one line for the trainer), then
+    create it and set WAL mode once (at server start); returns its path."""
+    from slrt_sim.training import store_health
+
+    fault = store_health.check(Path(path).expanduser() if path is not None else default_db_path())
+    if fault:
+        raise store_health.DatabaseFault(fault)
     store = SessionStore(path)
     store.reset_pin_failures(None)
     return store.path
