@@ -330,6 +330,25 @@ def test_determination_cycle_delays_needs_of_unlisted_households():
                            keep_timeline=False).kpis
         quarterly = run_once(base.with_overrides(["dtks.determination_cycle_months=3"]), rep, keep_cases=False,
                              keep_timeline=False).kpis
-        assert monthly["unlisted_met_90d"] - quarterly["unlisted_met_90d"] > 0.05
+        # (4-5 points with the yearly DTKS quota shared by outreach notes and case proposals)
+        assert monthly["unlisted_met_90d"] - quarterly["unlisted_met_90d"] > 0.03
         # the cycle is not a lever on everything: needs overall move far less
         assert abs(monthly["needs_met"] - quarterly["needs_met"]) < 0.03
+
+
+@pytest.mark.slow
+def test_role_play_only_settings_are_marked_and_change_no_kpi():
+    """The settings the simulation does not read are marked role-play-only in the schema, and
+    changing them changes no KPI of a run (if the model starts reading one, unmark it)."""
+    from slrt_sim.domain.scenario import ROLE_PLAY_ONLY, Database
+
+    marked = {f"database.{k}" for k, f in Database.model_fields.items()
+              if (f.json_schema_extra or {}).get("role_play_only")}
+    assert marked == set(ROLE_PLAY_ONLY)
+    s = load_scenario(SCENARIOS / "pelatihan_satu_kelurahan.yaml")
+    base = collect(run(s), keep_cases=False).kpis
+    moved = collect(run(s.with_overrides([f"{k}=0.5" for k in ROLE_PLAY_ONLY])), keep_cases=False).kpis
+    assert all(base[k] == moved[k] or (base[k] != base[k] and moved[k] != moved[k]) for k in base)
+    # a setting the simulation reads does move it
+    other = collect(run(s.with_overrides(["dtks.visit_accuracy_sd=2.5"])), keep_cases=False).kpis
+    assert any(base[k] != other[k] for k in base if base[k] == base[k])

@@ -288,6 +288,7 @@ def test_closest_explained_with_values():
     text = P.recommendation_text(p, html=False)
     assert text.startswith("Tidak ada konfigurasi") and "di bawah target 99%" in text
     assert any("Paling mendekati" in x for x in P.explanation(p))
+    assert any("Kelompok staf yang mengikat" in x for x in P.explanation(p))  # the busiest group named
 
 
 def test_village_label_says_rumah_tangga():

@@ -34,6 +34,7 @@ PROGRESS_INTERVAL = 0.25  # seconds: at most four redraws a second
 TARGET_ROWS = (
     ("identified", ">=", 0.70, True),
     ("handled_30d", ">=", 0.6, False),
+    ("target_met_90d", ">=", 0.5, False),
     ("needs_met", ">=", 0.5, False),
     ("needs_met_30d", ">=", 0.9, False),
     ("util_fo", "<=", 0.85, True),
