@@ -11,9 +11,9 @@ import urllib.request
 import nbformat
 import pytest
 
+from benchmarks.voila_process import free_port
 from slrt_sim.cli import lab
 from slrt_sim.experiments.kpis import kpi_label
-from slrt_sim.serve import free_port
 
 TOKEN = "uji-lab-token"
 
