@@ -5,18 +5,18 @@
 #   make bench       set up .venv, then run the benchmarks (the load benchmark in a light form)
 #   make load        a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS
 #   make notebooks   re-execute the teaching notebooks (notebooks/belajar/) in place, saving their outputs
-#   make lock        regenerate requirements.lock from pyproject.toml (needs PyPI)
+#   make lock        regenerate requirements.lock from pyproject.toml, and environment.yml from it (needs PyPI)
 #   make wheelhouse  build dist/wheelhouse/: offline install folder for Windows, macOS, Linux (needs PyPI)
 #   make clean       remove .venv and caches (var/ with session data is kept)
 #
 # Variables (override on the command line, e.g. `make app PORT=8000 TRAINER_PIN=2468`):
 #   PYTHON       interpreter used to create .venv (3.11 to 3.14)     [python3]
-#   HOST, PORT   where Voila listens                                [0.0.0.0, 8866]
+#   HOST, PORT   where Voila listens                [slrt-sim serve's: 0.0.0.0, 8866]
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
 #   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: one per app]
 #   CLASS_APP    the app the class opens: fo, bo or both            [fo]
-#   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [voila.json: 80, 4]
+#   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [slrt-sim serve --help]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
 #   WH_PYTHONS   Pythons of the wheelhouse                          [3.11 3.12 3.13 3.14]
 #   WH_PLATFORMS its platforms  [win_amd64 macos_arm64 macos_x86_64 linux_x86_64]
@@ -33,8 +33,8 @@ VPY         := $(VENV)/bin/python
 UV          := $(VENV)/bin/uv
 STAMP       := $(VENV)/.installed
 
-HOST        ?= 0.0.0.0
-PORT        ?= 8866
+HOST        ?=
+PORT        ?=
 TRAINER_PIN ?=
 SLRT_DB     ?= $(CURDIR)/var/slrt-sessions.sqlite
 PYTEST_ARGS ?=
@@ -56,8 +56,19 @@ help:
 
 # --- environment ----------------------------------------------------------------------------
 
+# Debian and Ubuntu ship Python without ensurepip (package python3-venv): say so in one line.
+# A .venv made with another Python than the PYTHON given on the command line is not reused silently.
+ifeq ($(origin PYTHON),command line)
+ifneq ($(wildcard $(VPY)),)
+ifneq ($(shell $(VPY) -c 'import sys; print(sys.version_info[:2])' 2>/dev/null),$(shell $(PYTHON) -c 'import sys; print(sys.version_info[:2])' 2>/dev/null))
+$(error $(VENV) was made with another Python than PYTHON=$(PYTHON): run `make clean` first, or give another VENV=.venv-x.y)
+endif
+endif
+endif
+
 $(VPY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 15) else "slrt-sim needs Python 3.11 to 3.14; run e.g.: make PYTHON=python3.13")'
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "make: $(PYTHON) cannot make a virtual environment: install the package python3-venv (Debian/Ubuntu: sudo apt install python3-venv)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(UV): | $(VPY)
@@ -77,12 +88,13 @@ var:
 
 # --- serving ---------------------------------------------------------------------------------
 
-# `slrt-sim serve` (slrt_sim/serve.py) builds the Voila command (settings from voila.json),
-# prints the LAN address and the trainer PIN, exports SLRT_TRAINER_PIN and SLRT_DB, then execs Voila.
+# `slrt-sim serve` (slrt_sim/server/app.py, settings from voila.json) serves the class in the
+# foreground: "Menyiapkan kasus kelas …" while it prepares, the addresses and the trainer PIN
+# once pages can be served; Ctrl+C stops it with its kernels. Unset variables pass no option.
 app: $(STAMP) | var
-	@TRAINER_PIN='$(TRAINER_PIN)' SLRT_DB='$(SLRT_DB)' CLASS_SIZE='$(CLASS_SIZE)' CLASS_APP='$(CLASS_APP)' \
-	  MAX_KERNELS='$(MAX_KERNELS)' MAX_PER_CLIENT='$(MAX_PER_CLIENT)' \
-	  $(VENV)/bin/slrt-sim serve --host '$(HOST)' --port '$(PORT)'
+	@TRAINER_PIN='$(TRAINER_PIN)' $(VENV)/bin/slrt-sim serve --db '$(SLRT_DB)' $(if $(HOST),--host '$(HOST)') $(if $(PORT),--port '$(PORT)') \
+	  $(if $(CLASS_SIZE),--class-size '$(CLASS_SIZE)') $(if $(CLASS_APP),--class-app '$(CLASS_APP)') \
+	  $(if $(MAX_KERNELS),--max-kernels '$(MAX_KERNELS)') $(if $(MAX_PER_CLIENT),--max-per-client '$(MAX_PER_CLIENT)')
 
 # --- checks ----------------------------------------------------------------------------------
 
@@ -110,7 +122,8 @@ load: $(STAMP)
 # One lock for every supported Python (3.11 to 3.14) and system: --universal writes
 # environment markers where a pin applies to some of them only.
 lock: | $(UV)
-	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --extra cluster --universal --python-version 3.11 -o requirements.lock
+	$(VPY) tools/environment.py
 
 # The kit's wheel and every run-time dependency for each platform x Python, plus
 # install.sh / install.bat (tools/wheelhouse.py; README, "Install").

@@ -5,7 +5,12 @@ The repository keeps them at its top (``notebooks/``, ``scenarios/``, ``share/ju
 gets copies in ``slrt_sim/_bundle/`` with the same layout, so ``pip install`` of the
 wheel alone is enough to run ``slrt-sim serve``. An editable install (``make setup``)
 copies nothing: it reads them from the clone. Everything else is in pyproject.toml.
+
+The version is :data:`VERSION`, plus the local version in ``$SLRT_LOCAL_VERSION`` when set:
+``tools/wheelhouse.py`` sets it from the build's date and commit (``0.1.0+20261203.0915.g1a2b3c4``),
+so every offline install folder carries a kit wheel of its own version.
 """
+import os
 import shutil
 from pathlib import Path
 
@@ -34,4 +39,7 @@ class BuildWithBundle(build_py):
                 shutil.copy2(src, dst)
 
 
-setup(cmdclass={"build_py": BuildWithBundle})
+VERSION = "0.1.0"
+LOCAL = os.environ.get("SLRT_LOCAL_VERSION", "").strip()
+
+setup(version=f"{VERSION}+{LOCAL}" if LOCAL else VERSION, cmdclass={"build_py": BuildWithBundle})

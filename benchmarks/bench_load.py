@@ -1,6 +1,6 @@
 """Benchmark: a hall of trainees opening a role-play app at the same second (``make load``).
 
-Starts the kit's server as ``make app`` does (:class:`slrt_sim.serve.VoilaProcess`: the
+Starts the kit's server as ``make app`` does (:class:`benchmarks.voila_process.VoilaProcess`: the
 ``slrt_sim.server`` Voila, ``voila.json``, a pool of ``class_size`` = N kernels of the app,
 a fresh temporary session database and case cache), waits until the pool is ready (as a
 trainer does before saying "buka aplikasinya"), then opens N clients at once over 127.0.0.1:
@@ -29,6 +29,12 @@ Targets (issue 8): N = 70: 70/70 usable, median ≤ 20 s, slowest ≤ 60 s, serv
 ≤ 5.5 GB (≤ 75 MiB a trainee).
 
     .venv/bin/python benchmarks/bench_load.py [--n 70] [--app fo|bo] [--browsers 3] [--port P] [--json]
+        [--day morning|afternoon|nopool] [--delay 600] [--cull 180]
+
+Modes (issue "a real bimtek day"): ``--delay 600`` opens the hall ten minutes after "Kelas siap"
+(with ``--cull`` a short culler shows no page arrives dead); ``--day afternoon`` is the day's
+FO in the morning, the trainer's switch on the dashboard at lunch, then the BO rush with no
+restart; ``--day nopool`` a server started without ``CLASS_SIZE``.
 
 ``make load N=70 APP=fo BROWSERS=3``. In ``make bench`` it runs light (N = 10, one browser).
 """
@@ -318,33 +324,69 @@ def _wait_pool(server, notebook: str, size: int, timeout: float) -> float:
     raise RuntimeError(f"the pool of {notebook} did not fill ({size} kernels) within {timeout:.0f} s")
 
 
+def trainer_switch(server, app: str) -> dict:
+    """The trainer, on the dashboard at lunch: the PIN, then "Aplikasi kelas sekarang: ``app``"
+    (what the dashboard's kernel asks the server, :mod:`slrt_sim.server.guard`)."""
+    import urllib.request
+
+    with urllib.request.urlopen(server.render_url("trainer_dashboard.ipynb"), timeout=300) as resp:
+        kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', resp.read().decode()).group(1)
+
+    def ask(**data) -> dict:
+        req = urllib.request.Request(f"{server.url}/slrt/api/kernel", data=json.dumps({"kernel": kernel, **data}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read())
+
+    assert ask(action="pin", pin="4321")["verdict"] == "ok"
+    return ask(action="switch", app=app)
+
+
 def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
-        port: int | None = None, settle: float = 5.0, log_to: str | None = None) -> dict:
-    """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once."""
-    from slrt_sim.serve import VoilaProcess, class_args
+        port: int | None = None, settle: float = 5.0, log_to: str | None = None, day: str = "morning",
+        delay: float = 0.0, cull: float | None = None) -> dict:
+    """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once.
+
+    ``day``: ``morning`` (a pool of N for ``app``), ``afternoon`` (a pool of N for the front
+    office; the hall opens it and closes it, the trainer switches the class to the back office on
+    the dashboard, then the same N open the back office at once: its figures are reported, the
+    morning's under ``morning``), ``nopool`` (a server started without ``CLASS_SIZE``).
+    ``delay``: seconds between "Kelas siap" and "buka aplikasinya" (the trainer talks); ``cull``
+    sets ``cull_idle_timeout`` (seconds) to show that a long wait leaves no dead page.
+    """
+    from benchmarks.voila_process import VoilaProcess, class_args
 
     n = n if n is not None else (5 if quick else 10)
     browsers = min(n, browsers if browsers is not None else (0 if quick else 1))
+    first = "fo" if day == "afternoon" else app
+    extra = class_args(class_size=None if day == "nopool" else n, class_app=first)
+    if cull is not None:
+        extra += [f"--MappingKernelManager.cull_idle_timeout={cull:g}", "--MappingKernelManager.cull_interval=5"]
+    morning = None
     notebook = APPS[app]["notebook"]
     with tempfile.TemporaryDirectory(prefix="slrt-load-") as tmp:
         server = VoilaProcess(pin="4321", db=Path(tmp) / "sessions.sqlite", log_path=Path(tmp) / "voila.log",
-                              port=port, extra=class_args(class_size=n, class_app=app), startup_timeout=600)
+                              port=port, extra=extra, startup_timeout=600)
         t_start = time.monotonic()
         with server:
             started_s = time.monotonic() - t_start
-            pool_s = _wait_pool(server, notebook, n, timeout=max(300.0, 15.0 * n))
-            time.sleep(settle)  # the server's own start-up work after the pool (the trainer reads the banner)
+            pool_s = _wait_pool(server, APPS[first]["notebook"], 0 if day == "nopool" else n,
+                                timeout=max(300.0, 15.0 * n))
+            time.sleep(settle + delay)  # the server's own start-up work; then the trainer talks
+            if day == "afternoon":
+                fo = asyncio.run(asyncio.wait_for(_rush(server.url, "fo", n, 0), CLIENT_TIMEOUT + 120))
+                morning = {"usable": sum(c["usable"] for c in fo), "total": len(fo),
+                           "median_s": statistics.median([c["answer_s"] for c in fo if c["usable"]] or [float("nan")]),
+                           "closed": asyncio.run(close_pages(server.url, fo))}
+                app, notebook = "bo", APPS["bo"]["notebook"]
+                morning["switch"] = trainer_switch(server, "bo")
+                morning["bo_pool_ready_s"] = _wait_pool(server, notebook, n, timeout=max(300.0, 15.0 * n))
+                time.sleep(settle)
             idle = memory(server.proc.pid)
             load_before = os.getloadavg()
             cpu_before = cpu_seconds(server.proc.pid)
 
-            async def hall() -> list[dict]:
-                t0 = time.monotonic()
-                tasks = [http_client(server.url, app, k, t0) for k in range(n - browsers)]
-                results = await asyncio.gather(browser_clients(server.url, app, browsers, t0), *tasks)
-                return results[0] + list(results[1:])
-
-            clients = asyncio.run(asyncio.wait_for(hall(), CLIENT_TIMEOUT + 120))
+            clients = asyncio.run(asyncio.wait_for(_rush(server.url, app, n, browsers), CLIENT_TIMEOUT + 120))
             load_after = os.getloadavg()
             cpu_after = cpu_seconds(server.proc.pid)
             mem = memory(server.proc.pid)
@@ -365,7 +407,17 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
     result["server_cpu_s"] = cpu_after[0] - cpu_before[0]
     result["kernels_cpu_s"] = cpu_after[1] - cpu_before[1]
     result["cpu_per_trainee_s"] = (result["server_cpu_s"] + result["kernels_cpu_s"]) / n
+    result.update(day=day, delay_s=delay, cull_s=cull, morning=morning,
+                  tracebacks_logged=log.count("Traceback"))
     return result
+
+
+async def _rush(base: str, app: str, n: int, browsers: int) -> list[dict]:
+    """N clients open ``app`` at the same second (``browsers`` of them in Chromium)."""
+    t0 = time.monotonic()
+    tasks = [http_client(base, app, k, t0) for k in range(n - browsers)]
+    results = await asyncio.gather(browser_clients(base, app, browsers, t0), *tasks)
+    return results[0] + list(results[1:])
 
 
 def _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_before, load_after, closed,
@@ -424,6 +476,13 @@ def _table(r: dict) -> str:
         ("kernels live before → after closing", f"{r['kernels_before_close']} → {r['kernels_after_close']}"),
         ("IOPub timeouts / xsrf refusals in log", f"{r['iopub_timeouts_logged']} / {r['xsrf_refusals_logged']}"),
     ]
+    rows.append(("day, delay after 'Kelas siap' (s), cull timeout (s)",
+                 f"{r.get('day')}, {fmt(r.get('delay_s', 0.0))}, {r.get('cull_s') or 'voila.json'}"))
+    if r.get("morning"):
+        m = r["morning"]
+        rows.append(("morning FO: usable, median (s); BO pool ready after the switch (s)",
+                     f"{m['usable']}/{m['total']}, {fmt(m['median_s'])}; {fmt(m['bo_pool_ready_s'])}"))
+    rows.append(("tracebacks in the server log", str(r.get("tracebacks_logged", "?"))))
     if r["errors"]:
         rows.append(("errors", "; ".join(f"{k} ×{v}" for k, v in r["errors"].items())))
     return table(rows, ("load benchmark", "value"))
@@ -437,8 +496,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--log", default=None, help="write the server's log to this file")
+    ap.add_argument("--day", choices=("morning", "afternoon", "nopool"), default="morning",
+                    help="morning: a pool for --app; afternoon: FO, then the trainer switches, then BO; "
+                         "nopool: a server without CLASS_SIZE")
+    ap.add_argument("--delay", type=float, default=0.0, help="seconds from 'Kelas siap' to the rush")
+    ap.add_argument("--cull", type=float, default=None, help="cull_idle_timeout (s) during the run")
     args = ap.parse_args(argv)
-    result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log)
+    result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log, day=args.day,
+                 delay=args.delay, cull=args.cull)
     print(json.dumps(result, indent=2, default=str) if args.json else _table(result))
     return 0 if result["usable"] == result["total"] else 1
 

@@ -150,7 +150,7 @@ def _whatif(repeats: int) -> dict[str, Any]:
 
 
 def _warm() -> None:
-    """Imports the app has made before its first answer (scipy's t quantiles, matplotlib)."""
+    """Imports the app has made before its first answer (t quantiles, matplotlib)."""
     from slrt_sim.experiments import plots  # noqa: F401
     from slrt_sim.experiments.results import t_quantile
 

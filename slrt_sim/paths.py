@@ -45,19 +45,17 @@ CONFIG_DIR = ROOT  # holds voila.json
 TRAINING_SCENARIO = SCENARIOS / "pelatihan_satu_kelurahan.yaml"
 
 
-def user_data_dir(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> Path:
-    """The per-user data folder: ``%LOCALAPPDATA%\\slrt-sim`` (Windows),
-    ``~/Library/Application Support/slrt-sim`` (macOS), ``$XDG_DATA_HOME/slrt-sim``
-    or ``~/.local/share/slrt-sim`` (Linux and others)."""
-    env = os.environ if environ is None else environ
-    home = Path(env.get("HOME") or env.get("USERPROFILE") or Path.home())
-    if platform.startswith("win"):
-        base = env.get("LOCALAPPDATA") or env.get("APPDATA")
-        return (Path(base) if base else home / "AppData" / "Local") / APP_NAME
-    if platform == "darwin":
-        return home / "Library" / "Application Support" / APP_NAME
-    xdg = env.get("XDG_DATA_HOME", "").strip()
-    return (Path(xdg) if xdg else home / ".local" / "share") / APP_NAME
+def user_data_dir(platform: str | None = None) -> Path:
+    """The per-user data folder, as platformdirs knows it for ``platform`` (default: this system):
+    ``%LOCALAPPDATA%\\slrt-sim`` (Windows), ``~/Library/Application Support/slrt-sim`` (macOS),
+    ``$XDG_DATA_HOME/slrt-sim`` or ``~/.local/share/slrt-sim`` (Linux and others)."""
+    from platformdirs.macos import MacOS
+    from platformdirs.unix import Unix
+    from platformdirs.windows import Windows
+
+    platform = platform or sys.platform
+    kind = Windows if platform.startswith("win") else MacOS if platform == "darwin" else Unix
+    return Path(kind(APP_NAME, appauthor=False).user_data_dir)
 
 
 VAR = ROOT / "var" if IN_CLONE else user_data_dir()

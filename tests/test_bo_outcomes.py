@@ -83,6 +83,7 @@ def test_bo_app_shows_each_households_two_timelines_after_submit(tmp_path, queue
     c = case_of(app.queue, "nik_typo")
     a["cases"][c.case_id]["status"] = "match"  # the NIK error is missed
     app.submit_answers(a)
+    app.panel.outcome.wait(120)  # the timelines are played in a background thread
     html_ = next(w.value for w in app.result.children if "slrt-outcome" in w._dom_classes)
     labels = [x.case_id for x in app.queue.cases if x.problem != "duplicate"]
     assert html_.count("class='oc-hh'") == len(labels)

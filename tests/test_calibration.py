@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
+
 from slrt_sim.domain.scenario import load_scenario
 from slrt_sim.experiments import calibration as C
 from slrt_sim.experiments.runner import run_once
@@ -36,6 +38,19 @@ def test_table_on_the_training_kelurahan():
     assert set(figs) == {"members_per_poor_household", "puskesos_per_day", "resolved_locally"}
     assert 3.0 < figs["members_per_poor_household"].model < 6.5
     assert 0.0 < figs["resolved_locally"].model <= 1.0 and figs["puskesos_per_day"].model > 0
+
+
+@pytest.mark.slow
+def test_pekalongan_registers_about_400_cases_a_month():
+    """The figure the needs' incidence is calibrated to (DOMAIN.md: ~400 logged a month), and
+    "resolved locally" counts needs served: served + ineligible + still open add up to at most 1."""
+    s = load_scenario(ROOT / "scenarios" / "kota_pekalongan.yaml")
+    f = C.run_figures(s, run_once(s, 0, keep_cases=True, keep_timeline=False))
+    assert abs(f["logged_per_month"] / 400.0 - 1.0) <= C.TOLERANCE
+    assert 0.3 < f["resolved_locally"] < 0.9
+    assert f["resolved_locally"] + f["ineligible_share"] + f["open_share"] <= 1.0 + 1e-9
+    # the reason's arithmetic: the district's Puskesos at 7.5 a day would register this many a month
+    assert f["puskesos_published_month"] == pytest.approx(2 * 7.5 * 21, rel=0.1)
 
 
 def test_counts_add_up_with_a_warmup():

@@ -128,3 +128,47 @@ def test_bad_value_shown_short_whatever_its_size():
     for _ in range(10_000):
         nested = [nested]
     assert len(S._short(nested)) <= 40
+
+
+def test_duplicate_key_is_one_line_naming_file_and_key(tmp_path, capsys):
+    path = tmp_path / "dup.yaml"
+    path.write_text(TRAIN.read_text(encoding="utf-8") + "\nname: lagi\n", encoding="utf-8")
+    err = one_line_error(capsys, ["validate", path])
+    assert str(path) in err and "name" in err
+
+
+@pytest.mark.parametrize("argv,option", [
+    (["run", TRAIN, "-r", "1000000000"], "--replications"),
+    (["run", TRAIN, "-r", "2", "--workers", "100000"], "--workers"),
+    (["sweep", TRAIN, "-r", "1000000000"], "--replications"),
+    (["sweep", TRAIN, "--workers", "100000"], "--workers"),
+    (["sweep", TRAIN, "-r", "500", "--vary", "seed=" + ",".join(map(str, range(100)))], "--replications"),
+])
+def test_counts_have_upper_bounds(capsys, monkeypatch, argv, option):
+    from slrt_sim.experiments import runner
+
+    monkeypatch.setattr(runner, "run_once", lambda *a, **k: pytest.fail("the run started"))
+    err = one_line_error(capsys, argv + ["--quiet"])
+    assert option in err
+
+
+@pytest.mark.parametrize("command,first", [("run", "summary.csv"), ("sweep", "summary.csv")])
+def test_out_does_not_overwrite_earlier_results_without_force(capsys, monkeypatch, tmp_path, command, first):
+    from slrt_sim.experiments import runner
+
+    earlier = tmp_path / "hasil"
+    earlier.mkdir()
+    (earlier / first).write_text("earlier results\n")
+    monkeypatch.setattr(runner, "run_once", lambda *a, **k: pytest.fail("the run started"))
+    monkeypatch.setattr(runner, "run_many", lambda *a, **k: pytest.fail("the run started"))
+    err = one_line_error(capsys, [command, TRAIN, "--out", earlier, "--quiet", "--days", "30"])
+    assert str(earlier) in err and first in err and "--force" in err
+    assert (earlier / first).read_text() == "earlier results\n"
+
+
+def test_out_with_force_overwrites(tmp_path, capsys):
+    out = tmp_path / "hasil"
+    out.mkdir()
+    (out / "summary.csv").write_text("earlier results\n")
+    assert main(["run", str(TRAIN), "--days", "30", "--out", str(out), "--force", "--quiet"]) == 0
+    assert (out / "summary.csv").read_text() != "earlier results\n"

@@ -63,11 +63,31 @@ def test_histogram_and_exports(store):
     png = dash.score_histogram_png(df, "KLS-D")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert dash.score_histogram_png(dash.results(store, "EMPTY"), "EMPTY")[:4] == b"\x89PNG"
-    csv = dash.export_csv(df)
-    assert pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")["trainee"].tolist() == ["Siti", "Budi", "Ani"]
-    xlsx = dash.export_xlsx(df, dash.mistakes_by_rule(store, "KLS-D"))
+    # CSV for Excel with Indonesian settings: ";" between fields, "," as the decimal mark, Indonesian headers
+    csv = dash.export_csv(df, lang="id")
+    text = csv.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Peserta;Aplikasi;Kasus;Skor;Maks;Skor (%);Menit;Waktu kirim"
+    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", sep=";", decimal=",")
+    assert back["Peserta"].tolist() == ["Siti", "Budi", "Ani"] and back["Menit"].tolist() == [10.0, 30.0, 80.0]
+    assert set(back["Aplikasi"]) <= {"Front office", "Back office"}
+    assert ";96,4;" in text and back["Skor (%)"].tolist()[2] == 96.4  # Ani: 54 of 56 points
+    en = dash.export_csv(df, lang="en").decode("utf-8-sig")
+    assert en.splitlines()[0] == "Trainee,App,Case,Score,Max,Score (%),Minutes,Submitted"
+    # the Excel file: results, mistakes by rule (the rule's sentence, never its code key), per-trainee items
+    items = dash.item_mistakes(store, "KLS-D")
+    xlsx = dash.export_xlsx(df, dash.mistakes_by_rule(store, "KLS-D"), items, lang="id")
     sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None)
-    assert set(sheets) == {"hasil", "kesalahan"} and len(sheets["hasil"]) == 3
+    assert set(sheets) == {"hasil", "kesalahan", "kesalahan_per_peserta"} and len(sheets["hasil"]) == 3
+    assert list(sheets["kesalahan"].columns) == ["Aturan", "Jumlah", "Peserta"]
+    assert not sheets["kesalahan"]["Aturan"].astype(str).str.contains(r"^(?:bo|rp|rule)\.", regex=True).any()
+    per = sheets["kesalahan_per_peserta"]
+    assert list(per.columns) == ["Peserta", "Aplikasi", "Kasus", "Butir", "Aturan", "Umpan balik"]
+    wrong = {(row.trainee, i["item"]) for row in store.submissions("KLS-D").itertuples()
+             for i in json.loads(row.feedback) if not i["ok"]}
+    assert set(zip(per["Peserta"], per["Butir"])) == wrong and len(per) == len(items)
+    assert "Siti" not in set(per["Peserta"])  # full marks: nothing to follow up
+    en_sheets = pd.read_excel(io.BytesIO(dash.export_xlsx(df, None, items, lang="en")), sheet_name=None)
+    assert set(en_sheets) == {"results", "mistakes_per_trainee"} and "Trainee" in en_sheets["results"].columns
     link = dash.download_link(csv, "a.csv", "text/csv", "Unduh CSV")
     assert 'download="a.csv"' in link and 'href="data:text/csv;base64,' in link
 
@@ -200,11 +220,12 @@ def test_exports_neutralise_formulas(store):
         store.save_submission(trainee=name, class_code="KLS-D", app="bo", case_id="X", answers={}, score=1,
                               max_score=2, feedback=[], started_at=0, submitted_at=1)
     df = dash.results(store, "KLS-D")
-    csv = pd.read_csv(io.BytesIO(dash.export_csv(df)), encoding="utf-8-sig", keep_default_na=False)
-    xlsx = pd.read_excel(io.BytesIO(dash.export_xlsx(df)), sheet_name=None)["hasil"]
-    for col in (csv["trainee"], xlsx["trainee"]):
+    csv = pd.read_csv(io.BytesIO(dash.export_csv(df, lang="id")), encoding="utf-8-sig", keep_default_na=False,
+                      sep=";")
+    xlsx = pd.read_excel(io.BytesIO(dash.export_xlsx(df, lang="id")), sheet_name=None)["hasil"]
+    for col in (csv["Peserta"], xlsx["Peserta"]):
         assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r")) for v in col)
-    assert "'=HYPERLINK(\"http://x\",\"klik\")" in list(xlsx["trainee"])
+    assert "'=HYPERLINK(\"http://x\",\"klik\")" in list(xlsx["Peserta"])
     assert dash.neutralise(-3) == -3 and dash.neutralise("Siti") == "Siti"
 
 

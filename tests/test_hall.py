@@ -1,5 +1,5 @@
 """A day in the hall, over loopback: pages live whenever they arrive, caps that odd paths and
-simultaneous requests cannot pass (one real server each, ``serve.VoilaProcess``)."""
+simultaneous requests cannot pass (one real server each, ``VoilaProcess``)."""
 from __future__ import annotations
 
 import concurrent.futures
@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from slrt_sim import serve
+from benchmarks.voila_process import VoilaProcess
 from slrt_sim.i18n import t
 from slrt_sim.server.kernels import POOL_READY
 
@@ -50,7 +50,7 @@ def _kernel_id(page: str) -> str:
 def test_a_pool_kernel_that_waited_long_is_not_culled_before_its_page_connects(tmp_path):
     """The class app's pool kernel waits past ``cull_idle_timeout`` after "Kelas siap"; the page
     that takes it then keeps its kernel while the phone is still loading it."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=["--SlrtVoila.class_size=1", "--SlrtVoila.other_pool_size=0",
                "--VoilaConfiguration.default_pool_size=0",
@@ -75,7 +75,7 @@ def test_odd_paths_and_simultaneous_requests_do_not_pass_the_device_cap(tmp_path
     """One device (the cap applies to loopback here), a cap of 2 pages: five requests at the same
     moment get 2 pages; then ``x.ipynb/``, ``//x.ipynb`` and ``./x.ipynb`` are the same page, and
     refused too. The server never holds more kernels than the cap allows."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=[*NO_POOLS, "--SlrtVoila.exempt_loopback=False", "--SlrtVoila.max_per_client=2",
                "--SlrtVoila.max_kernels=3"])
@@ -88,3 +88,267 @@ def test_odd_paths_and_simultaneous_requests_do_not_pass_the_device_cap(tmp_path
             assert status == 503, odd
             assert "kernelId" not in page
         assert _kernel_processes(server) == 2
+
+
+def _connect_and_leave(server, kernel_id: str) -> None:
+    """A page's websocket reaches the kernel, then the page goes without a goodbye."""
+    import asyncio
+
+    from tornado.websocket import websocket_connect
+
+    async def visit():
+        ws = await websocket_connect(f"{server.url.replace('http', 'ws')}/api/kernels/{kernel_id}/channels")
+        await asyncio.sleep(1)
+        ws.close()
+        await asyncio.sleep(1)
+
+    asyncio.run(visit())
+
+
+@pytest.mark.slow
+def test_a_heavy_tool_whose_page_has_gone_makes_room_for_the_next(tmp_path):
+    """Room for one heavy tool: a planner page that connected and went (a reload, a closed tab)
+    gives its place to the next planner page at once; a page still on its way keeps it."""
+    planner = "planner.ipynb"
+    server = VoilaProcess(
+        pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+        extra=[*NO_POOLS, "--SlrtVoila.heavy_total=1"])
+    with server:
+        status, page = _get(server.render_url(planner))
+        assert status == 200
+        first = _kernel_id(page)
+        # never connected: a slow phone's page, protected
+        assert _get(server.render_url(planner))[0] == 503
+        _connect_and_leave(server, first)
+        status, page = _get(server.render_url(planner))
+        assert status == 200
+        assert _kernel_id(page) != first
+        assert _get(f"{server.url}/api/kernels/{first}")[0] == 404
+        assert "Traceback" not in server.log()
+
+
+# ---------------------------------------------------------------------------- trainer PIN
+def test_pin_throttle_is_per_device_expires_and_never_holds_the_trainer():
+    from slrt_sim.server.guard import FORGET_SECONDS, PinThrottle
+
+    clock = [1000.0]
+    throttle = PinThrottle(own={"192.168.1.5"}, clock=lambda: clock[0])
+    phone = "192.168.1.23"
+    verdicts = []
+    for _ in range(3 * 3600):  # three hours of tries, one a second, waiting out every delay
+        verdicts.append(throttle.check(phone, "000000", "123456")[0])
+        clock[0] += 1.0
+        # the trainer's right PIN, on the laptop (loopback or its LAN address), never fails
+        assert throttle.check("127.0.0.1", "123456", "123456")[0] == "ok"
+        assert throttle.check("192.168.1.5", "123456", "123456")[0] == "ok"
+    assert verdicts[:5] == ["wrong"] * 5 and "wait" in verdicts
+    assert throttle.wait(phone) > 0 and throttle.wait("192.168.1.99") == 0  # another device is not held
+    # the trainer's own wrong tries never throttle the laptop
+    for _ in range(50):
+        throttle.check("127.0.0.1", "999999", "123456")
+    assert throttle.check("127.0.0.1", "123456", "123456") == ("ok", 0.0)
+    # the count expires: no permanent lock after the tries stop
+    clock[0] += FORGET_SECONDS + 1
+    assert throttle.failures(phone) == 0 and throttle.check(phone, "123456", "123456")[0] == "ok"
+
+
+def _get_from(server, path: str, source: str):
+    import http.client
+
+    con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=240, source_address=(source, 0))
+    con.request("GET", path)
+    resp = con.getresponse()
+    body = resp.read().decode("utf-8")
+    con.close()
+    return resp.status, body
+
+
+def _kernel_api(server, kernel: str, action: str, source: str = "127.0.0.1", **data):
+    import http.client
+    import json
+
+    con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60, source_address=(source, 0))
+    con.request("POST", "/slrt/api/kernel", body=json.dumps({"kernel": kernel, "action": action, **data}),
+                headers={"Content-Type": "application/json"})
+    resp = con.getresponse()
+    body = resp.read()
+    con.close()
+    return resp.status, (json.loads(body) if resp.status == 200 else None)
+
+
+@pytest.mark.slow
+def test_a_trainee_trying_pins_never_locks_out_the_trainer(tmp_path, monkeypatch):
+    """A trainee's phone (127.0.0.2 stands for it over loopback) tries PINs on its dashboard page
+    while the trainer logs in from the laptop: the phone is throttled, the trainer is not. The
+    server logs the tries (not the phone's page); the kernel API refuses other devices."""
+    from slrt_sim.apps import _hall
+
+    server = VoilaProcess(pin="482913", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=NO_POOLS)
+    with server:
+        status, phone_page = _get_from(server, "/voila/render/trainer_dashboard.ipynb", "127.0.0.2")
+        assert status == 200
+        status, laptop_page = _get_from(server, "/voila/render/trainer_dashboard.ipynb", "127.0.0.1")
+        assert status == 200
+        phone, laptop = _kernel_id(phone_page), _kernel_id(laptop_page)
+        verdicts = []
+        for k in range(12):
+            verdicts.append(_kernel_api(server, phone, "pin", pin=f"{k:06d}")[1]["verdict"])
+            if k in (3, 8, 11):  # the trainer logs in meanwhile, through the kernel's own client
+                monkeypatch.setenv("VOILA_KERNEL_ID", laptop)
+                monkeypatch.setenv("VOILA_APP_PORT", str(server.port))
+                assert _hall.check_pin("482913") == ("ok", 0.0)
+        assert verdicts[:5] == ["wrong"] * 5 and verdicts[-1] == "wait"
+        assert _kernel_api(server, phone, "pin", pin="482913")[1]["verdict"] == "wait"  # even the right one
+        assert _kernel_api(server, laptop, "pin", pin="482913")[1]["verdict"] == "ok"
+        assert _hall.whoami()["local"] is True
+        assert _kernel_api(server, phone, "whoami")[1]["local"] is False
+        assert _kernel_api(server, phone, "pin", source="127.0.0.2", pin="1")[0] == 403  # kernels only
+        assert _kernel_api(server, "no-such-kernel", "pin", pin="1")[0] == 404
+        # an app's error on the phone's page goes to the trainer's terminal, named
+        import logging
+
+        monkeypatch.setenv("VOILA_KERNEL_ID", phone)
+        root = logging.getLogger("slrt_sim")
+        handlers, propagate = list(root.handlers), root.propagate
+        try:
+            assert _hall.install_log()
+            _hall.set_trainee("Budi Santoso")
+            try:
+                1 / 0
+            except ZeroDivisionError:
+                logging.getLogger("slrt_sim.apps").exception("app callback simpan failed")
+        finally:
+            root.handlers[:], root.propagate = handlers, propagate
+            _hall.set_trainee("")
+        assert _wait_for(lambda: "[trainer_dashboard.ipynb | 127.0.0.2 | Budi Santoso]" in server.log(), 10)
+        log = server.log()
+        assert "app callback simpan failed" in log and "ZeroDivisionError" in log
+        assert "Trainer PIN: wrong try from 127.0.0.2" in log
+        assert "127.0.0.1" not in " ".join(x for x in log.splitlines() if "Trainer PIN" in x)
+
+
+# ---------------------------------------------------------------------------- widget flood, memory budget
+def _comm_open(k: int, size: int) -> str:
+    import json
+    import uuid
+
+    state = {"_model_name": "LabelModel", "_model_module": "@jupyter-widgets/controls",
+             "_model_module_version": "2.0.0", "_view_name": "LabelView",
+             "_view_module": "@jupyter-widgets/controls", "_view_module_version": "2.0.0", "value": "x" * size}
+    return json.dumps({
+        "header": {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "username": "", "session": "flood",
+                   "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "buffers": [], "channel": "shell",
+        "content": {"comm_id": f"flood-{k}", "target_name": "jupyter.widget",
+                    "data": {"state": state, "buffer_paths": []}}})
+
+
+def _kernel_info(k: int) -> str:
+    import json
+
+    return json.dumps({"header": {"msg_id": f"info-{k}", "msg_type": "kernel_info_request", "username": "",
+                                  "session": "probe", "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+                       "parent_header": {}, "metadata": {}, "content": {}, "buffers": [], "channel": "shell"})
+
+
+async def _flood(url: str, kernel: str, n: int, size: int) -> int:
+    """Send ``n`` widget-creation messages over one websocket; returns how many went out before
+    the server closed it."""
+    from tornado.websocket import WebSocketClosedError, websocket_connect
+
+    ws = await websocket_connect(f"{url.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id=flood")
+    sent = 0
+    try:
+        for k in range(n):
+            await ws.write_message(_comm_open(k, size))
+            sent += 1
+    except WebSocketClosedError:
+        pass
+    ws.close()
+    return sent
+
+
+async def _kernel_answers(url: str, kernel: str, timeout: float = 60) -> bool:
+    import asyncio
+    import json
+
+    from tornado.websocket import websocket_connect
+
+    ws = await websocket_connect(f"{url.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id=probe")
+    await ws.write_message(_kernel_info(1))
+    try:
+        while True:
+            raw = await asyncio.wait_for(ws.read_message(), timeout)
+            if raw is None:
+                return False
+            if json.loads(raw).get("header", {}).get("msg_type") == "kernel_info_reply":
+                return True
+    finally:
+        ws.close()
+
+
+@pytest.mark.slow
+def test_a_widget_flood_over_one_websocket_is_bounded_in_count_and_time(tmp_path):
+    """4,000 widget-creation messages of 20 kB over one connection: most never reach the kernel,
+    its memory hardly grows, the server logs a line or two (no traceback per message), the flood is
+    over within a bounded time, and the kernel still answers."""
+    import asyncio
+
+    import psutil
+
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=NO_POOLS)
+    with server:
+        status, page = _get(server.render_url(FO))
+        assert status == 200
+        kernel = _kernel_id(page)
+        [proc] = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+                  if "slrt_sim.server.kernel" in " ".join(p.cmdline())]
+        before = proc.memory_info().rss / 2 ** 20
+        t0 = time.monotonic()
+        sent = asyncio.run(_flood(server.url, kernel, 4000, 20_000))
+        took = time.monotonic() - t0
+        assert took < 120
+        time.sleep(3)  # what got through has been handled
+        grew = proc.memory_info().rss / 2 ** 20 - before
+        assert grew < 40, f"kernel grew {grew:.0f} MiB"  # on main: ~+300 MiB for this flood
+        assert asyncio.run(_kernel_answers(server.url, kernel))
+        log = server.log()
+        assert log.count("too many widget messages") == 1
+        assert log.count("Traceback") < 5
+        assert sent <= 4000
+
+
+async def _gone_while_connected(url: str, kernel: str, timeout: float) -> bool:
+    """Connect as the page does, and wait for the kernel to be gone."""
+    import asyncio
+
+    from tornado.websocket import websocket_connect
+
+    ws = await websocket_connect(f"{url.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id=page")
+    loop = asyncio.get_running_loop()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            if (await loop.run_in_executor(None, _get, f"{url}/api/kernels/{kernel}", 10))[0] == 404:
+                return True
+        return False
+    finally:
+        ws.close()
+
+
+@pytest.mark.slow
+def test_a_kernel_over_its_memory_budget_is_stopped_and_its_page_told(tmp_path):
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                                extra=[*NO_POOLS, "--SlrtVoila.memory_budget_mib=20", "--SlrtVoila.memory_interval=1"])
+    with server:
+        status, page = _get(server.render_url(FO))
+        assert status == 200
+        kernel = _kernel_id(page)
+        import asyncio
+
+        assert asyncio.run(_gone_while_connected(server.url, kernel, 60))
+        assert re.search(rf"Kernel {kernel} of {re.escape(FO)} .* over its budget of 20 MiB", server.log())
+        assert "slrt/live.js" in page  # the page says so (hall.gone) and reloads; the work is in the store

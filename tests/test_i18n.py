@@ -60,3 +60,27 @@ def test_number_formatting(value, decimals, lang, expected):
 def test_percentages():
     assert i18n.fmt_pct(0.4567, 1, "id") == "45,7%"
     assert i18n.fmt_pct(0.4567, 1, "en") == "45.7%"
+
+
+def test_number_and_date_formats_are_babels():
+    """i18n.LOCALE is Babel's CLDR data (a table: Babel costs each kernel ~10 MB)."""
+    import datetime as dt
+
+    from babel.dates import format_date, get_month_names
+    from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
+    from slrt_sim.i18n import LOCALE, fmt_date, fmt_num, month_names
+
+    assert set(LOCALE) == {"id", "en"}
+    for lang in LOCALE:
+        assert (LOCALE[lang]["group"], LOCALE[lang]["decimal"]) == (get_group_symbol(locale=lang),
+                                                                    get_decimal_symbol(locale=lang))
+        for width in ("wide", "abbreviated"):
+            babel = get_month_names(width, locale=lang)
+            assert month_names(lang, width) == tuple(babel[m] for m in range(1, 13))
+        for d in (dt.date(2026, 8, 17), dt.date(2025, 1, 6), dt.date(2027, 12, 31)):
+            assert fmt_date(d, lang) == format_date(d, format="long", locale=lang)
+        for x, decimals in ((1234567.25, 1), (-1234, 0), (0.5, 2), (98765.4321, 3)):
+            assert fmt_num(x, decimals, lang) == format_decimal(x, format="#,##0." + "0" * decimals if decimals
+                                                                else "#,##0", locale=lang)
+    assert fmt_num(float("nan")) == "–" and fmt_date(dt.date(2026, 8, 17), "id") == "17 Agustus 2026"

@@ -66,9 +66,9 @@ def test_toggle_switches_the_language(tmp_path):
 def test_landing_notebook_is_committed_without_outputs():
     import nbformat
 
-    from slrt_sim import serve
+    from slrt_sim import paths
 
-    nb = nbformat.read(serve.NOTEBOOKS / "index.ipynb", as_version=4)
+    nb = nbformat.read(paths.NOTEBOOKS / "index.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
     assert all(len(c.source.splitlines()) <= 5 for c in nb.cells)  # logic lives in slrt_sim.apps.landing

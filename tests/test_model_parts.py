@@ -238,12 +238,83 @@ def test_outreach_notes_need_supervisors_and_the_update_setting(small):
     assert run(small.with_overrides(["outreach.update_database=false"])).counters["dtks_notes"] == 0
 
 
-def test_exclusion_error_falls_by_at_most_ten_points_in_a_year():
-    """Kota Pekalongan, monthly determinations: the issue measured 35% -> 6% with the oracle."""
-    s = load_scenario(SCENARIOS / "kota_pekalongan.yaml")
+DISTRICT_FILES = ("kota_pekalongan", "kota_probolinggo", "kota_serang", "kota_tanjungbalai", "kabupaten_kubu_raya")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DISTRICT_FILES)
+def test_dtks_errors_move_at_most_ten_points_in_a_year(name):
+    """The DTKS improves at the pace of its real capacity (quota, musdes, verval), not of
+    artefacts: in no seed district does exclusion or inclusion error move more than 10
+    points over the measured year (the former independent visit noise and the visit
+    picker weighted by the record took inclusion error down 10-12 points)."""
+    s = load_scenario(SCENARIOS / f"{name}.yaml")
     k = collect(run(s), keep_cases=False).kpis
-    assert k["exclusion_error_start"] - k["exclusion_error_end"] <= 0.10
+    for err in ("exclusion_error", "inclusion_error"):
+        assert abs(k[f"{err}_start"] - k[f"{err}_end"]) <= 0.10, err
     assert k["exclusion_error_end"] < k["exclusion_error_start"]  # but it does improve
+
+
+def test_a_visit_sees_the_same_recorded_error_until_a_verval_corrects_it(small):
+    """The error of a household's recorded indicators persists across visits; a listed
+    household looks like its record; a verval replaces the error with its own measurement."""
+    m = Model(small, get_population(small), replication_seed(small.seed, 0))
+    hh = m.households
+    err = list(hh.record_error)
+    col = hh.col
+    listed = [h for h in range(hh.n) if col["in_dtks"][h]]
+    assert all(err[h] == col["dtks_decile"][h] - col["true_decile"][h] for h in listed)
+    unlisted = [h for h in range(hh.n) if not col["in_dtks"][h]]
+    assert np.std([err[h] for h in unlisted]) == pytest.approx(small.dtks.visit_accuracy_sd, rel=0.2)
+    m.run()  # visits leave the error as it was; only a verval changes it
+    changed = [h for h in range(hh.n) if hh.record_error[h] != err[h]]
+    assert changed and all(hh.verified_decile[h] for h in changed)
+    assert all(hh.record_error[h] == hh.verified_decile[h] - col["true_decile"][h] for h in changed)
+
+
+def test_a_household_under_way_is_not_proposed_twice(small):
+    s = _quiet(small, "outreach.enabled=false")
+    m = Model(s, get_population(s), replication_seed(s.seed, 0))
+    hh = int(np.flatnonzero(~np.asarray(m.households.col["in_dtks"], bool))[0])
+    out = {}
+
+    def case(env, name):
+        accepted = yield m.dtks.deliberate(hh, 0)
+        out[name] = (accepted, env.now)
+        if accepted:
+            out["listed"] = yield m.dtks.submit(hh, 0, 1)  # after its verval, measured decile 1
+            out["t_listed"] = env.now
+
+    m.env.process(case(m.env, "first"))
+    m.env.process(case(m.env, "second"))
+    m.env.run(until=1)
+    assert m.dtks.counters["case_proposals"] == 1 and m.dtks.counters["joined"] == 1
+    assert sum(len(a) for a in m.dtks.agenda) == 1
+    m.run()
+    if out["first"][0]:  # the deliberation accepted it: the second waited for the listing
+        assert out["listed"] and out["second"] == (False, out["t_listed"])
+    else:
+        assert out["second"] == (False, out["first"][1])
+
+
+@pytest.mark.parametrize("resistance,expect_removals", [(1.0, False), (0.0, True)])
+def test_removals_go_through_the_deliberation_against_resistance(small, resistance, expect_removals):
+    s = small.with_overrides([f"dtks.removal_resistance={resistance}", "dtks.quota_per_year=200",
+                              "dtks.visit_fresh_sd=1.5", "dtks.deliberation_days=30", "horizon_days=365"])
+    rec = run(s)
+    assert (rec.counters["dtks_removals"] > 0) is expect_removals
+    assert rec.counters["dtks_additions"] > 0
+
+
+def test_fasilitators_visit_referrals_first_and_everyone_once_a_round(small):
+    s = small.with_overrides(["outreach.strategy=sweep"])
+    m = Model(s, get_population(s), replication_seed(s.seed, 0))
+    hhs = m.households.village_hh[0].tolist()
+    pick = m.fasilitators._picker(0)
+    m.fasilitators.refer(hhs[5], 0)
+    assert pick() == hhs[5]
+    one_round = [pick() for _ in hhs]
+    assert sorted(one_round) == sorted(hhs)
 
 
 def test_determination_cycle_delays_needs_of_unlisted_households():
@@ -259,6 +330,25 @@ def test_determination_cycle_delays_needs_of_unlisted_households():
                            keep_timeline=False).kpis
         quarterly = run_once(base.with_overrides(["dtks.determination_cycle_months=3"]), rep, keep_cases=False,
                              keep_timeline=False).kpis
-        assert monthly["unlisted_met_90d"] - quarterly["unlisted_met_90d"] > 0.05
+        # (4-5 points with the yearly DTKS quota shared by outreach notes and case proposals)
+        assert monthly["unlisted_met_90d"] - quarterly["unlisted_met_90d"] > 0.03
         # the cycle is not a lever on everything: needs overall move far less
         assert abs(monthly["needs_met"] - quarterly["needs_met"]) < 0.03
+
+
+@pytest.mark.slow
+def test_role_play_only_settings_are_marked_and_change_no_kpi():
+    """The settings the simulation does not read are marked role-play-only in the schema, and
+    changing them changes no KPI of a run (if the model starts reading one, unmark it)."""
+    from slrt_sim.domain.scenario import ROLE_PLAY_ONLY, Database
+
+    marked = {f"database.{k}" for k, f in Database.model_fields.items()
+              if (f.json_schema_extra or {}).get("role_play_only")}
+    assert marked == set(ROLE_PLAY_ONLY)
+    s = load_scenario(SCENARIOS / "pelatihan_satu_kelurahan.yaml")
+    base = collect(run(s), keep_cases=False).kpis
+    moved = collect(run(s.with_overrides([f"{k}=0.5" for k in ROLE_PLAY_ONLY])), keep_cases=False).kpis
+    assert all(base[k] == moved[k] or (base[k] != base[k] and moved[k] != moved[k]) for k in base)
+    # a setting the simulation reads does move it
+    other = collect(run(s.with_overrides(["dtks.visit_accuracy_sd=2.5"])), keep_cases=False).kpis
+    assert any(base[k] != other[k] for k in base if base[k] == base[k])

@@ -11,7 +11,7 @@ import dataclasses
 import pytest
 
 from slrt_sim.experiments.outcomes import displaced, outcome_seed, run_pair, run_scripts
-from slrt_sim.model.scripted import Script
+from slrt_sim.model.decisions import Script
 from slrt_sim.domain.programs import NEED_PROGRAMS, check, decisive_reason
 from slrt_sim.training import front_office as fo
 from slrt_sim.training import outcomes as O
@@ -259,7 +259,9 @@ def test_class_view_adds_up_and_compares_with_the_key(cases):
     # the sloppy one: the false SKTM's places are inclusion errors, someone was displaced
     b = rows["Budi"].figures
     assert b["inclusion"] >= 1 and b["places_wasted"] >= 1
-    assert b["days_to_service"] > b["days_to_service_key"]
+    # the missed need is not served (the mean days to service, and the count of needs met, are over
+    # a different set of needs served, so they may go either way)
+    assert b["exclusion"] >= 1
     # class totals are the sums
     for m in ("needs", "needs_met", "exclusion", "inclusion", "places_wasted", "displaced", "lost"):
         assert view["class"][m] == sum(r.figures[m] for r in rows.values())

@@ -146,9 +146,15 @@ def test_answer_key_uses_programs_refer(all_cases):
         for c in cs:
             k = rp.answer_key(c)
             for need, ref in k["referrals"].items():
-                prof = dict(c.household, dtks_decile=c.household["true_decile"]) if c.problem == "false_sktm" \
-                    else c.household
+                # a false SKTM is judged on the decile a verval finds, and the reasons say so
+                prof = dict(c.household, dtks_decile=c.household["true_decile"], decile_from_verval=True,
+                            verified_decile=c.household["true_decile"]) \
+                    if c.problem == "false_sktm" else c.household
                 assert ref == programs.refer(need, prof)
+                if c.problem == "false_sktm":
+                    reasons = [r for v in ref.verdicts for r in v.reasons]
+                    assert not any(r.startswith(("rule.decile_above.", "rule.decile_within."))
+                                   and ".verval." not in r for r in reasons), reasons
             if not programs.documents_ok(c.household):
                 assert k["decision"] == "dukcapil_first" and k["programs"] == ["DUKCAPIL"]
             if k["decision"] == "refer_bo":

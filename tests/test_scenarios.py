@@ -177,10 +177,12 @@ def test_households_match_population(name, people):
 
 
 def test_yearly_needs_in_the_order_of_pekalongan_complaints():
-    """~400 complaints a month in Kota Pekalongan (DOMAIN.md) = ~4,800 a year."""
-    assert expected_need_rate(_load("kota_pekalongan")) == pytest.approx(4_800, rel=0.15)
+    """~400 cases registered a month in Kota Pekalongan (DOMAIN.md) = ~4,800 a year, of ~7,900
+    needs that arise (the rest never reach the SLRT within the year; the registered figure
+    itself is checked by a run in tests/test_calibration.py)."""
+    assert expected_need_rate(_load("kota_pekalongan")) == pytest.approx(7_900, rel=0.15)
     for name in DISTRICTS:
-        assert 2_000 <= expected_need_rate(_load(name)) <= 15_000, name
+        assert 3_000 <= expected_need_rate(_load(name)) <= 25_000, name
 
 
 def test_dtks_cycles_and_horizon():

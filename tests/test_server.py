@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import itertools
+import sys
 import logging
 import re
 import time
@@ -16,8 +17,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from pathlib import Path
 
-from slrt_sim import serve
+from benchmarks.voila_process import VoilaProcess
+from slrt_sim import paths
+from slrt_sim.cli import main as cli_main
 from slrt_sim.i18n import t
 from slrt_sim.server import pages
 from slrt_sim.server.kernels import CLIENT, POOL_READY, CapPolicy, capped_manager_class
@@ -238,7 +242,7 @@ def test_busy_page_is_indonesian_first_and_retries_by_itself():
 
 
 def test_landing_page_has_both_languages_and_the_apps():
-    html = pages.landing_page(serve.NOTEBOOKS)
+    html = pages.landing_page(paths.NOTEBOOKS)
     assert t("landing.title", lang="id") in html and t("landing.title", lang="en") in html
     shown = html[:html.index("<template")]  # what the page shows before any click: Indonesian
     assert t("landing.title", lang="id") in shown and t("landing.title", lang="en") not in shown
@@ -249,9 +253,13 @@ def test_landing_page_has_both_languages_and_the_apps():
 def test_voila_json_sets_timeouts_and_the_cap():
     import json
 
-    config = json.loads((serve.CONFIG_DIR / "voila.json").read_text())
+    from slrt_sim.server.app import SlrtVoila
+
+    config = json.loads((paths.CONFIG_DIR / "voila.json").read_text())
     assert config["VoilaExecutor"]["iopub_timeout"] >= 60  # a slow kernel: a slow page, not a blank one
-    assert config["SlrtVoila"]["max_kernels"] >= 80
+    assert SlrtVoila().max_kernels == CapPolicy.max_kernels >= 80
+    # each number once: voila.json does not repeat the defaults of SlrtVoila (CapPolicy's)
+    assert not {k for k, v in config.get("SlrtVoila", {}).items() if getattr(SlrtVoila(), k) == v}
     assert config["MappingKernelManager"]["cull_idle_timeout"] <= 300  # pages gone: culled within minutes
     assert config["ServerKernelManager"]["client_factory"] == "slrt_sim.server.kernels.NoHeartbeatClient"
 
@@ -291,7 +299,7 @@ def test_server_cap_landing_and_closing_a_page(tmp_path):
     """One real server, no pool, a cap of one kernel: landing page without a kernel; one app
     page; the next page gets the 503 page; closing the first page (as the browser's
     beforeunload does) stops its kernel and makes room."""
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=["--SlrtVoila.max_kernels=1", "--SlrtVoila.other_pool_size=0",
                "--VoilaConfiguration.default_pool_size=0"],
@@ -328,6 +336,7 @@ def test_server_cap_landing_and_closing_a_page(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP and process groups are POSIX")
 def test_stopping_a_hung_server_leaves_no_kernel_behind(tmp_path):
     """A server that no longer answers SIGTERM (here: stopped with SIGSTOP) is killed; the
     kernels it started run in sessions of their own, and must be killed with it."""
@@ -336,7 +345,7 @@ def test_stopping_a_hung_server_leaves_no_kernel_behind(tmp_path):
 
     import psutil
 
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
         extra=["--SlrtVoila.other_pool_size=0", "--VoilaConfiguration.default_pool_size=0"],
     )
@@ -372,22 +381,27 @@ def test_stopping_a_hung_server_leaves_no_kernel_behind(tmp_path):
 
 def test_class_size_reaches_the_server_command(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("TRAINER_PIN", "1357")
-    monkeypatch.setenv("CLASS_SIZE", "70")  # as `make app CLASS_SIZE=70` exports it
-    assert serve.main(["--db", str(tmp_path / "s.sqlite"), "--class-app", "bo", "--dry-run"]) == 0
+    assert cli_main(["serve", "--db", str(tmp_path / "s.sqlite"), "--class-size=70", "--class-app", "bo",
+                     "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "--SlrtVoila.class_size=70" in out and "--SlrtVoila.class_app=bo" in out
-    assert t("serve.banner.class", n=70, app="BO", cap=serve.DEFAULT_MAX_KERNELS,
-             per_client=serve.DEFAULT_MAX_PER_CLIENT) in out
+    assert t("serve.banner.class", n=70, app="BO", cap=CapPolicy.max_kernels, per_client=CapPolicy.max_per_client) in out
 
 
 def test_bad_class_size_is_one_line_and_exit_2(capsys, monkeypatch):
     monkeypatch.setenv("TRAINER_PIN", "1357")
-    assert serve.main(["--class-size", "100000", "--dry-run"]) == 2
+    from slrt_sim.server.app import MAX_CLASS_SIZE
+
+    assert cli_main(["serve", "--class-size", "100000", "--dry-run"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == t("serve.err.class_size", max=serve.MAX_CLASS_SIZE) and "\n" not in err
+    assert err == t("serve.err.class_size", max=MAX_CLASS_SIZE) and "\n" not in err
+    assert cli_main(["serve", "--class-sise", "70", "--dry-run"]) == 2  # a typo is an error, not ignored
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(t("serve.err.option", detail="")) and "--class-sise" in err and "\n" not in err
 
 
 def test_server_env_points_the_case_cache_next_to_the_database(tmp_path):
+    from slrt_sim import serve
+
     env = serve.server_env("1234", tmp_path / "db" / "s.sqlite", base={})
     assert env["SLRT_CACHE_DIR"] == str(tmp_path / "db" / "cache")
 
@@ -436,3 +450,136 @@ def test_a_kernel_handed_to_a_page_is_kept_until_the_page_connects(monkeypatch):
     km._handed[kid] -= 601
     _run(km.cull_kernel_if_idle(kid))
     assert culled == [kid]  # never connected within the grace: culled as Voila would
+
+
+# ---------------------------------------------------------------------------- systems
+def test_kernel_sockets_fit_the_systems_path_limit(tmp_path):
+    """macOS allows 103 characters for a socket path and its $TMPDIR is ~50 long: Voila's folder
+    there would give ~113. A short private folder is used instead, or TCP; Windows uses TCP."""
+    import shutil
+    import tempfile
+
+    from slrt_sim.server.app import IPC_NAME, kernel_sockets
+
+    assert kernel_sockets("/tmp/voila_abcdefgh", "linux") == ("ipc", "/tmp/voila_abcdefgh")
+    mac_tmp = "/var/folders/xy/" + "z" * 30 + "/T/voila_abcdefgh"
+    short_root = tempfile.mkdtemp(prefix="s", dir="/tmp")  # stands for /tmp
+    try:
+        transport, folder = kernel_sockets(mac_tmp, "darwin", short_root=short_root)
+        assert transport == "ipc" and folder.startswith(short_root) and len(folder) + IPC_NAME <= 103
+        assert Path(folder).is_dir() and Path(folder).stat().st_mode & 0o077 == 0  # private to the trainer
+    finally:
+        shutil.rmtree(short_root)
+    assert kernel_sockets(mac_tmp, "darwin", short_root=str(tmp_path / ("d" * 90))) == ("tcp", mac_tmp)
+    assert kernel_sockets("C:\\Users\\Ana Sari\\AppData\\Local\\Temp\\voila_x", "win32")[0] == "tcp"
+
+
+def test_serve_on_windows_stays_in_the_foreground(monkeypatch, tmp_path):
+    """On Windows ``os.exec*`` starts a new process and returns to the prompt: the server must
+    run in the ``slrt-sim serve`` process itself, on every system, and kernels use TCP there."""
+    import os
+    import sys
+
+    from slrt_sim.server import app
+
+    def no_exec(*args, **kwargs):
+        raise AssertionError("serve must not exec")
+
+    ran = {}
+
+    def fake_super_start(self):  # Voila's start: listening and the loop, in this process
+        ran["pid"] = os.getpid()
+        ran["transport"] = app.kernel_sockets(str(tmp_path))[0]
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    for name in ("execv", "execve", "execvp", "execvpe"):
+        monkeypatch.setattr(os, name, no_exec)
+    monkeypatch.setattr(app.Voila, "start", fake_super_start)
+    monkeypatch.setattr(app.SlrtVoila, "warm_cases", lambda self: None)
+    ticks = []
+
+    class Tick:  # Windows' select() is not woken by Ctrl+C: the server keeps a tick going
+        def __init__(self, callback, ms):
+            ticks.append(ms)
+
+        def start(self):
+            ticks.append("started")
+
+    monkeypatch.setattr(app.tornado.ioloop, "PeriodicCallback", Tick)
+    monkeypatch.setenv("TRAINER_PIN", "8642")
+    monkeypatch.setenv("SLRT_CACHE_DIR", str(tmp_path / "cache"))
+    assert cli_main(["serve", "--host", "127.0.0.1", "--port", "9298", "--db", str(tmp_path / "s.sqlite")]) == 0
+    assert ran == {"pid": os.getpid(), "transport": "tcp"}
+    assert ticks == [500, "started"]
+
+
+def test_voila_is_pinned_to_the_minor_version_whose_internals_the_server_uses():
+    import tomllib
+    from importlib.metadata import version
+
+    from slrt_sim.server.app import VOILA_MINOR
+
+    assert version("voila").rsplit(".", 1)[0] == VOILA_MINOR, "check SlrtVoila against the new Voila, then move the pin"
+    deps = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    (voila,) = [d for d in deps if d.startswith("voila")]
+    major, minor = VOILA_MINOR.split(".")
+    assert voila.replace(" ", "").endswith(f",<{major}.{int(minor) + 1}")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="socket files and POSIX signals (Windows: TCP, tested above)")
+def test_long_tmpdir_serves_the_fo_page_and_ctrl_c_stops_every_kernel(tmp_path):
+    """A 48-character $TMPDIR (as a Mac's, shortened to Linux's limit) made every kernel fail
+    with "File name too long" and the FO page an HTTP 500. Ctrl+C (SIGINT) then stops the server
+    and its kernels, with no traceback; the banner says "siap" only once the server listens."""
+    import os
+    import signal
+
+    long_tmp = tmp_path / "t"
+    long_tmp = Path(str(long_tmp) + "t" * max(0, 48 - len(str(long_tmp))))
+    long_tmp.mkdir()
+    assert len(str(long_tmp)) >= 48
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                          env={**os.environ, "TMPDIR": str(long_tmp)},
+                          extra=["--SlrtVoila.other_pool_size=0", "--VoilaConfiguration.default_pool_size=0"])
+    with server:
+        status, _, html = _get(server.render_url(FO))
+        assert status == 200 and "application/vnd.jupyter.widget-view+json" in html
+        kernels = [p for p in __import__("psutil").Process(server.proc.pid).children(recursive=True)
+                   if "slrt_sim.server.kernel" in " ".join(p.cmdline())]
+        assert kernels
+        server.stop(sig=signal.SIGINT)
+        assert not [k for k in kernels if k.is_running() and k.status() != "zombie"]
+        log = server.log_path.read_text()
+    assert "Traceback" not in log and "File name too long" not in log
+    assert t("serve.stopping", lang="id") in log and "Kernel shutdown" in log
+    warm, up, ready = (log.index(t("serve.banner.warm", lang="id")), log.index("is running at"),
+                       log.index(t("serve.banner.title", lang="id")))
+    assert warm < up < ready
+
+
+def test_the_banner_says_ready_only_once_the_class_pool_has_run(capsys, monkeypatch):
+    """With a class size, "siap" and the PIN come when every pool kernel of the class app has run
+    the notebook (Voila's "is running at" comes ~30 s earlier), not before."""
+    from slrt_sim.server.app import SlrtVoila
+
+    app = SlrtVoila(class_size=2, class_app="fo")
+    app.pin, app.pin_generated, app.db = "2468", False, "/tmp/s.sqlite"
+    rendered = iter([0, 1, 1, 2])
+
+    class Pools:
+        def pool_rendered(self, notebook):
+            assert notebook == FO
+            return next(rendered)
+
+    app.kernel_manager = Pools()
+    seen = []
+
+    async def sleep(_):
+        seen.append(capsys.readouterr().out)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    asyncio.run(app._announce_when_ready())
+    assert seen and all(t("serve.banner.title") not in out for out in seen)  # not while preparing
+    out = capsys.readouterr().out
+    assert t("serve.banner.title") in out and t("serve.banner.pin", pin="2468") in out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import multiprocessing as mp
 import sqlite3
 import time
@@ -168,3 +169,122 @@ def test_input_limits_names_codes_and_bidi(tmp_path):
     with pytest.raises(InputError) as err:
         clean_text("x" * 5000)
     assert "2000" in err.value.message()
+
+
+# ---------------------------------------------------------------------------- one person per name
+def test_a_same_name_second_device_must_prove_the_code_or_pick_another_name(tmp_path, monkeypatch):
+    """Two trainees called Budi in one class: the second device is not let into the first one's
+    work; it proves it is the same person with the code shown on the first device, or picks
+    another name; the dashboard lists the codes and the device that used two names."""
+    from slrt_sim.apps import _hall, dashboard as dash_app
+    from slrt_sim.apps.roleplay import LoginBox
+    from slrt_sim.i18n import t
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("KLS", 2018, "sedang")
+    opened: list[tuple[str, str]] = []
+    device = {"id": "phone-A"}
+    monkeypatch.setattr(_hall, "whoami", lambda: {"device": device["id"], "local": False})
+
+    def login(name):
+        box = LoginBox("fo", lambda n, k: opened.append((device["id"], n)), lambda: store)
+        return box, box.submit(name, "kls")
+
+    first, ok = login("Budi")
+    assert ok and opened == [("phone-A", "Budi")]
+    code = store.name_codes("KLS")[0]["code"]
+    assert re.fullmatch(r"\d{4}", code) and code in first.name_code.value  # shown on the first device
+
+    device["id"] = "phone-B"
+    second, ok = login("  budi ")
+    assert not ok and len(opened) == 1  # not let into the first Budi's work
+    assert second.proof.widget.layout.display is None and second.name.value == "  budi "  # asked, nothing lost
+    assert t("hall.name.taken", name="budi") in second.proof.text.value
+    second.proof.code.value = "x" + code
+    assert not second.proof.prove() and t("hall.name.wrong") in second.proof.text.value
+    second.proof.code.value = code
+    assert second.proof.prove() and opened[-1] == ("phone-B", "budi")  # the same person, on a new device
+
+    device["id"] = "phone-C"
+    third, ok = login("Budi")
+    assert not ok
+    assert third.submit("Budi Santoso", "KLS")  # another name instead
+    third.reset()
+    assert third.submit("Siti", "KLS")  # the same device, a second name: the dashboard says so
+    page = dash_app.names_html(store, "KLS")
+    assert code in page and "Budi Santoso" in page
+    assert store.shared_devices("KLS") == [["Budi Santoso", "Siti"]]
+    assert t("hall.names.shared", names="Budi Santoso, Siti") in page
+    # the trainer's own machine is never asked
+    monkeypatch.setattr(_hall, "whoami", lambda: {"device": "laptop", "local": True})
+    assert login("Budi")[1]
+
+
+def test_name_codes_resist_guessing(tmp_path):
+    store = SessionStore(tmp_path / "s.sqlite")
+    assert store.claim_name("K", "Ani", "a")["status"] == "ok"
+    right = store.name_codes("K")[0]["code"]
+    wrong = [c for c in ("0000", "1111", "2222", "3333", "4444", "5555", "6666") if c != right]
+    verdicts = [store.prove_name("K", "ani", "b", c) for c in wrong[:6]]
+    assert verdicts[:5] == ["wrong"] * 5 and verdicts[5] == "wait"
+    assert store.prove_name("K", "ani", "b", right) == "wait"  # even the right code waits now
+    assert store.claim_name("K", "Ani", "b")["status"] == "taken"
+
+
+# ---------------------------------------------------------------------------- bounded, unpoisoned data
+def test_a_huge_progress_save_is_bounded_and_the_next_trainee_still_submits(tmp_path, caplog):
+    from slrt_sim.training import store as S
+    from slrt_sim.training.inputs import MAX_TEXT
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    huge = {"form": {"members": "x" * 900_000, "address": "Jl. Melati 3"}, "case": 2}
+    assert store.save_progress("Budi", "K", "fo", huge) is True  # saved, with the text clipped
+    kept = store.load_progress("Budi", "K", "fo")
+    assert len(kept["form"]["members"]) == MAX_TEXT and kept["form"]["address"] == "Jl. Melati 3"
+    flood = {"form": {f"f{k}": "y" * MAX_TEXT for k in range(200)}}  # 400 kB of fields
+    with caplog.at_level("WARNING", logger="slrt_sim.store"):
+        assert store.save_progress("Budi", "K", "fo", flood) is False
+    assert "not saved" in caplog.text and store.load_progress("Budi", "K", "fo") == kept  # the last good state
+    deep = {"a": [[[[[[[[["deep"]]]]]]]]], "list": list(range(10_000))}
+    assert store.save_progress("Budi", "K", "bo", deep)
+    assert len(store.load_progress("Budi", "K", "bo")["list"]) == S.MAX_ITEMS
+    size = (tmp_path / "s.sqlite").stat().st_size + sum(p.stat().st_size for p in tmp_path.glob("s.sqlite-*"))
+    assert size < 2_000_000
+    # bounded submissions: answers clipped, and a cap per trainee
+    sid = store.save_submission(trainee="Ani", class_code="K", app="fo", case_id="C1", answers={"nik": "9" * 10**6},
+                                score=1, max_score=2, feedback=[], started_at=0.0, submitted_at=1.0)
+    assert len(json.loads(store.submissions("K").set_index("id").loc[sid, "answers"])["nik"]) == MAX_TEXT
+    with pytest.raises(S.StorageLimit):
+        store.save_submission(trainee="Ani", class_code="K", app="fo", case_id="C1", answers=flood["form"],
+                              score=1, max_score=2, feedback=[], started_at=0.0, submitted_at=1.0)
+
+
+def test_a_poisoned_fo_submission_does_not_change_the_back_office_queue(tmp_path):
+    """Per case the queue takes the best-scored registration, the earliest among equals: a later
+    submission with another name and NIK (scoring lower, or the same) changes nothing; the trainer
+    can exclude a submission, which leaves the dashboard and the queue."""
+    from slrt_sim.training import back_office as bo, dashboard as dash
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("KLS", 2018, "sedang")
+
+    def submit(who, answers, score, at):
+        return store.save_submission(trainee=who, class_code="KLS", app="fo", case_id="FO-01", answers=answers,
+                                     score=score, max_score=10, feedback=[], started_at=0.0, submitted_at=at)
+
+    honest = {"head": "Siti Aminah", "nik": "1271010101800001"}
+    first = submit("Ani", honest, 8, 1.0)
+    submit("Joker", {"head": "HACKED", "nik": "0000000000000000"}, 3, 2.0)
+    submit("Joker2", {"head": "HACKED", "nik": "0000000000000000"}, 8, 3.0)  # as good a score: still later
+    assert bo.fo_registrations(store, "KLS") == {"FO-01": honest}
+    better = {"head": "Siti Aminah", "nik": "1271010101800002"}
+    submit("Budi", better, 9, 4.0)  # a better registration may replace it
+    assert bo.fo_registrations(store, "KLS")["FO-01"] == better
+    # the trainer excludes a submission: out of the queue's source and of the dashboard
+    best = int(store.submissions("KLS").query("trainee == 'Budi'")["id"].iloc[0])
+    store.exclude(best)
+    assert bo.fo_registrations(store, "KLS")["FO-01"] == honest
+    assert "Budi" not in set(dash.results(store, "KLS")["trainee"])
+    assert len(store.submissions("KLS", include_excluded=True)) == 4
+    store.exclude(best, excluded=False)
+    assert "Budi" in set(dash.results(store, "KLS")["trainee"]) and first in store.submissions("KLS")["id"].tolist()

@@ -6,7 +6,7 @@ import pytest
 from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.experiments.report import compare, format_ci
-from slrt_sim.i18n import fmt_num, t
+from slrt_sim.i18n import fmt_num, fmt_pct, t
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +77,9 @@ def test_history_keeps_runs_and_compares(base, first):
     # the sentence follows the paired comparison of the replications both runs have
     direction = compare("needs_met", *(r.reps.kpis["needs_met"].to_numpy() for r in h.runs)).direction
     sentence = WT.describe_difference(h.runs[0], h.runs[1])
-    expected = {"noise": "tidak berbeda secara berarti", "up": "lebih banyak", "down": "lebih sedikit",
+    expected = {"noise": "belum pasti", "up": "lebih banyak", "down": "lebih sedikit",
                 "same": "yang sama"}[direction]
-    assert "Percobaan 1 dan 2" in sentence or "percobaan 2" in sentence
+    assert "percobaan 1 dan 2" in sentence or "percobaan 2" in sentence
     assert expected in sentence
     h.clear()
     assert len(h.runs) == 1 and h.runs[0] is first
@@ -117,7 +117,11 @@ def test_walkthrough_app_headless():
     run = app.run_whatif()
     assert run is not None and len(app.history.runs) == 2
     assert "2: " in app.compare_html.value and t("walk.opt.fragmented") in app.compare_html.value
-    assert app.diff_html.value.startswith("Dibanding percobaan 1")
+    diff = app.diff_html.value
+    first, second = (fmt_pct(r.reps.kpis["needs_met"].mean()) for r in app.history.runs)
+    assert f"{first} → {second}" in diff
+    # better/worse only when the paired interval excludes zero; otherwise "not yet certain with 2 replications"
+    assert diff.startswith("Dibanding percobaan 1") or diff.startswith("Dengan 2 replikasi")
     app.day.value = 100
     assert "Hari ke-100" in app.day_html.value
     app.clear()

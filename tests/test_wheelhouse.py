@@ -53,6 +53,7 @@ def test_lock_markers_are_evaluated_for_the_target_platform():
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="installs the Linux wheelhouse it builds")
 def test_offline_install_from_linux_wheelhouse(tmp_path):
     house = _cache() / f"wheelhouse-test-linux-{PY}"
     build = subprocess.run([sys.executable, str(ROOT / "tools" / "wheelhouse.py"), "--out", str(house),
@@ -84,13 +85,13 @@ def test_offline_install_from_linux_wheelhouse(tmp_path):
     serve = subprocess.run([str(kit), "serve", "--dry-run", "--host", "127.0.0.1", "--port", "9298"],
                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert serve.returncode == 0, serve.stderr[-3000:]
-    assert "2580" in serve.stdout  # the trainer PIN
+    assert "2580" not in serve.stdout  # a dry run shows no PIN ...
+    assert not (tmp_path / "data").exists()  # ... and writes nothing
     assert str(tmp_path / "data" / "slrt-sim" / "slrt-sessions.sqlite") in serve.stdout  # user data folder
-    assert f"-m slrt_sim.server {bundle / 'notebooks'}" in serve.stdout
-    assert f"--Voila.config_file_paths={bundle}" in serve.stdout
+    assert str(bundle / "notebooks") in serve.stdout
 
     out = tmp_path / "run"
-    run = subprocess.run([str(kit), "run", str(bundle / "scenarios" / "pelatihan_satu_kelurahan.yaml"),
+    run = subprocess.run([str(kit), "run", "pelatihan_satu_kelurahan",  # a bundled scenario by name
                           "--days", "30", "--json", "--out", str(out)],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -98,3 +99,73 @@ def test_offline_install_from_linux_wheelhouse(tmp_path):
     assert result["horizon_days"] == 30 and 0.0 <= result["kpis"]["needs_met"]["mean"] <= 1.0
     assert any(out.iterdir())  # tables written
     shutil.rmtree(venv)  # 500 MB: do not keep it in pytest's temporary folders
+
+
+def _kit_wheel(folder: Path, mark: str) -> Path:
+    """A stand-in for the kit's wheel (same name and version each time, different content)."""
+    import zipfile
+
+    wheel = folder / "slrt_sim-0.1.0-py3-none-any.whl"
+    files = {"slrt_sim/__init__.py": f"__version__ = '0.1.0'\nMARK = {mark!r}\n",
+             "slrt_sim-0.1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: slrt-sim\nVersion: 0.1.0\n",
+             "slrt_sim-0.1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+                                               "Tag: py3-none-any\n"}
+    files["slrt_sim-0.1.0.dist-info/RECORD"] = "".join(f"{name},,\n" for name in files) + \
+        "slrt_sim-0.1.0.dist-info/RECORD,,\n"
+    with zipfile.ZipFile(wheel, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return wheel
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="install.sh is for Linux and macOS (install.bat: checked below)")
+def test_running_the_installer_again_updates_the_kit(tmp_path):
+    """pip said "Requirement already satisfied" for a kit of the same version and kept the old
+    one; the installer now force-reinstalls the folder's kit wheel, and writes the start script."""
+    house = tmp_path / "house"
+    house.mkdir()
+    wheelhouse.write_scripts(house, [PY], [])
+    env = _offline_env(tmp_path)
+    (tmp_path / "home" / "Desktop").mkdir(parents=True)
+    venv = tmp_path / "kit env"  # a space, as in "C:\Users\Ana Sari"
+    marks = []
+    for mark in ("one", "two"):
+        _kit_wheel(house, mark)
+        install = subprocess.run(["sh", str(house / "install.sh"), str(venv)], capture_output=True, text=True,
+                                 env=env, cwd=tmp_path, timeout=600)
+        assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-3000:]
+        marks.append(subprocess.run([str(venv / "bin" / "python"), "-c", "import slrt_sim; print(slrt_sim.MARK)"],
+                                    capture_output=True, text=True, env=env, cwd=tmp_path).stdout.strip())
+    assert marks == ["one", "two"]
+    assert "updating the environment" in install.stdout
+    start = venv / "Mulai kelas SLRT.command"
+    assert f'"{venv}/bin/slrt-sim" serve' in start.read_text() and start.stat().st_mode & 0o100
+    assert (tmp_path / "home" / "Desktop" / "Mulai kelas SLRT.command").is_file()
+
+
+def test_kit_wheel_version_changes_with_every_build():
+    import datetime as dt
+
+    a = wheelhouse.local_version(dt.datetime(2026, 12, 3, 7, 0, 1, tzinfo=dt.timezone.utc))
+    b = wheelhouse.local_version(dt.datetime(2026, 12, 3, 7, 0, 2, tzinfo=dt.timezone.utc))
+    assert a != b and a.startswith("20261203.070001")
+    from packaging.version import Version
+
+    assert Version(f"0.1.0+{b}") > Version(f"0.1.0+{a}") > Version("0.1.0")
+
+
+def test_windows_installer_quotes_paths_pauses_and_prints_a_command_for_both_shells(tmp_path):
+    wheelhouse.write_scripts(tmp_path, ["3.12", "3.13"], [])
+    bat = (tmp_path / "install.bat").read_bytes().decode()
+    assert "\r\n" in bat and "@PYTHONS@" not in bat and "3.13 3.12" in bat
+    lines = [line for line in bat.splitlines() if not line.lower().startswith("rem")]
+    for line in lines:  # every use of a path variable is quoted (user names with spaces)
+        for var in ("%VENV%", "%HERE%", "%START%"):
+            for i in [i for i in range(len(line)) if line.startswith(var, i)]:
+                assert line[:i].count('"') % 2 == 1, line
+    assert "pause" in bat and "--force-reinstall" in bat
+    assert 'cmd /c "%START%"' in bat  # cmd and PowerShell both run `cmd /c "C:\...\Mulai kelas SLRT.bat"`
+    assert "py -3.1" not in bat  # no fixed minor: every supported one is tried
+    sh = (tmp_path / "install.sh").read_text()
+    assert "--force-reinstall" in sh and "Python.framework" in sh and "python3-venv" in sh

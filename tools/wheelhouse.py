@@ -32,6 +32,7 @@ import sys
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from packaging.markers import Marker
@@ -195,8 +196,23 @@ def download(reqs: list[str], platform: Platform, python: str, out: Path, cache:
     shutil.rmtree(stage)
 
 
+def local_version(now: datetime | None = None) -> str:
+    """The kit wheel's local version: the build's UTC date and time, and the commit if known
+    (``20261203.0915.g1a2b3c4``). A new folder always carries a new version, so installing it
+    over an older kit replaces it (the install scripts also force-reinstall the kit's wheel)."""
+    now = now or datetime.now(timezone.utc)
+    stamp = now.strftime("%Y%m%d.%H%M%S")
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{stamp}.g{commit}" if re.fullmatch(r"[0-9a-f]{4,40}", commit) else stamp
+
+
 def build_kit_wheel(out: Path) -> Path:
-    """The kit's own wheel (with the notebooks, scenarios and Voila set-up inside, see setup.py)."""
+    """The kit's own wheel (with the notebooks, scenarios and Voila set-up inside, see setup.py),
+    versioned ``0.1.0+<local_version()>``."""
     for old in out.glob("slrt_sim-*.whl"):
         old.unlink()
     uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
@@ -204,7 +220,7 @@ def build_kit_wheel(out: Path) -> Path:
         cmd = [uv, "build", "--wheel", "--quiet", "-o", str(out), str(ROOT)]
     else:
         cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(ROOT)]
-    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=True, env={**os.environ, "SLRT_LOCAL_VERSION": local_version()})
     wheels = sorted(out.glob("slrt_sim-*.whl"))
     if len(wheels) != 1:
         raise SystemExit(f"wheelhouse: expected one slrt_sim wheel in {out}, found {len(wheels)}")

@@ -9,8 +9,10 @@ too and shown again after a reload.
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import html
+import threading
 import time
 from typing import Any
 
@@ -83,11 +85,17 @@ def letter_link(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.
             f'href="data:text/html;charset=utf-8;base64,{data}">{html.escape(t("bo.letters.download"))}</a>')
 
 
+PRINT_ICON = ('<svg class="slrt-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" '
+              'style="vertical-align:-2px" fill="currentColor"><path d="M4 1h8v4H4z"/>'
+              '<path d="M2 6h12a1 1 0 0 1 1 1v5h-3v3H4v-3H1V7a1 1 0 0 1 1-1zm3 5v3h6v-3z"/></svg>')
+"""A printer drawn inline (an emoji printer shows as a missing-glyph box where no emoji font is installed)."""
+
+
 def letter_view_html(queue: bo.Queue, case_id: str, program: str, seq: int, date: dt.date) -> str:
     """A letter on screen with its "Cetak surat" and download buttons."""
     return (f"<style>{referral_letters.LETTER_CSS}</style>"
             f"<div class='slrt-noprint' style='margin:6px 0'>"
-            f"<button class='slrt-print' onclick='window.print()'>🖨 "
+            f"<button class='slrt-print' onclick='window.print()'>{PRINT_ICON} "
             f"{html.escape(t('bo.letters.print'))}</button> "
             f"{letter_link(queue, case_id, program, seq, date)}</div>"
             + referral_letters.letter_html(queue, case_id, program, seq, date))
@@ -160,7 +168,9 @@ class CasePanel:
             self.set_disabled(True)
 
     def _on_check(self, _b=None) -> None:
-        self.check_out.value = dtks_html(self.app.queue, self.case)
+        # the queue's DTKS is loaded once (in the background from the login on); a sign until it is there
+        with self.app.busy.working(t("rp.busy.check"), self.check_btn):
+            self.check_out.value = dtks_html(self.app.queue, self.case)
         self._checked = True
         self.app.changed()
 
@@ -232,6 +242,8 @@ class BackOfficeApp(LazyStore):
         self._build(resumed)
         if not resumed:
             self._save()
+        queue = self.queue  # the first "Cek DTKS" then finds the DTKS loaded
+        threading.Thread(target=lambda: queue.dtks, name="slrt-bo-dtks", daemon=True).start()
 
     # ------------------------------------------------------------------ the form
     def _build(self, resumed: bool) -> None:
@@ -299,13 +311,13 @@ class BackOfficeApp(LazyStore):
     # ------------------------------------------------------------------ submit and feedback
     def _on_submit(self, _b=None) -> None:
         answers = self.answers()
-        empty = sum(1 for a in answers["cases"].values() for v in
-                    [a["status"], *a["decisions"].values()] if v is None)
+        empty = len(bo.open_decisions(self.queue, answers))
         if empty and not self._confirm:
             self._confirm = True
             self.saved.value = f'<span class="slrt-bad">{html.escape(t("bo.submit.confirm_missing", n=empty))}</span>'
             return
-        self.submit_answers(answers)
+        with self.busy.working(t("rp.busy.submit"), self.submit, self.tabs):
+            self.submit_answers(answers)
 
     def submit_answers(self, answers: dict, submitted_at: float | None = None) -> dict:
         q = self.queue
@@ -339,7 +351,9 @@ class BackOfficeApp(LazyStore):
         summary += f"<p>{html.escape(t('bo.result.submitted', time=roleplay.now_text(result['submitted_at'])))}</p>"
         if result.get("practice"):
             summary += f"<p class='slrt-practice'><b>{html.escape(t('bo.practice.note'))}</b></p>"
-        self.panel.show(summary + rows, extra=self._letters(result), outcome=self.outcome_html, scroll=scroll)
+        answers = copy.deepcopy(self.state.get("answers") or bo.empty_answers(self.queue))
+        self.panel.show(summary + rows, extra=self._letters(result), outcome=lambda: self.outcome_html(answers),
+                        scroll=scroll, outcome_title=t("rp.sum.timelines"))
 
     def _letters(self, result: dict) -> list[W.Widget]:
         """The referral letters of a result: pick one, see it, print it or download it."""
@@ -369,13 +383,13 @@ class BackOfficeApp(LazyStore):
         pick.observe(show, names="value")
         return parts + [W.HBox([pick, open_btn]), view]
 
-    def outcome_html(self) -> str:
+    def outcome_html(self, answers: dict | None = None) -> str:
         """Issue 9: the submitted answers played in the class's kelurahan, against the key."""
         from slrt_sim.apps import outcome_view  # the simulation (pandas, the model): after a submit only
         from slrt_sim.training import bo_outcomes
 
         q = self.queue
-        pair = bo_outcomes.bo_outcome(q, self.state.get("answers") or bo.empty_answers(q))
+        pair = bo_outcomes.bo_outcome(q, answers or self.state.get("answers") or bo.empty_answers(q))
         rows = [(c.case_id, f"{c.case_id} · {c.head_name}") for c in q.cases if c.problem != "duplicate"]
         return outcome_view.queue_html(pair, rows, q.seed)
 
@@ -396,5 +410,7 @@ def show(store=None, warm: bool = True) -> W.Widget:
     """
     app = BackOfficeApp(store)
     if warm:  # the newest classes' queues (cached in the process), as the front office does
-        roleplay.warm_classes(app.store, lambda k: bo.build_queue(k["code"], int(k["seed"]), k["level"]))
+        # ... and their DTKS (unpickled from the class cache when the server made it), so that the
+        # first "Cek DTKS" does not wait for it
+        roleplay.warm_classes(app.store, lambda k: bo.build_queue(k["code"], int(k["seed"]), k["level"]).dtks)
     return app.widget

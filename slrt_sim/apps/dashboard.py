@@ -14,6 +14,7 @@ import time
 
 import ipywidgets as W
 
+from slrt_sim.apps import _hall
 from slrt_sim.apps._store import LazyStore
 from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
@@ -72,10 +73,10 @@ class Dashboard(LazyStore):
 
     # ------------------------------------------------------------------ PIN
     def _on_pin(self, _b=None) -> None:
-        verdict = dash.check_pin(self.pin.value, store=self.store)
+        verdict, wait = _hall.check_pin(self.pin.value, self.store)
         self.pin.value = ""
         if verdict != "ok":
-            text = (t("dash.pin.wait", seconds=int(dash.pin_wait(self.store)) + 1) if verdict == "wait"
+            text = (t("dash.pin.wait", seconds=int(wait) + 1) if verdict == "wait"
                     else t("dash.pin.unset" if verdict == "unset" else "dash.pin.wrong"))
             self.pin_msg.value = f'<p class="slrt-bad">{html.escape(text)}</p>'
             return
@@ -133,8 +134,10 @@ class Dashboard(LazyStore):
         self.year_open.on_click(guarded(lambda _b: self.open_year(), lambda: self.year_msg, "year"))
         self.year_msg = W.HTML()
         self.year_box = W.VBox()
+        self.exclude = ExcludeBox(self)
         tabs = W.Tab(children=[
-            W.VBox([W.HBox([self.live, self.projector, self.refresh_btn, self.updated]), self.live_html, self.plot]),
+            W.VBox([W.HBox([self.live, self.projector, self.refresh_btn, self.updated]), self.live_html, self.plot,
+                    self.exclude.widget]),
             self.mistakes,
             W.VBox([self.disc_app, self.disc_case, self.disc_html]),
             self.export,
@@ -152,14 +155,30 @@ class Dashboard(LazyStore):
                                                    self.create])], selected_index=None)
         create_box.set_title(0, t("dash.class.new"))
         create_box.add_class("slrt-class-new")
+        self.switch = W.ToggleButtons(options=[(t("dash.app.fo"), "fo"), (t("dash.app.bo"), "bo")], value=None,
+                                      description=t("hall.switch.label"), style={"description_width": "initial"})
+        self.switch.add_class("slrt-class-switch")
+        self.switch_msg = W.HTML()
+        self.switch.observe(guarded(lambda ch: self.switch_app(ch["new"]), self.switch_msg, t("hall.switch.label")),
+                            names="value")
         panel = W.VBox([W.HTML(f"<h3>{html.escape(t('dash.class.title'))}</h3>"), self.choose, create_box,
-                        self.class_msg])
+                        self.class_msg, W.HBox([self.switch, self.switch_msg])])
         panel.add_class("slrt-class-panel")
         self.main.children = [panel, tabs]
         self._fill_classes()
         self.choose.observe(lambda _c: self._on_choose(), names="value")
         self._on_choose()
         self.start_live()
+
+    def switch_app(self, app: str | None) -> None:
+        """After lunch: the class server prepares the other role play's kernels now
+        (:meth:`slrt_sim.server.kernels.CappedManagerMixin.switch_class`), not when 70 trainees open it."""
+        if not app:
+            return
+        answer = _hall.ask("switch", app=app)
+        name = t(f"dash.app.{app}")
+        key = "hall.switch.none" if not answer else ("hall.switch.done" if answer.get("changed") else "hall.switch.same")
+        self.switch_msg.value = f"<small>{html.escape(t(key, app=name))}</small>"
 
     def _fill_classes(self, select: str | None = None) -> None:
         classes = self.store.list_classes()
@@ -213,10 +232,13 @@ class Dashboard(LazyStore):
         self.updated.value = f"<small>{html.escape(t('dash.updated', time=time.strftime('%H:%M:%S'), n=n))}</small>"
         parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
         # the projector-ready view (statistics per app, progress per trainee) replaces the plain list
-        self.live_html.value = dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
+        self.live_html.value = (dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
+                                + dash.section("names", lambda: names_html(self.store, code)))
         self.plot.value = parts["plot"]
         self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
         self._kelurahan_fp = None
+        if getattr(self, "exclude", None) is not None:
+            self.exclude.fill(code)
         if getattr(self, "tabs", None) is not None and self.tabs.selected_index == 4:
             self.show_kelurahan()
         return True
@@ -279,7 +301,7 @@ class Dashboard(LazyStore):
         if getattr(self, "year_view", None) is None:
             self.year_view = YearView(int(horizon))
             self.year_box.children = [self.year_view.widget]
-        self.year_view.show(result.cases, horizon, outcome.households.values())
+        self.year_view.show(result.cases, horizon, outcome.households.values(), log=result.meta.get("event_log"))
         self.year_msg.value = ""
 
     async def _loop(self) -> None:
@@ -335,6 +357,60 @@ class Dashboard(LazyStore):
             self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
         else:
             self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
+
+
+class ExcludeBox:
+    """The trainer takes a submission out of the dashboard and out of the back office's queue (a
+    joke, a test, a trainee on the wrong name), or puts it back
+    (:meth:`slrt_sim.training.store.SessionStore.exclude`)."""
+
+    def __init__(self, board: "Dashboard"):
+        self.board = board
+        self.pick = W.Dropdown(description=t("hall.exclude.pick"), layout=W.Layout(width="460px", max_width="100%"))
+        self.pick.add_class("slrt-exclude-pick")
+        self.out = W.Button(description=t("hall.exclude.button"), icon="ban")
+        self.out.add_class("slrt-exclude")
+        self.back = W.Button(description=t("hall.exclude.restore"), icon="undo")
+        self.msg = W.HTML()
+        self.out.on_click(guarded(lambda _b: self.set(True), self.msg, t("hall.exclude.button")))
+        self.back.on_click(guarded(lambda _b: self.set(False), self.msg, t("hall.exclude.restore")))
+        box = W.VBox([W.HBox([self.pick, self.out, self.back]), self.msg])
+        self.widget = W.Accordion(children=[box], selected_index=None)
+        self.widget.set_title(0, t("hall.exclude.title"))
+
+    def fill(self, class_code: str) -> None:
+        store = self.board.store
+        sub, gone = store.submissions(class_code, include_excluded=True), store.excluded_ids()
+        options = [(f"{r.id} · {r.trainee} · {t(f'dash.app.{r.app}')} {r.case_id}"
+                    + (f" ({t('hall.exclude.excluded')})" if int(r.id) in gone else ""), int(r.id))
+                   for r in sub.iloc[::-1].itertuples(index=False)]
+        value = self.pick.value
+        self.pick.options = options
+        if value in dict((v, k) for k, v in options):
+            self.pick.value = value
+
+    def set(self, excluded: bool) -> None:
+        if self.pick.value is None:
+            return
+        sid = int(self.pick.value)
+        self.board.store.exclude(sid, excluded)
+        self.board.refresh(force=True)
+        self.msg.value = html.escape(t("hall.exclude.done" if excluded else "hall.exclude.restored", id=sid))
+
+
+def names_html(store, class_code: str) -> str:
+    """The class's names with their codes (a trainee on a second device asks the trainer for it),
+    and a warning for each device that used two or more names."""
+    rows = store.name_codes(class_code)
+    if not rows:
+        return ""
+    shared = "".join(f"<p class='slrt-bad slrt-shared-device'>"
+                     f"{html.escape(t('hall.names.shared', names=', '.join(names)))}</p>"
+                     for names in store.shared_devices(class_code))
+    table = dash.table_html([t("hall.names.name"), t("hall.names.code"), t("hall.names.devices")],
+                            [[r["trainee"], r["code"], str(r["devices"])] for r in rows], escape=True)
+    return (f"<details class='slrt-names'><summary>{html.escape(t('hall.names.title'))} ({len(rows)})</summary>"
+            f"{table}</details>{shared}")
 
 
 def show(store=None, warm: bool = True) -> W.Widget:

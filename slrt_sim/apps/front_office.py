@@ -434,21 +434,26 @@ class FrontOfficeApp:
         from slrt_sim.apps import fo_feedback
 
         summary, detail = fo_feedback.feedback_html(grade, self.case)
-        self.panel.show(summary, detail, outcome=self._outcome_html if self.state.get("answers") else None)
+        outcome = None
+        if self.state.get("answers"):  # what this case's file did, played with the answers as they are now
+            cid, answers = self.case.case_id, {int(i): dict(a) for i, a in self.state["answers"].items()}
+            outcome = lambda: self._outcome_html(cid, answers)  # noqa: E731
+        self.panel.show(summary, detail, outcome=outcome)
         self.next_btn.layout.display = None
 
-    def outcome_pair(self):
+    def outcome_pair(self, answers: dict | None = None):
         """The trainee's submitted files so far played in the class's kelurahan, against the key."""
         from slrt_sim.training import outcomes  # the simulation (pandas, the model): after a submit only
 
         k = self.klass
-        answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
+        if answers is None:
+            answers = {int(i): a for i, a in self.state.get("answers", {}).items()}
         return outcomes.fo_outcome(k["code"], k["seed"], k["level"], answers, n=len(self.cases))
 
-    def _outcome_html(self) -> str:
+    def _outcome_html(self, case_id: str, answers: dict) -> str:
         from slrt_sim.apps import outcome_view  # outcome timelines after a submit
 
-        return outcome_view.pair_html(self.outcome_pair(), self.case.case_id, self.klass["seed"])
+        return outcome_view.pair_html(self.outcome_pair(answers), case_id, self.klass["seed"])
 
     def next_case(self) -> None:
         if not self.state.get("submitted"):

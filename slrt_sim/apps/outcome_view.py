@@ -74,7 +74,7 @@ CLASS_CSS = """
 .oc-tile .oc-lab { font-size: 22px; color: #333; }
 .oc-tile .oc-keyv { font-size: 22px; color: #2e7d32; }
 .oc-tile.oc-warn .oc-big { color: #b71c1c; }
-.oc-class table { border-collapse: collapse; font-size: 18px; margin-top: 8px; }
+.oc-class table { border-collapse: collapse; font-size: 20px; margin-top: 8px; }
 .oc-class td, .oc-class th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
 .oc-class td:first-child, .oc-class th:first-child { text-align: left; }
 </style>

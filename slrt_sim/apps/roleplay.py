@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import ipywidgets as W
 
-from slrt_sim.apps import memory, style
+from slrt_sim.apps import _hall, memory, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.i18n import t
 from slrt_sim.training.core import PRACTICE_CLASS, resolve_class
@@ -87,12 +87,6 @@ CSS = """<style>
 .slrt-rp .widget-toggle-buttons .widget-toggle-button.mod-active { background: #1f6feb; color: #fff;
     font-weight: 700; box-shadow: none; }
 .slrt-rp .widget-toggle-buttons .widget-toggle-button.mod-active::before { content: "✓ "; }
-/* a sign of work, shown at once */
-.slrt-busy-sign { display: inline-flex; align-items: center; gap: 8px; color: #0b4f9c; font-weight: 600;
-                  min-height: 24px; }
-.slrt-busy-sign::before { content: ""; width: 16px; height: 16px; border-radius: 50%; flex: none;
-    border: 3px solid #c8d8ee; border-top-color: #0b4f9c; animation: slrt-spin 0.8s linear infinite; }
-@keyframes slrt-spin { to { transform: rotate(360deg); } }
 .slrt-frozen { opacity: 0.55; pointer-events: none; }
 </style>"""
 
@@ -217,9 +211,13 @@ class LoginBox:
         self.busy = Busy()
         self.start.on_click(guarded(lambda _b: self.submit(), self.message, t("rp.login.start")))
         self.memory = memory.remember(f"slrt-{app}-login", {"name": self.name, "code": self.code})
-        self.widget = W.VBox([self.f_name.box, self.f_code.box, self.start, self.busy.widget, self.message,
-                              self.memory], layout=W.Layout(width="100%"))
-        self.widget.add_class("slrt-login")
+        self.proof = NameProof(self)
+        self.form = W.VBox([self.f_name.box, self.proof.widget, self.f_code.box, self.start, self.busy.widget,
+                            self.message, self.memory], layout=W.Layout(width="100%"))
+        self.form.add_class("slrt-login")
+        self.name_code = W.HTML("")  # stays on the page after login: the code that proves this name
+        self.name_code.add_class("slrt-name-code")
+        self.widget = W.VBox([self.form, self.name_code], layout=W.Layout(width="100%"))
 
     @property
     def value(self) -> tuple[str, str]:
@@ -249,9 +247,12 @@ class LoginBox:
         if refused:
             self.f_name.mark(refused)
             return False
+        if not self.proof.claim(name, klass["code"]):
+            return False
         with self.busy.working(self.loading, self):
             self.open_session(name, klass)
-        self.widget.layout.display = "none"
+        _hall.set_trainee(name)  # named in the trainer's log
+        self.form.layout.display = "none"
         return True
 
     def freeze(self) -> None:
@@ -268,7 +269,68 @@ class LoginBox:
         self.f_name.mark(None)
         self.f_code.mark(None)
         self.message.value = ""
+        self.proof.reset()
+        self.form.layout.display = None
+
+
+class NameProof:
+    """One person per name: the login asks the store whether this device may use the name in the
+    class (:meth:`slrt_sim.training.store.SessionStore.claim_name`). The first device owns it and
+    is shown the name's code; another device is asked for that code ("Ya, ini saya") or to pick
+    another name. The trainer's own machine (and a kernel outside a class server) is not asked."""
+
+    def __init__(self, login: "LoginBox"):
+        self.login = login
+        self.code = W.Text(description=t("hall.name.code"), layout=W.Layout(width="220px"))
+        self.code.add_class("slrt-name-proof-code")
+        self.button = W.Button(description=t("hall.name.prove"), icon="check")
+        self.button.add_class("slrt-name-prove")
+        self.button.on_click(guarded(lambda _b: self.prove(), login.message, t("hall.name.prove")))
+        self.text = W.HTML("")
+        self.widget = W.VBox([self.text, W.HBox([self.code, self.button])])
+        self.widget.add_class("slrt-name-proof")
+        self.widget.layout.display = "none"
+        self._pending: tuple[str, str] | None = None
+
+    def claim(self, name: str, class_code: str) -> bool:
+        """May this device go on as ``name``? If not, the question is shown and the name marked."""
+        who = _hall.whoami()
+        if who.get("local"):
+            return True
+        found = self.login.store().claim_name(class_code, name, who["device"])
+        if found["status"] == "ok":
+            self.reset()
+            self.login.name_code.value = f"<small>{_e(t('hall.name.yours', code=found['code']))}</small>"
+            return True
+        if found["status"] == "limit":
+            self.login.f_name.mark(t("hall.name.limit"))
+            return False
+        self._pending = (name, class_code)
+        self.text.value = f"<p class='slrt-bad'>{_e(t('hall.name.taken', name=name))}</p>"
+        self.login.f_name.mark(t("hall.name.taken", name=name))
         self.widget.layout.display = None
+        return False
+
+    def prove(self) -> bool:
+        """The code typed for the pending name: right, the login goes on; wrong, it says so."""
+        if self._pending is None:
+            return False
+        name, class_code = self._pending
+        if clean_name(self.login.name.value or "").casefold() != name.casefold():
+            self.reset()  # another name was typed meanwhile: a plain login again
+            return self.login.submit()
+        verdict = self.login.store().prove_name(class_code, name, _hall.whoami()["device"], self.code.value)
+        if verdict != "ok":
+            self.text.value = f"<p class='slrt-bad'>{_e(t('hall.name.' + verdict))}</p>"
+            return False
+        self.reset()
+        return self.login.submit()
+
+    def reset(self) -> None:
+        self._pending = None
+        self.code.value = ""
+        self.text.value = ""
+        self.widget.layout.display = "none"
 
 
 class SavedForm:
@@ -296,7 +358,9 @@ class SavedForm:
             self.state = state
         if not self.trainee:
             return
-        self._store().save_progress(self.trainee, self.class_code, self.app, self.state)
+        if self._store().save_progress(self.trainee, self.class_code, self.app, self.state) is False:
+            self.status.value = f"<small class='slrt-bad'>{_e(t('hall.store.too_big'))}</small>"
+            return
         self.status.value = f"<small>{_e(t('bo.saved', time=dt.datetime.now().strftime('%H:%M:%S')))}</small>"
 
     def reset(self) -> None:
@@ -335,22 +399,51 @@ def fold(title: str, body: str, cls: str = "", open_: bool = False) -> str:
 
 
 class OutcomePanel:
-    """What the trainee's files did to the households (timelines), shown after a submit."""
+    """What the trainee's files did to the households (timelines), shown after a submit, folded
+    below the feedback (:func:`fold`, closed: the summary already says what it did to the family).
 
-    def __init__(self):
+    Playing the kelurahan takes a few seconds the first time, so it runs in a background thread:
+    the grade and the summary are on screen at once, the fold says "Menyiapkan linimasa…" until
+    the timelines are there. A :meth:`reset` (the next case) makes a late result of the previous
+    case go nowhere. :meth:`wait` joins the thread (tests)."""
+
+    def __init__(self, background: bool = True):
         self.widget = W.HTML("")
         self.widget.add_class("slrt-outcome")
+        self.background = background
+        self._generation = 0
+        self._thread: threading.Thread | None = None
 
-    def show(self, make_html: Callable[[], str]) -> None:
-        try:
-            self.widget.value = make_html()
-        except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
-            import logging
+    def show(self, make_html: Callable[[], str], title: str | None = None) -> None:
+        self._generation += 1
+        generation = self._generation
+        title = title or t("rp.sum.timeline")
 
-            logging.getLogger("slrt_sim.apps").exception("outcome failed")
-            self.widget.value = f"<p class='slrt-err'>{_e(t('oc.ui.error'))}</p>"
+        def run() -> None:
+            try:
+                body = make_html()
+            except Exception:  # noqa: BLE001 - the grade is saved and shown; the outcome must not break the page
+                import logging
+
+                logging.getLogger("slrt_sim.apps").exception("outcome failed")
+                body = f"<p class='slrt-err'>{_e(t('oc.ui.error'))}</p>"
+            if generation == self._generation:
+                self.widget.value = fold(title, body, "slrt-timeline")
+
+        if not self.background:
+            run()
+            return
+        self.widget.value = (f"<div class='slrt-fold slrt-timeline-wait'><span class='slrt-busy-sign'>"
+                             f"{_e(t('rp.busy.timeline'))}</span></div>")
+        self._thread = threading.Thread(target=run, name="slrt-outcome", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def reset(self) -> None:
+        self._generation += 1
         self.widget.value = ""
 
 
@@ -373,12 +466,13 @@ class FeedbackPanel:
         self.widget.layout.display = "none"
 
     def show(self, summary: str, detail: str = "", detail_title: str | None = None,
-             extra: Iterable[W.Widget] = (), outcome: Callable[[], str] | None = None, scroll: bool = True) -> None:
+             extra: Iterable[W.Widget] = (), outcome: Callable[[], str] | None = None, scroll: bool = True,
+             outcome_title: str | None = None) -> None:
         self.summary.value = summary + (fold(detail_title or t("rp.sum.detail"), detail, "slrt-detail")
                                         if detail else "")
         self.extra.children = list(extra)
         if outcome is not None:
-            self.outcome.show(outcome)
+            self.outcome.show(outcome, outcome_title)
         self.widget.layout.display = None
         if scroll:
             self.scroll.nonce += 1

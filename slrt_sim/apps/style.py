@@ -14,13 +14,16 @@ Most trainees in a hall use phones (360–412 px wide). Every app's root widget 
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import html
+import logging
+import threading
+from typing import Callable, Iterable, Sequence
 
 import ipywidgets as W
 
 from slrt_sim.training.views import table_html
 
-__all__ = ["CSS", "ROOT_CLASS", "capped", "table"]
+__all__ = ["CSS", "ROOT_CLASS", "capped", "deferred", "table"]
 
 ROOT_CLASS = "slrt-ui"
 
@@ -51,11 +54,19 @@ CSS = """<style>
     max-height: none !important; overflow: visible; }
 .slrt-ui .lm-TabBar-content { flex-wrap: wrap; height: auto !important; }
 .slrt-ui .lm-TabBar-tab { flex: 0 0 auto !important; min-width: 0; max-width: none !important;
-    min-height: 40px; line-height: 40px !important; height: auto !important; padding: 0 12px; margin-bottom: 2px; }
+    min-height: 40px !important; line-height: 40px !important; height: auto !important; padding: 0 12px; margin-bottom: 2px;
+    box-sizing: border-box; }
+.slrt-ui .lm-TabBar-tab .lm-TabBar-tabLabel { line-height: 40px !important; }
 .slrt-ui .lm-TabBar-tabLabel { overflow: visible; white-space: nowrap; }
 .slrt-ui table.slrt-stack { border-collapse: collapse; max-width: 100%; }
 .slrt-ui table.slrt-stack td, .slrt-ui table.slrt-stack th { border: 1px solid #d0d7de; padding: 3px 6px;
     text-align: left; vertical-align: top; }
+/* a sign of work, shown at once */
+.slrt-busy-sign { display: inline-flex; align-items: center; gap: 8px; color: #0b4f9c; font-weight: 600;
+                  min-height: 24px; }
+.slrt-busy-sign::before { content: ""; width: 16px; height: 16px; border-radius: 50%; flex: none;
+    border: 3px solid #c8d8ee; border-top-color: #0b4f9c; animation: slrt-spin 0.8s linear infinite; }
+@keyframes slrt-spin { to { transform: rotate(360deg); } }
 @media (max-width: 640px) {
   .slrt-ui { font-size: 15px; }
   .slrt-ui table.slrt-stack, .slrt-ui table.slrt-stack thead, .slrt-ui table.slrt-stack tbody, .slrt-ui table.slrt-stack tr,
@@ -89,3 +100,26 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", sta
 def capped(px: int) -> W.Layout:
     """A control's layout: the whole width on a phone, at most ``px`` wide on a larger screen."""
     return W.Layout(width="100%", max_width=f"{px}px")
+
+
+def deferred(build: Callable[[], W.Widget], waiting: str, failed: str, root_class: str = "") -> W.Widget:
+    """A widget shown at once with a sign of work (``waiting``), replaced by ``build()`` once a
+    background thread has made it: the walkthrough and the planner spend seconds simulating
+    before their first screen, and the page must not stay blank meanwhile. A failure shows
+    ``failed`` (one line; the traceback goes to the server log). The box has ``.thread`` (tests join it)."""
+    sign = W.HTML(f"<span class='slrt-busy-sign slrt-opening'>{html.escape(waiting)}</span>")
+    box = W.VBox([W.HTML(CSS), sign])
+    box.add_class(ROOT_CLASS)
+    if root_class:
+        box.add_class(root_class)
+
+    def run() -> None:
+        try:
+            box.children = [build()]
+        except Exception:  # noqa: BLE001 - the trainer gets one line, the log the traceback
+            logging.getLogger("slrt_sim.apps").exception("building %s failed", root_class or "the app")
+            box.children = [W.HTML(CSS), W.HTML(f"<p class='slrt-err'>{html.escape(failed)}</p>")]
+
+    box.thread = threading.Thread(target=run, name="slrt-open", daemon=True)
+    box.thread.start()
+    return box

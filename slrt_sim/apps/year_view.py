@@ -51,10 +51,11 @@ class YearView:
                               W.HTML(f"<h3>{html.escape(t('walk.flow.title'))}</h3>"), self.flow])
         self.widget.add_class("slrt-year-view")
 
-    def show(self, cases: pd.DataFrame, horizon: float, households=()) -> AN.Flow:
+    def show(self, cases: pd.DataFrame, horizon: float, households=(), log=None) -> AN.Flow:
         """Put the households of ``cases`` (a run's case table) on the view; the day stays.
-        ``households`` (role-play files played in the run) are added as ringed dots."""
-        self._flow, marked = AN.with_households(AN.flow(cases, horizon), households)
+        ``households`` (role-play files played in the run) are added as ringed dots; ``log`` is the
+        run's event log, whose rows move the dots (:func:`slrt_sim.experiments.animation.flow`)."""
+        self._flow, marked = AN.with_households(AN.flow(cases, horizon, log), households)
         self.flow.show_flow(self._flow, marked)
         self.day_html.value = self.status()
         return self._flow

@@ -1,8 +1,9 @@
 """The ``slrt-sim`` command (also ``python -m slrt_sim``).
 
 One module per subcommand, each with ``add_parser(subparsers)`` and registered here
-directly: ``validate``, ``run``, ``sweep``, ``cards``, ``calibrate``, ``lab``, ``serve`` (whose options
-:mod:`slrt_sim.serve` parses: everything after ``serve`` goes there). A user's mistake (bad
+directly: ``scenarios``, ``validate``, ``run``, ``sweep``, ``cards``, ``calibrate``, ``lab``, ``serve`` (whose options
+are the server's own, parsed by :class:`slrt_sim.server.app.SlrtVoila`: whatever follows ``serve``
+goes there untouched). A user's mistake (bad
 scenario, bad option, an output folder that cannot be written, an unreachable scheduler)
 prints one line to stderr and exits with code 2; no traceback.
 """
@@ -14,13 +15,13 @@ import sys
 from typing import Sequence
 
 from slrt_sim import i18n
-from slrt_sim.cli import calibrate, cards, lab, run, serve, sweep, validate
+from slrt_sim.cli import calibrate, cards, lab, run, scenarios, serve, sweep, validate
 from slrt_sim.cli.common import EXIT_USER_ERROR, UserError
 from slrt_sim.domain.scenario import ScenarioError
 from slrt_sim.experiments import ExperimentError
 from slrt_sim.i18n import t
 
-SUBCOMMANDS = (validate, run, sweep, cards, calibrate, serve, lab)
+SUBCOMMANDS = (scenarios, validate, run, sweep, cards, calibrate, serve, lab)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,14 +44,14 @@ def _preparse_lang(argv: Sequence[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _preparse_lang(argv)
-    serve_args = serve.arguments(argv)
-    if serve_args is not None:
-        return serve.main(serve_args)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USER_ERROR
+    if rest and not getattr(args, "passthrough", False):
+        parser.error(t("cli.err.unknown_args", args=" ".join(rest)))
+    args.rest = rest
     try:
         return int(args.func(args) or 0)
     except (ScenarioError, UserError, ExperimentError) as exc:

@@ -27,6 +27,11 @@ def _value(figure: str, x: float) -> str:
     return fmt_num(x, 2 if figure in ("members_per_poor_household", "puskesos_per_day") else 0)
 
 
+def _detail(detail: tuple) -> dict[str, str]:
+    """The run's own numbers a reason quotes: shares as percentages, counts rounded."""
+    return {k: fmt_pct(v, 0) if k.endswith("_share") else fmt_num(v, 0) for k, v in detail}
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from slrt_sim.experiments.calibration import TOLERANCE, calibration_table, district_scenarios
     from slrt_sim.experiments.runner import default_workers
@@ -49,7 +54,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             t("calib.col.gap"), t("calib.col.note")]
     table = [[r.district, t(f"calib.fig.{r.figure}"), _value(r.figure, r.model), _value(r.figure, r.published),
               ("+" if r.gap > 0 else "") + fmt_pct(r.gap, 0),
-              t("calib.ok", source=r.source) if r.ok else t(f"calib.reason.{r.figure}", source=r.source)]
+              t("calib.ok", source=r.source) if r.ok else t(f"calib.reason.{r.figure}", source=r.source,
+                                                            **_detail(r.detail))]
              for r in rows]
     print(text_table(head, table, left=2, text_last=True))
     return 0

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+from slrt_sim import paths
 from slrt_sim.domain.scenario import MAX_HORIZON_DAYS, Scenario, load_scenario
 from slrt_sim.i18n import t
 
@@ -23,13 +24,46 @@ class UserError(Exception):
 
 
 # ----------------------------------------------------------------------------- options
-def positive_int(option: str, value: int | None, allow_none: bool = True) -> int | None:
-    """``value`` if it is at least 1; a :class:`UserError` naming ``option`` otherwise."""
+def positive_int(option: str, value: int | None, allow_none: bool = True, maximum: int | None = None) -> int | None:
+    """``value`` if it is at least 1 (and at most ``maximum``); a :class:`UserError` naming ``option`` otherwise."""
     if value is None and allow_none:
         return None
     if value is None or value < 1:
         raise UserError(t("cli.err.at_least_one", option=option, value=value))
+    if maximum is not None and value > maximum:
+        raise UserError(t("cli.err.at_most", option=option, max=maximum, value=value))
     return value
+
+
+# ----------------------------------------------------------------------------- scenarios
+SHORT_PREFIXES = ("kota_", "kabupaten_")
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """The kit's own scenarios by name (``scenarios/*.yaml`` of the clone or of the installed wheel)."""
+    return {f.stem: f for f in sorted(paths.SCENARIOS.glob("*.yaml"))}
+
+
+def scenario_path(arg: str) -> str:
+    """The scenario file ``arg`` names: an existing file as given; else a bundled scenario by its
+    name, with or without ``.yaml`` and ``scenarios/`` (``kota_pekalongan``), or by its short
+    name without ``kota_`` / ``kabupaten_`` (``pekalongan``) when only one scenario has it.
+    A path to a ``.yaml`` that does not exist is left to the loader (its message names the
+    file); any other unknown name is a :class:`UserError` listing the known ones."""
+    if Path(arg).exists():
+        return arg
+    bundled = bundled_scenarios()
+    name = arg.replace("\\", "/")
+    name = name[len("scenarios/"):] if name.startswith("scenarios/") else name
+    name = name[:-len(".yaml")] if name.endswith(".yaml") else name
+    if name in bundled:
+        return str(bundled[name])
+    short = [n for n in bundled if n.startswith(SHORT_PREFIXES) and n.split("_", 1)[1] == name]
+    if len(short) == 1:
+        return str(bundled[short[0]])
+    if "/" in name or arg.endswith((".yaml", ".yml")):
+        return arg
+    raise UserError(t("cli.err.unknown_scenario", name=arg, known=", ".join(bundled)))
 
 
 def load_with_options(path: str, sets: Sequence[str] | None, seed: int | None, days: float | None) -> Scenario:
@@ -43,7 +77,7 @@ def load_with_options(path: str, sets: Sequence[str] | None, seed: int | None, d
         overrides.append(f"seed={seed}")
     if days is not None and not (math.isfinite(days) and 0 < days <= MAX_HORIZON_DAYS):
         raise UserError(t("cli.err.days", value=days, max=MAX_HORIZON_DAYS))
-    s = load_scenario(path, overrides or None)
+    s = load_scenario(scenario_path(path), overrides or None)
     if days is not None:  # measured days: the scenario's warm-up (district files have one) comes first
         s = s.with_overrides([f"horizon_days={s.warmup_days + days!r}"], "--days")
     return s

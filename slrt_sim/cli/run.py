@@ -8,10 +8,29 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from slrt_sim.cli.common import json_clean, load_with_options, positive_int, progress_bar, writable_folder
+from slrt_sim.cli.common import (UserError, json_clean, load_with_options, positive_int, progress_bar,
+                                 writable_folder)
 from slrt_sim.experiments.kpis import kpi_label
 from slrt_sim.experiments.report import format_interval, format_kpi, text_table
 from slrt_sim.i18n import fmt_num, fmt_pct, t
+
+
+MAX_REPLICATIONS = 1000
+"""Replications of one run at most (a laptop runs ~1 replication-year a second per core)."""
+MAX_WORKERS = 64
+OUTPUTS = ("cases.csv", "kpis.csv", "summary.csv", "stages.csv", "results.xlsx")
+"""What ``run --out`` writes (``sweep`` writes :data:`slrt_sim.cli.sweep.OUTPUTS`)."""
+
+
+def out_folder(out: str | None, names: Sequence[str], force: bool) -> Path | None:
+    """The ``--out`` folder, checked before the run: writable, and without earlier results of the
+    same names unless ``force`` (a :class:`UserError` naming the folder and the files otherwise)."""
+    if not out:
+        return None
+    earlier = [name for name in names if (Path(out) / name).exists()]
+    if earlier and not force:
+        raise UserError(t("cli.err.out_exists", path=str(out), files=", ".join(earlier)))
+    return writable_folder(out)
 
 
 def add_parser(sub) -> None:
@@ -24,6 +43,7 @@ def add_parser(sub) -> None:
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help=t("cli.help.set"))
     p.add_argument("--json", action="store_true", help=t("cli.help.json"))
     p.add_argument("--out", metavar="DIR", help=t("cli.help.out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help.force"))
     p.add_argument("--all", action="store_true", help=t("cli.help.all"))
     p.add_argument("--progress", action="store_true", help=t("cli.help.progress"))
     p.add_argument("--quiet", "-q", action="store_true", help=t("cli.help.quiet"))
@@ -73,10 +93,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from slrt_sim.experiments.results import HEADLINE_KPIS, KPI_FIELDS, Replications
     from slrt_sim.experiments.runner import default_workers, get_population, run_once, run_replications
 
-    positive_int("--replications", args.replications, allow_none=False)
-    positive_int("--workers", args.workers)
+    positive_int("--replications", args.replications, allow_none=False, maximum=MAX_REPLICATIONS)
+    positive_int("--workers", args.workers, maximum=MAX_WORKERS)
     s = load_with_options(args.file, args.set, args.seed, args.days)
-    folder = writable_folder(args.out) if args.out else None  # checked before the run, not after
+    folder = out_folder(args.out, OUTPUTS, args.force)  # checked before the run, not after
     bar = progress_bar(t("cli.run.progress", name=s.name), args)
     t0 = time.perf_counter()
     bar.update(0.0, force=True)

@@ -1,9 +1,10 @@
-"""``slrt-sim serve``: serve every notebook to a class with Voila (what ``make app`` runs).
+"""``slrt-sim serve``: serve every notebook to a class (what ``make app`` runs).
 
-The options (``--host``, ``--port``, ``--db``, ``--dry-run``, Voila's after ``--``...) are
-those of :mod:`slrt_sim.serve` (also ``python -m slrt_sim.serve``), which parses them
-itself: :func:`slrt_sim.cli.main` hands everything after ``serve`` to :func:`main`, and
-:func:`add_parser` only lists the subcommand in ``slrt-sim --help``.
+Its options are those of the server, :class:`slrt_sim.server.app.SlrtVoila` (traitlets
+aliases: ``--host``, ``--port``, ``--db``, ``--class-size``, ``--class-app``,
+``--max-kernels``, ``--max-per-client``, ``--dry-run``, and any ``--Voila.x=…``): the CLI's
+parser only names the subcommand and hands the rest over unparsed (:func:`run`), so there is
+one parser for them. ``--help`` prints :data:`OPTIONS` from the catalogue.
 """
 from __future__ import annotations
 
@@ -11,20 +12,28 @@ from typing import Sequence
 
 from slrt_sim.i18n import t
 
+OPTIONS = (("--host", "serve.cli.host"), ("--port", "serve.cli.port"), ("--db", "serve.cli.db"),
+           ("--class-size", "serve.cli.class_size"), ("--class-app", "serve.cli.class_app"),
+           ("--max-kernels", "serve.cli.max_kernels"), ("--max-per-client", "serve.cli.max_per_client"),
+           ("--dry-run", "serve.cli.dry_run"), ("FOLDER", "serve.cli.notebooks"), ("--Voila.…", "serve.cli.voila_args"))
+
 
 def add_parser(subparsers) -> None:
-    subparsers.add_parser("serve", help=t("cli.help.serve"), add_help=False)
+    p = subparsers.add_parser("serve", help=t("cli.help.serve"), add_help=False)
+    p.set_defaults(func=run, passthrough=True)
 
 
-def arguments(argv: Sequence[str]) -> list[str] | None:
-    """The arguments after ``serve`` if that is the subcommand (a global ``--lang`` may come first)."""
-    i = 0
-    while i < len(argv) and argv[i].startswith("--lang"):
-        i += 1 if "=" in argv[i] else 2
-    return list(argv[i + 1:]) if i < len(argv) and argv[i] == "serve" else None
+def usage() -> str:
+    lines = [t("serve.cli.usage"), "", t("serve.cli.description"), ""]
+    lines += [f"  {name:<16} {t(key)}" for name, key in OPTIONS]
+    return "\n".join(lines)
 
 
-def main(argv: Sequence[str]) -> int:
-    from slrt_sim import serve
+def run(args) -> int:
+    rest: Sequence[str] = args.rest
+    if any(a in ("-h", "--help", "--help-all") for a in rest):
+        print(usage())
+        return 0
+    from slrt_sim.server.app import main
 
-    return serve.main(list(argv), prog="slrt-sim serve")
+    return main(list(rest))

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
-from slrt_sim.cli.common import UserError, json_clean, load_with_options, positive_int, progress_bar, writable_folder
+from slrt_sim.cli.common import UserError, json_clean, load_with_options, positive_int, progress_bar
+from slrt_sim.cli.run import MAX_REPLICATIONS, MAX_WORKERS, out_folder
 from slrt_sim.experiments.report import format_ci, text_table
 from slrt_sim.i18n import fmt_num, t
 
+OUTPUTS = ("configs.csv", "runs.csv", "summary.csv", "stages.csv", "sweep.xlsx")
+"""What ``sweep --out`` writes (:meth:`slrt_sim.experiments.sweep.SweepResult.write`)."""
+MAX_RUNS = 20_000
+"""Configurations × replications of one sweep at most."""
 DEFAULT_KPIS = ("needs_met", "needs_met_30d", "time_to_service_median", "util_fo", "util_bo", "wait_fo_hours",
                 "wait_bo_hours")
 
@@ -26,6 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--days", type=float, help=t("cli.help.days"))
     p.add_argument("--kpi", action="append", metavar="NAME", help=t("sweep.help.kpi"))
     p.add_argument("--out", metavar="DIR", help=t("sweep.help.out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help.force"))
     p.add_argument("--json", action="store_true", help=t("sweep.help.json"))
     p.add_argument("--progress", action="store_true", help=t("cli.help.progress"))
     p.add_argument("--quiet", "-q", action="store_true", help=t("cli.help.quiet"))
@@ -37,16 +44,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from slrt_sim.experiments.runner import default_workers
     from slrt_sim.experiments.sweep import Vary, grid, run_sweep
 
-    positive_int("--replications", args.replications, allow_none=False)
-    positive_int("--workers", args.workers)
-    positive_int("--batch", args.batch)
+    positive_int("--replications", args.replications, allow_none=False, maximum=MAX_REPLICATIONS)
+    positive_int("--workers", args.workers, maximum=MAX_WORKERS)
+    positive_int("--batch", args.batch, maximum=MAX_REPLICATIONS)
     kpis = list(args.kpi or DEFAULT_KPIS)
     for k in kpis:
         if k not in KPI_FIELDS:
             raise UserError(t("sweep.err.kpi", name=k))
     base = load_with_options(args.file, args.set, args.seed, args.days)
-    configs = grid([Vary.parse(v) for v in args.vary])
-    folder = writable_folder(args.out) if args.out else None  # checked before the run, not after
+    varies = [Vary.parse(v) for v in args.vary]
+    runs = math.prod(len(v.values) for v in varies) * args.replications  # before the grid is built
+    if runs > MAX_RUNS:
+        raise UserError(t("cli.err.at_most", option="--vary × --replications", max=MAX_RUNS, value=runs))
+    configs = grid(varies)
+    folder = out_folder(args.out, OUTPUTS, args.force)  # checked before the run, not after
     workers = args.workers if args.workers is not None else default_workers()
     bar = progress_bar(t("sweep.progress", n=len(configs), reps=args.replications), args)
     res = run_sweep(base, configs, replications=args.replications, workers=workers, scheduler=args.scheduler,

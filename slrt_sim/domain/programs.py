@@ -204,13 +204,17 @@ def documents_ok(h: Mapping[str, Any]) -> bool:
 
 # ------------------------------------------------------------------ the rules
 def _dtks_gate(code: str, h: Mapping[str, Any], limits: Limits, reasons: list[str]) -> bool:
+    """Listed within the programme's deciles. A profile whose ``dtks_decile`` was set from a verval
+    visit (``decile_from_verval``, e.g. a false SKTM corrected) says "the decile the visit found",
+    never "the recorded decile", which the trainee saw lower in the DTKS."""
     if not h["in_dtks"]:
         reasons.append("rule.not_in_dtks")
         return False
+    source = "verval." if h.get("decile_from_verval") else ""
     if int(h["dtks_decile"]) > limits.max_decile[code]:
-        reasons.append(f"rule.decile_above.{limits.max_decile[code]}")
+        reasons.append(f"rule.decile_above.{source}{limits.max_decile[code]}")
         return False
-    reasons.append(f"rule.decile_within.{limits.max_decile[code]}")
+    reasons.append(f"rule.decile_within.{source}{limits.max_decile[code]}")
     return True
 
 

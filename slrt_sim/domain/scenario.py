@@ -179,6 +179,13 @@ class Staffing(_Strict):
 
 
 # --------------------------------------------------------------------------- population / database
+ROLE_PLAY_ONLY = ("database.sktm_share", "database.stale_years_mean", "database.invalid_nik_share")
+"""Settings that only the role plays read (the cards' households); the simulation does not, so
+they are marked ``role_play_only`` in the schema and a what-if on them changes no KPI."""
+IGNORED_MAX_DECILE = ("ATENSI", "DUKCAPIL")
+"""Programmes whose ``max_decile`` is not read: they serve every decile (DOMAIN.md)."""
+
+
 class Database(_Strict):
     """The state of the unified database (DTKS) at the start of a run.
 
@@ -188,10 +195,15 @@ class Database(_Strict):
 
     coverage_poor: float = Field(0.65, ge=0, le=1, description="share of truly poorest-40% households listed")
     leakage_nonpoor: float = Field(0.10, ge=0, le=1, description="share of better-off households listed")
-    sktm_share: float = Field(0.25, ge=0, le=1, description="share of the better-off listed through a false SKTM")
+    sktm_share: float = Field(0.25, ge=0, le=1, description="role play only: share of the better-off listed "
+                              "through a false SKTM (the role-play cards' false_sktm households)",
+                              json_schema_extra={"role_play_only": True})
     decile_noise_sd: float = Field(1.2, ge=0, description="sd of the recorded decile around the true one")
-    stale_years_mean: float = Field(3.0, ge=0, description="mean age of a record")
-    invalid_nik_share: float = Field(0.03, ge=0, le=1, description="records with an invalid or mistyped NIK")
+    stale_years_mean: float = Field(3.0, ge=0, description="role play only: mean age of a record (the year "
+                                    "the role-play cards show)", json_schema_extra={"role_play_only": True})
+    invalid_nik_share: float = Field(0.03, ge=0, le=1, description="role play only: records with an invalid or "
+                                     "mistyped NIK (the role-play cards' dtks_nik_invalid plant)",
+                                     json_schema_extra={"role_play_only": True})
     max_decile: int = Field(4, ge=1, le=10, description="poorest deciles the DTKS aims to list")
 
 
@@ -274,12 +286,18 @@ class Dtks(_Strict):
     cutoff_days: float = Field(14.0, ge=0, description="entries later than this before a determination wait for the next")
     verval_accuracy_sd: float = Field(0.7, ge=0, description="sd of the decile measured by a verval visit (0.5-1)")
     visit_accuracy_sd: float = Field(
-        1.5, ge=0, description="sd of the decile a fasilitator observes on an outreach visit (1-2.5)")
+        1.5, ge=0, description="sd of the persistent error of an unlisted household's recorded indicators, "
+                               "in deciles: every visit sees it until a verval corrects it (1-2.5)")
+    visit_fresh_sd: float = Field(
+        0.5, ge=0, description="sd of the fresh error of one outreach visit on top of the persistent one (0.3-1)")
     deliberation_days: float | None = Field(
         None, gt=0, description="days between a village's deliberations, musdes/muskel (30-180); "
                                 "default (null): once per determination cycle, to feed it")
     deliberation_acceptance: float = Field(
         0.8, ge=0, le=1, description="share of items a village deliberation accepts (0.6-0.95)")
+    removal_resistance: float = Field(
+        0.5, ge=0, le=1, description="assumption: share of the removals the deliberation would accept that the "
+                                     "community still blocks, reluctant to strike a family off the aid list (0.3-0.8)")
     supervisor_checks_per_day: float = Field(
         10.0, ge=0, description="outreach notes a supervisor checks per working day (5-30)")
     operators: int = Field(1, ge=0, description="DTKS data-entry operators at the Dinas Sosial (1-3)")
@@ -288,8 +306,8 @@ class Dtks(_Strict):
     approval_rate: float = Field(
         0.9, ge=0, le=1, description="share of entered items the district head approves (0.7-1)")
     quota_per_year: int = Field(
-        400, ge=0, description="additions approved per year at most, spread evenly over the determinations "
-                               "(200-2,000 per district)")
+        400, ge=0, description="changes (additions and removals) approved per year at most, spread evenly over "
+                               "the determinations; set per district, ~1.5% of its households (0.5-3%)")
 
     @property
     def cycle_days(self) -> float:
@@ -315,7 +333,8 @@ class Program(_Strict):
     cycle_days: float = Field(gt=0)
     delivery_days: float = Field(14.0, ge=0)
     delivery_failure: float = Field(0.05, ge=0, le=1)
-    max_decile: int = Field(4, ge=1, le=10)
+    max_decile: int = Field(4, ge=1, le=10, description="poorest deciles eligible; not read for "
+                            "ATENSI and DUKCAPIL, which serve every decile (IGNORED_MAX_DECILE)")
     first_intake_day: float | None = Field(
         None, ge=0, description="day of the first intake; default: half a cycle after the start")
 

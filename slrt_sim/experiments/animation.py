@@ -92,10 +92,36 @@ def case_path(row) -> tuple[tuple[float, int], ...]:
     return tuple(_one_per_instant(moves))
 
 
-def flow(cases: pd.DataFrame, horizon: float) -> Flow:
-    """The :class:`Flow` of a run's case table (every case, as the daily timeline counts them)."""
+_LOG_COLUMN = {"walk_in": 1, "outreach_found": 1, "dtks_found": 2, "dtks_not_listed": 2, "referred": 3,
+               "served": 4, "information_given": 4, "closed_ineligible": 5, "lost_unreachable": 5,
+               "lost_patience": 5, "lost_followup": 5}
+"""The event log's rows that move a case between the animation's columns."""
+
+
+def flow(cases: pd.DataFrame, horizon: float, log=None) -> Flow:
+    """The :class:`Flow` of a run (every case, as the daily timeline counts them).
+
+    With the run's event log (:class:`slrt_sim.model.record.EventLog`) the moves are its rows: the
+    dots move when the pathway wrote that they did. A case the log has no row of (the M/M/c
+    validation's walk-ins closed on the spot) moves by its times in the case table, as it does
+    without a log."""
     ordered = cases.sort_values("t_need", kind="stable")
-    return Flow(tuple(case_path(r) for r in ordered.itertuples(index=False)), float(horizon))
+    if log is None:
+        return Flow(tuple(case_path(r) for r in ordered.itertuples(index=False)), float(horizon))
+    moves: dict[int, list[tuple[float, int]]] = {}
+    for r in log.rows:
+        col = _LOG_COLUMN.get(r[2])
+        if col is not None:
+            moves.setdefault(r[1], []).append((float(r[3]), col))
+    paths = []
+    for r in ordered.itertuples(index=False):
+        m = moves.get(r.id)
+        if m is None:
+            paths.append(case_path(r))
+            continue
+        path = [(float(r.t_need), 0)] + sorted(m, key=lambda x: x[0])
+        paths.append(tuple(_one_per_instant(path)))
+    return Flow(tuple(paths), float(horizon))
 
 
 _BACK_STEPS = frozenset({"dtks_found", "dtks_nik_not_found", "dtks_proposed", "sktm_verval", "verval_done",

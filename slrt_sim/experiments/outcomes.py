@@ -2,10 +2,13 @@
 
 A *pair* is the same kelurahan, seed and background run twice: once with the households' files
 as a trainee made them, once as the answer key makes them
-(:class:`slrt_sim.model.scripted.Script`). Because scripted households draw from their own
+(:class:`slrt_sim.model.decisions.Script`). Both go through the model's one pathway
+(:class:`slrt_sim.model.pathway.Pathway`); because role-play households draw from their own
 streams, the background's needs and arrivals are the same in both runs; what differs follows
-from the files. Besides each household's timeline, the pair names the background (or classmate)
-households that lost a programme place in the trainee's run but had it in the key's run.
+from the files. Each household's timeline is its rows of the run's event log
+(:class:`slrt_sim.model.record.EventLog`). Besides the timelines, the pair names the background
+(or classmate) households that lost a programme place in the trainee's run but had it in the
+key's run (read from the same log's ``enrolled`` rows).
 
 This module knows nothing of the role play: the training layer turns submissions into scripts
 (:mod:`slrt_sim.training.outcomes`) and renders the timelines.
@@ -18,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from slrt_sim.domain.scenario import Scenario
-from slrt_sim.model.scripted import SCRIPT_ID_BASE, Event, NeedResult, Script, ScriptedModel
+from slrt_sim.model.decisions import Event, NeedResult, Script
+from slrt_sim.model.flow import Model
 
 
 @dataclass
@@ -53,11 +57,30 @@ class RunOutcome:
 
 @dataclass
 class PairOutcome:
-    """The trainee's run and the answer key's run of the same kelurahan and seed."""
+    """The trainee's run and the answer key's run of the same kelurahan and seed.
+
+    ``changed`` are the labels of the households whose files differ from the key's. A displaced
+    household (a row of ``displaced``) is put down to one of them (:meth:`displaced_by`): the
+    changed household that was enrolled first in the same programme in the trainee's run. The
+    timeline's sentences and the class view's count read the same rows."""
 
     trainee: RunOutcome
     key: RunOutcome
     displaced: list[dict]
+    changed: frozenset = frozenset()
+
+    def displaced_by(self, label: str) -> list[dict]:
+        """The displaced rows put down to the household ``label`` (see the class docstring)."""
+        return [r for r in self.displaced if self._culprit(r["program"]) == label]
+
+    def _culprit(self, program: str) -> str | None:
+        first: dict[str, float] = {}
+        for lab in self.changed:
+            h = self.trainee.households.get(lab)
+            days = [e.day for e in h.events if e.step == "enrolled" and e.program == program] if h else []
+            if days:
+                first[lab] = min(days)
+        return min(first, key=lambda lab: (first[lab], lab)) if first else None
 
 
 def outcome_seed(seed: int, stream: int) -> np.random.SeedSequence:
@@ -74,21 +97,20 @@ def year_record(scenario: Scenario, population: Any, scripts: list[Script], seed
     """``(record, outcome)``: the whole run of :func:`run_scripts` (the background's cases and the
     daily timeline) beside the scripted households' outcome, for the year view."""
     fresh = np.random.SeedSequence(entropy=seed.entropy, spawn_key=seed.spawn_key)  # spawning mutates a sequence
-    m = ScriptedModel(scenario, population, fresh, list(scripts))
+    m = Model(scenario, population, fresh, scripts=list(scripts))
     record = m.run()
+    rows = record.event_log.of(m.scripted_hh)
     households = {}
-    case_label = {}
-    for h in m.scripted:
-        households[h.sc.label] = HouseholdOutcome(h.sc.label, h.sc.hh, h.sc.by, h.events, h.needs)
-        base = SCRIPT_ID_BASE + h.index * 1000
-        for k in range(1, h._ids + 1):
-            case_label[base + k] = h.sc.label
+    case_label: dict[int, str] = {}
     case_hh = {c.id: c.hh for c in record.cases}
-    for h in m.scripted:
-        base = SCRIPT_ID_BASE + h.index * 1000
-        for k in range(1, h._ids + 1):
-            case_hh[base + k] = h.sc.hh
-    return record, RunOutcome(households, list(record.enrolments), case_hh, case_label, m.horizon)
+    for f in m.files:
+        events = [Event(r[3], r[2], r[5], r[6], r[7], dict(r[8]) if r[8] else {}) for r in rows if r[0] == f.hh]
+        households[f.script.label] = HouseholdOutcome(f.script.label, f.hh, f.script.by, events, f.needs)
+        for cid in f.ids:
+            case_label[cid] = f.script.label
+            case_hh[cid] = f.hh
+    enrolments = [(r[3], r[7], r[1]) for r in record.event_log.rows if r[2] == "enrolled"]
+    return record, RunOutcome(households, enrolments, case_hh, case_label, m.horizon)
 
 
 def displaced(key: RunOutcome, trainee: RunOutcome, ignore: set[str] = frozenset()) -> list[dict]:
@@ -124,5 +146,5 @@ def run_pair(scenario: Scenario, population: Any, trainee: list[Script], key: li
     if key_run is None:
         key_run = run_scripts(scenario, population, key, seed)
     tr_run = run_scripts(scenario, population, trainee, seed)
-    changed = {a.label for a, b in zip(trainee, key) if a != b}
-    return PairOutcome(tr_run, key_run, displaced(key_run, tr_run, ignore=changed))
+    changed = frozenset(a.label for a, b in zip(trainee, key) if a != b)
+    return PairOutcome(tr_run, key_run, displaced(key_run, tr_run, ignore=changed), changed)

@@ -353,8 +353,8 @@ class PlanResult:
         return buf.getvalue()
 
 
-TABLE_KPIS = ("needs_met", "needs_met_30d", "handled_30d", "identified", "time_to_service_median", "util_fo", "util_bo",
-              "wait_fo_hours", "wait_bo_hours")
+TABLE_KPIS = ("target_met_90d", "info_on_spot", "needs_met", "needs_met_30d", "handled_30d", "identified",
+              "time_to_service_median", "util_fo", "util_bo", "wait_fo_hours", "wait_bo_hours")
 
 
 PARALLEL_MIN_HOUSEHOLDS = 20_000

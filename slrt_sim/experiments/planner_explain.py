@@ -164,6 +164,26 @@ def idle_sentences(p: Any, c: int) -> list[str]:
     return out
 
 
+BINDING = (("util_fasilitator", "plan.group.fasilitators"), ("util_fo", "plan.group.district_fo"),
+           ("util_bo", "plan.group.district_bo"), ("util_puskesos", "plan.group.puskesos"))
+"""The staff groups the planner sizes, by the utilisation that shows their load."""
+
+
+def binding_sentence(p: Any, c: int) -> str | None:
+    """The group that binds at configuration ``c``: the busiest (highest mean utilisation) — the
+    one a planner adds to first (docs/developer.md, "Staffing effects", gives the paired effects)."""
+    best = None
+    for kpi, key in BINDING:
+        if (c, kpi) not in p.summary.index:
+            continue
+        util = float(p.summary.loc[(c, kpi), "mean"])
+        if not math.isnan(util) and (best is None or util > best[0]):
+            best = (util, key)
+    if best is None:
+        return None
+    return t("plan.why.binding", group=t(best[1]), util=fmt_pct(best[0]))
+
+
 def total_sentence(p: Any, c: int) -> str:
     cfg = p.configs.loc[c]
     villages = len(p.scenario.region.villages())
@@ -196,6 +216,9 @@ def explanation(p: Any) -> list[str]:
     elif p.recommended is None:
         out.append(t("plan.why.closest"))
     out.extend(idle_sentences(p, c))
+    binding = binding_sentence(p, c)
+    if binding:
+        out.append(binding)
     out.append(total_sentence(p, c))
     out.append(search_sentence(p))
     return out

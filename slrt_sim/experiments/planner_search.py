@@ -67,6 +67,8 @@ DIRECTIONS: dict[str, tuple[int | None, int | None, int | None]] = {
     "needs_met": (+1, +1, +1),
     "needs_met_30d": (+1, +1, +1),
     "needs_met_90d": (+1, +1, +1),
+    "target_met_90d": (+1, +1, +1),
+    "target_time_to_service_median": (-1, -1, -1),
     "handled_30d": (+1, +1, +1),
     "time_to_service_median": (-1, -1, -1),
 }

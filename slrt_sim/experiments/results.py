@@ -180,6 +180,15 @@ def compute_kpis(record: RunRecord, stages: list[dict] | None = None) -> dict[st
     hh = np.array([c.hh for c in all_cases], dtype=np.int64)[after]
     unlisted = ~np.asarray(record.dtks_start, dtype=bool)[hh] & (np.asarray(record.true_decile)[hh] <= max_dec)
     k["unlisted_met_90d"] = within(delay[unlisted], t_need[unlisted], horizon, 90.0)
+    # the SLRT's headline: substantive needs (not information requests) of the households it
+    # targets (true decile within the DTKS target), met within 90 days, and their time to service
+    target = (np.asarray(record.true_decile)[hh] <= max_dec) & (need != "information")
+    k["target_met_90d"] = within(delay[target], t_need[target], horizon, 90.0)
+    k["target_time_to_service_median"] = km_median(np.where(served, delay, horizon - t_need)[target],
+                                                   served[target])
+    info = need == "information"
+    on_spot = np.array([c.reason == "closed_on_spot" for c in all_cases], dtype=bool)[after]
+    k["info_on_spot"] = _share(np.count_nonzero(info & on_spot), np.count_nonzero(info))
     k["handled_30d"] = within(_times(all_cases, "t_decided")[after] - t_need, t_need, horizon, 30.0)
     k["identified"] = _share(np.count_nonzero(state != "unidentified"), n)
     k["time_to_service_median"] = km_median(np.where(served, delay, horizon - t_need), served)
@@ -215,6 +224,7 @@ def compute_kpis(record: RunRecord, stages: list[dict] | None = None) -> dict[st
     for kind in NEED_TYPES:
         mask = need == kind
         k[f"needs_met_{kind}"] = _share(np.count_nonzero(served & mask), np.count_nonzero(mask))
+        k[f"share_{kind}"] = _share(np.count_nonzero(mask), n)
     return {name: k[name] for name in KPI_FIELDS}
 
 
@@ -232,7 +242,8 @@ def collect(record: RunRecord, replication: int = 0, keep_cases: bool = True, wa
     return RunResult(
         kpis=kpis, stage_rows=records, cases=cases, timeline=timeline_frame(record) if keep_timeline else None,
         replication=replication, events=record.events, wall_seconds=wall_seconds,
-        meta={"scenario": record.scenario.name, "households": record.households},
+        meta={"scenario": record.scenario.name, "households": record.households,
+              **({"event_log": record.event_log} if keep_cases and record.event_log is not None else {})},
     )
 
 
@@ -255,9 +266,9 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
 @functools.lru_cache(maxsize=256)
 def t_quantile(confidence: float, dof: int) -> float:
     """The two-sided Student t quantile of a ``confidence`` interval (cached: tables ask it thousands of times)."""
-    from scipy import stats  # imported here: scipy.stats takes a second to import
+    from slrt_sim.experiments.tdist import t_ppf
 
-    return float(stats.t.ppf(0.5 + confidence / 2.0, dof))
+    return t_ppf(0.5 + confidence / 2.0, dof)
 
 
 @dataclass

@@ -256,10 +256,14 @@ def _run_local(scenarios: Sequence[Scenario], reps_of: list[list[int]], workers:
 
 
 def connect(scheduler: Any):
-    """A ``distributed.Client`` for an address (or the client itself); :class:`ExperimentError` if unreachable."""
-    from distributed import Client
-
+    """A ``distributed.Client`` for an address (or the client itself); :class:`ExperimentError` if unreachable,
+    or if the optional extra ``slrt-sim[cluster]`` (dask, distributed) is not installed."""
     from slrt_sim.i18n import t
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ExperimentError(t("sweep.err.no_cluster")) from None
 
     if isinstance(scheduler, Client):
         return scheduler, False
@@ -272,9 +276,9 @@ def connect(scheduler: Any):
 
 def _run_dask(scheduler: Any, scenarios: Sequence[Scenario], reps_of: list[list[int]], batch_size: int | None,
               keep: Keep, take: Callable[[list], None]) -> int:
+    client, owned = connect(scheduler)
     from distributed import as_completed as dask_completed
 
-    client, owned = connect(scheduler)
     try:
         nworkers = max(1, sum(client.nthreads().values()))
         size = batch_size or _size(reps_of, nworkers)

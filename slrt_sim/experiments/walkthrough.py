@@ -103,6 +103,11 @@ class WalkRun:
     def timeline(self) -> pd.DataFrame:
         return self.reps.runs[0].timeline
 
+    @property
+    def event_log(self):
+        """The event log of the run whose cases are kept (None if it was not kept)."""
+        return self.reps.runs[0].meta.get("event_log")
+
     @functools.cached_property
     def summary(self) -> pd.DataFrame:
         """Mean and CI of each KPI over the replications (computed once: tables and charts read it often)."""
@@ -277,13 +282,15 @@ def describe_difference(first: WalkRun, last: WalkRun) -> str:
     """One sentence on the change in needs met between two runs (common random numbers).
 
     When the replications cannot tell the runs apart (the paired 95% interval of the
-    difference contains zero, :func:`slrt_sim.experiments.report.compare`), the sentence says
-    the difference is within noise instead of calling one run better.
+    difference contains zero, :func:`slrt_sim.experiments.report.compare`), the sentence says the
+    difference is not yet certain with that many replications, instead of calling one run better
+    (or the two the same: a large difference over two replications is uncertain, not absent).
     """
     cmp = compare("needs_met", first.reps.kpis["needs_met"].to_numpy(), last.reps.kpis["needs_met"].to_numpy())
     key = {"up": "walk.diff.better", "down": "walk.diff.worse", "same": "walk.diff.same",
            "noise": "walk.diff.noise"}[cmp.direction]
     da = first.summary.at[DAYS_KPI, "mean"]
     db = last.summary.at[DAYS_KPI, "mean"]
+    n = min(len(first.reps.kpis), len(last.reps.kpis))
     return t(key, a=first.number, b=last.number, met_a=fmt_pct(cmp.a), met_b=fmt_pct(cmp.b), days_a=fmt_num(da, 0),
-             days_b=fmt_num(db, 0))
+             days_b=fmt_num(db, 0), n=n)

@@ -1,9 +1,9 @@
 """Where cases come from: needs arising in households, walk-ins, and the validation arrivals.
 
 * :func:`draw_needs` — every need of the horizon at once (vectorized): Poisson counts per
-  household (incidence per year, higher for the poor), uniform times, and a kind of need
-  weighted by the scenario's mix and by what fits the household (no housing need in a
-  fit house, no school need without a school-age child);
+  kind of need (the households' incidence, higher for the poor, split by the scenario's
+  mix), each falling on a household it fits (no housing need in a fit house, no school
+  need without a school-age child), uniform times;
 * :class:`NeedArrivals` — releases those needs in time; a share of households walk in
   (``walkin.propensity``, or ``walkin.puskesos_propensity`` where the village has a
   Puskesos) after a delay, during opening hours;
@@ -27,24 +27,35 @@ from slrt_sim.model.streams import Sampler, Streams
 
 
 def draw_needs(scenario, households: Households, streams: Streams, horizon: float) -> list[tuple[float, int, str]]:
-    """All needs of the horizon, in time order: (time, household, need)."""
+    """All needs of the horizon, in time order: (time, household, need).
+
+    The configured mix is the mix of needs that arise: the expected number of needs is the
+    households' incidence summed (higher for the poor), split over the kinds by
+    ``needs.mix``; each kind's needs fall on the households it fits (no housing need in a
+    fit house, no school need without a school-age child), in proportion to their
+    incidence. A kind that fits no household is not drawn (its share goes to none)."""
     s = scenario
     g = streams.gen["needs"]
     col = households.arr
     poor = np.asarray(col["poor"], dtype=bool)
-    rate = np.where(poor, s.needs.incidence_poor, s.needs.incidence_nonpoor) / 365.0
-    counts = g.poisson(rate * horizon)
-    hh = np.repeat(np.arange(households.n), counts)
-    times = g.random(hh.size) * horizon
+    rate = np.where(poor, s.needs.incidence_poor, s.needs.incidence_nonpoor) * (horizon / 365.0)
+    total = float(rate.sum())
     fits = P.need_fits(col)  # the one rule of which needs fit a household (domain)
-    w = np.zeros((hh.size, len(NEED_TYPES)))
+    pick = streams.gen["need_type"]
+    hh_parts, kind_parts = [], []
     for j, need in enumerate(NEED_TYPES):
-        w[:, j] = s.needs.mix.get(need, 0.0) * fits[need][hh]
-    tot = w.sum(axis=1)
-    w[tot == 0, 0] = 1.0  # nothing fits: the household asks for information
-    cum = np.cumsum(w, axis=1)
-    u = streams.gen["need_type"].random(hh.size) * cum[:, -1]
-    kind = (cum < u[:, None]).sum(axis=1)
+        share = s.needs.mix.get(need, 0.0)
+        w = rate * np.asarray(fits[need], dtype=float)
+        wsum = float(w.sum())
+        if share <= 0 or wsum <= 0:
+            continue
+        n = int(g.poisson(share * total))
+        cum = np.cumsum(w) / wsum
+        hh_parts.append(np.minimum(np.searchsorted(cum, pick.random(n), side="right"), households.n - 1))
+        kind_parts.append(np.full(n, j))
+    hh = np.concatenate(hh_parts) if hh_parts else np.zeros(0, dtype=np.int64)
+    kind = np.concatenate(kind_parts) if kind_parts else np.zeros(0, dtype=np.int64)
+    times = g.random(hh.size) * horizon
     order = np.argsort(times, kind="stable")
     return list(zip(times[order].tolist(), hh[order].tolist(), [NEED_TYPES[k] for k in kind[order]]))
 
@@ -63,6 +74,7 @@ class NeedArrivals:
         self.puskesos_villages = puskesos_villages
         self.horizon = horizon
         self.start_case = start_case
+        self.refer: Callable[[int, int], None] | None = None  # the FO refers a walk-in for a home visit
 
     def start(self, needs: list[tuple[float, int, str]], village_of) -> None:
         self.env.process(self._release(needs, village_of))
@@ -107,6 +119,8 @@ class NeedArrivals:
             return
         for x in self.ledger.identify(c, "walkin", env.now):
             self.start_case(x, 0.0)
+        if self.refer is not None:
+            self.refer(c.hh, c.village)
 
 
 class ValidationArrivals:

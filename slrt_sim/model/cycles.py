@@ -26,20 +26,26 @@ class ProgrammeIntake:
             if self.s.programs[code].enabled:
                 self.env.process(self._cycle(code))
 
-    def enrol(self, c: Case, code: str):
-        """Wait for the programme's intake, within its quota; False if the case was lost."""
+    def enrol(self, c: Case, code: str, ledger=None, first: bool | None = None):
+        """Wait for the programme's intake, within its quota; False if the case was lost.
+
+        ``ledger`` is the book the case's states go to (the run's ledger, or a role-play household's
+        own); ``first`` whether the programme ranks the case first (default: the household is
+        vulnerable). Then the poorest first, by the decile the office knows, never the true one."""
         env = self.env
         ev = env.event()
-        self.ledger.set_state(c, "waiting_quota")
+        ledger = ledger or self.ledger
+        ledger.set_state(c, "waiting_quota")
         col = self.hh.col
-        # most vulnerable first, then poorest by what the office knows (not the true decile)
-        prio = (0 if col["vulnerable"][c.hh] else 1, self.hh.known_decile(c.hh), env.now, c.id)
+        if first is None:
+            first = col["vulnerable"][c.hh]
+        prio = (0 if first else 1, self.hh.known_decile(c.hh), env.now, c.id)
         self.waiting[code].append((prio, c, ev))
         ok = yield ev
         if not ok:
-            self.ledger.close(c, "lost", "patience")
+            ledger.close(c, "lost", "patience")
             return False
-        self.ledger.set_state(c, "in_process")
+        ledger.set_state(c, "in_process")
         c.t_enrolled = env.now
         key = P.RECEIPT_FLAGS.get(code)
         if key:

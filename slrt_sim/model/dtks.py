@@ -4,9 +4,14 @@ A household's record changes only through this path:
 
 1. **Noticed.** Either the back office finds that a case's household would qualify once
    listed (a *case proposal*), or a fasilitator's outreach visit *observes* the household's
-   decile with measurement noise (``dtks.visit_accuracy_sd``) and notes a record that looks
-   wrong (unlisted but observed within ``database.max_decile``, or listed but observed
-   above it). The fasilitator never sees the true decile.
+   decile and notes a record that looks wrong (unlisted but observed within
+   ``database.max_decile``, or listed but observed above it). The fasilitator never sees
+   the true decile: a visit sees the household's *recorded indicators*, whose error is
+   persistent (``Households.record_error``: a listed household looks like its record; an
+   unlisted one carries an error of sd ``dtks.visit_accuracy_sd`` drawn once), plus a
+   small fresh error per visit (``dtks.visit_fresh_sd``). Visiting again does not average
+   the error away; only a verval corrects it. A household already in the pipeline is not
+   proposed again: a case of that household waits for the item under way.
 2. **Supervisor check** (outreach notes only): the kecamatan supervisors (TKSK/TKSW,
    ``staffing.supervisors``) check fasilitators' data, ``dtks.supervisor_checks_per_day``
    notes each per working day, first come first served. Without supervisors no outreach
@@ -14,7 +19,10 @@ A household's record changes only through this path:
 3. **Village deliberation** (*musdes/muskel*): each village meets every
    ``dtks.deliberation_days`` — by default once per determination cycle, since villages
    deliberate to feed each determination — (villages staggered over the period) and accepts each item
-   with probability ``dtks.deliberation_acceptance``.
+   with probability ``dtks.deliberation_acceptance``; a removal, further, only against the
+   community's resistance (``dtks.removal_resistance``, an assumption: neighbours are
+   reluctant to strike a family off the aid list). Every removal goes through it, also
+   one that a case's verval found.
 4. **Verval**: the village's fasilitator makes a verval home visit (a task in their queue,
    taking their time) and measures the decile (``dtks.verval_accuracy_sd``); an outreach
    note goes on only if that measurement still supports the change. For a case proposal
@@ -23,9 +31,10 @@ A household's record changes only through this path:
    items each per working day.
 6. **Approval and determination**: at each determination (every
    ``dtks.determination_cycle_months``), items entered at least ``dtks.cutoff_days`` before
-   are approved by the district head with probability ``dtks.approval_rate``; additions
-   within the cycle's quota (``dtks.quota_per_year`` spread over the year's determinations;
-   poorest measured first; the rest wait for the next cycle), removals without a quota.
+   are approved by the district head with probability ``dtks.approval_rate``, changes
+   (additions and removals) within the cycle's quota (``dtks.quota_per_year`` spread over
+   the year's determinations; the clearest first — measured furthest from the cut-off —
+   the rest wait for the next cycle).
 
 No published figure gives the pace of DTKS updating in the seed districts: the defaults
 are assumptions with ranges (``scenarios/README.md``), chosen so that exclusion error falls
@@ -45,24 +54,27 @@ from slrt_sim.model.streams import Streams
 class Observation(NamedTuple):
     """How an outreach visit observes a household (used inline in the fasilitators' day).
 
-    The visit sees ``true decile + sd * N(0, 1)``; rounded, that is within the DTKS target
-    when it is below ``limit`` (``max_decile + 0.5``). A household already in the pipeline
-    (``busy``) is not noted again."""
+    The visit sees ``true decile + error[hh] + sd * N(0, 1)`` (``error``: the persistent
+    error of the recorded indicators; ``sd``: the fresh error of one visit); rounded, that
+    is within the DTKS target when it is below ``limit`` (``max_decile + 0.5``). A household
+    already in the pipeline (``busy``) is not noted again."""
 
-    busy: set
+    busy: dict
     normal: Callable[[], float]
     sd: float
     limit: float
     note: Callable[[int, int, float], None]
+    error: list
 
 
 class Item:
     """One proposed change of one household's record."""
 
-    __slots__ = ("hh", "village", "add", "decile", "ev", "t")
+    __slots__ = ("hh", "village", "add", "decile", "ev", "t", "verified")
 
-    def __init__(self, hh: int, village: int, add: bool, decile: int, ev, t: float):
+    def __init__(self, hh: int, village: int, add: bool, decile: int, ev, t: float, verified: bool = False):
         self.hh, self.village, self.add, self.decile, self.ev, self.t = hh, village, add, decile, ev, t
+        self.verified = verified  # measured by a verval already: after the deliberation, to the operator
 
 
 class DtksUpdating:
@@ -80,9 +92,10 @@ class DtksUpdating:
         self.agenda: list[list[Item]] = [[] for _ in range(n_villages)]  # waiting for the deliberation
         self.to_enter: deque[Item] = deque()           # waiting for an operator
         self.entered: list[Item] = []                  # waiting for the determination
-        self.busy: set[int] = set()                    # households with an item in the pipeline
-        self.counters = dict.fromkeys(("notes", "case_proposals", "deliberation_rejected", "verval_rejected",
-                                       "approval_rejected",
+        # households with an item in the pipeline -> the cases waiting for that item's outcome
+        self.busy: dict[int, list] = {}
+        self.counters = dict.fromkeys(("notes", "case_proposals", "joined", "deliberation_rejected",
+                                       "verval_rejected", "approval_rejected",
                                        "additions", "removals", "carried_over"), 0)
 
     def connect(self, verval_task: Callable) -> None:
@@ -103,22 +116,31 @@ class DtksUpdating:
         """What an outreach visit needs to observe households (None: outreach notes nothing)."""
         if not self.outreach_notes:
             return None
-        return Observation(self.busy, self.rs.n_visit, self.s.dtks.visit_accuracy_sd,
-                           self.s.database.max_decile + 0.5, self.note)
+        return Observation(self.busy, self.rs.n_visit, self.s.dtks.visit_fresh_sd,
+                           self.s.database.max_decile + 0.5, self.note, self.hh.record_error)
 
     def note(self, hh: int, village: int, error: float) -> None:
         """A fasilitator notes household ``hh``, whose record looks wrong (observed with ``error``)."""
         add = not self.hh.col["in_dtks"][hh]
         seen = self.hh.measured_decile(hh, error)
-        self.busy.add(hh)
+        self.busy.setdefault(hh, [])
         self.counters["notes"] += 1
         self.notes.append(Item(hh, village, add, seen, None, self.env.now))
 
     def deliberate(self, hh: int, village: int):
-        """A case proposal: an event whose value says whether the village deliberation accepted it."""
+        """A case proposal: an event whose value says whether the village deliberation accepted it.
+
+        A household with an item already under way is not proposed twice: the case waits
+        for that item's outcome, and the event's value is False (the case refers again
+        with the listing as it then stands)."""
         ev = self.env.event()
+        waiting = self.busy.get(hh)
+        if waiting is not None:
+            self.counters["joined"] += 1
+            waiting.append(ev)
+            return ev
         self.counters["case_proposals"] += 1
-        self.busy.add(hh)
+        self.busy[hh] = []
         self.agenda[village].append(Item(hh, village, True, 0, ev, self.env.now))
         return ev
 
@@ -128,11 +150,15 @@ class DtksUpdating:
         listed = bool(self.hh.col["in_dtks"][hh])
         add = decile <= self.s.database.max_decile
         if add == listed:  # nothing to change
-            self.busy.discard(hh)
+            self._release(hh)
             ev.succeed(listed)
             return ev
-        self.busy.add(hh)
-        self.to_enter.append(Item(hh, village, add, decile, ev, self.env.now))
+        self.busy.setdefault(hh, [])
+        it = Item(hh, village, add, decile, ev, self.env.now, verified=True)
+        if add:
+            self.to_enter.append(it)  # the addition was deliberated before its verval
+        else:
+            self.agenda[village].append(it)  # a removal goes to the village deliberation
         return ev
 
     # ------------------------------------------------------------------ stages
@@ -174,16 +200,19 @@ class DtksUpdating:
             yield env.timeout(t - env.now)
             items, self.agenda[v] = self.agenda[v], []
             for it in items:
-                if u() < d.deliberation_acceptance:
-                    if it.ev is not None:
+                p = d.deliberation_acceptance if it.add else d.deliberation_acceptance * (1.0 - d.removal_resistance)
+                if u() < p:
+                    if it.verified:
+                        self.to_enter.append(it)
+                    elif it.ev is not None:
                         it.ev.succeed(True)  # the case goes on to its verval visit
                     else:
                         self.verval_task(it.village, "verval", _Verval(self, it))
                 else:
                     self.counters["deliberation_rejected"] += 1
-                    self.busy.discard(it.hh)
+                    self._release(it.hh)
                     if it.ev is not None:
-                        it.ev.succeed(False)
+                        it.ev.succeed(not it.add if it.verified else False)
             t += period
 
     def _determinations(self):
@@ -203,32 +232,29 @@ class DtksUpdating:
         later = [it for it in self.entered if it.t > cutoff]
         u = self.rs.u_approval
         col = self.hh.col
-        for it in ready:
-            if it.add:
-                continue
-            if u() >= d.approval_rate:
-                self.counters["approval_rejected"] += 1
-                self._done(it, True)
-                continue
-            self.counters["removals"] += 1
-            col["in_dtks"][it.hh] = False
-            col["dtks_decile"][it.hh] = 0
-            self._done(it, False)
         quota = d.quota_per_cycle
         carried = []
-        for it in sorted((it for it in ready if it.add), key=lambda it: (it.decile, it.t)):
+        cut = self.s.database.max_decile
+        # the clearest changes first: measured furthest from the cut-off, then the oldest
+        clear = sorted(ready, key=lambda it: (-(cut + 1 - it.decile if it.add else it.decile - cut), it.t))
+        for it in clear:
             if quota <= 0:
                 carried.append(it)  # over this cycle's quota: waits for the next determination
                 continue
             if u() >= d.approval_rate:
                 self.counters["approval_rejected"] += 1
-                self._done(it, False)
+                self._done(it, not it.add)
                 continue
             quota -= 1
-            self.counters["additions"] += 1
-            col["in_dtks"][it.hh] = True
-            col["dtks_decile"][it.hh] = it.decile
-            self._done(it, True)
+            if it.add:
+                self.counters["additions"] += 1
+                col["in_dtks"][it.hh] = True
+                col["dtks_decile"][it.hh] = it.decile
+            else:
+                self.counters["removals"] += 1
+                col["in_dtks"][it.hh] = False
+                col["dtks_decile"][it.hh] = 0
+            self._done(it, it.add)
         self.counters["carried_over"] = len(carried)
         self.entered = carried + later
 
@@ -240,12 +266,17 @@ class DtksUpdating:
             self.to_enter.append(it)
         else:
             self.counters["verval_rejected"] += 1
-            self.busy.discard(it.hh)
+            self._release(it.hh)
 
     def _done(self, it: Item, listed: bool) -> None:
-        self.busy.discard(it.hh)
+        self._release(it.hh)
         if it.ev is not None:
             it.ev.succeed(listed)
+
+    def _release(self, hh: int) -> None:
+        """The household's item is decided: the cases that waited for it refer again."""
+        for ev in self.busy.pop(hh, ()):
+            ev.succeed(False)
 
 
 class _Verval:

@@ -11,7 +11,9 @@ each handed what it needs (none calls back into the model):
 :mod:`.resources`           staff as queueing resources (FIFO pool, fast-track priority)
 :mod:`.arrivals`            needs arising, walk-ins, the validation arrivals
 :mod:`.outreach`            fasilitators' days: verval, follow-up, corrections, outreach visits
-:mod:`.pathway`             **the flow of a case**: registration → check → referral → programme
+:mod:`.pathway`             **the flow of every household**: registration → check → referral → programme
+:mod:`.decisions`           who decides at the desks: the rules, a role-play file (its household's track)
+:mod:`.record`              the run's record and its one event log
 :mod:`.cycles`              programme intake cycles
 :mod:`.dtks`                DTKS updating: notes, supervisors, musdes, operators, determination
 :mod:`.monitoring`          the daily timeline and progress calls
@@ -25,7 +27,7 @@ plain lists; DataFrames are built once at the end (:mod:`slrt_sim.experiments.re
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import simpy
@@ -35,32 +37,59 @@ from slrt_sim.domain.scenario import Scenario
 from slrt_sim.model.arrivals import NeedArrivals, ValidationArrivals, draw_needs
 from slrt_sim.model.cases import CASE_FIELDS, STAGES, STATES, Case, Ledger  # noqa: F401 - re-exported
 from slrt_sim.model.cycles import ProgrammeIntake
+from slrt_sim.model.decisions import FileDecisions, HouseholdFile, Script
 from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.engine import run_until
 from slrt_sim.model.households import Households
 from slrt_sim.model.monitoring import Monitor
 from slrt_sim.model.outreach import Fasilitators
 from slrt_sim.model.pathway import Pathway
-from slrt_sim.model.record import RunRecord
+from slrt_sim.model.record import EventLog, RunRecord
 from slrt_sim.model.resources import FifoPool, Staff  # noqa: F401 - re-exported
 from slrt_sim.model.streams import STREAMS, Streams, population_seed, replication_seed  # noqa: F401
+
+
+_CALENDARS: dict[tuple, WorkCalendar] = {}
+
+
+def _calendar(cal, horizon: float) -> WorkCalendar:
+    """The working calendar of ``cal`` to ``horizon``, made once per process (it is never changed
+    after it is made; the role play's class view makes dozens of runs of one scenario)."""
+    key = (cal.kind, cal.start_date, cal.open_hour, cal.close_hour, cal.hours_per_day, tuple(cal.workdays),
+           tuple(cal.holidays), float(horizon))
+    wc = _CALENDARS.get(key)
+    if wc is None:
+        if len(_CALENDARS) >= 32:
+            _CALENDARS.clear()
+        wc = _CALENDARS[key] = WorkCalendar(cal, horizon)
+    return wc
 
 
 class Model:
     """One replication of one scenario on one population."""
 
     def __init__(self, scenario: Scenario, population: Any, seed: np.random.SeedSequence | int | None = None,
-                 progress: Callable[[float], None] | None = None, exact_resources: bool = False):
+                 progress: Callable[[float], None] | None = None, exact_resources: bool = False,
+                 scripts: Sequence[Script] = ()):
         """``seed``: a seed sequence, or a replication number of the scenario's seed.
         ``exact_resources=True`` uses ``simpy.Resource`` even where a FIFO pool gives the
-        same result with fewer events (the tests compare the two)."""
+        same result with fewer events (the tests compare the two).
+
+        ``scripts``: role-play households (:class:`~slrt_sim.model.decisions.Script`) that walk in
+        with their files instead of drawn needs (:meth:`slrt_sim.model.pathway.Pathway.household`).
+        Their record changes only through their own pathway (outreach visits note nothing about
+        them), and they draw from their own streams (:class:`~slrt_sim.model.decisions.HouseholdStreams`,
+        spawned from the run's seed and the household): two runs that differ only in one file see
+        the same background needs, arrivals and service times."""
         self.s = s = scenario
         if seed is None:
             seed = replication_seed(s.seed, 0)
         elif isinstance(seed, int):
             seed = replication_seed(s.seed, seed)
         self.env = env = simpy.Environment()
-        self.cal = cal = WorkCalendar(s.calendar, s.horizon_days)
+        self.log = EventLog(env)
+        self.scripted_hh = frozenset(int(sc.hh) for sc in scripts)
+        self.cal = cal = _calendar(s.calendar, s.horizon_days)
         self.horizon = horizon = float(s.horizon_days)
         self.warmup = warmup = float(s.warmup_days)
         self.integrated = integrated = s.mode == "integrated"
@@ -73,10 +102,11 @@ class Model:
         n_fac = [s.fasilitators_in(v) for v in villages]
         self.staff = staff = Staff(env, cal, s.staffing, puskesos, fast_track=s.walkin.fast_track,
                                    exact=exact_resources, warmup=warmup, horizon=horizon, fasilitators=sum(n_fac))
+        hh.draw_record_errors(rs.gen["record_error"], s.dtks.visit_accuracy_sd)
         sd = s.dtks.verval_accuracy_sd
 
         def measure(h: int) -> int:
-            return hh.measured_decile(h, sd * rs.n_verval())
+            return hh.verval(h, sd * rs.n_verval())
 
         self.intake = ProgrammeIntake(env, s, ledger, hh, horizon)
         self.dtks = DtksUpdating(env, s, cal, hh, rs, len(villages), horizon, measure,
@@ -84,17 +114,44 @@ class Model:
         self.fasilitators = Fasilitators(
             env, s, cal, villages, n_fac, hh, rs, staff.logs["fasilitator"], ledger,
             outreach=s.outreach.enabled and integrated, warmup=warmup, horizon=horizon,
-            start_case=self._start_case, observation=self.dtks.observation())
+            start_case=self._start_case, observation=self._observation())
         self.dtks.connect(self.fasilitators.task)
         self.pathway = Pathway(env, s, cal, staff, ledger, hh, rs, self.fasilitators, self.intake, self.dtks, measure,
-                               integrated=integrated)
+                               integrated=integrated, log=self.log)
         self.arrivals = NeedArrivals(env, s, cal, ledger, rs, frozenset(puskesos), horizon, self._start_case)
+        self.arrivals.refer = self.fasilitators.refer
         self.validation = ValidationArrivals(env, s, ledger, hh, staff, rs, cal,
                                              on_spot_possible=not (integrated and puskesos),
                                              warmup=warmup, horizon=horizon, start_case=self._start_case)
         self.monitor = Monitor(env, ledger.counts, horizon, progress)
         self.events_processed = 0
         self._started = False
+        self.files = self._files(scripts, seed, villages)
+
+    def _observation(self):
+        """How outreach visits observe households for the DTKS, role-play households left out."""
+        obs = self.dtks.observation()
+        if obs is None or not self.scripted_hh:
+            return obs
+        skip, note = self.scripted_hh, obs.note
+
+        def note_unless_scripted(h: int, v: int, z: float) -> None:
+            if h not in skip:
+                note(h, v, z)
+        return obs._replace(note=note_unless_scripted)
+
+    def _files(self, scripts: Sequence[Script], seed: np.random.SeedSequence, villages) -> list[HouseholdFile]:
+        base = np.random.SeedSequence(entropy=seed.entropy, spawn_key=tuple(seed.spawn_key) + (7919,))
+        col = self.households.col
+        out = []
+        for i, sc in enumerate(scripts):
+            v = int(col["village_idx"][sc.hh])
+            hs = np.random.SeedSequence(entropy=base.entropy, spawn_key=base.spawn_key + (int(sc.hh),))
+            out.append(HouseholdFile(
+                sc, i, hs, self.s, FileDecisions(sc, self.pathway.limits, self.pathway.enabled, self.s.database.max_decile), env=self.env,
+                cal=self.cal, village=v, office="puskesos" if v in self.staff.fo_pk else "district",
+                travel_minutes=villages[v].travel_minutes, true_decile=int(col["true_decile"][sc.hh]), log=self.log))
+        return out
 
     def _start_case(self, c: Case, delay: float = 0.0) -> None:
         self.env.process(self.pathway.case(c, delay))
@@ -110,7 +167,12 @@ class Model:
         if s.walkin.rate_per_day:
             self.validation.start(s.walkin.rate_per_day)
         else:
-            self.arrivals.start(draw_needs(s, self.households, self.rs, self.horizon), self.households.col["village_idx"])
+            needs = draw_needs(s, self.households, self.rs, self.horizon)
+            if self.scripted_hh:  # the files stand for these households' needs
+                needs = [x for x in needs if x[1] not in self.scripted_hh]
+            self.arrivals.start(needs, self.households.col["village_idx"])
+        for f in self.files:
+            self.env.process(self.pathway.household(f))
         self.fasilitators.start()
         self.intake.start()
         if self.integrated:
@@ -128,6 +190,8 @@ class Model:
         self.start()
         self.events_processed += run_until(self.env, self.horizon)
         self.monitor.done()
+        for f in self.files:
+            f.finish()
         return self.record()
 
     def record(self) -> RunRecord:
@@ -143,4 +207,5 @@ class Model:
             outreach_visits=self.fasilitators.visits, events=self.events_processed,
             enrolments=self.intake.enrolments,
             counters={f"dtks_{k}": v for k, v in self.dtks.counters.items()},
+            event_log=self.log,
         )

@@ -4,7 +4,8 @@ The population's table is turned into plain Python lists once (``col``: fast sca
 access in the event loop) and numpy arrays (``arr``: vectorized draws at the start).
 A run changes, per household: ``in_dtks`` and ``dtks_decile`` (at a determination),
 ``has_kk`` and ``missing_docs`` (after Dukcapil), the programme receipt flags (at
-enrolment) and ``verified_decile`` (what a verval visit measured; 0 = never visited).
+enrolment), ``verified_decile`` (what a verval visit measured; 0 = never visited) and
+``record_error`` (see :meth:`Households.draw_record_errors`).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Households:
         self.arr = {c: households[c].to_numpy() for c in COLUMNS if c in households.columns}
         self.col = {c: a.tolist() for c, a in self.arr.items()}
         self.verified_decile = [0] * self.n
+        self.record_error = [0.0] * self.n
         self.dtks_start = (np.asarray(households["in_dtks"], dtype=bool).copy(),
                            np.asarray(households["true_decile"]).copy())
         order = np.argsort(self.arr["village_idx"], kind="stable")
@@ -58,6 +60,28 @@ class Households:
 
     def in_dtks(self) -> np.ndarray:
         return np.asarray(self.col["in_dtks"], dtype=bool)
+
+    def draw_record_errors(self, g: np.random.Generator, sd: float) -> None:
+        """The persistent error of each household's recorded indicators (in deciles).
+
+        A listed household's indicators are what its DTKS record shows: the error is the
+        record's decile minus the true one, so a household listed by mistake keeps looking
+        poor on every visit. An unlisted household's indicators, as a fasilitator records
+        them, carry an error ``N(0, sd)`` drawn once: visiting again sees the same error
+        (no averaging away). Only a verval (:meth:`verval`) replaces it."""
+        arr = self.arr
+        listed = np.asarray(arr["in_dtks"], dtype=bool)
+        err = np.where(listed, np.asarray(arr["dtks_decile"], float) - np.asarray(arr["true_decile"], float),
+                       g.normal(0.0, sd, self.n) if sd > 0 else 0.0)
+        self.record_error = err.tolist()
+
+    def verval(self, hh: int, error: float) -> int:
+        """A verval visit measures ``hh`` afresh (``error``: its own measurement error): the decile
+        it records, which also corrects the household's recorded indicators."""
+        d = self.measured_decile(hh, error)
+        self.record_error[hh] = float(d - self.col["true_decile"][hh])
+        self.verified_decile[hh] = d
+        return d
 
     def measured_decile(self, hh: int, error: float) -> int:
         """The decile a visit records: the true one plus ``error``, rounded, within 1..10."""

@@ -3,9 +3,22 @@
 Each village's fasilitators share a task queue (verval visits, follow-up visits, paper
 form corrections) and a daily time budget (``staffing.fasilitator_hours_per_day`` each).
 Their day is planned at the opening, one working day at a time: tasks in arrival order
-while time is left, then — in integrated mode with outreach on — home visits to
-households picked by the scenario's strategy. A visit finds an open need of the
-household with ``outreach.detect_probability``; visits that find nothing cost no events.
+while time is left, then — in integrated mode with outreach on — home visits. Whom they
+visit they choose from what they can know, never from the DTKS record's decile:
+
+* **referrals** first: households the front office registered as walk-ins, referred for a
+  home visit (:meth:`Fasilitators.refer`);
+* then **rounds**, each household at most once a round, by the scenario's strategy:
+  ``poorest_first`` — the village's list (households the DTKS lists, poorest by the record
+  first, and those whose house is visibly unfit), then the next quarter of the other
+  households (:data:`REST_SHARE`: the whole village is swept every four rounds); ``sweep`` —
+  the whole village in a random order; ``random`` — a household at random each time (no plan).
+  The list is an order of visits, not a weight: a household listed by mistake is visited
+  once a round like any other on the list, and what the visit sees is its recorded
+  indicators (:mod:`slrt_sim.model.dtks`).
+
+A visit finds an open need of the household with ``outreach.detect_probability``; visits
+that find nothing cost no events.
 """
 from __future__ import annotations
 
@@ -23,11 +36,14 @@ from slrt_sim.model.resources import StageLog
 from slrt_sim.model.streams import Streams
 
 
-UNLISTED_UNFIT_DECILE = 2
-"""How poor an unlisted household in an unfit house looks to a fasilitator choosing visits
-(assumption, range 1-3)."""
-UNLISTED_FIT_DECILE = 6
-"""How poor an unlisted household in a fit house looks (assumption, range 5-7)."""
+UNFIT_HOUSE_RANK = 2.5
+"""Where an unlisted household in a visibly unfit house stands in the village's visit list,
+among the listed households ranked by their record's decile (assumption, range 1-4)."""
+
+
+REST_SHARE = 0.25
+"""Share of the households off the village's list that each round of the list also visits:
+the whole village is swept once every four rounds (assumption, range 0.1-0.5)."""
 
 
 def _succeed(ev) -> Callable:
@@ -52,12 +68,19 @@ class Fasilitators:
         self.warmup, self.horizon = warmup, horizon
         self.start_case, self.observation = start_case, observation
         self.tasks = [deque() for _ in villages]
+        self.referrals = [deque() for _ in villages]
         self.visits = 0
+        self.referral_visits = 0
 
     def start(self) -> None:
         for v, n in enumerate(self.counts):
             if n > 0:
                 self.env.process(self._days(v))
+
+    def refer(self, hh: int, village: int) -> None:
+        """The front office refers household ``hh`` for a home visit (outreach visits it first)."""
+        if self.outreach:
+            self.referrals[village].append(hh)
 
     def task(self, village: int, kind: str, ev=None) -> None:
         """Queue a ``verval``, ``followup`` or ``correction`` visit; ``ev`` succeeds when it is done."""
@@ -81,7 +104,7 @@ class Fasilitators:
         detect_p = s.outreach.detect_probability
         obs = self.observation
         if obs is not None:  # the visit's noisy view of the household (the office never sees the truth)
-            busy, normal, sd, limit, note = obs
+            busy, normal, sd, limit, note, rec_err = obs
             true_dec, in_dtks = self.hh.col["true_decile"], self.hh.col["in_dtks"]
         day_minutes = cal.minutes_per_day
         warmup, horizon = self.warmup, self.horizon
@@ -114,7 +137,7 @@ class Fasilitators:
                         for x in identify(pending[hh][0], "outreach", when):
                             self.start_case(x, when - env.now)
                     if obs is not None and hh not in busy:
-                        z = sd * normal()
+                        z = rec_err[hh] + sd * normal()
                         if (true_dec[hh] + z < limit) != in_dtks[hh]:
                             note(hh, v, z)
             if start >= warmup:
@@ -126,40 +149,48 @@ class Fasilitators:
             yield env.timeout(nxt - env.now)
 
     def _picker(self, v: int) -> Callable[[], int]:
-        """Which household a fasilitator visits next, by the scenario's strategy."""
+        """Which household a fasilitator visits next: a referral, else the next of the round."""
         g = self.rs.gen["outreach_pick"]
         hhs = self.hh.village_hh[v]
+        referrals = self.referrals[v]
         if hhs.size == 0:
-            return lambda: -1
+            return lambda: referrals.popleft() if referrals else -1
         strategy = self.s.outreach.strategy
-        if strategy == "sweep":
-            order = g.permutation(hhs).tolist()
-            state = {"i": 0}
-
-            def sweep() -> int:
-                i = state["i"]
-                state["i"] = (i + 1) % len(order)
-                return order[i]
-            return sweep
-        if strategy == "poorest_first":
-            # what the fasilitator can know at the start: the DTKS record's decile where the
-            # household is listed; for the others, what the house shows from the street
-            # (assumption: an unfit house looks like decile UNLISTED_UNFIT_DECILE, a fit one
-            # like UNLISTED_FIT_DECILE). Poorer-looking homes are visited far more often.
-            col = self.hh.arr
-            listed = np.asarray(col["in_dtks"], bool)[hhs]
-            looks = np.where(np.asarray(col["house_unfit"], bool)[hhs], UNLISTED_UNFIT_DECILE, UNLISTED_FIT_DECILE)
-            dec = np.where(listed, np.asarray(col["dtks_decile"])[hhs], looks).astype(float)
-            w = (11.0 - dec) ** 3
-        else:
-            w = np.ones(hhs.size)
-        cum = np.cumsum(w)
-        cum /= cum[-1]
+        col = self.hh.arr
+        unfit = np.asarray(col["house_unfit"], bool)[hhs]
+        in_dtks, dtks_decile = self.hh.col["in_dtks"], self.hh.col["dtks_decile"]
         buf: list[int] = []
+        rest = {"order": g.permutation(hhs.size), "at": 0}
+
+        def next_round() -> None:
+            if strategy == "random":  # no plan: a household at random each time
+                buf.extend(hhs[g.integers(0, hhs.size, 1024)].tolist())
+                return
+            if strategy == "sweep":  # the whole village in a random order
+                buf.extend(hhs[g.permutation(hhs.size)].tolist())
+                return
+            # poorest_first: the village's list as it stands now (listed households, and unlisted
+            # ones in a visibly unfit house), poorest by the record first, each once a round; then
+            # the next REST_SHARE of the other households (a rolling sweep of the whole village)
+            h = hhs.tolist()
+            rank = np.fromiter((dtks_decile[x] if in_dtks[x] else 0 for x in h), float, hhs.size)
+            rank = np.where(rank > 0, rank, np.where(unfit, UNFIT_HOUSE_RANK, 0.0))
+            on_list = rank > 0
+            order = g.permutation(hhs.size)
+            order = order[on_list[order]]
+            order = order[np.argsort(rank[order], kind="stable")]
+            others = rest["order"][~on_list[rest["order"]]]
+            n = max(1, int(np.ceil(REST_SHARE * others.size))) if others.size else 0
+            at = rest["at"] % others.size if others.size else 0
+            sweep = np.concatenate([others[at:at + n], others[:max(0, at + n - others.size)]])
+            rest["at"] = at + n
+            buf.extend(hhs[np.concatenate([order, sweep])[::-1]].tolist())
 
         def pick() -> int:
+            if referrals:
+                self.referral_visits += 1
+                return referrals.popleft()
             if not buf:
-                idx = np.searchsorted(cum, g.random(1024), side="right")
-                buf.extend(hhs[np.minimum(idx, hhs.size - 1)][::-1].tolist())
+                next_round()
             return buf.pop()
         return pick

@@ -1,6 +1,7 @@
-"""The pathway of one case, from identification to the end (DOMAIN.md, "The flow").
+"""The pathway of every household, from identification to the end (DOMAIN.md, "The flow").
 
-Read :meth:`Pathway.case` top to bottom for the flow in integrated mode:
+One flow for every household of a run, background or role play. Read :meth:`Pathway.case` top to
+bottom for the flow of one need in integrated mode:
 
 3. registration: a walk-in at the village Puskesos (where there is one) or at the
    district front office (FO); outreach cases on the fasilitator's tablet, or on paper
@@ -8,14 +9,31 @@ Read :meth:`Pathway.case` top to bottom for the flow in integrated mode:
    sent back to the fasilitator for correction); ``information`` needs are closed on
    the spot;
 4. back office (BO) database check against the DTKS (the household may be unreachable);
-5. referral with :func:`slrt_sim.domain.programs.refer` (the same rules that grade the
-   role play); a household missing documents goes to Dukcapil first; one that would
-   qualify once listed is proposed: village deliberation, verval home visit, operator
-   entry, approval at the determination (:mod:`~slrt_sim.model.dtks`); BO assessment and
-   the manager's decision;
-6. the programme enrols it at its intake cycle, within its quota (:mod:`~slrt_sim.model.cycles`);
-7. delivery, then the fasilitator's follow-up visit: a delivery that failed becomes a
-   complaint and goes round again from the BO (at most ``followup.max_rounds``).
+5. referral (:meth:`refer_and_enrol`): the decision policy's referral (the rules:
+   :func:`slrt_sim.domain.programs.refer`, the same rules that grade the role play); a household
+   missing documents goes to Dukcapil first; one that would qualify once listed is proposed
+   (:meth:`propose`): village deliberation, verval home visit, operator entry, approval at the
+   determination (:mod:`~slrt_sim.model.dtks`); BO assessment and the manager's decision;
+6. the programme enrols it at its intake cycle, within its quota (:mod:`~slrt_sim.model.cycles`),
+   ranked by what the office knows (:meth:`slrt_sim.model.households.Households.known_decile`);
+7. delivery, then the fasilitator's follow-up visit (:meth:`follow_up`): a delivery that failed
+   becomes a complaint and goes round again from the BO (at most ``followup.max_rounds``).
+
+A role-play household (:meth:`Pathway.household`, a :class:`~slrt_sim.model.decisions.Script`)
+walks in with all its needs at once: its file decides what was recorded and which letters were
+written (:class:`~slrt_sim.model.decisions.FileDecisions`); the steps are the same methods. From
+the point where the file says nothing more (a complaint, a need that comes back at a follow-up or
+a new walk-in, a referral after Dukcapil) the rules decide, through the same :meth:`refer_and_enrol`.
+
+Household-level steps happen once per household: a household already proposed for the DTKS is
+not proposed again for its next need (that need waits for the same decision); a household already
+waiting for or enrolled in a programme takes no second place in it for another need (the need
+follows the first letter); a household already verval-ed in the run keeps the recorded decile
+(one value per moment). Every step writes one row of the run's event log
+(:class:`~slrt_sim.model.record.EventLog`), except the fasilitator's follow-up visit after a
+background case was served (a "no news" visit, queued as work; see :meth:`follow_up`) and the
+M/M/c validation's walk-ins, which :class:`~slrt_sim.model.arrivals.ValidationArrivals` closes on
+the spot without a pathway (the benchmark's queue, not SLRT's households).
 
 In *fragmented* mode (:meth:`Pathway.fragmented`, the "before SLRT" comparison) the one
 office of the one programme a household needs checks only its own list; nobody follows up.
@@ -30,78 +48,97 @@ import simpy
 from slrt_sim.domain import programs as P
 from slrt_sim.model.cases import Case, Ledger
 from slrt_sim.model.cycles import ProgrammeIntake
+from slrt_sim.model.decisions import Background, hidden
 from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.households import Households
 from slrt_sim.model.outreach import Fasilitators
+from slrt_sim.model.record import EventLog
 from slrt_sim.model.resources import Closed, Staff
 from slrt_sim.model.streams import Streams
 
 
 class Pathway:
-    """The steps of a case, handed the offices, the fasilitators and the cycles they use."""
+    """The steps of every household, handed the offices, the fasilitators and the cycles they use."""
 
     def __init__(self, env: simpy.Environment, scenario, cal, staff: Staff, ledger: Ledger, households: Households,
                  streams: Streams, fasilitators: Fasilitators, intake: ProgrammeIntake, dtks: DtksUpdating,
-                 measure: Callable[[int], int], *, integrated: bool):
+                 measure: Callable[[int], int], *, integrated: bool, log: EventLog | None = None):
         self.env, self.s, self.cal, self.staff, self.ledger, self.hh = env, scenario, cal, staff, ledger, households
         self.rs, self.fas, self.intake, self.dtks = streams, fasilitators, intake, dtks
-        self.measure = measure
         self.integrated = integrated
         self.limits = P.Limits.from_scenario(scenario)
+        self.log = log if log is not None else EventLog(env)
+        self._rows = self.log.rows
+        self.background = Background(self, measure)
+        self._proposals: dict[int, simpy.Event] = {}   # household -> its DTKS proposal's decision
+        self._places: dict[tuple[int, str], tuple[Case, simpy.Event]] = {}  # (household, programme) -> holder
 
-    def start(self, c: Case, delay: float = 0.0) -> None:
-        self.env.process(self.case(c, delay))
+    def enabled(self, code: str) -> bool:
+        return self.s.programs[code].enabled
 
-    # ------------------------------------------------------------------ one case
+    def office_view(self, hh: int) -> dict:
+        """What the offices know of household ``hh`` now: its record (the DTKS as it stands, documents,
+        receipts), with the decile of a verval visit in place of the record's where one was made;
+        never its true decile."""
+        view = hidden(self.hh.profile(hh))
+        if view["verified_decile"] and view["in_dtks"]:
+            view["dtks_decile"] = view["verified_decile"]
+        return view
+
+    def note(self, c: Case, event: str, actor: str, place: str = "", program: str | None = None, **detail) -> None:
+        """One row of the event log for case ``c`` (as :meth:`EventLog.add <slrt_sim.model.record.EventLog.add>`)."""
+        self._rows.append((c.hh, c.id, event, self.env.now, place or c.office or "", actor, c.need, program,
+                           detail or None))
+
+    # ------------------------------------------------------------------ one case (background)
     def case(self, c: Case, delay: float = 0.0):
         env = self.env
         s = self.s
-        staff = self.staff
         ledger = self.ledger
+        bg = self.background
         if delay > 0:
             yield env.timeout(delay)
         prio = 0 if c.fast_track else 1
-        v = c.village
+        self.note(c, "walk_in" if c.route == "walkin" else "outreach_found", "household" if c.route == "walkin"
+                  else "fasilitator", "village")
         # 3. registration
         if c.route == "walkin":
-            if self.integrated and v in staff.fo_pk:
-                c.office = "puskesos"
-                yield from staff.serve(staff.fo_pk[v], staff.logs["fo_puskesos"], self.rs.t_fo(), prio)
-            else:
-                c.office = "district"
-                yield from staff.serve(staff.fo_district, staff.logs["fo_district"], self.rs.t_fo(), prio)
+            c.office = "puskesos" if self.integrated and c.village in self.staff.fo_pk else "district"
+            yield from self.serve_fo(c.village, c.office, self.rs, prio)
             c.t_registered = env.now
+            self.note(c, "registered", "fo")
             if s.fo_closes_all or c.need == "information":
+                self.note(c, "information_given", "fo")
                 ledger.close(c, "served", "closed_on_spot")
                 return
         else:
             c.office = "fasilitator"
             if c.need == "information":
                 c.t_registered = env.now
+                self.note(c, "information_given", "fasilitator")
                 ledger.close(c, "served", "closed_on_spot")
                 return
             if s.data_entry.mode == "paper":
                 yield from self.paper_entry(c, prio)
             c.t_registered = env.now
+            self.note(c, "registered", "fasilitator")
         if not self.integrated:
             yield from self.fragmented(c, prio)
             return
         # 4. database check
-        if self._lost():
+        if self.lost(self.rs):
+            self.note(c, "lost_unreachable", "household")
             ledger.close(c, "lost", "unreachable")
             return
-        bo = staff.bo_pk.get(v) if c.office == "puskesos" else None
-        if bo is not None and not isinstance(bo, Closed):
-            yield from staff.serve(bo, staff.logs["bo_puskesos"], self.rs.t_bo_check(), prio)
-        else:
-            yield from staff.serve(staff.bo_district, staff.logs["bo_district"], self.rs.t_bo_check(), prio)
+        yield from self.bo_check(c.village, c.office, self.rs, prio)
         c.t_checked = env.now
+        self._dtks_status(c)
         # 5-6. referral and programme
-        outcome = yield from self.refer_and_enrol(c, prio)
+        outcome = yield from self.refer_and_enrol(c, bg, prio)
         if outcome != "delivered":
             return
         # 7. delivery and follow-up
-        yield from self.follow_up(c, prio)
+        yield from self.follow_up(c, bg, prio)
 
     def paper_entry(self, c: Case, prio: int):
         """Paper forms reach the district in batches, during office hours, and are typed in by the FO.
@@ -119,97 +156,227 @@ class Pathway:
                                    staff.logs["fo_district"])
             if self.rs.u_paper_error() >= s.data_entry.paper_error_rate:
                 return
+            self.note(c, "paper_correction", "fo", "district")
             ev = env.event()
             self.fas.task(c.village, "correction", ev)
             yield ev
 
-    def refer_and_enrol(self, c: Case, prio: int):
-        """Steps 5 and 6. Returns ``"delivered"`` or ends the case and returns ``"closed"``."""
+    # ------------------------------------------------------------------ shared steps
+    def serve_fo(self, village: int, office: str, rs, prio: int):
+        """Registration at the village Puskesos' FO (``office == "puskesos"``) or the district FO."""
+        staff = self.staff
+        if office == "puskesos":
+            yield from staff.serve(staff.fo_pk[village], staff.logs["fo_puskesos"], rs.t_fo(), prio)
+        else:
+            yield from staff.serve(staff.fo_district, staff.logs["fo_district"], rs.t_fo(), prio)
+
+    def bo_check(self, village: int, office: str | None, rs, prio: int):
+        """The BO's DTKS check: at the Puskesos that registered the household, else at the district."""
+        staff = self.staff
+        bo = staff.bo_pk.get(village) if office == "puskesos" else None
+        if bo is not None and not isinstance(bo, Closed):
+            yield from staff.serve(bo, staff.logs["bo_puskesos"], rs.t_bo_check(), prio)
+        else:
+            yield from staff.serve(staff.bo_district, staff.logs["bo_district"], rs.t_bo_check(), prio)
+
+    def _dtks_status(self, c: Case, actor: str = "bo") -> bool:
+        col = self.hh.col
+        listed = bool(col["in_dtks"][c.hh])
+        self.note(c, "dtks_found" if listed else "dtks_not_listed", actor,
+                  decile=int(col["dtks_decile"][c.hh]) if listed else 0)
+        return listed
+
+    def assess(self, rs, prio: int):
+        """The BO's assessment and the manager's decision (at the district)."""
+        staff = self.staff
+        yield from staff.serve(staff.bo_district, staff.logs["bo_district"], rs.t_bo_assess(), prio)
+        yield from staff.serve(staff.manager, staff.logs["manager"], rs.t_manager(), prio)
+
+    def record_verval(self, c: Case, track) -> int:
+        """The verval's decile, as the fasilitator records it (once per household and moment)."""
+        hh = c.hh
+        decile = self.hh.verified_decile[hh] = track.policy.record_verval(track.measure(hh))
+        return decile
+
+    def propose(self, c: Case, track):
+        """A DTKS proposal of ``c``'s household: deliberation, verval, entry and determination.
+
+        Returns whether the village accepted it. A household already proposed is not proposed again:
+        the case waits for the same decision."""
+        env, hh, v = self.env, c.hh, c.village
+        pending = self._proposals.get(hh)
+        if pending is not None:
+            accepted = yield pending
+            return accepted
+        done = self._proposals[hh] = env.event()
+        self.note(c, "dtks_proposed", "bo")
+        accepted = yield self.dtks.deliberate(hh, v)
+        self.note(c, "dtks_deliberation_accepted" if accepted else "dtks_deliberation_rejected", "village", "village")
+        if accepted:
+            if self.hh.verified_decile[hh]:
+                decile = self.hh.verified_decile[hh]  # verval-ed already in the run: the recorded decile stands
+            else:
+                yield from track.visit(v, "verval")
+                decile = self.record_verval(c, track)
+                self.note(c, "verval_done", "fasilitator", "village", decile=decile)
+            c.t_verval = env.now
+            determined = self.dtks.submit(hh, v, decile)
+            if not determined.triggered:  # (triggered at once: the record already says so, nothing to decide)
+                determined.callbacks.append(self._determined(c))
+            if c.need is None or track.policy.refer(c.need, self.office_view(hh)).program is None:
+                yield determined  # nothing opens before the determination
+                c.t_dtks = env.now
+        del self._proposals[hh]
+        done.succeed(accepted)
+        return accepted
+
+    def _determined(self, c: Case, removal: bool = False):
+        """Log the determination's decision on the household's record (a removal's as kept or removed)."""
+        def log(ev) -> None:
+            col = self.hh.col
+            listed = bool(ev.value)
+            event = ("dtks_removal_refused" if listed else "dtks_removed") if removal else "dtks_determined"
+            self.note(c, event, "dtks", "district", listed=listed, decile=int(col["dtks_decile"][c.hh]))
+        return log
+
+    def refer_and_enrol(self, c: Case, track, prio: int):
+        """Steps 5 and 6 by the rules of ``track``'s policy. Returns ``"delivered"`` or ends the case
+        and returns ``"closed"`` (``"joined"``: the need follows the household's letter for the same
+        programme, and ends with it)."""
         env = self.env
         s = self.s
-        staff = self.staff
-        enabled = self._enabled
-        limits = self.limits
-        profile = self.hh.profile
+        policy = track.policy
         proposed = False
         while True:
-            ref = P.refer(c.need, profile(c.hh), limits, enabled)
+            ref = policy.refer(c.need, self.office_view(c.hh))
             if ref.program is None and ref.propose_dtks and not proposed:
                 proposed = True
-                # the DTKS proposal: village deliberation, verval visit, operator entry,
-                # approval and determination (slrt_sim.model.dtks)
-                accepted = yield self.dtks.deliberate(c.hh, c.village)
-                if not accepted:
-                    continue  # the village did not propose it: explained as not eligible
-                ev = env.event()
-                self.fas.task(c.village, "verval", ev)
-                yield ev
-                c.t_verval = env.now
-                decile = self.hh.verified_decile[c.hh] = self.measure(c.hh)
-                ref = P.refer(c.need, profile(c.hh), limits, enabled)
-                if ref.program is None:
-                    yield self.dtks.submit(c.hh, c.village, decile)
-                    c.t_dtks = env.now
-                    continue
+                yield from self.propose(c, track)
+                continue
             if ref.program is None:
-                self.ledger.close(c, "ineligible", ref.verdicts[-1].reasons[-1] if ref.verdicts else "no_programme")
+                reason = ref.verdicts[-1].reasons[-1] if ref.verdicts else "no_programme"
+                self.note(c, "closed_ineligible", "bo", program=ref.verdicts[-1].program if ref.verdicts else None,
+                          reason=reason)
+                self.end(c, track, "ineligible", reason)
                 return "closed"
+            code = ref.program
             # BO assessment and the manager's decision
-            yield from staff.serve(staff.bo_district, staff.logs["bo_district"], self.rs.t_bo_assess(), prio)
-            yield from staff.serve(staff.manager, staff.logs["manager"], self.rs.t_manager(), prio)
+            yield from self.assess(track.rs, prio)
             c.t_referred = env.now
             if c.t_decided is None:
                 c.t_decided = env.now
             c.t_enrolled = None  # a referral after Dukcapil starts a new enrolment
-            c.program = ref.program
-            ok = yield from self.intake.enrol(c, ref.program)
+            c.program = code
+            self.note(c, "referred", "manager", "district", code, by=track.by)
+            held = self._places.get((c.hh, code))
+            if held is not None:
+                self.note(c, "same_place", "bo", "district", code)
+                state, reason = yield held[1]
+                if ref.documents_first and c.need != "documents":
+                    continue  # Dukcapil's documents came (or not): the real need is referred again
+                self._joined_end(c, track, code, state, reason, held[0].need)
+                return "joined"
+            ok = yield from self.enrol(c, code, track)
             if not ok:
                 return "closed"
             if ref.documents_first and c.need != "documents":
                 # documents arrive after Dukcapil's delivery; then the real need is referred
                 yield env.timeout(s.programs["DUKCAPIL"].delivery_days)
                 self.hh.documents_done(c.hh)
+                self.note(c, "documents_ready", "dukcapil", "DUKCAPIL", "DUKCAPIL")
+                self._release(c, "served", None)
                 continue
-            yield env.timeout(s.programs[ref.program].delivery_days)
-            if ref.program == "DUKCAPIL":
+            yield env.timeout(s.programs[code].delivery_days)
+            if code == "DUKCAPIL":
                 self.hh.documents_done(c.hh)
             return "delivered"
 
-    def follow_up(self, c: Case, prio: int):
-        """Step 7: a service that did not arrive becomes a complaint, found at the follow-up visit."""
+    def enrol(self, c: Case, code: str, track):
+        """Wait for the programme's intake within its quota, holding the household's place in it."""
+        self._places[(c.hh, code)] = (c, self.env.event())
+        t0 = self.env.now
+        self.note(c, "waiting_quota", "program", code, code)
+        ok = yield from self.intake.enrol(c, code, ledger=track.ledger, first=track.first(c))
+        if not ok:
+            self.note(c, "lost_patience", "program", code, code)
+            self._release(c, "lost", "patience")
+            return False
+        full = sum(1 for t in self.s.programs[code].intake_times(self.intake.horizon) if t0 <= t < self.env.now)
+        self.note(c, "enrolled", "program", code, code, cycles_waited=full)
+        return True
+
+    def end(self, c: Case, track, state: str, reason: str | None) -> None:
+        """Close case ``c`` (and release the programme place it holds, for the needs that follow it)."""
+        track.ledger.close(c, state, reason)
+        self._release(c, state, reason)
+
+    _CLOSING = {("served", None): "served", ("lost", "patience"): "lost_patience",
+                ("lost", "unreachable"): "lost_unreachable", ("lost", "too_many_rounds"): "lost_followup"}
+
+    def _joined_end(self, c: Case, track, code: str, state: str, reason: str | None, held_need: str | None) -> None:
+        """A need that followed the household's letter ends as the letter did, in its own row (a
+        role-play need that followed a letter for the same need has that letter's row already)."""
+        if held_need != c.need or track is self.background:
+            self.note(c, self._CLOSING.get((state, reason), "closed_ineligible"), "program", code, code,
+                      **({"reason": reason} if state == "ineligible" else {}))
+        self.end(c, track, state, reason)
+
+    def _release(self, c: Case, state: str, reason: str | None) -> None:
+        key = (c.hh, c.program)
+        held = self._places.get(key)
+        if held is not None and held[0] is c:
+            del self._places[key]
+            held[1].succeed((state, reason))
+
+    def follow_up(self, c: Case, track, prio: int):
+        """Step 7: a service that did not arrive becomes a complaint, found at the follow-up visit.
+
+        With follow-up off nobody checks: a failed delivery goes unnoticed and the case stays open.
+        The follow-up visit after a delivery that arrived still takes the fasilitator's time."""
         env = self.env
         s = self.s
-        staff = self.staff
-        ledger = self.ledger
-        failure = s.programs[c.program].delivery_failure
+        rs = track.rs
+        code = c.program
+        failure = s.programs[code].delivery_failure
         delay = s.followup.delay_days
         while True:
-            if self.rs.u_delivery() >= failure:
-                ledger.close(c, "served", None)
-                if s.followup.enabled:  # the check still takes the fasilitator's time
-                    if delay > 0:
-                        env.timeout(delay).callbacks.append(self._followup_due(c.village))
+            if rs.u_delivery() >= failure:
+                self.note(c, "served", "program", code, code)
+                self.end(c, track, "served", None)
+                if s.followup.enabled:
+                    if track is self.background:
+                        if delay > 0:
+                            env.timeout(delay).callbacks.append(self._followup_due(c.village))
+                        else:
+                            self.fas.task(c.village, "followup")
                     else:
-                        self.fas.task(c.village, "followup")
+                        env.process(self._followup_later(c, track))
                 return
             if not s.followup.enabled:
                 return  # nobody checks: the failure goes unnoticed and the case stays open
             if delay > 0:
                 yield env.timeout(delay)  # the fasilitator checks ``followup.delay_days`` after delivery
-            ev = env.event()
-            self.fas.task(c.village, "followup", ev)
-            yield ev
-            if self._lost():
-                ledger.close(c, "lost", "unreachable")
+            yield from track.visit(c.village, "followup")
+            track.followed_up()
+            if self.lost(rs):
+                self.note(c, "lost_unreachable", "household", program=code)
+                self.end(c, track, "lost", "unreachable")
                 return
             c.rounds += 1
             if c.rounds > s.followup.max_rounds:
-                ledger.close(c, "lost", "too_many_rounds")
+                self.note(c, "lost_followup", "household", program=code)
+                self.end(c, track, "lost", "too_many_rounds")
                 return
             c.t_complaint = env.now
+            self.note(c, "complaint_delivery", "fasilitator", "village", code)
             # the back office registers the complaint and takes it up with the programme
-            yield from staff.serve(staff.bo_district, staff.logs["bo_district"], self.rs.t_bo_check(), prio)
-            yield env.timeout(self._complaint_days())
+            yield from self.bo_check(c.village, None, rs, prio)
+            yield env.timeout(self.complaint_days(rs))
+
+    def _followup_later(self, c: Case, track):
+        yield self.env.timeout(self.s.followup.delay_days)
+        yield from track.visit(c.village, "followup")
+        track.followed_up()
 
     def fragmented(self, c: Case, prio: int):
         """Before SLRT: the one office of the one programme checks only its own list."""
@@ -218,40 +385,248 @@ class Pathway:
         yield from staff.serve(staff.bo_district, staff.logs["bo_district"], self.rs.t_bo_check(), prio)
         c.t_checked = env.now
         for code in P.NEED_PROGRAMS.get(c.need, ()):
-            if code == "LOCAL" or not self._enabled(code):
+            if code == "LOCAL" or not self.enabled(code):
                 continue
-            verdict = P.check(code, self.hh.profile(c.hh), self.limits)
+            verdict = P.check(code, self.office_view(c.hh), self.limits)
             if verdict.eligible:
                 c.t_referred = c.t_decided = env.now
                 c.program = code
-                ok = yield from self.intake.enrol(c, code)
+                self.note(c, "referred", "program", code, code, by="rules")
+                ok = yield from self.enrol(c, code, self.background)
                 if not ok:
                     return
                 yield env.timeout(self.s.programs[code].delivery_days)
                 if self.rs.u_delivery() < self.s.programs[code].delivery_failure:
                     return  # nobody follows up: the case stays unresolved
-                self.ledger.close(c, "served", None)
+                self.note(c, "served", "program", code, code)
+                self.end(c, self.background, "served", None)
                 return
+            self.note(c, "closed_ineligible", "program", code, code, reason=verdict.reasons[-1])
             self.ledger.close(c, "ineligible", verdict.reasons[-1])
             return
+        self.note(c, "closed_ineligible", "program", reason="no_programme")
         self.ledger.close(c, "ineligible", "no_programme")
 
     # ------------------------------------------------------------------ helpers
     def _followup_due(self, village: int):
         return lambda _timeout: self.fas.task(village, "followup")
 
-    def _enabled(self, code: str) -> bool:
-        return self.s.programs[code].enabled
+    def lost(self, rs) -> bool:
+        return rs.u_lost() < self.s.followup.lost_probability
 
-    def _lost(self) -> bool:
-        return self.rs.u_lost() < self.s.followup.lost_probability
-
-    def _complaint_days(self) -> float:
+    def complaint_days(self, rs) -> float:
         f = self.s.followup
-        rs = self.rs
         u = rs.u_complaint()
         if u < f.complaint_simple_share:
             return rs.t_complaint_simple()
         if u < f.complaint_simple_share + f.complaint_investigation_share:
             return rs.t_complaint_investigation()
         return rs.t_complaint_normal()
+
+    # ------------------------------------------------------------------ a role-play household
+    def household(self, f):
+        """A role-play household walks in with its file (a :class:`~slrt_sim.model.decisions.HouseholdFile`):
+        one registration for all its needs, then what the file decided."""
+        env, sc, pol = self.env, f.script, f.policy
+        if sc.arrive > env.now:
+            yield env.timeout(sc.arrive - env.now)
+        home = f.home
+        self.note(home, "walk_in", "household", fast_track=sc.fast_track)
+        env.process(self._resurface(f))
+        yield from self.serve_fo(f.village, f.office, f.rs, f.prio)
+        self.note(home, "registered", pol.registrar, needs=list(sc.needs), nik_ok=sc.nik_ok, fast_track=sc.fast_track)
+        for n in sc.true_needs:
+            if n not in sc.needs and f.should_serve(n):
+                self._note_need(f, n, "need_not_recorded", pol.registrar)
+                f.unmet.append(n)
+        for n in sc.needs:
+            if n == "information":
+                c = f.case(n)
+                self.note(c, "information_given", pol.by)
+                f.close(c, "served", "closed_on_spot")
+        real = [n for n in sc.needs if n != "information"]
+        if sc.decision == "close_info" or not real:
+            for n in real:
+                c = f.case(n)
+                self.note(c, "closed_info", pol.by)
+                f.close(c, "closed_info", "closed_info")
+                if f.should_serve(n):
+                    f.unmet.append(n)
+            if sc.sktm == "verify":
+                env.process(self._verify_sktm(f))
+        elif sc.decision == "dukcapil_first":
+            yield from self._dukcapil_first(f, real)
+        elif sc.decision == "propose_dtks":
+            yield from self._propose_first(f, real)
+        else:
+            yield from self._refer_as_filed(f, real)
+
+    def _note_need(self, f, need: str, event: str, actor: str, **detail) -> None:
+        self.log.add(f.hh, f.home.id, event, f.office, actor, need, None, detail or None)
+
+    def _check_file(self, f, actor: str):
+        """The BO's DTKS check by the NIK on the file: a mistyped NIK finds nothing, so a verval visit
+        reads the KK, corrects the NIK, and the check is repeated. True if the household is listed."""
+        yield from self.bo_check(f.village, f.office, f.rs, f.prio)
+        listed = bool(self.hh.col["in_dtks"][f.hh])
+        if listed and not f.nik_ok:
+            self.note(f.home, "dtks_nik_not_found", actor)
+            yield from f.visit(f.village, "verval")
+            f.nik_ok = True
+            self.note(f.home, "verval_nik_corrected", "fasilitator", "village")
+            yield from self.bo_check(f.village, f.office, f.rs, f.prio)
+        return self._dtks_status(f.home)
+
+    def _verify_sktm(self, f):
+        """The SKTM is checked by a verval visit; a better-off listed household is delisted at the next
+        determination (the removal decided with the recorded decile)."""
+        yield from f.visit(f.village, "verval")
+        d = self.record_verval(f.home, f)
+        self.note(f.home, "sktm_verval", "fasilitator", "village", decile=d)
+        if d > self.s.database.max_decile and self.hh.col["in_dtks"][f.hh]:
+            determined = self.dtks.submit(f.hh, f.village, d)
+            if not determined.triggered:
+                determined.callbacks.append(self._determined(f.home, removal=True))
+
+    def _refer_as_filed(self, f, needs: list[str]):
+        """``refer_bo``: the BO checks the DTKS, then sends the letters the file asks for; a recorded
+        need without a letter that the DTKS misses is proposed, the others have no letter."""
+        env, sc, pol = self.env, f.script, f.policy
+        if sc.sktm == "verify":
+            yield from self._verify_sktm(f)
+        if self.lost(f.rs):
+            self.note(f.home, "lost_unreachable", "household")
+            for n in needs:
+                f.close(f.case(n), "lost", "unreachable")
+            return
+        yield from self._check_file(f, "bo")
+        letters = pol.letters(needs)
+        f.unmet = [n for n in f.unmet if n not in letters.values()]  # a letter answers it after all
+        yield from self.assess(f.rs, f.prio)
+        for need in letters.values():
+            f.letters[need] = f.letters.get(need, 0) + 1
+        procs = [env.process(self._letter(f, code, need)) for code, need in letters.items()]
+        covered = set(letters.values())
+        for n in needs:
+            if n in covered:
+                continue
+            ref = pol.refer(n, self.office_view(f.hh))
+            if ref.program is None and ref.propose_dtks:
+                procs.append(env.process(self._by_rules(f, n)))  # the BO proposes a household the DTKS misses
+                continue
+            c = f.case(n)
+            self.note(c, "no_letter", pol.by)
+            f.close(c, "unmet", "no_letter")
+            if f.should_serve(n):
+                f.unmet.append(n)
+        for p in procs:
+            yield p
+
+    def _letter(self, f, code: str, need: str):
+        """One letter of the file: the programme checks its own rule at its next intake (a wrong letter
+        is rejected, found at the follow-up and comes back as a complaint), else intake, delivery and
+        follow-up."""
+        env, pol = self.env, f.policy
+        c = f.case(need)
+        c.program = code
+        c.t_referred = env.now
+        if pol.by != "rules":
+            self.note(c, "referred", "manager", "district", code, by=pol.by)
+        view = self.office_view(f.hh)
+        verdict = P.check(code, view, self.limits)
+        reason = None
+        if not f.nik_ok and code != "DUKCAPIL":
+            reason = "oc.reason.nik_mismatch"
+        elif not verdict.eligible:
+            reason = P.decisive_reason(verdict)
+        elif P.already_receives(view, code):
+            reason = "oc.reason.already_receives"
+        if reason is not None:
+            t = next((t for t in self.s.programs[code].intake_times(self.intake.horizon) if t >= env.now), None)
+            if t is None:
+                f.close(c, "in_process", "letter_pending")
+                return
+            yield env.timeout(t - env.now)
+            self.note(c, "programme_rejected", "program", code, code, reason=reason, by=pol.by)
+            f.letters[need] -= 1
+            if f.letters[need] > 0 or f.needs[need].state == "served":
+                return  # another letter answers this need
+            f.close(c, "rejected", reason)
+            yield env.timeout(self.s.followup.delay_days)
+            yield from f.visit(f.village, "followup")
+            f.followed_up()
+            if f.should_serve(need):
+                self.note(c, "complaint_rejected", "fasilitator", "village", code)
+                yield from self._by_rules(f, need, check=True)
+            return
+        held = self._places.get((f.hh, code))
+        if held is not None:
+            self.note(c, "same_place", "bo", "district", code)
+            state, why = yield held[1]
+            self._joined_end(c, f, code, state, why, held[0].need)
+            return
+        ok = yield from self.enrol(c, code, f)
+        if not ok:
+            return
+        yield env.timeout(self.s.programs[code].delivery_days)
+        if code == "DUKCAPIL":
+            self.hh.documents_done(f.hh)
+        yield from self.follow_up(c, f, f.prio)
+
+    def _by_rules(self, f, need: str, check: bool = False):
+        """The back office handles a need by the rules, through the background's own steps."""
+        f.nik_ok = True  # a complaint is registered from the KK: the NIK is right from here on
+        if check:
+            yield from self.bo_check(f.village, f.office, f.rs, f.prio)
+        c = f.case(need)
+        outcome = yield from self.refer_and_enrol(c, f, f.prio)
+        if outcome == "delivered":
+            yield from self.follow_up(c, f, f.prio)
+
+    def _propose_first(self, f, needs: list[str]):
+        """``propose_dtks``: the BO checks the DTKS first; a household found listed needs no proposal."""
+        listed = yield from self._check_file(f, "bo")
+        if listed:
+            self.note(f.home, "proposal_not_needed", "bo")
+        else:
+            yield from self.propose(f.home, f)
+        procs = [self.env.process(self._by_rules(f, n)) for n in needs]
+        for p in procs:
+            yield p
+
+    def _dukcapil_first(self, f, needs: list[str]):
+        """``dukcapil_first``: Dukcapil completes the documents, then the BO refers the other needs."""
+        env = self.env
+        verdict = P.check("DUKCAPIL", self.office_view(f.hh), self.limits)
+        self.note(f.home, "sent_dukcapil", f.policy.by)
+        if verdict.eligible:
+            c = f.case("documents")
+            c.program = "DUKCAPIL"
+            ok = yield from self.enrol(c, "DUKCAPIL", f)
+            if not ok:
+                return
+            yield env.timeout(self.s.programs["DUKCAPIL"].delivery_days)
+            self.hh.documents_done(f.hh)
+            yield from self.follow_up(c, f, f.prio)
+        else:
+            yield env.timeout(self.s.programs["DUKCAPIL"].delivery_days)
+            self.note(f.home, "dukcapil_nothing", "dukcapil", "DUKCAPIL", reason="rule.dukcapil.complete")
+            if "documents" in needs:
+                f.close(f.case("documents"), "ineligible", "rule.dukcapil.complete")
+        f.nik_ok = True
+        procs = [env.process(self._by_rules(f, n, check=True)) for n in needs if n != "documents"]
+        for p in procs:
+            yield p
+
+    def _resurface(self, f):
+        """Unmet needs come back at the first follow-up visit, or when the household walks in again."""
+        env = self.env
+        again = None
+        if f.rs.u_walkin() < self.s.walkin.puskesos_propensity:
+            again = env.timeout(f.script.arrive - env.now + f.rs.t_walkin_delay())
+        yield (f.first_followup | again) if again is not None else f.first_followup
+        route = "complaint_followup" if f.first_followup.triggered else "walk_in_again"
+        for n in list(f.unmet):
+            self._note_need(f, n, route, "fasilitator" if route == "complaint_followup" else "household")
+            env.process(self._by_rules(f, n, check=True))
+        f.unmet = []

@@ -22,7 +22,7 @@ STREAMS = (
     "needs", "need_type", "route", "walkin_delay", "walkin_time", "fo", "bo_check", "bo_assess",
     "manager", "home_visit", "travel", "verval", "followup", "paper", "outreach_pick", "detect",
     "delivery", "lost", "validation_arrivals", "validation_household", "complaint",
-    "paper_error", "verval_noise", "visit_noise", "deliberation", "approval",
+    "paper_error", "verval_noise", "visit_noise", "deliberation", "approval", "record_error",
 )
 """Sources of randomness, each with its own stream (order fixed: never reorder; append new ones)."""
 

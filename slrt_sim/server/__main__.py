@@ -1,5 +1,7 @@
-"""``python -m slrt_sim.server``: the class server (Voila with the kit's additions)."""
+"""``python -m slrt_sim.server``: the class server (the same as ``slrt-sim serve``)."""
+import sys
+
 from slrt_sim.server.app import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,7 +1,21 @@
-"""``SlrtVoila``: Voila 0.5 with what a hall of 70 trainees needs (``python -m slrt_sim.server``).
+"""``SlrtVoila``: Voila 0.5 with what a hall of 70 trainees needs; the one serving entry point.
 
-:mod:`slrt_sim.serve` (``make app``) runs this instead of ``python -m voila``; everything else
-(template, ``voila.json``, kernels) is Voila's own. What it adds:
+``slrt-sim serve``, ``python -m slrt_sim.server`` and ``make app`` all run :func:`main`: the
+options are SlrtVoila's traitlets (``--host``, ``--port``, ``--db``, ``--class-size``,
+``--class-app``, ``--max-kernels``, ``--max-per-client`` are aliases, ``--dry-run`` a flag; any
+``--Voila.x=…`` setting works too), defaults in ``voila.json`` and below. The server runs in the
+calling process, in the foreground on every system; Ctrl+C (SIGINT) and SIGTERM stop it and
+all its kernels, without a traceback. Everything else (template, kernels) is Voila's own.
+What it adds:
+
+* **Kernel sockets that fit the system.** Kernels talk over local socket files (``ipc``) on
+  Linux and macOS, in a connection folder whose socket paths stay under the system's limit
+  (macOS: 103 characters; its ``$TMPDIR`` alone is about 50): Voila's folder in ``$TMPDIR`` if
+  short enough, else a private folder under ``/tmp``, else TCP (:func:`kernel_sockets`).
+  Windows uses TCP.
+* **A banner that tells the truth.** "Menyiapkan kasus kelas …" while the class cases are
+  built, the title "siap" and the addresses only once pages can be served (with a class size:
+  once the class app's pool has run the notebook).
 
 * **A pool sized for the class.** ``--SlrtVoila.class_size=N`` (``make app CLASS_SIZE=N``)
   pre-heats N kernels of the app the class opens (``class_app``: ``fo``, ``bo`` or ``both``);
@@ -23,30 +37,76 @@ Culling and the execution timeouts are plain Voila / jupyter_server settings in 
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
+import tornado.ioloop
 import tornado.web
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Enum, Float, Int, List, Unicode
+from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, default
+from traitlets.config import Application
+from traitlets.config.loader import ArgumentError, KVArgParseConfigLoader, _KVArgParser
 
 import voila.app as voila_app
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from slrt_sim import paths, serve
 from slrt_sim.apps import guides
+from slrt_sim.i18n import t
 from slrt_sim.training import case_cache
-from .kernels import CLIENT, CapPolicy, canonical_path, capped_manager_class
+from slrt_sim.training import store_health
+from . import backups, guard
+from .kernels import CLIENT, DEVICE, CapPolicy, canonical_path, capped_manager_class
 from .pages import busy_page, landing_page, live_script
 
-__all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS"]
+__all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS", "ServeError", "kernel_sockets"]
 
 APP_NOTEBOOKS = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb"}
 """The role-play notebooks a class opens all at once."""
 MAX_CLASS_SIZE = 500
+"""Upper bound of ``--class-size``, ``--max-kernels`` and ``--max-per-client``."""
+VOILA_MINOR = "0.5"
+"""The Voila minor version whose internals this module relies on (the kernel-manager factory,
+``Voila.start`` / ``stop`` / ``listen``); pyproject pins it, ``tests/test_server.py`` checks it."""
+IPC_PATH_MAX = {"darwin": 103}
+"""Longest socket path a system allows (``sun_path`` less its final NUL); Linux and others: 107."""
+IPC_NAME = len("/kernel-") + 36 + len("-ipc-") + 5
+"""jupyter_client's socket name after the folder: ``/kernel-<uuid>-ipc-<port>``."""
+SHORT_ROOT = "/tmp"
+"""Where a short private connection folder is made when ``$TMPDIR`` is too long (macOS)."""
+
+
+class ServeError(Exception):
+    """A mistake in the serve options or environment; the message is one line."""
+
+
+def kernel_sockets(connection_dir: str, platform: str | None = None, short_root: str = SHORT_ROOT) -> tuple[str, str]:
+    """``(transport, connection folder)`` for the kernels: ``ipc`` in ``connection_dir`` if its
+    socket paths fit the system's limit, else ``ipc`` in a new private folder under
+    ``short_root`` (mode 700, removed with the server's), else ``tcp``; Windows: ``tcp``."""
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        return "tcp", connection_dir
+    limit = IPC_PATH_MAX.get(platform, 107)
+    if len(connection_dir) + IPC_NAME <= limit:
+        return "ipc", connection_dir
+    try:
+        short = tempfile.mkdtemp(prefix="slrt-", dir=short_root)
+    except OSError:
+        return "tcp", connection_dir
+    if len(short) + IPC_NAME <= limit:
+        return "ipc", short
+    os.rmdir(short)
+    return "tcp", connection_dir
 
 
 class LandingHandler(tornado.web.RequestHandler):
@@ -100,9 +160,10 @@ class CappedVoilaHandler(TornadoVoilaHandler):
         ip = self.request.remote_ip
         if notebook.endswith(".ipynb") and hasattr(km, "reserve"):
             ok, reason = km.reserve(notebook, ip)
+            if not ok and await km.reclaim(notebook, ip, reason):
+                ok, reason = km.reserve(notebook, ip)
             if not ok:
-                app = self.settings["voila"]
-                retry = int(app.retry_after)
+                retry = int(getattr(km.parent, "retry_after", 30))  # the app (settings[app.name] moved with its name)
                 self.log.warning("Page %s refused for %s: %s (%d live kernels)", notebook, ip, reason,
                                  km.live_total())
                 self.set_status(503)
@@ -113,11 +174,12 @@ class CappedVoilaHandler(TornadoVoilaHandler):
                 self.finish(busy_page(retry, self.base_url, per_client, heavy=reason == "heavy"))
                 return
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie (the page's "beforeunload" shutdown sends it)
-        token = CLIENT.set((ip, notebook))
+        token, device = CLIENT.set((ip, notebook)), DEVICE.set(guard.page_device(self))
         try:
             await super().get(path)
         finally:
             CLIENT.reset(token)
+            DEVICE.reset(device)
             if hasattr(km, "release"):
                 km.release()
 
@@ -127,8 +189,31 @@ NO_PREHEAT_FOLDERS = r".*[/\\]belajar[/\\].*"
 opened with ``slrt-sim lab``; a minute of simulation each) must not start kernels at start-up."""
 
 
+class StrictParser(_KVArgParser):
+    """argparse as traitlets uses it, with its errors as a one-line :class:`ServeError`."""
+
+    def error(self, message: str):
+        raise ServeError(t("serve.err.option", detail=message))
+
+
+class StrictLoader(KVArgParseConfigLoader):
+    """The command line's loader: an unknown option is an error, not a warning (a mistyped
+    ``--class-sise 70`` would otherwise serve a class of 0)."""
+
+    parser_class = StrictParser
+
+    def _handle_unrecognized_alias(self, arg: str) -> None:
+        raise ServeError(t("serve.err.option", detail=f"--{arg}"))
+
+
 class SlrtVoila(Voila):
     """Voila for a class (see the module docstring); settings under ``"SlrtVoila"`` in voila.json."""
+
+    name = "slrt-sim serve"
+    aliases = {**Voila.aliases, "host": "Voila.ip", "port": "Voila.port", "db": "SlrtVoila.db",
+               "class-size": "SlrtVoila.class_size", "class-app": "SlrtVoila.class_app",
+               "max-kernels": "SlrtVoila.max_kernels", "max-per-client": "SlrtVoila.max_per_client"}
+    flags = {**Voila.flags, "dry-run": ({"SlrtVoila": {"dry_run": True}}, "Show what would be served, start nothing.")}
 
     class_size = Int(0, config=True, help="Trainees in the class: the class app's pool holds this many kernels.")
     class_app = Enum(["fo", "bo", "both"], "fo", config=True,
@@ -136,25 +221,82 @@ class SlrtVoila(Voila):
     other_pool_size = Int(1, config=True, help="Pre-heated kernels of the other pre-heated notebooks.")
     no_preheat = List(Unicode(), ["index.ipynb", "planner.ipynb", "walkthrough.ipynb"], config=True,
                       help="Notebooks never pre-heated (heavy trainer tools, and the kernel-free landing page).")
-    max_kernels = Int(80, config=True, help="Cap on live kernels (pages and pool together).")
-    max_per_client = Int(4, config=True, help="Cap on kernels per client address (one device).")
-    exempt_loopback = Bool(True, config=True, help="The server's own machine (the trainer) has no per-device cap.")
+    max_kernels = Int(CapPolicy.max_kernels, config=True, help="Cap on live kernels (pages and pool together).")
+    max_per_client = Int(CapPolicy.max_per_client, config=True,
+                         help="Cap on kernels per client address (one device).")
+    exempt_loopback = Bool(CapPolicy.exempt_loopback, config=True,
+                           help="The server's own machine (the trainer) has no per-device cap.")
     retry_after = Int(30, config=True, help="Seconds after which the 'server full' page retries.")
-    fill_delay = Float(15.0, config=True, help="Seconds after a page takes a pool kernel before it is replaced.")
-    pool_spare = Int(2, config=True, help="Pool kernels kept for late-comers once the class has arrived.")
-    connected_idle_timeout = Float(4 * 3600.0, config=True,
+    fill_delay = Float(CapPolicy.fill_delay, config=True,
+                       help="Seconds after a page takes a pool kernel before it is replaced.")
+    pool_spare = Int(CapPolicy.pool_spare, config=True, help="Pool kernels kept for late-comers once the class has arrived.")
+    connected_idle_timeout = Float(CapPolicy.connected_idle_timeout, config=True,
                                    help="An open page's kernel is culled after this long without activity.")
-    page_grace = Float(900.0, config=True,
+    page_grace = Float(CapPolicy.page_grace, config=True,
                        help="Seconds a kernel handed to a page is kept for the page to connect (never culled before).")
-    heavy_per_client = Int(1, config=True, help="Heavy trainer tools (walkthrough, planner, dashboard) per device.")
-    heavy_total = Int(4, config=True, help="Heavy trainer tools open at once on the server.")
+    heavy_per_client = Int(CapPolicy.heavy_per_client, config=True,
+                           help="Heavy trainer tools (walkthrough, planner, dashboard) per device.")
+    heavy_total = Int(CapPolicy.heavy_total, config=True, help="Heavy trainer tools open at once on the server.")
+    memory_budget_mib = Float(CapPolicy.memory_budget_mib, config=True,
+                              help="A page's kernel above this resident memory (MiB) is restarted; 0: no budget.")
+    heavy_memory_budget_mib = Float(CapPolicy.heavy_memory_budget_mib, config=True,
+                                    help="The same for the heavy trainer tools.")
+    memory_interval = Float(CapPolicy.memory_interval, config=True, help="Seconds between two memory checks.")
+    backup_interval = Float(600.0, config=True, help="Seconds between two backups of the session database.")
     landing_notebook = Unicode("index.ipynb", config=True, help="Served as a static page, without a kernel.")
     warm_timeout = Float(600.0, config=True, help="Seconds allowed for building the class cases at start.")
     kernel_ipc = Bool(True, config=True, help="Kernels use local socket files instead of TCP ports (Linux, macOS).")
+    db = Unicode("", config=True,
+                 help="SQLite file for the session data (default: $SLRT_DB, else var/ or the user data folder).")
+    dry_run = Bool(False, config=True,
+                   help="Check the options and show what would be served; start nothing, write nothing.")
+
+    @default("kernel_websocket_connection_class")
+    def _limited_connection(self):
+        from .limits import LimitedConnection  # widgets and comm messages per page are bounded
+
+        return LimitedConnection
+
+    @default("root_dir")
+    def _default_root_dir(self) -> str:
+        return os.path.dirname(self.notebook_path) if self.notebook_path else str(paths.NOTEBOOKS)
+
+    @default("config_file_paths")
+    def _default_config_file_paths(self) -> list[str]:
+        # voila.json of the kit only (not ~/.jupyter): a trainer's own Jupyter set-up cannot change the class
+        return [str(paths.CONFIG_DIR)]
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        return "0.0.0.0"  # the class's devices reach the trainer's laptop over the LAN
+
+    @default("db")
+    def _default_db(self) -> str:
+        return str(paths.default_db())
 
     def initialize(self, argv=None):
+        os.environ["JUPYTER_PATH"] = serve.jupyter_path(os.environ)  # the slrt template and kernel
         super().initialize(argv)
+        for value in (self.class_size, self.max_kernels, self.max_per_client):
+            if not 0 <= value <= MAX_CLASS_SIZE:
+                raise ServeError(t("serve.err.class_size", max=MAX_CLASS_SIZE))
+        try:
+            self.pin, self.pin_generated = serve.resolve_pin(os.environ)
+        except ValueError as exc:
+            raise ServeError(str(exc)) from None
+        self.db = str(Path(self.db).expanduser().resolve())
         self._configure_pools()
+
+    def parse_command_line(self, argv=None):
+        """traitlets' parsing, with a bad value or an unknown option as a :class:`ServeError`
+        (traitlets would log it and exit 1, or only warn for an unknown option)."""
+        try:
+            Application.parse_command_line.__wrapped__(self, argv)  # without catch_config_error
+        except (TraitError, ArgumentError) as exc:
+            raise ServeError(t("serve.err.option", detail=str(exc).splitlines()[0])) from None
+
+    def _create_loader(self, argv, aliases, flags, classes):
+        return StrictLoader(argv, aliases, flags, classes=classes, log=self.log)
 
     def _configure_pools(self) -> None:
         """Pool sizes per notebook, unless voila.json sets ``kernel_pools_config`` itself."""
@@ -175,14 +317,20 @@ class SlrtVoila(Voila):
                          exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
                          connected_idle_timeout=self.connected_idle_timeout, page_grace=self.page_grace,
                          heavy_per_client=self.heavy_per_client, heavy_total=self.heavy_total,
-                         class_notebooks=tuple(nb for app, nb in APP_NOTEBOOKS.items()
-                                               if self.class_app in (app, "both") and self.class_size > 0))
+                         memory_budget_mib=self.memory_budget_mib, memory_interval=self.memory_interval,
+                         heavy_memory_budget_mib=self.heavy_memory_budget_mib,
+                         class_notebooks=self.class_notebooks(), class_size=self.class_size)
 
     def init_settings(self):
-        if self.kernel_ipc and os.name == "posix" and "transport" not in self.config.KernelManager:
+        if self.kernel_ipc and "transport" not in self.config.KernelManager:
             # kernels talk over local socket files, not TCP ports: 70 kernels starting at once
             # picked ports that another socket took meanwhile ("Address already in use")
-            self.config.KernelManager.transport = "ipc"
+            transport, folder = kernel_sockets(self.connection_dir)
+            if folder != self.connection_dir:
+                os.rmdir(self.connection_dir)
+                self.connection_dir = folder
+            self.config.KernelManager.transport = transport
+            self.log.info("Kernels talk over %s (connection files in %s).", transport, self.connection_dir)
         original = voila_app.voila_kernel_manager_factory
         policy = self.policy()
 
@@ -191,7 +339,9 @@ class SlrtVoila(Voila):
 
         voila_app.voila_kernel_manager_factory = factory
         try:
-            return super().init_settings()
+            settings = super().init_settings()
+            settings["voila"] = self  # the page handler reads the server's settings (retry_after) here
+            return settings
         finally:
             voila_app.voila_kernel_manager_factory = original
 
@@ -206,7 +356,7 @@ class SlrtVoila(Voila):
         guide = url_path_join(self.server_url, r"/panduan/((?:en/)?[a-z0-9-]+)\.html")
         live = url_path_join(self.server_url, "/slrt/live.js")
         return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler),
-                (live, ScriptHandler, {"js": live_script()})] + handlers
+                (live, ScriptHandler, {"js": live_script()})] + guard.handlers(self.server_url) + handlers
 
     def warm_cases(self) -> None:
         """Build the class cases before any kernel starts (in a child process: pandas stays out of
@@ -220,11 +370,101 @@ class SlrtVoila(Voila):
         except (subprocess.SubprocessError, OSError) as exc:
             self.log.warning("Could not prepare the class cases at start: %s", exc)
 
+    def class_notebooks(self) -> tuple[str, ...]:
+        return tuple(nb for app, nb in APP_NOTEBOOKS.items() if self.class_app in (app, "both") and self.class_size > 0)
+
+    def print_class(self) -> None:
+        if self.class_size:
+            print(t("serve.banner.class", n=self.class_size, app=self.class_app.upper(), cap=self.max_kernels,
+                    per_client=self.max_per_client), flush=True)
+
+    def banner(self, ready: bool = True) -> str:
+        return serve.banner(self.pin if ready else None, self.pin_generated, self.ip, self.port, self.db, ready)
+
     def start(self):
+        db = Path(self.db)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        os.environ.pop("TRAINER_PIN", None)  # one name only inside the kit
+        os.environ.update(serve.server_env(self.pin, db))
+        from slrt_sim.training.store import prepare
+        from slrt_sim.training.store_health import DatabaseFault
+
+        try:
+            prepare(db)  # checked, then tables and WAL mode set once, before any kernel opens the store
+        except DatabaseFault as exc:
+            raise ServeError(str(exc)) from None
+        self._backups = backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
+        self.print_class()
+        print(t("serve.banner.warm"), flush=True)
         self.warm_cases()
         self.log.info("Kernel cap: %d live kernels, %d per device; class app %s with a pool of %d.",
                       self.max_kernels, self.max_per_client, self.class_app, self.class_size)
+        tornado.ioloop.IOLoop.current().add_callback(self._announce_when_ready)  # runs once the server listens
+        signal.signal(signal.SIGINT, self._handle_signal_stop)  # Ctrl+C: the same orderly stop as SIGTERM
+        if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break, and what a console sends a process group
+            signal.signal(signal.SIGBREAK, self._handle_signal_stop)
+        if sys.platform.startswith("win"):
+            # Windows' select() is not woken by Ctrl+C: a tick every half second lets Python run
+            # the handler while the server is idle (as jupyter_server does)
+            self._wake = tornado.ioloop.PeriodicCallback(lambda: None, 500)
+            self._wake.start()
         super().start()
 
+    async def _announce_when_ready(self) -> None:
+        """The banner once pages can be served: the server listens (this runs in its loop), and
+        the class app's pool, if any, has run the notebook."""
+        km = self.kernel_manager
+        while any(km.pool_rendered(nb) < self.class_size for nb in self.class_notebooks()):
+            await asyncio.sleep(0.5)
+        print(self.banner(ready=True), flush=True)
 
-main = SlrtVoila.launch_instance
+    def _handle_signal_stop(self, sig, frame):
+        loop = getattr(self, "ioloop", None)
+        if loop is None:  # not serving yet (building the class cases)
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C must not cut the kernels' shutdown short
+        self.log.info(t("serve.stopping"))
+        loop.add_callback_from_signal(loop.stop)
+
+    def stop(self):
+        """Stop every kernel at once, then remove the connection folder (Voila does it the other
+        way round). ``now=True``: a kernel still running a notebook when it was asked to shut
+        down printed ipykernel's "Socket operation on non-socket" traceback; the session data
+        is in SQLite, committed with each action, so nothing is lost by not waiting."""
+        try:
+            from jupyter_core.utils import run_sync
+
+            run_sync(self.kernel_manager.shutdown_all)(now=True)
+        except Exception as exc:  # noqa: BLE001 - stopping anyway; one line, no traceback
+            self.log.warning("Stopping the kernels: %s", exc)
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    """Serve the class (see the module docstring); returns the exit code (2: a bad option).
+    The process's environment and signal handlers are as before when it returns (a dry run
+    or a test calls it in-process)."""
+    app = SlrtVoila.instance()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    environ = dict(os.environ)
+    try:
+        app.initialize(argv)
+        if app.dry_run:
+            fault = store_health.check(app.db)  # read only: a faulty database is told before the day
+            if fault:
+                raise ServeError(fault)
+            print(app.banner(ready=False), flush=True)
+            print(t("serve.banner.notebooks", path=app.root_dir), flush=True)
+            app.print_class()
+            return 0
+        app.start()
+        return 0
+    except ServeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        os.environ.clear()
+        os.environ.update(environ)
+        SlrtVoila.clear_instance()

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from jupyter_client.asynchronous import AsyncKernelClient
 
-__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "POOL_READY", "NoHeartbeatClient", "Reservation",
+__all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "DEVICE", "POOL_READY", "NoHeartbeatClient", "Reservation",
            "canonical_path"]
 
 POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
@@ -44,6 +44,9 @@ POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
 
 CLIENT: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("slrt_client", default=None)
 """``(client address, notebook)`` of the page request being served (set by the page handler)."""
+
+DEVICE: contextvars.ContextVar[str] = contextvars.ContextVar("slrt_device", default="")
+"""The device cookie of the page request being served (:func:`slrt_sim.server.guard.page_device`)."""
 
 
 @dataclass
@@ -64,6 +67,17 @@ class CapPolicy:
     """Trainer tools that take a few hundred MiB each: capped apart (:attr:`heavy_per_client`, :attr:`heavy_total`)."""
     heavy_per_client: int = 1
     heavy_total: int = 4
+    memory_budget_mib: float = 600.0
+    """Resident memory a page's kernel may use (a role play uses ~150 MiB); above it the kernel is
+    stopped and its page reloads (:class:`slrt_sim.server.limits.MemoryWatch`); 0: no budget."""
+    heavy_memory_budget_mib: float = 1500.0
+    """The same for the heavy trainer tools (a walkthrough ~220 MiB before it runs a year)."""
+    memory_interval: float = 10.0
+    roleplays: tuple[str, ...] = ("roleplay_front_office.ipynb", "roleplay_back_office.ipynb")
+    class_size: int = 0
+    follow_after: int = 3
+    """Devices (not the trainer's) opening the other role play after which the class pool follows
+    it (:meth:`CappedManagerMixin.switch_class`)."""
 
 
 @dataclass(eq=False)
@@ -118,13 +132,19 @@ class CappedManagerMixin:
 
     def __init__(self, **kwargs):
         self.kernel_owner: dict[str, tuple[str, str]] = {}  # kernel id -> (client address, notebook)
+        self.kernel_device: dict[str, str] = {}  # kernel id -> device cookie of its page
         self._stopping = False
         self._taking: dict[str, int] = {}
         self._served: dict[str, int] = {}
         self._announced: set[str] = set()
         self._reservations: list[Reservation] = []
         self._handed: dict[str, float] = {}  # kernel id -> time.time() it was handed to a page
+        self._connected_once: set[str] = set()  # kernels a page's websocket has reached
         super().__init__(**kwargs)
+
+    def notify_connect(self, kernel_id):
+        self._connected_once.add(kernel_id)
+        return super().notify_connect(kernel_id)
 
     async def shutdown_all(self, *args, **kwargs):
         self._stopping = True  # no refill while the server stops
@@ -198,6 +218,31 @@ class CappedManagerMixin:
             self._reservations.append(res)
             RESERVATION.set(res)
         return ok, reason
+
+    def abandoned(self, notebooks: tuple[str, ...], ip: str | None = None) -> list[str]:
+        """Kernels of ``notebooks`` (of device ``ip`` only, if given) whose page has gone: a page
+        connected once and no page is connected now (a reload, a closed tab or a phone that did
+        not say goodbye). A kernel whose page has not connected yet is never among them."""
+        return [kid for kid, (owner, nb) in self.kernel_owner.items()
+                if nb in notebooks and (ip is None or owner == ip) and kid in self._kernels
+                and kid in self._connected_once and not self._kernel_connections.get(kid, 0)]
+
+    async def reclaim(self, notebook: str, ip: str | None, reason: str) -> int:
+        """Make room for a refused page by stopping abandoned kernels (see :meth:`abandoned`):
+        the device's own pages when it has too many (``"client"``), any heavy tool's when the heavy
+        tools are full (``"heavy"``). A trainer who reloads the planner gets it back at once instead
+        of "server penuh" until the culler's next pass. Returns how many kernels were stopped."""
+        p = self.cap_policy
+        if reason == "client":
+            victims = self.abandoned(tuple(nb for _, nb in self.kernel_owner.values()), ip)
+        elif reason == "heavy":
+            victims = self.abandoned(p.heavy_notebooks, ip if self.heavy_total() < p.heavy_total else None)
+        else:
+            return 0
+        for kid in victims:
+            self.log.info("Stopping kernel %s of a page that has gone, to serve %s.", kid, notebook)
+            await self.shutdown_kernel(kid)
+        return len(victims)
 
     def release(self, res: Reservation | None = None) -> None:
         """The page request's reservation ends (its kernel is owned now, or the request failed)."""
@@ -299,22 +344,74 @@ class CappedManagerMixin:
     async def start_kernel(self, *args, **kwargs):
         kernel_id = await super().start_kernel(*args, **kwargs)
         self._own(kernel_id)
+        self._watch_memory()
         return kernel_id
+
+    def _watch_memory(self) -> None:
+        """Start the memory budget's periodic check (once, with the first kernel)."""
+        p = self.cap_policy
+        if getattr(self, "_memory_watch", None) is not None or p.memory_budget_mib <= 0:
+            return
+        from tornado.ioloop import PeriodicCallback
+
+        from .limits import MemoryWatch
+
+        watch = MemoryWatch(self, p.memory_budget_mib, p.heavy_memory_budget_mib, p.heavy_notebooks)
+        self._memory_watch = PeriodicCallback(watch.check, p.memory_interval * 1000)
+        self._memory_watch.start()
 
     def _own(self, kernel_id: str) -> None:
         who = CLIENT.get()
         if who is not None:
             self.kernel_owner[kernel_id] = who
+            if DEVICE.get():
+                self.kernel_device[kernel_id] = DEVICE.get()
             self._served[who[1]] = self._served.get(who[1], 0) + 1
+            self._follow(*who)
             self._handed[kernel_id] = time.time()
             kernel = self._kernels.get(kernel_id)
             if hasattr(kernel, "last_activity"):  # the page's idle time starts now, not at the pool kernel's start
                 kernel.last_activity = dt.datetime.now(dt.timezone.utc)
             self.release()
 
+    # ------------------------------------------------------------------ the afternoon switch
+    def _follow(self, ip: str, notebook: str) -> None:
+        """The pool follows the class: once :attr:`CapPolicy.follow_after` devices (by their cookie)
+        have opened the role play that is not the class app, it becomes the class app."""
+        p = self.cap_policy
+        if p.class_size <= 0 or notebook not in p.roleplays or notebook in p.class_notebooks:
+            return
+        seen = self.__dict__.setdefault("_other_devices", {}).setdefault(notebook, set())
+        seen.add(DEVICE.get() or ip)  # the trainer checking the other app is one device
+        if len(seen) >= p.follow_after:
+            self.switch_class(notebook)
+
+    def switch_class(self, notebook: str) -> bool:
+        """Make ``notebook`` the class app (the trainer's switch on the dashboard, or
+        :meth:`_follow`): its pool is sized for the class still to come and filled now (within
+        the cap, as the previous app's pages close); the previous app keeps one pre-heated kernel.
+        Returns whether anything changed."""
+        p = self.cap_policy
+        if p.class_size <= 0 or notebook not in p.roleplays or p.class_notebooks == (notebook,):
+            return False
+        config = dict(self.kernel_pools_config)
+        for other in p.roleplays:
+            if other != notebook:
+                config[other] = {**config.get(other, {}), "pool_size": min(1, p.class_size)}
+        config[notebook] = {**config.get(notebook, {}), "pool_size": p.class_size}
+        self._served[notebook] = self.notebook_pages(notebook)  # pages open now count as served
+        self.kernel_pools_config = config
+        p.class_notebooks = (notebook,)
+        self._announced.discard(notebook)
+        self.log.info("The class moves to %s: preparing its kernels.", notebook)
+        self.fill_if_needed(delay=0, notebook_name=notebook)
+        return True
+
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
         self.kernel_owner.pop(kernel_id, None)
+        self.kernel_device.pop(kernel_id, None)
         self._handed.pop(kernel_id, None)
+        self._connected_once.discard(kernel_id)
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._refill_all()
         return result

@@ -23,6 +23,7 @@ def ensure_practice_class() -> None:
 
     try:
         store = SessionStore()
+        store.reset_pin_failures(None)  # a new server (perhaps a new PIN): nobody is throttled
         if store.get_class(_PRACTICE[0]) is None:
             store.create_class(*_PRACTICE, trainer="")
     except Exception:  # noqa: BLE001 - best effort: the app creates it on first use otherwise

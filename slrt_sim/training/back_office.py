@@ -32,6 +32,7 @@ priority order (lowest decile first; on equal deciles, the more vulnerable house
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
@@ -49,7 +50,7 @@ from slrt_sim.training.store import norm_code
 __all__ = ["LEVELS", "PRACTICE_CLASS", "resolve_class", "STATUSES", "PROBLEMS", "LEVEL_SPEC", "STALE_YEARS",
            "BoCase", "Queue", "build_queue", "fo_registrations", "queue_from", "plan_problems", "answer_key", "empty_answers",
            "dtks_search", "effective_profile", "verval_needed", "decision",
-           "right_referrals", "right_priority"]
+           "right_referrals", "right_priority", "right_status", "open_decisions"]
 
 STATUSES = ("match", "not_listed", "nik_error", "duplicate")
 PROBLEMS = ("clean", "nik_typo", "duplicate", "false_sktm", "stale", "served", "not_listed", "no_docs")
@@ -71,6 +72,7 @@ PRIORITY_POINTS = 3.0
 TIME_POINTS = 2.0
 NO_QUOTA = frozenset({"DUKCAPIL"})
 CASE_POOL = 40
+_DTKS_LOCK = threading.Lock()  # one DTKS build at a time (a queue's is then shared by its later searches)
 """Front-office cases of the class the queue may choose from (to meet the level's mix)."""
 
 
@@ -122,9 +124,12 @@ class Queue:
 
     @property
     def dtks(self) -> DtksIndex | None:
-        """The simulated DTKS the queue searches (built at the first search)."""
+        """The simulated DTKS the queue searches (built at the first search, once: the app loads
+        it in the background after the login while the trainee reads the first registration)."""
         if self._dtks is None and self.dtks_loader is not None:
-            self._dtks = self.dtks_loader()
+            with _DTKS_LOCK:
+                if self._dtks is None:
+                    self._dtks = self.dtks_loader()
         return self._dtks
 
     def case(self, case_id: str) -> BoCase:
@@ -276,7 +281,8 @@ def _build_queue_dtks(code: str, seed: int, level: str) -> DtksIndex:
     for bc in base.cases:
         if bc.problem == "duplicate":
             continue
-        recs = fo_mod.case_records(pop, chosen_fo[bc.hh], drng)
+        fo_case = chosen_fo[bc.hh]
+        recs = fo_mod.case_records(pop, fo_case, fo_mod.case_record_rng(code, seed, level, fo_case))
         for r in recs[:1]:
             r.update(year=int(bc.profile["dtks_year"]), decile=int(bc.profile["dtks_decile"]))
         overrides[bc.hh] = recs
@@ -316,9 +322,10 @@ def _register(case: BoCase, fo_nik: str, fo_needs: tuple[str, ...], fo_answers: 
 
 
 def fo_registrations(store, class_code: str) -> dict[str, dict]:
-    """The class's front-office submissions by FO case id (the latest one per case): what the queue
-    is made from (:func:`build_queue`'s ``registered``). Read without pandas."""
-    return store.latest_answers(class_code, "fo")
+    """The class's front-office registrations by FO case id (per case the best-scored submission,
+    :meth:`slrt_sim.training.store.SessionStore.registrations`): what the queue is made from
+    (:func:`build_queue`'s ``registered``). Read without pandas."""
+    return store.registrations(class_code, "fo")
 
 
 def _insert_duplicates(cases: list[BoCase], n_dup: int, rng: np.random.Generator, prefix: str, first: int) -> None:
@@ -477,16 +484,29 @@ def verval_needed(case: BoCase) -> bool:
 
 def effective_profile(case: BoCase) -> dict:
     """The profile the decisions must rest on: the record, or what the needed verval found."""
-    return dict(case.truth) if verval_needed(case) else {**case.profile, "verified_decile": 0}
+    if verval_needed(case):
+        return {**case.truth, "decile_from_verval": bool(case.truth["in_dtks"])}
+    return {**case.profile, "verified_decile": 0}
 
 
 def right_status(case: BoCase) -> str:
+    """The DTKS status the back office should record, the first that applies of:
+
+    1. ``duplicate`` — the household's second registration;
+    2. ``not_listed`` — the household has no DTKS record. Whatever NIK the front office typed,
+       there is no record whose NIK could be "one digit off": a name search finds at most other
+       households of the same name, so the registration is proposed to the DTKS;
+    3. ``nik_error`` — the household is listed but the NIK registered and the NIK recorded differ
+       (the front office mistyped it, or the DTKS holds it mistyped): the NIK search finds
+       nothing, the name search finds the record;
+    4. ``match`` — listed, and the NIK search finds the record.
+    """
     if case.problem == "duplicate":
         return "duplicate"
-    if case.problem == "nik_typo" or case.registration.get("nik_mismatch"):
-        return "nik_error"
     if not case.profile["in_dtks"]:
         return "not_listed"
+    if case.problem == "nik_typo" or case.registration.get("nik_mismatch"):
+        return "nik_error"
     return "match"
 
 
@@ -605,3 +625,20 @@ def empty_answers(queue: Queue) -> dict:
     return {"cases": {c.case_id: {"checked": False, "status": None, "verval": False,
                                   "decisions": {p: None for p in c.candidates}, "priority": None}
                       for c in queue.cases}}
+
+
+def open_decisions(queue: Queue, answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The decisions still to make, as ``(case id, "status" or programme)``: each registration's
+    DTKS status and, unless the trainee marked it a duplicate (a second registration is rejected,
+    nothing to decide), each of its candidate programmes. A queue whose every decision is made
+    has none, so the app never asks about "empty decisions" then."""
+    cases = (answers or {}).get("cases") or {}
+    out = []
+    for c in queue.cases:
+        a = cases.get(c.case_id) or {}
+        if a.get("status") is None:
+            out.append((c.case_id, "status"))
+        if a.get("status") == "duplicate":
+            continue
+        out.extend((c.case_id, p) for p in c.candidates if (a.get("decisions") or {}).get(p) is None)
+    return out

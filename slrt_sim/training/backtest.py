@@ -56,7 +56,8 @@ def scenario_tables(name: str) -> dict[str, pd.DataFrame]:
     for c in stages.columns:
         if stages[c].dtype.kind == "f":
             stages[c] = stages[c].round(9)
-    return {"kpis": kpis, "stages": stages, "events": _event_summary(res.cases, res.meta.get("event_log"))}
+    log = res.meta.get("event_log")
+    return {"kpis": kpis, "stages": stages, "events": _event_summary(res.cases, log.frame() if log else None)}
 
 
 def class_timelines() -> pd.DataFrame:

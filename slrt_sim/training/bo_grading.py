@@ -15,7 +15,7 @@ from slrt_sim.domain import programs
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.training.back_office import (NO_QUOTA, PRIORITY_POINTS, STALE_YEARS, STATUSES, TARGET_MINUTES,
                                            TIME_POINTS, BoCase, Queue, allocate, decision, decisive_reason,
-                                           effective_profile, passed_for_quota, priority_key, right_priority,
+                                           effective_profile, open_decisions, passed_for_quota, priority_key, right_priority,
                                            right_referrals, right_status, verval_needed)
 
 __all__ = ["BoGrade", "CASE_GRADERS", "QUEUE_GRADERS", "grade"]
@@ -226,24 +226,48 @@ def _trainee_order(queue: Queue, answers: Mapping[str, Any]) -> list[str]:
     return sorted(order, key=key)
 
 
-def _touched(a: Mapping[str, Any] | None) -> bool:
-    """Whether the trainee did anything on a registration (checked, a status or a decision)."""
-    a = a or {}
-    return bool(a.get("checked") or a.get("verval") or a.get("status") is not None or a.get("priority")
-                or any(v is not None for v in (a.get("decisions") or {}).values()))
+def _undecided(queue: Queue, answers: Mapping[str, Any], items: list[dict], lang: str | None) -> None:
+    """Empty means empty: an item earns points only for a decision the trainee made.
 
+    An item right *by omission* — no verval asked where none is needed, no referral where none is
+    right, no letter for a duplicate — counts only once the trainee has decided what it rests on:
 
-def _no_credit_untouched(queue: Queue, answers: Mapping[str, Any], items: list[dict], lang: str | None) -> None:
-    """A registration left untouched earns nothing (its "no verval" and "no referral" are not
-    decisions), and the time points need at least one registration worked on: an empty
-    submission scores 0."""
+    * verval not needed and not asked: the registration's DTKS status is chosen;
+    * a need with no right referral: the status is chosen and every programme decision of the
+      registration is made;
+    * no letter for a duplicate: the registration is marked ``duplicate``;
+    * the priority order and the time: every decision of the queue is made
+      (:func:`slrt_sim.training.back_office.open_decisions` is empty).
+
+    So a submission with only "Cek DTKS" pressed scores 0, and a fully decided queue loses nothing.
+    """
     cases = (answers or {}).get("cases") or {}
-    untouched = {c.case_id for c in queue.cases if not _touched(cases.get(c.case_id))}
+    complete = not open_decisions(queue, answers)
+
+    def status_given(cid: str) -> bool:
+        return (cases.get(cid) or {}).get("status") is not None
+
+    def all_decided(cid: str) -> bool:
+        a = cases.get(cid) or {}
+        return status_given(cid) and (a.get("status") == "duplicate" or all(
+            (a.get("decisions") or {}).get(p) is not None for p in queue.case(cid).candidates))
+
     for it in items:
         cid = it["item"].split(" ", 1)[0]
-        if cid in untouched or (it["section"] == "time" and len(untouched) == len(queue.cases)):
-            if it["points"]:
-                it["message"] = t("bo.fb.untouched", lang=lang) + " " + it["message"]
+        if not it["points"]:
+            continue
+        sec, a = it["section"], cases.get(cid) or {}
+        earned = True
+        if sec == "verval" and not a.get("verval"):
+            earned = status_given(cid)
+        elif sec == "referral" and queue.case(cid).problem == "duplicate":
+            earned = a.get("status") == "duplicate"
+        elif sec == "referral":
+            earned = all_decided(cid)
+        elif sec in ("priority", "time"):
+            earned = complete
+        if not earned:
+            it["message"] = t("bo.fb.untouched", lang=lang) + " " + it["message"]
             it["points"], it["ok"] = 0.0, False
 
 
@@ -256,7 +280,7 @@ def grade(queue: Queue, answers: Mapping[str, Any], started_at: float | None = N
     x = _Ctx(queue, answers, lang, right_referrals(queue), mine, minutes)
     items = [it for c in queue.cases for g in CASE_GRADERS for it in g(x, c)]
     items += [it for g in QUEUE_GRADERS for it in g(x)]
-    _no_credit_untouched(queue, answers, items, lang)
+    _undecided(queue, answers, items, lang)
     score = round(sum(i["points"] for i in items), 1)
     max_score = round(sum(i["max_points"] for i in items), 1)
     return BoGrade(score, max_score, items, mine, minutes, right=x.right_ref)

@@ -2,7 +2,7 @@
 
 A back-office submission (:mod:`slrt_sim.training.back_office`: per case the DTKS status found, the
 verval visit, the programme decisions and the priority order under this cycle's quota) becomes
-one :class:`slrt_sim.model.scripted.Script` per household of the queue (``by="bo"``):
+one :class:`slrt_sim.model.decisions.Script` per household of the queue (``by="bo"``):
 
 * the NIK: a registration whose NIK does not match the DTKS is corrected only if the trainee
   found the NIK error (status ``nik_error``); otherwise the simulated check misses the record
@@ -29,7 +29,7 @@ import pandas as pd
 
 from slrt_sim.domain import programs
 from slrt_sim.experiments.outcomes import PairOutcome, RunOutcome, outcome_seed, run_pair, run_scripts
-from slrt_sim.model.scripted import Script
+from slrt_sim.model.decisions import Script
 from slrt_sim.training import back_office as bo
 from slrt_sim.training import bo_grading
 from slrt_sim.training.core import LEVELS, training_population

@@ -10,7 +10,7 @@ The cache is on only when ``SLRT_CACHE_DIR`` names a folder (``make app`` / :mod
 set it to ``<folder of SLRT_DB>/cache``); without it :func:`cached` just calls the builder, so
 tests and the CLI behave as before. A file's name carries the key and a fingerprint of the
 kit's sources (``slrt_sim/**/*.py``, the catalogue and the training scenario), so an update of
-the kit never serves stale cases. Builders run under an exclusive file lock: when 70 kernels ask
+the kit never serves stale cases. Builders run under an exclusive file lock (filelock, on Windows too): when 70 kernels ask
 for a new class at the same second, one builds and the others wait and load its result. A file
 that cannot be read (truncated, older Python) is rebuilt. The files hold synthetic data only and
 are written by the server's own kernels; they are read only from the folder the server set.
@@ -28,11 +28,6 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from slrt_sim.paths import SCENARIOS
-
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; two kernels may each build a class once (the write is atomic)
-    fcntl = None
 
 __all__ = ["CACHE_ENV", "cache_dir", "cached", "fingerprint", "store_classes"]
 
@@ -89,14 +84,15 @@ def cached(kind: str, key: tuple, build: Callable[[], T]) -> T:
         pass
     except Exception:  # noqa: BLE001 - a damaged file is rebuilt below
         pass
+    from filelock import FileLock  # an OS lock on Windows, macOS and Linux alike
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        lock = open(path.with_suffix(".lock"), "a+b")
+        lock = FileLock(path.with_suffix(".lock"))
+        lock.acquire()  # another kernel may be building it right now: wait
     except OSError:
         return build()
-    with lock:
-        if fcntl is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another kernel may be building it right now: wait
+    try:
         try:
             return _load(path)
         except Exception:  # noqa: BLE001 - missing or damaged: build it
@@ -111,6 +107,8 @@ def cached(kind: str, key: tuple, build: Callable[[], T]) -> T:
         except OSError:
             pass
         return value
+    finally:
+        lock.release()
 
 
 def _drop_stale(folder: Path) -> None:

@@ -12,7 +12,8 @@ figures count only the households the trainee submitted (``cases in = cases show
 * ``inclusion`` — programme places the trainee's households got that the key did not give them;
 * ``places_wasted`` — those inclusion places in a quota programme plus letters a programme
   rejected (work and waiting spent for nothing);
-* ``displaced`` — other households that lost (or waited for) a place because of the trainee's files;
+* ``displaced`` — other households that lost (or waited for) a place, put down to the household
+  (:meth:`slrt_sim.experiments.outcomes.PairOutcome.displaced_by`: the rows its timeline names);
 * ``lost`` — submitted households with a need lost (unreachable, patience, complaints) that the
   key's run did not lose.
 
@@ -68,7 +69,7 @@ def case_figures(pair: PairOutcome, case: fo.FoCase) -> dict[str, float]:
         "days_sum": sum(d_tr), "days_n": len(d_tr), "days_key_sum": sum(d_k), "days_key_n": len(d_k),
         "exclusion": len(met_k - met_tr), "inclusion": len(extra),
         "places_wasted": len(extra - {"DUKCAPIL"}) + rejected,
-        "displaced": len([r for r in pair.displaced if r["program"] in extra]),
+        "displaced": len(pair.displaced_by(case.case_id)),  # the rows the household's timeline names
         "lost": int(lost_tr and not lost_k),
     }
 

@@ -4,11 +4,12 @@ Presentation is in :mod:`slrt_sim.apps.dashboard`; the data come from
 :class:`slrt_sim.training.store.SessionStore`. Nothing here needs a browser or a widget, so
 the tests call it directly.
 
-* **PIN.** :func:`check_pin` compares in constant time and throttles failures server-wide
-  through the store (shared by every kernel): after :data:`FREE_FAILURES` failures each
-  further try waits twice as long as the one before (1, 2, 4 … s), and after
-  :data:`LOCK_FAILURES` the dashboard is locked for :data:`LOCK_SECONDS`; every failure is
-  logged. A success clears the count.
+* **PIN.** :func:`check_pin` compares in constant time and throttles failures of one
+  ``scope`` through the store: after :data:`FREE_FAILURES` failures each further try waits
+  twice as long as the one before (1, 2, 4 … s), and after :data:`LOCK_FAILURES` the scope
+  waits :data:`LOCK_SECONDS`; every failure is logged. A success clears the count. A class
+  server throttles per device instead, in the server (:mod:`slrt_sim.server.guard`); this
+  store-based check is what a kernel without that server uses, with a scope of its own.
 * **Sections.** The live table, the score plot, the mistakes, the export links and the
   discussion are built independently (:func:`section`): a failure in one shows one short
   line in that section and is logged; the others are drawn.
@@ -54,7 +55,8 @@ def pin_delay(failures: int) -> float:
     return min(MAX_DELAY_S, 2.0 ** (failures - FREE_FAILURES))
 
 
-def check_pin(entered: str, expected: str | None = None, store=None, now: float | None = None) -> str:
+def check_pin(entered: str, expected: str | None = None, store=None, now: float | None = None,
+              scope: str = "dashboard") -> str:
     """``"ok"``, ``"wrong"``, ``"wait"`` (throttled: try again later, see :func:`pin_wait`), or
     ``"unset"`` when the server has no PIN (nothing is shown then).
 
@@ -63,24 +65,24 @@ def check_pin(entered: str, expected: str | None = None, store=None, now: float 
     pin = (os.environ.get(PIN_ENV, "") if expected is None else expected).strip()
     if not pin:
         return "unset"
-    if store is not None and pin_wait(store, now) > 0:
+    if store is not None and pin_wait(store, now, scope) > 0:
         return "wait"
     given = "".join(str(entered or "").split())
     if hmac.compare_digest(given.encode(), pin.encode()):
         if store is not None:
-            store.reset_pin_failures()
+            store.reset_pin_failures(scope)
         return "ok"
     if store is not None:
-        n = store.record_pin_failure(time.time() if now is None else now)
+        n = store.record_pin_failure(time.time() if now is None else now, scope)
         log.warning("trainer PIN: wrong attempt %d (next try in %.0f s)", n, pin_delay(n))
     else:
         log.warning("trainer PIN: wrong attempt")
     return "wrong"
 
 
-def pin_wait(store, now: float | None = None) -> float:
+def pin_wait(store, now: float | None = None, scope: str = "dashboard") -> float:
     """Seconds before the next PIN try is accepted (0 when it may be tried now)."""
-    failures, last = store.pin_failures()
+    failures, last = store.pin_failures(scope)
     now = time.time() if now is None else now
     return max(0.0, last + pin_delay(failures) - now) if failures else 0.0
 
@@ -200,20 +202,67 @@ def _safe_frame(df):
     return out
 
 
-def export_csv(df) -> bytes:
-    """The results as CSV (UTF-8 with BOM, so Excel opens the names right), formulas neutralised."""
-    return _safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+_RESULT_HEADERS = {"trainee": "dash.col.trainee", "app": "dash.col.app", "case_id": "dash.col.case",
+                   "score": "dash.col.score", "max_score": "dash.col.max", "pct": "dash.col.pct",
+                   "minutes": "dash.col.minutes", "submitted": "dash.col.time"}
+_MISTAKE_HEADERS = {"text": "dash.col.rule", "count": "dash.col.count", "trainees": "dash.col.trainees"}
+_ITEM_HEADERS = {"trainee": "dash.col.trainee", "app": "dash.col.app", "case_id": "dash.col.case",
+                 "item": "dash.col.item", "rule": "dash.col.rule", "message": "dash.col.why"}
 
 
-def export_xlsx(df, mistakes=None) -> bytes:
-    """The results (and the mistakes) as an Excel workbook, formulas neutralised."""
+def _for_people(df, headers: dict[str, str], lang: str | None = None):
+    """A frame as a Dinas Sosial reads it: the columns of ``headers`` only, named in the language
+    (Indonesian, English with ``SLRT_LANG=en``), the app named, never a code key."""
+    out = df[[c for c in headers if c in df.columns]].copy()
+    if "app" in out.columns:
+        out["app"] = out["app"].map(lambda a: t(f"dash.app.{a}", lang=lang) if a in ("fo", "bo") else a)
+    out.columns = [t(headers[c], lang=lang) for c in out.columns]
+    return out
+
+
+def item_mistakes(store, class_code: str, lang: str | None = None):
+    """One row per wrong item of each trainee's submissions: trainee, app, case, item, the rule's
+    sentence (:func:`rule_text`) and the feedback the trainee read — what a trainer needs to
+    follow up each person (columns ``trainee, app, case_id, item, rule, message``)."""
+    import pandas as pd
+
+    rows = []
+    for row in store.submissions(class_code).itertuples(index=False):
+        for fb in json.loads(row.feedback):
+            if not fb.get("ok"):
+                rows.append((row.trainee, row.app, row.case_id, str(fb.get("item") or ""),
+                             rule_text(str(fb.get("rule") or ""), lang) if fb.get("rule") else "",
+                             str(fb.get("message") or "")))
+    return pd.DataFrame(rows, columns=list(_ITEM_HEADERS)).sort_values(
+        ["trainee", "app", "case_id"], kind="stable", ignore_index=True)
+
+
+def export_csv(df, lang: str | None = None) -> bytes:
+    """The results as CSV for Excel: UTF-8 with BOM (names read right), headers in the language;
+    in Indonesian the separator is ``;`` and the decimal mark ``,`` (Excel with Indonesian
+    settings splits nothing else), in English ``,`` and ``.``. Formulas are neutralised."""
+    indonesian = (lang or get_language()) == "id"
+    frame = _safe_frame(_for_people(df, _RESULT_HEADERS, lang))
+    return frame.to_csv(index=False, sep=";" if indonesian else ",",
+                        decimal="," if indonesian else ".").encode("utf-8-sig")
+
+
+def export_xlsx(df, mistakes=None, items=None, lang: str | None = None) -> bytes:
+    """The main export: an Excel workbook with the results, the mistakes by rule and (``items``,
+    :func:`item_mistakes`) each trainee's wrong items, headers and sheet names in the language,
+    formulas neutralised."""
     import pandas as pd
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        _safe_frame(df).to_excel(xw, sheet_name=t("sheet.results"), index=False)
+        _safe_frame(_for_people(df, _RESULT_HEADERS, lang)).to_excel(xw, sheet_name=t("sheet.results", lang=lang),
+                                                                      index=False)
         if mistakes is not None:
-            _safe_frame(mistakes).to_excel(xw, sheet_name=t("sheet.mistakes"), index=False)
+            _safe_frame(_for_people(mistakes, _MISTAKE_HEADERS, lang)).to_excel(
+                xw, sheet_name=t("sheet.mistakes", lang=lang), index=False)
+        if items is not None:
+            _safe_frame(_for_people(items, _ITEM_HEADERS, lang)).to_excel(
+                xw, sheet_name=t("sheet.item_mistakes", lang=lang), index=False)
     return buf.getvalue()
 
 
@@ -265,14 +314,15 @@ def mistakes_html(mis) -> str:
                       [[r.text, r.count, r.trainees] for r in mis.itertuples(index=False)], escape=True)
 
 
-def export_html(df, mis, class_code: str) -> str:
-    """The CSV and Excel download links (the Excel one carries the mistakes sheet when there is one)."""
+def export_html(df, mis, class_code: str, items=None) -> str:
+    """The Excel download first (the main export: results, mistakes by rule, each trainee's wrong
+    items), then the CSV of the results."""
     stamp = time.strftime("%Y%m%d-%H%M")
     return (f"<p>{html.escape(t('dash.export.note'))}</p>"
+            + download_link(export_xlsx(df, mis, items), f"slrt-{class_code}-{stamp}.xlsx", XLSX_MIME,
+                            t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx slrt-dl-main")
             + download_link(export_csv(df), f"slrt-{class_code}-{stamp}.csv", "text/csv",
-                            t("dash.export.csv"), cls="slrt-dl slrt-dl-csv")
-            + download_link(export_xlsx(df, mis), f"slrt-{class_code}-{stamp}.xlsx", XLSX_MIME,
-                            t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx"))
+                            t("dash.export.csv"), cls="slrt-dl slrt-dl-csv"))
 
 
 def sections(store, class_code: str) -> dict[str, str]:
@@ -291,7 +341,8 @@ def sections(store, class_code: str) -> dict[str, str]:
         "live": section("live", lambda: live_html(df())),
         "plot": section("plot", lambda: plot_html(df(), class_code)),
         "mistakes": section("mistakes", lambda: mistakes_html(mis())),
-        "export": section("export", lambda: export_html(df(), _or_none(mis), class_code)),
+        "export": section("export", lambda: export_html(df(), _or_none(mis), class_code,
+                                                        _or_none(lambda: item_mistakes(store, class_code)))),
     }
 
 

@@ -158,6 +158,16 @@ def _grade_fast_track(case: FoCase, key: dict, a: Mapping[str, Any]) -> list[dic
     return [_fb("fast_track", False, "rp.fb.fast.extra", t("rp.fb.fast.extra"), w)]
 
 
+def _lower_first(text: str) -> str:
+    """ "Wiraswasta" -> "wiraswasta" inside a sentence; an acronym ("PNS/TNI/Polri") stays."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+BETTER_OFF_OCCUPATIONS = frozenset({"wiraswasta", "karyawan swasta", "PNS/TNI/Polri"})
+"""Occupations the SKTM feedback may cite as a sign of being better off; any other (a farmer, a
+retired or not working head) is no evidence, and the feedback then cites only the house."""
+
+
 def _grade_sktm(case: FoCase, key: dict, a: Mapping[str, Any]) -> list[dict]:
     if key["sktm"] is None:
         return []
@@ -165,8 +175,11 @@ def _grade_sktm(case: FoCase, key: dict, a: Mapping[str, Any]) -> list[dict]:
     if case.problem != "false_sktm":
         return [_fb("sktm", ok, None, t("rp.fb.sktm.genuine"), WEIGHTS["sktm"])]
     h = case.household
-    msg = (t("rp.fb.sktm.false_ok") if ok else t("rp.fb.sktm.false_accepted")) + " " + t(
-        "rp.fb.sktm.evidence", decile=int(h["true_decile"]), occupation=label("occupation", h["occupation"]))
+    evidence = (t("rp.fb.sktm.evidence", decile=int(h["true_decile"]),
+                  occupation=_lower_first(label("occupation", h["occupation"])))
+                if h["occupation"] in BETTER_OFF_OCCUPATIONS else t("rp.fb.sktm.evidence_house",
+                                                                     decile=int(h["true_decile"])))
+    msg = (t("rp.fb.sktm.false_ok") if ok else t("rp.fb.sktm.false_accepted")) + " " + evidence
     return [_fb("sktm", ok, None if ok else "rp.fb.sktm.false_accepted", msg, WEIGHTS["sktm"])]
 
 

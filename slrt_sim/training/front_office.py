@@ -65,7 +65,7 @@ from slrt_sim.training.store import norm_code
 
 __all__ = ["LEVELS", "PROBLEMS", "PLANTS", "LEVEL_SPEC", "NEEDS", "DECISIONS", "CATEGORIES", "SKTM_CHOICES",
            "DTKS_STATUS", "WEIGHTS", "FORM_FIELDS", "FoCase", "build_cases", "class_dtks",
-           "answer_key", "validate", "verified_profile", "case_records"]
+           "answer_key", "validate", "verified_profile", "case_records", "case_record_rng"]
 
 PROBLEMS = ("clean", "not_listed", "no_kk", "no_docs", "served", "false_sktm")
 PLANTS = ("nik_typo_copy", "dtks_nik_invalid", "dtks_name_typo", "near_duplicate", "deceased_listed",
@@ -310,8 +310,16 @@ def _can_plant(p: str, problem: str, h: Mapping[str, Any], members: list[dict], 
 
 
 # ------------------------------------------------------------------------------ the class's DTKS
+def case_record_rng(class_code: str, seed: int, level: str, case: FoCase) -> np.random.Generator:
+    """The random stream of one case's DTKS records (its planted typos): fixed by the class and
+    the case alone, so the front office's DTKS and the back office's queue DTKS hold the same
+    records — one NIK per household — whichever other cases each of them builds."""
+    return class_rng(class_code, seed, level, "dtks-case", case.index)
+
+
 def case_records(pop, case: FoCase, rng: np.random.Generator) -> list[dict]:
-    """The DTKS records of a case household, with its planted data problems."""
+    """The DTKS records of a case household, with its planted data problems (``rng``:
+    :func:`case_record_rng`)."""
     if not case.household["in_dtks"]:
         return []
     rec = dtks_record(pop, case.hh, case.household, case.members)
@@ -347,7 +355,8 @@ def _dtks_cached(code: str, seed: int, level: str, n: int) -> DtksIndex:
 def _build_dtks(code: str, seed: int, level: str, n: int) -> DtksIndex:
     pop = training_population(seed)
     rng = class_rng(code, seed, level, 1)
-    overrides = {c.hh: case_records(pop, c, rng) for c in _cases_cached(code, seed, level, n)}
+    overrides = {c.hh: case_records(pop, c, case_record_rng(code, seed, level, c))
+                 for c in _cases_cached(code, seed, level, n)}
     return DtksIndex.build(pop, overrides, rng)
 
 
@@ -362,6 +371,8 @@ def verified_profile(case: FoCase) -> dict:
     h = dict(case.household)
     if case.problem == "false_sktm":
         h["dtks_decile"] = int(h["true_decile"])
+        h["verified_decile"] = int(h["true_decile"])
+        h["decile_from_verval"] = True  # the rules then speak of the visit's decile, not the record's
     return h
 
 

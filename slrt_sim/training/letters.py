@@ -10,16 +10,14 @@ import datetime as dt
 import html
 
 from slrt_sim.domain import programs
-from slrt_sim.i18n import has, t
+from slrt_sim.i18n import fmt_date, has, t
 from slrt_sim.training.back_office import Queue, effective_profile
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-              "November", "Desember")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def date_id(d: dt.date) -> str:
-    return f"{d.day} {_MONTHS_ID[d.month - 1]} {d.year}"
+    return fmt_date(d, "id")  # "17 Agustus 2026"
 
 
 def letter_number(seq: int, d: dt.date, class_code: str) -> str:
@@ -42,10 +40,14 @@ LETTER_CSS = """
 .slrt-letter .synthetic{font-size:8.5pt;color:#555;margin-top:14px;border-top:1px dashed #999;padding-top:4px}
 @media print{
  @page{size:A4;margin:15mm}
- body *{visibility:hidden !important}
- .slrt-letter,.slrt-letter *{visibility:visible !important}
- .slrt-letter{position:absolute;left:0;top:0;border:none;margin:0;max-width:none;width:100%;padding:0}
- #rendered_cells,.jp-OutputArea-output{overflow:visible !important}
+ html,body{margin:0 !important;padding:0 !important;height:auto !important;overflow:visible !important;
+  background:#fff !important}
+ body :not(.slrt-letter):not(.slrt-letter *):not(:has(.slrt-letter)){display:none !important}
+ body :has(.slrt-letter){display:block !important;position:static !important;overflow:visible !important;
+  height:auto !important;min-height:0 !important;max-height:none !important;width:auto !important;
+  max-width:none !important;margin:0 !important;padding:0 !important;border:0 !important;box-shadow:none !important;
+  transform:none !important;background:#fff !important}
+ .slrt-letter{border:none;margin:0;max-width:none;width:auto;padding:0;font-size:11pt;break-inside:avoid}
  .slrt-noprint{display:none !important}
 }
 """

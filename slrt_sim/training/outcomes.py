@@ -2,7 +2,7 @@
 
 Each case of a class is a household of the class's kelurahan (the training scenario, generated
 with the class's seed). Its front-office file — as the trainee made it, or as the answer key
-makes it — becomes a :class:`slrt_sim.model.scripted.Script` that enters the simulation at
+makes it — becomes a :class:`slrt_sim.model.decisions.Script` that enters the simulation at
 registration on the day the resident walks in; the simulation then plays the kelurahan forward
 :data:`MONTHS` months on the working calendar (:mod:`slrt_sim.experiments.outcomes`).
 
@@ -32,8 +32,8 @@ from slrt_sim.domain.scenario import Scenario, load_scenario
 from slrt_sim.experiments.outcomes import (HouseholdOutcome, PairOutcome, RunOutcome, outcome_seed, run_pair, run_scripts,
                                            year_record)
 from slrt_sim.experiments.results import RunResult, collect
-from slrt_sim.i18n import fmt_num, has, t
-from slrt_sim.model.scripted import Script
+from slrt_sim.i18n import fmt_num, has, month_names, t
+from slrt_sim.model.decisions import Script
 from slrt_sim.paths import TRAINING_SCENARIO
 from slrt_sim.training import front_office as fo
 from slrt_sim.training.core import LEVELS, person_name, training_population
@@ -62,7 +62,17 @@ def outcome_scenario() -> Scenario:
 
 def arrival_days(n: int, scenario: Scenario | None = None) -> list[float]:
     """The walk-in moment of case ``i``: the i-th working day from :data:`START_DAY`, 09:00."""
-    s = scenario or outcome_scenario()
+    if scenario is None:
+        return list(_arrival_days(int(n)))
+    return _days(n, scenario)
+
+
+@lru_cache(maxsize=8)
+def _arrival_days(n: int) -> tuple[float, ...]:
+    return tuple(_days(n, outcome_scenario()))
+
+
+def _days(n: int, s: Scenario) -> list[float]:
     cal = WorkCalendar(s.calendar, s.horizon_days)
     out, d = [], START_DAY
     for _ in range(n):
@@ -156,8 +166,7 @@ def class_year(class_code: str, seed: int, level: str, answers: Mapping[int, Map
 # ------------------------------------------------------------------------------ rendering
 def _date(day: float, lang: str | None) -> str:
     d = outcome_scenario().calendar.start_date + dt.timedelta(days=int(day))
-    months = t("oc.months", lang=lang).split(",")
-    return f"{d.day} {months[d.month - 1]}"
+    return f"{d.day} {month_names(lang, 'abbreviated')[d.month - 1]}"
 
 
 def _text(step: str, e_need, e_prog, detail: Mapping[str, Any], lang: str | None) -> str:
@@ -172,6 +181,8 @@ def _text(step: str, e_need, e_prog, detail: Mapping[str, Any], lang: str | None
             fields[k] = v
     key = f"oc.step.{step}" if step != "dtks_determined" else \
         f"oc.step.dtks_determined.{'yes' if detail.get('listed') else 'no'}"
+    if fields["need"] and fields["need"].lower() in fields["program"].lower() and has(f"{key}.own"):
+        key = f"{key}.own"  # "Dukcapil (identity documents)" needs no "(identity documents)" after it
     text = t(key, lang=lang, **{k: fields.get(k, "") for k in _FIELDS})
     if step == "registered":
         extra = []
@@ -198,7 +209,7 @@ def _reason(key: str, program: str | None, lang: str | None) -> str:
 _BAD = {"need_not_recorded", "closed_info", "no_letter", "dtks_nik_not_found", "programme_rejected",
         "lost_patience", "lost_followup", "lost_unreachable", "complaint_rejected", "complaint_delivery",
         "dukcapil_nothing", "closed_ineligible"}
-_GOOD = {"enrolled", "served", "information_given", "dtks_found"}
+_GOOD = {"enrolled", "served", "information_given", "dtks_found", "documents_ready"}
 
 
 def timeline_rows(h: HouseholdOutcome, lang: str | None = None, start: float | None = None) -> list[dict]:
@@ -242,14 +253,10 @@ def _family(seed: int, hh: int, label: str | None, lang: str | None) -> str:
 
 def displaced_rows(pair: PairOutcome, label: str, seed: int, lang: str | None = None) -> list[str]:
     """Sentences naming the households that lost a programme place the household ``label`` took."""
-    tr = pair.trainee.households.get(label)
-    if tr is None:
+    if label not in pair.trainee.households:
         return []
-    mine = {e.program for e in tr.events if e.step == "enrolled"}
     out = []
-    for row in pair.displaced:
-        if row["program"] not in mine:
-            continue
+    for row in pair.displaced_by(label):
         who = _family(seed, row["hh"], row["label"], lang)
         when = (t("oc.displaced.later", lang=lang, day=fmt_num(row["day_trainee"] - row["day_key"]))
                 if row["day_trainee"] is not None else t("oc.displaced.never", lang=lang))

@@ -25,8 +25,22 @@ Decisions:
 * **Input limits** (:mod:`slrt_sim.training.inputs`): names and class codes at most 80
   characters, bidirectional control characters removed; longer values raise
   :class:`~slrt_sim.training.inputs.InputError`.
-* **Trainer PIN failures** are counted here (table ``pin_failures``), so the throttle of
-  :func:`slrt_sim.training.dashboard.check_pin` holds across every kernel of the server.
+* **One person per name** (tables ``names``, ``name_devices``): a name in a class belongs to
+  the device that used it first (:meth:`SessionStore.claim_name`); another device proves it is
+  the same person with the name's short code (:meth:`SessionStore.prove_name`), shown on the
+  first device and on the trainer's dashboard, or picks another name.
+* **Bounded storage** (:func:`bounded`): every progress save and submission keeps text to
+  :data:`~slrt_sim.training.inputs.MAX_TEXT` characters and at most :data:`MAX_STATE_BYTES` /
+  :data:`MAX_ANSWERS_BYTES` as JSON; a trainee has at most :data:`MAX_SUBMISSIONS` per app and
+  class, a device :data:`MAX_NAMES_PER_DEVICE` names per class. Over a bound,
+  :class:`StorageLimit` (one catalogue line for the app) and nothing is written.
+* **The back office's queue** is built from :meth:`SessionStore.registrations`: per case the
+  best-scored front-office submission, the earliest among equals, never the latest by anyone;
+  the trainer can exclude a submission (:meth:`SessionStore.exclude`).
+* **Trainer PIN failures** of a kernel without a class server are counted here (table
+  ``pin_failures``, one scope per kernel and PIN, :func:`slrt_sim.training.dashboard.check_pin`);
+  a class server throttles per device in its own memory (:mod:`slrt_sim.server.guard`). The
+  table is emptied at every server start (:func:`prepare`, :mod:`slrt_sim.server.warm`).
 * ``answers``, ``feedback`` and progress ``state`` are stored as JSON text.
 """
 from __future__ import annotations
@@ -41,9 +55,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from slrt_sim.training.inputs import clean_name
+from slrt_sim.training.inputs import MAX_NAME, MAX_TEXT, clean_name, strip_bidi
 
-__all__ = ["SessionStore", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code", "prepare"]
+__all__ = ["SessionStore", "StorageLimit", "bounded", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code", "prepare"]
 
 log = logging.getLogger("slrt_sim.store")
 
@@ -55,6 +69,19 @@ DB_ENV = "SLRT_DB"
 BUSY_TIMEOUT_S = 30.0
 OPEN_ATTEMPTS = 8
 """Tries to open (and create) the database before giving up; the wait doubles from 50 ms."""
+NAME_CODE_DIGITS = 4
+MAX_NAMES_PER_DEVICE = 8
+"""Names one device may use in one class (a second trainee on a shared phone is fine; a thousand is not)."""
+MAX_STATE_BYTES = 64_000
+"""A saved progress state, as JSON, at most (the front office's biggest form is ~6 kB)."""
+MAX_ANSWERS_BYTES = 64_000
+MAX_FEEDBACK_BYTES = 256_000
+MAX_SUBMISSIONS = 300
+"""Submissions of one trainee in one app of one class (ten cases tried again and again)."""
+MAX_ITEMS = 300
+MAX_DEPTH = 6
+NAME_PROOF_FREE = 5
+NAME_PROOF_WAIT_S = 300.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (
@@ -90,6 +117,29 @@ CREATE TABLE IF NOT EXISTS submissions (
     saved_at     REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS submissions_class ON submissions (class_code, app);
+CREATE TABLE IF NOT EXISTS names (
+    class_code  TEXT NOT NULL,
+    trainee_key TEXT NOT NULL,
+    trainee     TEXT NOT NULL,
+    device      TEXT NOT NULL,
+    code        TEXT NOT NULL,
+    created_at  REAL NOT NULL,
+    proof_fails INTEGER NOT NULL DEFAULT 0,
+    proof_at    REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (class_code, trainee_key)
+);
+CREATE TABLE IF NOT EXISTS name_devices (
+    class_code  TEXT NOT NULL,
+    trainee_key TEXT NOT NULL,
+    device      TEXT NOT NULL,
+    trainee     TEXT NOT NULL,
+    first_at    REAL NOT NULL,
+    PRIMARY KEY (class_code, trainee_key, device)
+);
+CREATE TABLE IF NOT EXISTS excluded (
+    submission_id INTEGER PRIMARY KEY,
+    excluded_at   REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pin_failures (
     scope       TEXT PRIMARY KEY,
     failures    INTEGER NOT NULL,
@@ -135,9 +185,53 @@ def _retry(what: str, fn):
 
 
 def prepare(path: str | os.PathLike | None = None) -> Path:
-    """Create the database and set WAL mode once (at server start); returns its path."""
+    """Check the database (:func:`slrt_sim.training.store_health.check`: a fault raises
+    :class:`~slrt_sim.training.store_health.DatabaseFault` with one line for the trainer), then
+    create it and set WAL mode once (at server start); returns its path."""
+    from slrt_sim.training import store_health
+
+    fault = store_health.check(Path(path).expanduser() if path is not None else default_db_path())
+    if fault:
+        raise store_health.DatabaseFault(fault)
     store = SessionStore(path)
+    store.reset_pin_failures(None)
     return store.path
+
+
+class StorageLimit(ValueError):
+    """A save over the store's bounds (:data:`MAX_STATE_BYTES`, :data:`MAX_SUBMISSIONS` …); ``key``
+    is the catalogue line the app shows."""
+
+    def __init__(self, key: str, what: str):
+        super().__init__(f"{key}: {what}")
+        self.key = key
+
+    def message(self, lang: str | None = None) -> str:
+        from slrt_sim.i18n import t
+
+        return t(self.key, lang=lang)
+
+
+def bounded(value: Any, depth: int = 0) -> Any:
+    """``value`` as the store keeps typed data: text clipped to :data:`MAX_TEXT` characters (the form
+    still shows all of it, and marks it at submit), at most :data:`MAX_ITEMS` items per list or
+    mapping and :data:`MAX_DEPTH` levels; anything else becomes text."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {str(k)[:MAX_NAME]: bounded(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
+    if isinstance(value, (list, tuple)):
+        return [bounded(v, depth + 1) for v in list(value)[:MAX_ITEMS]]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return strip_bidi(value)[:MAX_TEXT]
+
+
+def _bounded_json(value: Any, limit: int, what: str) -> str:
+    text = json.dumps(bounded(value), ensure_ascii=False, default=str)
+    if len(text.encode("utf-8")) > limit:
+        raise StorageLimit("hall.store.too_big", f"{what} over {limit} bytes")
+    return text
 
 
 def _check_app(app: str) -> str:
@@ -221,17 +315,25 @@ class SessionStore:
         return [self._class_row(r) for r in self._read("SELECT * FROM classes ORDER BY created_at DESC, code")]
 
     # ------------------------------------------------------------------ progress
-    def save_progress(self, trainee: str, class_code: str, app: str, state: dict) -> None:
-        """Remember where ``trainee`` is in ``app`` of ``class_code`` (replaces the previous state)."""
+    def save_progress(self, trainee: str, class_code: str, app: str, state: dict) -> bool:
+        """Remember where ``trainee`` is in ``app`` of ``class_code`` (replaces the previous state).
+        Returns ``False`` (and logs a warning for the trainer) when the state is over
+        :data:`MAX_STATE_BYTES` even with its text clipped: the previous state is kept."""
         _check_app(app)
+        try:
+            text = _bounded_json(state, MAX_STATE_BYTES, "progress")
+        except StorageLimit as exc:
+            log.warning("store: progress of %r in %s/%s not saved: %s", clean_name(trainee), norm_code(class_code),
+                        app, exc)
+            return False
         with self._write() as con:
             con.execute(
                 "INSERT INTO progress (trainee_key, class_code, app, trainee, state, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(trainee_key, class_code, app) DO UPDATE SET "
                 "state=excluded.state, updated_at=excluded.updated_at",
-                (norm_name(trainee), norm_code(class_code), app, clean_name(trainee),
-                 json.dumps(state, ensure_ascii=False), time.time()),
+                (norm_name(trainee), norm_code(class_code), app, clean_name(trainee), text, time.time()),
             )
+        return True
 
     def load_progress(self, trainee: str, class_code: str, app: str) -> dict | None:
         """The last saved state, or ``None``."""
@@ -245,41 +347,137 @@ class SessionStore:
     def save_submission(self, *, trainee: str, class_code: str, app: str, case_id: str, answers: dict,
                         score: float, max_score: float, feedback: list[dict], started_at: float,
                         submitted_at: float) -> int:
-        """Store one graded submission; returns its id."""
+        """Store one graded submission; returns its id. :class:`StorageLimit` when it is over the
+        bounds (answers, feedback, or :data:`MAX_SUBMISSIONS` of this trainee in this app and class)."""
         _check_app(app)
+        key, cls = norm_name(trainee), norm_code(class_code)
+        texts = (_bounded_json(answers, MAX_ANSWERS_BYTES, "answers"),
+                 _bounded_json(feedback, MAX_FEEDBACK_BYTES, "feedback"))
         with self._write() as con:
+            n = con.execute("SELECT COUNT(*) FROM submissions WHERE trainee_key = ? AND class_code = ? AND app = ?",
+                            (key, cls, app)).fetchone()[0]
+            if n >= MAX_SUBMISSIONS:
+                raise StorageLimit("hall.store.too_many", f"{n} submissions of {key!r} in {cls}/{app}")
             cur = con.execute(
                 "INSERT INTO submissions (trainee_key, trainee, class_code, app, case_id, answers, score, "
                 "max_score, feedback, started_at, submitted_at, saved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (norm_name(trainee), clean_name(trainee), norm_code(class_code), app, str(case_id),
-                 json.dumps(answers, ensure_ascii=False, default=str), float(score), float(max_score),
-                 json.dumps(feedback, ensure_ascii=False, default=str), float(started_at), float(submitted_at),
-                 time.time()),
+                (key, clean_name(trainee), cls, app, str(case_id)[:MAX_NAME], texts[0], float(score),
+                 float(max_score), texts[1], float(started_at), float(submitted_at), time.time()),
             )
             return int(cur.lastrowid)
 
-    def latest_answers(self, class_code: str, app: str) -> dict[str, dict]:
-        """The answers of the class's latest submission per case id of ``app`` (no pandas: role-play
-        kernels read this)."""
+    def registrations(self, class_code: str, app: str) -> dict[str, dict]:
+        """Per case id, the answers of the class's **best** submission of ``app``: the highest score
+        (as a share of its maximum), the earliest among equals; submissions the trainer excluded
+        (:meth:`exclude`) do not count. No later submission replaces a better or an equal earlier
+        one, so a single trainee cannot overwrite what the back office is built from (a wrong
+        name or NIK scores lower). No pandas: role-play kernels read this."""
         _check_app(app)
-        rows = self._read("SELECT case_id, answers FROM submissions WHERE class_code = ? AND app = ? ORDER BY id",
-                          (norm_code(class_code), app))
-        return {str(r["case_id"]): json.loads(r["answers"]) for r in rows}
+        rows = self._read(
+            "SELECT case_id, answers, score, max_score FROM submissions WHERE class_code = ? AND app = ? "
+            "AND id NOT IN (SELECT submission_id FROM excluded) ORDER BY id", (norm_code(class_code), app))
+        best: dict[str, tuple[float, dict]] = {}
+        for r in rows:
+            share = float(r["score"]) / float(r["max_score"]) if float(r["max_score"]) > 0 else 0.0
+            case = str(r["case_id"])
+            if case not in best or share > best[case][0]:
+                best[case] = (share, json.loads(r["answers"]))
+        return {case: answers for case, (_, answers) in best.items()}
 
-    def submissions(self, class_code: str | None = None):
-        """One row per submission (``answers``/``feedback`` as JSON text, ``duration_s``), oldest first."""
+    def exclude(self, submission_id: int, excluded: bool = True) -> None:
+        """The trainer takes a submission out of the dashboard and the queue (or puts it back)."""
+        with self._write() as con:
+            if excluded:
+                con.execute("INSERT OR IGNORE INTO excluded (submission_id, excluded_at) VALUES (?, ?)",
+                            (int(submission_id), time.time()))
+            else:
+                con.execute("DELETE FROM excluded WHERE submission_id = ?", (int(submission_id),))
+
+    def excluded_ids(self) -> set[int]:
+        return {int(r[0]) for r in self._read("SELECT submission_id FROM excluded")}
+
+    def submissions(self, class_code: str | None = None, include_excluded: bool = False):
+        """One row per submission (``answers``/``feedback`` as JSON text, ``duration_s``), oldest
+        first; those the trainer excluded only with ``include_excluded``."""
         import pandas as pd
 
         sql = ("SELECT id, trainee, trainee_key, class_code, app, case_id, answers, score, max_score, feedback, "
-               "started_at, submitted_at, submitted_at - started_at AS duration_s FROM submissions")
+               "started_at, submitted_at, submitted_at - started_at AS duration_s FROM submissions WHERE 1")
         params: tuple = ()
         if class_code is not None:
-            sql += " WHERE class_code = ?"
+            sql += " AND class_code = ?"
             params = (norm_code(class_code),)
+        if not include_excluded:
+            sql += " AND id NOT IN (SELECT submission_id FROM excluded)"
         rows = self._read(sql + " ORDER BY id", params)
         cols = ["id", "trainee", "trainee_key", "class_code", "app", "case_id", "answers", "score", "max_score",
                 "feedback", "started_at", "submitted_at", "duration_s"]
         return pd.DataFrame([tuple(r) for r in rows], columns=cols)
+
+    # ------------------------------------------------------------------ one person per name
+    def claim_name(self, class_code: str, trainee: str, device: str) -> dict:
+        """``{"status": "ok" | "taken", "code": …}``: the first device to use a name in a class owns
+        it (and gets its short code, :data:`NAME_CODE_DIGITS` digits); a device that proved the
+        code (:meth:`prove_name`) may use it too; any other device is told ``"taken"``."""
+        cls, key, now = norm_code(class_code), norm_name(trainee), time.time()
+        with self._write() as con:
+            row = con.execute("SELECT device, code FROM names WHERE class_code = ? AND trainee_key = ?",
+                              (cls, key)).fetchone()
+            if row is None:
+                used = con.execute("SELECT COUNT(*) FROM name_devices WHERE class_code = ? AND device = ?",
+                                   (cls, device)).fetchone()[0]
+                if used >= MAX_NAMES_PER_DEVICE:
+                    return {"status": "limit", "code": None}
+                code = f"{random.SystemRandom().randrange(10 ** NAME_CODE_DIGITS):0{NAME_CODE_DIGITS}d}"
+                con.execute("INSERT INTO names (class_code, trainee_key, trainee, device, code, created_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", (cls, key, clean_name(trainee), device, code, now))
+                row = {"device": device, "code": code}
+            allowed = row["device"] == device or con.execute(
+                "SELECT 1 FROM name_devices WHERE class_code = ? AND trainee_key = ? AND device = ?",
+                (cls, key, device)).fetchone() is not None
+            if not allowed:
+                return {"status": "taken", "code": None}
+            con.execute("INSERT OR IGNORE INTO name_devices (class_code, trainee_key, device, trainee, first_at) "
+                        "VALUES (?, ?, ?, ?, ?)", (cls, key, device, clean_name(trainee), now))
+            return {"status": "ok", "code": row["code"]}
+
+    def prove_name(self, class_code: str, trainee: str, device: str, code: str) -> str:
+        """``"ok"`` (``device`` may use the name from now on), ``"wrong"`` or ``"wait"`` (after
+        :data:`NAME_PROOF_FREE` wrong codes for this name, one try per :data:`NAME_PROOF_WAIT_S`)."""
+        cls, key, now = norm_code(class_code), norm_name(trainee), time.time()
+        given = "".join(str(code or "").split())[:16]
+        with self._write() as con:
+            row = con.execute("SELECT code, proof_fails, proof_at FROM names WHERE class_code = ? AND trainee_key = ?",
+                              (cls, key)).fetchone()
+            if row is None:
+                return "wrong"
+            if row["proof_fails"] >= NAME_PROOF_FREE and now - row["proof_at"] < NAME_PROOF_WAIT_S:
+                return "wait"
+            if given != row["code"]:
+                con.execute("UPDATE names SET proof_fails = proof_fails + 1, proof_at = ? "
+                            "WHERE class_code = ? AND trainee_key = ?", (now, cls, key))
+                return "wrong"
+            con.execute("UPDATE names SET proof_fails = 0 WHERE class_code = ? AND trainee_key = ?", (cls, key))
+            con.execute("INSERT OR IGNORE INTO name_devices (class_code, trainee_key, device, trainee, first_at) "
+                        "VALUES (?, ?, ?, ?, ?)", (cls, key, device, clean_name(trainee), now))
+            return "ok"
+
+    def name_codes(self, class_code: str) -> list[dict]:
+        """The class's names: ``{"trainee", "code", "devices"}`` in the order they were first used."""
+        rows = self._read(
+            "SELECT n.trainee, n.code, COUNT(d.device) AS devices FROM names n LEFT JOIN name_devices d "
+            "ON d.class_code = n.class_code AND d.trainee_key = n.trainee_key WHERE n.class_code = ? "
+            "GROUP BY n.class_code, n.trainee_key ORDER BY n.created_at", (norm_code(class_code),))
+        return [{"trainee": r["trainee"], "code": r["code"], "devices": int(r["devices"])} for r in rows]
+
+    def shared_devices(self, class_code: str) -> list[list[str]]:
+        """The names of each device that used two or more names in the class."""
+        rows = self._read("SELECT device, trainee FROM name_devices WHERE class_code = ? ORDER BY first_at",
+                          (norm_code(class_code),))
+        by_device: dict[str, list[str]] = {}
+        for r in rows:
+            by_device.setdefault(r["device"], []).append(r["trainee"])
+        return [names for names in by_device.values() if len(names) > 1]
 
     # ------------------------------------------------------------------ trainer PIN failures
     def pin_failures(self, scope: str = "dashboard") -> tuple[int, float]:
@@ -296,9 +494,13 @@ class SessionStore:
                         (scope, now))
             return int(con.execute("SELECT failures FROM pin_failures WHERE scope = ?", (scope,)).fetchone()[0])
 
-    def reset_pin_failures(self, scope: str = "dashboard") -> None:
+    def reset_pin_failures(self, scope: str | None = "dashboard") -> None:
+        """Forget the failures of ``scope`` (all scopes with ``None``: the server starts)."""
         with self._write() as con:
-            con.execute("DELETE FROM pin_failures WHERE scope = ?", (scope,))
+            if scope is None:
+                con.execute("DELETE FROM pin_failures")
+            else:
+                con.execute("DELETE FROM pin_failures WHERE scope = ?", (scope,))
 
     def mistakes(self, class_code: str | None = None):
         """Count of not-ok feedback items per ``rule`` (catalogue key, or ``item`` when none), most frequent first.

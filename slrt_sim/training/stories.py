@@ -83,7 +83,7 @@ def story(pop, hh, h, members, problem, needs, planted, applicant, deceased, doc
     app = members[applicant]
     head = members[0]
     parts: list[tuple[str, dict]] = []
-    occ = {"occupation": ("@pop.occupation", str(app["occupation"]))}
+    occ = {"occupation": ("@pop.occupation", str(app["occupation"])), "job": ("@pop.job", str(app["occupation"]))}
     parts.append(_part(rng, "open", name=app["name"], title=_title(app)))
     parts.append(_part(rng, "intro", name=app["name"], age=app["age"], street=str(h["street"]),
                        rt=f"{int(h['rt']):02d}", rw=f"{int(h['rw']):02d}", **occ))
@@ -113,7 +113,7 @@ def story(pop, hh, h, members, problem, needs, planted, applicant, deceased, doc
     if deceased is not None:
         parts.append(_part(rng, "deceased", name=deceased["name"]))
     if problem == "false_sktm":
-        parts.append(_part(rng, "wealth", occupation=("@pop.occupation", str(head["occupation"])),
+        parts.append(_part(rng, "wealth", job=("@pop.job", str(head["occupation"])),
                            floor=("@pop.floor", str(h["floor"])), wall=("@pop.wall", str(h["wall"])),
                            roof=("@pop.roof", str(h["roof"]))))
     if documents["sktm"] is not None:

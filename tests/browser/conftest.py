@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from slrt_sim import serve
+from benchmarks.voila_process import VoilaProcess
 
 CHROMIUM = os.environ.get("SLRT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -86,7 +86,7 @@ def is_external(url: str) -> bool:
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("voila")
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin=TRAINER_PIN,
         db=tmp / "slrt-sessions.sqlite",
         log_path=tmp / "voila.log",

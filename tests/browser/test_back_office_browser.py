@@ -1,6 +1,7 @@
 """The back-office app in a real browser: the whole flow, the letter, reload and continue; offline."""
 from __future__ import annotations
 
+import base64
 import re
 import time
 
@@ -24,6 +25,31 @@ def klass(voila_server):
     store = SessionStore(voila_server.env["SLRT_DB"])
     store.create_class(CLASS, SEED, LEVEL, trainer="test")
     return store
+
+
+A4_TEXT_HEIGHT_PX = (297 - 2 * 15) * 96 / 25.4  # A4 less the letter's 15 mm margins, in CSS px
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """Pages of a Chromium PDF (one ``/Type /Page`` object each; ``/Pages`` is the tree)."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def assert_one_a4_page_letter(page, text: str) -> None:
+    """In print media: Chromium's PDF is one A4 page; the letter is the only thing shown, its
+    text whole and visible, and it ends within the page."""
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert pdf_page_count(pdf) == 1
+    letter = page.locator(".slrt-letter")
+    assert letter.count() == 1 and letter.is_visible()
+    assert " ".join(letter.inner_text().split()) == " ".join(text.split())
+    box = letter.evaluate("e => { const r = e.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; }")
+    assert box[0] < 5 and box[1] <= A4_TEXT_HEIGHT_PX, box
+    # nothing else of the page is printed (only the letter's own boxes have a size)
+    shown = page.evaluate("""() => [...document.body.querySelectorAll('*')].filter(e =>
+        !e.closest('.slrt-letter') && !e.querySelector('.slrt-letter') && e.getClientRects().length
+        && getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName)""")
+    assert not shown, shown[:5]
 
 
 def login(page, name: str, code: str) -> None:
@@ -58,7 +84,7 @@ def answer_case(page, case: bo.BoCase, a: dict) -> None:
 
 
 @pytest.mark.browser
-def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, page_errors):
+def test_back_office_whole_flow(open_app, klass, wait_for_voila, assert_no_external_requests, page_errors):
     queue = bo.build_queue(CLASS, SEED, LEVEL)
     key = bo.answer_key(queue)
     page = open_app(NOTEBOOK)
@@ -68,7 +94,8 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     page.locator(".slrt-login-name input").fill(TRAINEE)
     login_fail.fill("NO-SUCH")
     page.locator(".slrt-login-start").click()
-    page.get_by_text(t("bo.login.unknown_class", code="NO-SUCH")).wait_for(state="visible")
+    page.get_by_text(t("rp.login.unknown_class", code="NO-SUCH", practice="LATIHAN")).wait_for(state="visible")
+    assert page.locator(".slrt-login-class.slrt-invalid").is_visible()  # the wrong field is marked
     assert page.locator(".slrt-bo-header").count() == 0
 
     login(page, TRAINEE, CLASS.lower())
@@ -81,10 +108,22 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     g = bo_grading.grade(queue, key, 0, 60)
     assert t("bo.result.title", score=fmt_num(g.max_score, 1), max=fmt_num(g.max_score, 1), pct="100%") \
         in score.inner_text()
+    # the page is scrolled to the result after the submit (not left at the form)
+    page.wait_for_function("() => { const r = document.querySelector('.slrt-result').getBoundingClientRect();"
+                           " return r.top >= -1 && r.top < window.innerHeight * 0.5; }", timeout=10_000)
     feedback = page.locator(".slrt-feedback")
-    assert feedback.is_visible() and t("bo.rule.priority") in feedback.inner_text()
+    # one short row per case (and one for the queue's order and time), each folded until tapped
+    assert feedback.is_visible()
+    assert feedback.locator("details.slrt-case-row").count() == len(queue.cases) + 1
+    assert t("bo.rule.priority") not in feedback.inner_text()
+    feedback.locator("details.slrt-row-queue > summary").click()
+    assert t("bo.rule.priority") in feedback.inner_text()
 
-    # the referral letter: open it, print it (the browser's print), download link
+    # the referral letter: the picker shows its first letter (never an empty-looking select), open it,
+    # print it (the browser's print), download link
+    pick = page.locator(".slrt-letter-pick select")
+    assert pick.evaluate("s => s.selectedIndex") == 0
+    assert pick.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ").strip().startswith("1. ")
     page.locator(".slrt-letter-open").click()
     letter = page.locator(".slrt-letter-view .slrt-letter")
     letter.wait_for(state="visible")
@@ -96,9 +135,11 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     page.locator(".slrt-print").click()
     assert page.evaluate("window.__printed") == 1
+    assert page.locator(".slrt-print svg").count() == 1  # the printer is drawn, never a missing-glyph box
+    # printed by Chromium (print media): one A4 page holding the whole letter and nothing else
     page.emulate_media(media="print")
-    assert page.locator(".slrt-bo-header").evaluate("e => getComputedStyle(e).visibility") == "hidden"
-    assert letter.evaluate("e => getComputedStyle(e).visibility") == "visible"
+    assert_one_a4_page_letter(page, text)
+    assert not page.locator(".slrt-bo-header").is_visible() and not page.locator(".slrt-print").is_visible()
     # A4 with 15 mm margins leaves 180 mm (680 px): nothing of the letter beyond its right edge
     page.set_viewport_size({"width": 680, "height": 960})
     try:  # the page lays itself out again after the resize (a frame or two; longer on a busy machine)
@@ -112,10 +153,33 @@ def test_back_office_whole_flow(open_app, klass, assert_no_external_requests, pa
     page.emulate_media(media="screen")
     href = page.locator(".slrt-letter-view a.slrt-letter-download").get_attribute("href")
     assert href.startswith("data:text/html;charset=utf-8;base64,")
+    # the downloaded file prints on one A4 page too
+    downloaded = page.context.new_page()
+    try:
+        downloaded.set_content(base64.b64decode(href.split(",", 1)[1]).decode("utf-8"))
+        downloaded.emulate_media(media="print")
+        assert_one_a4_page_letter(downloaded, text)
+    finally:
+        downloaded.close()
 
     sub = klass.submissions(CLASS)
     mine = sub[sub["trainee"] == TRAINEE]
     assert len(mine) == 1 and mine["app"].iloc[0] == "bo" and mine["score"].iloc[0] == g.max_score
+
+    # a reload after the submit (a phone that lost Wi-Fi): score, rows, letters and "Coba lagi" come back
+    title = score.inner_text()
+    page.reload(wait_until="domcontentloaded")
+    wait_for_voila(page)
+    login(page, TRAINEE, CLASS)
+    page.locator(".slrt-score").wait_for(state="visible")
+    assert page.locator(".slrt-score").inner_text() == title
+    assert page.locator(".slrt-feedback details.slrt-case-row").count() == len(queue.cases) + 1
+    expect(page.locator(".slrt-again")).to_be_visible()
+    assert page.locator(".slrt-submit").is_disabled()
+    page.locator(".slrt-letter-open").click()
+    page.locator(".slrt-letter-view .slrt-letter").wait_for(state="visible")
+    assert queue.case(cid).head_name in page.locator(".slrt-letter-view .slrt-letter").inner_text()
+    assert len(klass.submissions(CLASS).query("trainee == @TRAINEE")) == 1  # the reload submitted nothing
     assert not page_errors
     assert_no_external_requests()
 

@@ -123,9 +123,25 @@ def test_front_office_whole_flow(page, voila_server, store, assert_no_external_r
     page.locator(".slrt-score").wait_for(state="visible")
     assert "100,0" in page.locator(".slrt-score").inner_text() or "100.0" in page.locator(".slrt-score").inner_text()
     assert page.locator(".slrt-item-ok").count() >= 10 and page.locator(".slrt-item-bad").count() == 0
-    assert t("rp.fb.decision.ok", decision=t(f"rp.decision.{key['decision']}")) in page.locator(".slrt-feedback").inner_text()
+    # the summary leads; the per-item detail is folded below it and opens on a tap
+    feedback = page.locator(".slrt-feedback")
+    decision_ok = t("rp.fb.decision.ok", decision=t(f"rp.decision.{key['decision']}"))
+    assert decision_ok not in feedback.inner_text()
+    feedback.locator("details.slrt-detail > summary").click()
+    expect(feedback.locator("details.slrt-detail .slrt-fb")).to_be_visible()
+    assert decision_ok in feedback.inner_text()
     df = store.submissions(CLASS)
     assert df.case_id.tolist() == [case.case_id] and df.score.tolist() == [100.0]
+
+    # a reload right after the submit: the score, the feedback and "Kasus berikutnya" come back
+    score_text = page.locator(".slrt-score").inner_text()
+    open_timed(page, voila_server)
+    login(page, TRAINEE, CLASS)
+    page.locator(".slrt-score").wait_for(state="visible")
+    assert page.locator(".slrt-score").inner_text() == score_text
+    expect(page.locator(".slrt-next")).to_be_visible()
+    assert page.locator(".slrt-submit").is_disabled()
+    assert len(store.submissions(CLASS)) == 1
 
     # next case: start typing, then reload the page
     page.locator(".slrt-next").click()

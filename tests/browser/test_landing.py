@@ -12,7 +12,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from slrt_sim.apps import landing
 
-from slrt_sim import serve
+from benchmarks.voila_process import VoilaProcess
+from slrt_sim import paths
 from slrt_sim.i18n import t
 
 
@@ -36,7 +37,7 @@ def test_landing_indonesian_links_resolve_offline(open_app, voila_server, assert
 
     links = page.locator("a.slrt-app")
     shown = [links.nth(i).get_attribute("data-notebook") for i in range(links.count())]
-    expected = [app.notebook for app in landing.available_apps(serve.NOTEBOOKS)]
+    expected = [app.notebook for app in landing.available_apps(paths.NOTEBOOKS)]
     assert shown == expected  # exactly the apps whose notebook exists, in order
     for i in range(links.count()):
         href = links.nth(i).evaluate("a => a.href")  # absolute URL as the browser resolves it
@@ -96,7 +97,7 @@ def probe_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("probe")
     folder = tmp / "notebooks"
     folder.mkdir()
-    shutil.copy(serve.NOTEBOOKS / "index.ipynb", folder / "index.ipynb")
+    shutil.copy(paths.NOTEBOOKS / "index.ipynb", folder / "index.ipynb")
     nb = new_notebook(
         cells=[
             new_markdown_cell("# Probe\n\nMath in markdown: $x^2$\n\n```mermaid\ngraph LR; A-->B\n```"),
@@ -105,7 +106,7 @@ def probe_server(tmp_path_factory):
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
     nbformat.write(nb, folder / "planner.ipynb")  # stands for an app notebook
-    server = serve.VoilaProcess(
+    server = VoilaProcess(
         pin=PROBE_PIN, db=tmp / "probe.sqlite", log_path=tmp / "voila.log", notebooks=folder
     )
     with server:

@@ -38,6 +38,8 @@ def test_submit_shows_the_two_timelines(page, voila_server, store, assert_no_ext
     assert page.locator(".oc-pair").count() == 0  # nothing before submitting
     fill_answer(page, key, nik=typo)
     page.locator(".slrt-submit").click()
+    # the timelines fold below the feedback's summary; a tap opens them
+    page.locator("details.slrt-timeline > summary").click(timeout=60_000)
     pair = page.locator(".oc-pair")
     pair.wait_for(state="visible", timeout=30_000)
     yours, right = pair.locator(".oc-yours"), pair.locator(".oc-key")

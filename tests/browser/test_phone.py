@@ -28,7 +28,7 @@ OVERFLOW_JS = """root => {
 
 SMALL_TARGETS_JS = """root => {
   const out = [];
-  const targets = [...root.querySelectorAll('button, .widget-checkbox label.widget-label-basic, .widget-radio-box label, select, input[type=text], summary')];
+  const targets = [...root.querySelectorAll('button, .widget-checkbox label.widget-label-basic, .widget-radio-box label, select, input[type=text], summary, .lm-TabBar-tab')];
   for (const e of targets) {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;   // not shown
@@ -170,6 +170,7 @@ def form_in_steps(page) -> None:
     page.wait_for_function("() => { const r = document.querySelector('.slrt-feedback-box').getBoundingClientRect();"
                            " return r.top >= -1 && r.top < window.innerHeight / 2; }", timeout=10_000)
     assert "⚠" not in page.locator(".slrt-steps-bar").inner_text()   # no mistakes left on the step buttons
+    feedback_fits_one_screen(page)
     # the next resident: their story on screen, their form empty at its first part
     page.locator(".slrt-next").click()
     page.locator(".slrt-feedback-box").wait_for(state="hidden")
@@ -177,6 +178,28 @@ def form_in_steps(page) -> None:
     assert page.locator(".slrt-f-head input").input_value() == ""
     page.wait_for_function("() => { const r = document.querySelector('.slrt-case-box').getBoundingClientRect();"
                            " return r.top >= -1 && r.top < window.innerHeight / 2; }", timeout=10_000)
+
+
+def feedback_fits_one_screen(page) -> None:
+    """The FO feedback — score, what was right, what to fix, what it did to the family, the folded
+    detail and timelines and "Kasus berikutnya" — is one phone screen; opened, the detail is at most
+    three; no sentence is said twice."""
+    viewport_h = page.viewport_size["height"]
+    box = page.locator(".slrt-feedback-box")
+    page.locator("details.slrt-timeline").wait_for(state="attached", timeout=60_000)  # the timelines, folded
+    assert box.bounding_box()["height"] <= viewport_h, box.bounding_box()
+    assert page.locator(".slrt-next").is_visible()
+    summary = page.locator(".slrt-feedback .slrt-summary")
+    assert summary.locator(".slrt-score").is_visible() and summary.locator(".slrt-sum-family").is_visible()
+    page.locator("details.slrt-detail > summary").click()
+    detail = page.locator("details.slrt-detail .slrt-fold-body")
+    detail.wait_for(state="visible")
+    assert detail.bounding_box()["height"] <= 3 * viewport_h
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", page.locator(".slrt-feedback").inner_text())
+                 if len(s.strip()) > 25]
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert not repeated, repeated
+    page.locator("details.slrt-detail > summary").click()
 
 
 @pytest.mark.browser
@@ -210,6 +233,17 @@ def test_back_office_on_a_phone(phone, voila_server):
         assert cells.first.is_visible()
     assert page.locator(".slrt-submit").evaluate("e => e.scrollWidth <= e.clientWidth")
     assert_fits(page, ".slrt-bo")
+    # a chosen "Layak" is unmistakable: filled in colour, with a tick, the other one plain
+    prog = queue.cases[0].candidates[0]
+    group = page.locator(f".slrt-dec-{cid}-{prog}")
+    group.get_by_role("button").first.click()
+    chosen = group.locator(".mod-active")
+    chosen.wait_for(state="visible")
+    assert chosen.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(31, 111, 235)"
+    assert "✓" in chosen.evaluate("e => getComputedStyle(e, '::before').content")
+    other = group.locator("button:not(.mod-active)").first
+    assert other.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(31, 111, 235)"
+    assert other.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal", "")
 
 
 @pytest.mark.browser
