@@ -39,3 +39,13 @@ def test_the_fasilitator_sheet_prints_as_one_page_layout():
     assert '<main class="slrt-one-page">' in guides.render("lembar-fasilitator")
     assert '<main class="slrt-one-page">' in guides.render("en/fasilitator-sheet")
     assert '<main class="slrt-one-page">' not in guides.render("panduan-pelatih")
+
+
+def test_the_landing_page_links_each_guide_in_its_language():
+    id_links = dict((label, href) for href, label in guides.landing_links("id"))
+    en_links = [href for href, _ in guides.landing_links("en")]
+    assert "../../panduan/panduan-pelatih.html" in id_links.values()
+    assert "../../panduan/en/trainer-guide.html" in en_links
+    assert "../../panduan/en/install.html" in en_links
+    assert "../../panduan/model.html" in en_links  # English only
+    assert len(en_links) == len(id_links)
