@@ -13,7 +13,7 @@ import pytest
 
 from slrt_sim.cli import lab
 from slrt_sim.experiments.kpis import kpi_label
-from slrt_sim.serve import free_port
+from benchmarks.voila_process import free_port
 
 TOKEN = "uji-lab-token"
 
