@@ -352,3 +352,23 @@ def test_a_kernel_over_its_memory_budget_is_stopped_and_its_page_told(tmp_path):
         assert asyncio.run(_gone_while_connected(server.url, kernel, 60))
         assert re.search(rf"Kernel {kernel} of {re.escape(FO)} .* over its budget of 20 MiB", server.log())
         assert "slrt/live.js" in page  # the page says so (hall.gone) and reloads; the work is in the store
+
+
+@pytest.mark.slow
+def test_the_trainers_switch_prepares_the_other_role_play(tmp_path):
+    """After lunch the trainer switches the class to the back office on the dashboard: the server
+    prepares the class's back-office kernels before anyone opens it; a page that did not give the
+    PIN cannot switch."""
+    bo = "roleplay_back_office.ipynb"
+    server = VoilaProcess(pin="4321", db=tmp_path / "s.sqlite", log_path=tmp_path / "voila.log",
+                          extra=["--SlrtVoila.class_size=2", "--SlrtVoila.class_app=fo",
+                                 "--SlrtVoila.other_pool_size=0", "--VoilaConfiguration.default_pool_size=0"])
+    with server:
+        assert _wait_for(lambda: POOL_READY % (FO, 2) in server.log(), 240)
+        status, page = _get(server.render_url("trainer_dashboard.ipynb"))
+        kernel = _kernel_id(page)
+        assert _kernel_api(server, kernel, "switch", app="bo")[0] == 403  # not before the PIN
+        assert _kernel_api(server, kernel, "pin", pin="4321")[1]["verdict"] == "ok"
+        assert _kernel_api(server, kernel, "switch", app="bo")[1] == {"ok": True, "changed": True}
+        assert _wait_for(lambda: POOL_READY % (bo, 2) in server.log(), 240)
+        assert "Traceback" not in server.log()

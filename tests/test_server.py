@@ -393,7 +393,12 @@ def test_bad_class_size_is_one_line_and_exit_2(capsys, monkeypatch):
 
     assert cli_main(["serve", "--class-size", "100000", "--dry-run"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == t("serve.err.class_size", max=MAX_CLASS_SIZE) and "\n" not in err
+    assert err == t("serve.err.range", option="--class-size", max=MAX_CLASS_SIZE) and "\n" not in err
+    assert cli_main(["serve", "--max-kernels=-3", "--dry-run"]) == 2
+    assert capsys.readouterr().err.strip() == t("serve.err.range", option="--max-kernels", max=MAX_CLASS_SIZE)
+    for bad, shown in (("--class-size=abc", "--class-size 'abc'"), ("--port=x", "--port 'x'")):
+        assert cli_main(["serve", bad, "--dry-run"]) == 2
+        assert capsys.readouterr().err.strip() == t("serve.err.option", detail=shown)  # no traitlets English
     assert cli_main(["serve", "--class-sise", "70", "--dry-run"]) == 2  # a typo is an error, not ignored
     err = capsys.readouterr().err.strip()
     assert err.startswith(t("serve.err.option", detail="")) and "--class-sise" in err and "\n" not in err
@@ -500,17 +505,17 @@ def test_serve_on_windows_stays_in_the_foreground(monkeypatch, tmp_path):
 
     class Tick:  # Windows' select() is not woken by Ctrl+C: the server keeps a tick going
         def __init__(self, callback, ms):
-            ticks.append(ms)
+            self.ms = ms
 
         def start(self):
-            ticks.append("started")
+            ticks.append(self.ms)
 
     monkeypatch.setattr(app.tornado.ioloop, "PeriodicCallback", Tick)
     monkeypatch.setenv("TRAINER_PIN", "8642")
     monkeypatch.setenv("SLRT_CACHE_DIR", str(tmp_path / "cache"))
     assert cli_main(["serve", "--host", "127.0.0.1", "--port", "9298", "--db", str(tmp_path / "s.sqlite")]) == 0
     assert ran == {"pid": os.getpid(), "transport": "tcp"}
-    assert ticks == [500, "started"]
+    assert 500 in ticks  # started, every half second
 
 
 def test_voila_is_pinned_to_the_minor_version_whose_internals_the_server_uses():
@@ -583,3 +588,20 @@ def test_the_banner_says_ready_only_once_the_class_pool_has_run(capsys, monkeypa
     assert seen and all(t("serve.banner.title") not in out for out in seen)  # not while preparing
     out = capsys.readouterr().out
     assert t("serve.banner.title") in out and t("serve.banner.pin", pin="2468") in out
+
+
+def test_ctrl_c_during_the_warm_up_reaches_the_server_only(monkeypatch):
+    """The console's Ctrl+C goes to its whole process group: the warm-up child is kept out of it
+    (the server ends it), or it printed its own KeyboardInterrupt traceback."""
+    import os
+
+    from slrt_sim.server import app
+
+    seen = {}
+    monkeypatch.setattr(app.subprocess, "run", lambda cmd, **kw: seen.update(cmd=cmd, **kw))
+    app.SlrtVoila().warm_cases()
+    assert seen["cmd"][1:] == ["-m", "slrt_sim.server.warm"]
+    if os.name == "nt":
+        assert seen["creationflags"] & app.subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        assert seen["start_new_session"] is True

@@ -39,7 +39,9 @@ def _endpoint() -> tuple[str, str] | None:
         return None
     base = os.environ.get("VOILA_SERVER_URL") or os.environ.get("VOILA_BASE_URL") or "/"
     base = base if base.endswith("/") else base + "/"
-    return f"http://127.0.0.1:{port}{base}slrt/api/kernel", kernel
+    host = os.environ.get("SLRT_SERVER_HOST") or "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}{base}slrt/api/kernel", kernel
 
 
 def ask(action: str, **data) -> dict | None:

@@ -22,9 +22,7 @@ def show(workers: int | None = None, background: bool = True):
 
         return PlannerApp(workers).widget
 
-    if not background:
-        return build()
-    return style.deferred(build, t("plan.opening"), t("plan.open_failed"), "slrt-plan-opening")
+    return style.deferred(build, t("plan.opening"), t("plan.open_failed"), "slrt-plan-opening", background)
 
 
 def __getattr__(name: str) -> Any:

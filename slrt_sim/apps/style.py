@@ -102,11 +102,15 @@ def capped(px: int) -> W.Layout:
     return W.Layout(width="100%", max_width=f"{px}px")
 
 
-def deferred(build: Callable[[], W.Widget], waiting: str, failed: str, root_class: str = "") -> W.Widget:
+def deferred(build: Callable[[], W.Widget], waiting: str, failed: str, root_class: str = "",
+             background: bool = True) -> W.Widget:
     """A widget shown at once with a sign of work (``waiting``), replaced by ``build()`` once a
     background thread has made it: the walkthrough and the planner spend seconds simulating
     before their first screen, and the page must not stay blank meanwhile. A failure shows
-    ``failed`` (one line; the traceback goes to the server log). The box has ``.thread`` (tests join it)."""
+    ``failed`` (one line; the traceback goes to the server log). The box has ``.thread`` (tests join it).
+    ``background=False`` returns ``build()`` itself (a script, a test)."""
+    if not background:
+        return build()
     sign = W.HTML(f"<span class='slrt-busy-sign slrt-opening'>{html.escape(waiting)}</span>")
     box = W.VBox([W.HTML(CSS), sign])
     box.add_class(ROOT_CLASS)

@@ -22,9 +22,7 @@ def show(scenario: Any = None, replications: int = 5, background: bool = True):
 
         return WalkthroughApp(scenario, replications).widget
 
-    if not background:
-        return build()
-    return style.deferred(build, t("walk.opening"), t("walk.open_failed"), "slrt-walk-opening")
+    return style.deferred(build, t("walk.opening"), t("walk.open_failed"), "slrt-walk-opening", background)
 
 
 def __getattr__(name: str) -> Any:

@@ -17,7 +17,7 @@ Decisions:
 * **Only this laptop.** The server listens on ``127.0.0.1`` by default (JupyterLab runs code:
   it is not for the class network) with JupyterLab's usual token; ``--host`` changes it.
 * The first notebook (by name) opens in the browser. On Linux and macOS JupyterLab replaces
-  the ``slrt-sim`` process (as ``slrt-sim serve`` does with Voila), so Ctrl+C or a signal
+  the ``slrt-sim`` process, so Ctrl+C or a signal
   reaches it directly. JupyterLab refuses to run as root unless ``-- --allow-root`` is given.
 
 ``--dry-run`` prints the command instead of running it. Options after ``--`` go to JupyterLab.

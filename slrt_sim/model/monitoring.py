@@ -9,6 +9,12 @@ import simpy
 from slrt_sim.model.cases import STATES
 
 
+LATE = 2
+"""Priority of the snapshot's wake-up: after every normal event of the same moment (SimPy orders
+events at one time by priority, then by scheduling order), so the row of day ``d`` counts what
+happened at ``t <= d`` whichever process scheduled it first, as the event log does."""
+
+
 class Monitor:
     """Records ``(day, count per state...)`` every ``step`` days into :attr:`timeline`.
 
@@ -37,7 +43,10 @@ class Monitor:
                 if now - last > 0.25:
                     last = now
                     progress(env.now / self.horizon)
-            yield env.timeout(self.step)
+            wake = simpy.Event(env)
+            wake._ok, wake._value = True, None  # a timeout that fires after the moment's other events
+            env.schedule(wake, LATE, self.step)
+            yield wake
 
     def done(self) -> None:
         if self.progress is not None:

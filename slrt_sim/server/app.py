@@ -189,6 +189,18 @@ NO_PREHEAT_FOLDERS = r".*[/\\]belajar[/\\].*"
 opened with ``slrt-sim lab``; a minute of simulation each) must not start kernels at start-up."""
 
 
+def _option_detail(message: str) -> str:
+    """``--class-size abc`` from traitlets' "The 'class_size' trait of a SlrtVoila instance expected
+    an int, not the str 'abc'." (its English stays out of the trainer's message); else its first line."""
+    found = re.search(r"The '(\w+)' trait of an? (\w+) instance .*?not the \w+ (.+?)\.?$", message.splitlines()[0])
+    if not found:
+        return message.splitlines()[0]
+    name, cls, value = found.groups()
+    aliases = [a for a, target in SlrtVoila.aliases.items() if target.endswith("." + name)]
+    alias = max(aliases, key=lambda a: "-" in a, default=None)  # --class-size rather than --class_size
+    return f"--{alias or cls + '.' + name} {value}"
+
+
 class StrictParser(_KVArgParser):
     """argparse as traitlets uses it, with its errors as a one-line :class:`ServeError`."""
 
@@ -277,9 +289,9 @@ class SlrtVoila(Voila):
     def initialize(self, argv=None):
         os.environ["JUPYTER_PATH"] = serve.jupyter_path(os.environ)  # the slrt template and kernel
         super().initialize(argv)
-        for value in (self.class_size, self.max_kernels, self.max_per_client):
-            if not 0 <= value <= MAX_CLASS_SIZE:
-                raise ServeError(t("serve.err.class_size", max=MAX_CLASS_SIZE))
+        for option in ("class-size", "max-kernels", "max-per-client"):
+            if not 0 <= getattr(self, option.replace("-", "_")) <= MAX_CLASS_SIZE:
+                raise ServeError(t("serve.err.range", option="--" + option, max=MAX_CLASS_SIZE))
         try:
             self.pin, self.pin_generated = serve.resolve_pin(os.environ)
         except ValueError as exc:
@@ -293,7 +305,7 @@ class SlrtVoila(Voila):
         try:
             Application.parse_command_line.__wrapped__(self, argv)  # without catch_config_error
         except (TraitError, ArgumentError) as exc:
-            raise ServeError(t("serve.err.option", detail=str(exc).splitlines()[0])) from None
+            raise ServeError(t("serve.err.option", detail=_option_detail(str(exc)))) from None
 
     def _create_loader(self, argv, aliases, flags, classes):
         return StrictLoader(argv, aliases, flags, classes=classes, log=self.log)
@@ -364,8 +376,12 @@ class SlrtVoila(Voila):
         kernel builds them itself."""
         t0 = time.monotonic()
         try:
+            # in a process group of its own: Ctrl+C in the console stops the server (which ends
+            # this child), and the child does not print a KeyboardInterrupt traceback of its own
+            detached = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
+                        else {"start_new_session": True})
             subprocess.run([sys.executable, "-m", "slrt_sim.server.warm"], check=True, timeout=self.warm_timeout,
-                           stdin=subprocess.DEVNULL, env=os.environ.copy())
+                           stdin=subprocess.DEVNULL, env=os.environ.copy(), **detached)
             self.log.info("Class cases ready in %.1f s (%s).", time.monotonic() - t0, case_cache.cache_dir())
         except (subprocess.SubprocessError, OSError) as exc:
             self.log.warning("Could not prepare the class cases at start: %s", exc)
@@ -386,6 +402,8 @@ class SlrtVoila(Voila):
         db.parent.mkdir(parents=True, exist_ok=True)
         os.environ.pop("TRAINER_PIN", None)  # one name only inside the kit
         os.environ.update(serve.server_env(self.pin, db))
+        # where the kernels reach this server (slrt_sim.apps._hall): loopback unless bound to one address
+        os.environ["SLRT_SERVER_HOST"] = self.ip if self.ip not in ("", "0.0.0.0", "::") else "127.0.0.1"
         from slrt_sim.training.store import prepare
         from slrt_sim.training.store_health import DatabaseFault
 
@@ -393,7 +411,7 @@ class SlrtVoila(Voila):
             prepare(db)  # checked, then tables and WAL mode set once, before any kernel opens the store
         except DatabaseFault as exc:
             raise ServeError(str(exc)) from None
-        self._backups = backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
+        backups.start(self.backup_interval, db)  # a backup now and every 10 minutes
         self.print_class()
         print(t("serve.banner.warm"), flush=True)
         self.warm_cases()

@@ -28,19 +28,18 @@ def _backup(path) -> None:
         log.warning("Database backup of %s failed: %s", path, exc)
 
 
-def start(interval_s: float = store_health.INTERVAL_S, path=None):
-    """Back the database up now and start the periodic backup (the server has checked it, see
-    :func:`slrt_sim.training.store.prepare`); returns the ``PeriodicCallback`` (or ``None`` with
-    ``interval_s <= 0``)."""
+def start(interval_s: float = store_health.INTERVAL_S, path=None) -> None:
+    """Back the database up now and every ``interval_s`` seconds once the server's loop runs (the
+    server has checked it, see :func:`slrt_sim.training.store.prepare`); none with ``interval_s <= 0``."""
     path = path or default_db_path()
     _backup(path)
     if interval_s <= 0:
-        return None
-    from tornado.ioloop import PeriodicCallback
+        return
+    from tornado.ioloop import IOLoop
 
-    async def tick() -> None:
-        await asyncio.get_running_loop().run_in_executor(None, _backup, path)
+    async def every() -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            await asyncio.get_running_loop().run_in_executor(None, _backup, path)
 
-    callback = PeriodicCallback(tick, interval_s * 1000)
-    callback.start()
-    return callback
+    IOLoop.current().add_callback(every)

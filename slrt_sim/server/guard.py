@@ -5,7 +5,7 @@ The kernels run on the trainer's laptop but cannot see the device that opened th
 pre-heated kernel ran the notebook before any page took it). The server can: the page handler
 sets a device cookie (``slrt_device``) and :mod:`slrt_sim.server.kernels` records the address and
 the cookie of the page that took each kernel. A kernel asks over loopback
-(``POST /slrt/api/kernel``, :class:`KernelApiHandler`; refused from any other address) with its
+(``POST /slrt/api/kernel``, :class:`KernelApiHandler`; refused from any other machine) with its
 kernel id (``VOILA_KERNEL_ID``) for:
 
 * ``whoami`` — its device (the cookie, else the address) and whether it is the trainer's own
@@ -159,7 +159,7 @@ class KernelApiHandler(tornado.web.RequestHandler):
         return None
 
     def post(self) -> None:
-        if not is_local(self.request.remote_ip):
+        if not is_local(self.request.remote_ip, self.throttle.own):  # kernels run on this machine
             raise tornado.web.HTTPError(403)
         try:
             body = json.loads(self.request.body[:20_000] or b"{}")

@@ -11,9 +11,9 @@ import urllib.request
 import nbformat
 import pytest
 
+from benchmarks.voila_process import free_port
 from slrt_sim.cli import lab
 from slrt_sim.experiments.kpis import kpi_label
-from benchmarks.voila_process import free_port
 
 TOKEN = "uji-lab-token"
 
@@ -63,20 +63,16 @@ def test_jupyterlab_runs_the_first_teaching_notebook_offline(page, lab_server, a
     first = folder / "01_alur_slrt.ipynb"
     page.goto(f"{url}/lab/tree/01_alur_slrt.ipynb?token={TOKEN}", timeout=120_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=120_000)
-    # JupyterLab may ask which kernel to start (its own preference; on a loaded machine the
-    # kernel list can come late): the notebook's own, Python 3, is preselected
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    try:
-        accept.wait_for(state="visible", timeout=20_000)
-        accept.click()
-    except Exception:  # noqa: BLE001 - not asked
-        pass
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         state="attached", timeout=120_000)  # the kernel has started
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    if accept.is_visible():
-        accept.click()
+    select = page.get_by_role("button", name="Select", exact=True)
+    try:  # JupyterLab may still ask which kernel (its preference, not the kit's): the notebook's own
+        select.wait_for(state="visible", timeout=5_000)
+        select.click()
+    except Exception:  # noqa: BLE001 - no question asked
+        pass
     # JupyterLab draws only the cells in view: the saved file tells what ran. Save until every
     # code cell has run (or time is up).
     deadline = time.monotonic() + 300
