@@ -1,7 +1,6 @@
 """The SimPy model: conservation, determinism, extreme values, and queueing theory."""
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd

@@ -13,7 +13,7 @@ from slrt_sim.model.cases import Ledger
 from slrt_sim.model.engine import run_until
 from slrt_sim.model.flow import Model
 from slrt_sim.model.households import Households
-from slrt_sim.model.resources import FifoPool, StageLog, Staff
+from slrt_sim.model.resources import FifoPool, Staff
 from slrt_sim.model.streams import Streams, replication_seed
 
 from slrt_sim.paths import SCENARIOS

@@ -5,7 +5,6 @@ import ast
 
 from pathlib import Path
 
-import pytest
 
 from slrt_sim import paths
 from slrt_sim.cli import main

@@ -29,6 +29,9 @@ GUIDES: tuple[tuple[str, str], ...] = (
     ("install", "landing.guide.install"),
     ("model", "landing.guide.model"),
 )
+ENGLISH = {"panduan-pelatih": "en/trainer-guide", "lembar-fasilitator": "en/fasilitator-sheet",
+           "panduan-perencana": "en/planner-guide", "install": "en/install"}
+"""The English page of each Indonesian guide: the landing page links it in English."""
 ONE_PAGE = frozenset({"lembar-fasilitator", "en/fasilitator-sheet"})
 """Guides printed on one A4 sheet (smaller type, two columns in print)."""
 NAME_RE = re.compile(r"^(?:en/)?[a-z0-9][a-z0-9-]*$")
@@ -82,7 +85,12 @@ def available() -> list[str]:
 def landing_links(lang: str) -> list[tuple[str, str]]:
     """(href relative to the landing page, label) of the guides shown on the landing page."""
     names = set(available())
-    return [(f"../../panduan/{name}.html", t(key, lang=lang)) for name, key in GUIDES if name in names]
+    links = []
+    for name, key in GUIDES:
+        if name in names:
+            page = ENGLISH.get(name, name) if lang == "en" and ENGLISH.get(name) in names else name
+            links.append((f"../../panduan/{page}.html", t(key, lang=lang)))
+    return links
 
 
 class _Renderer(mistune.HTMLRenderer):

@@ -25,7 +25,7 @@ from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
 from slrt_sim.domain.scenario import load_scenario
 from slrt_sim.apps import style
-from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
+from slrt_sim.apps.tables import table_html as _table_html
 
 MAX_CONFIGS = 120
 PROGRESS_INTERVAL = 0.25  # seconds: at most four redraws a second

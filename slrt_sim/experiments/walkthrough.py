@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-import numpy as np
 import pandas as pd
 
 from slrt_sim.i18n import fmt_num, fmt_pct, t
