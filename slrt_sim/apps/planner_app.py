@@ -23,6 +23,7 @@ from slrt_sim.experiments import planner as P
 from slrt_sim.experiments import plots
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
+from slrt_sim.experiments.warmup import REPLICATIONS
 from slrt_sim.domain.scenario import load_scenario
 from slrt_sim.apps import style
 from slrt_sim.apps.tables import table_html as _table_html
@@ -96,7 +97,7 @@ class PlannerApp:
             self.targets.append((kpi, op, pct, cb, box))
             rows.append(W.HBox([cb, box, unit]))
 
-        self.reps = W.IntSlider(value=5, min=2, max=30, description=t("plan.replications"), style=wide, layout=style.capped(520))
+        self.reps = W.IntSlider(value=REPLICATIONS, min=2, max=30, description=t("plan.replications"), style=wide, layout=style.capped(520))
         self.rule = W.Dropdown(options=[(t("plan.rule.ci"), "ci"), (t("plan.rule.mean"), "mean")], value="ci",
                                description=t("plan.rule"), style=wide, layout=style.capped(700))
         self.count = W.HTML()

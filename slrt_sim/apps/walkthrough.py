@@ -11,16 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 
-def show(scenario: Any = None, replications: int = 5, background: bool = True):
+def show(scenario: Any = None, replications: int | None = None, background: bool = True):
     """The walkthrough's widget (the notebook's last expression); with ``background`` the page
-    shows "Menyiapkan…" at once while the modules load and the first year is simulated."""
+    shows "Menyiapkan…" at once while the modules load and the first year is simulated.
+    ``replications``: of each what-if, by default :data:`slrt_sim.experiments.warmup.REPLICATIONS`."""
     from slrt_sim.apps import style
     from slrt_sim.i18n import t
 
     def build():
         from slrt_sim.apps.walkthrough_app import WalkthroughApp
 
-        return WalkthroughApp(scenario, replications).widget
+        from slrt_sim.experiments.warmup import REPLICATIONS
+
+        return WalkthroughApp(scenario, replications or REPLICATIONS).widget
 
     return style.deferred(build, t("walk.opening"), t("walk.open_failed"), "slrt-walk-opening", background)
 

@@ -30,6 +30,7 @@ from slrt_sim.experiments import plots
 from slrt_sim.experiments import walkthrough as WT
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
+from slrt_sim.experiments.warmup import REPLICATIONS
 from slrt_sim.domain.scenario import Scenario
 from slrt_sim.apps import style
 from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
@@ -37,7 +38,7 @@ from slrt_sim.apps.tables import TABLE_CSS, table_html as _table_html
 class WalkthroughApp:
     """The widget tree and its callbacks; ``app.widget`` is what the notebook displays."""
 
-    def __init__(self, scenario: Scenario | None = None, replications: int = 5):
+    def __init__(self, scenario: Scenario | None = None, replications: int = REPLICATIONS):
         self.base = scenario or WT.load_training()
         self.history = WT.History()
         self.step = 0

@@ -184,6 +184,21 @@ ROLE_PLAY_ONLY = ("database.sktm_share", "database.stale_years_mean", "database.
 they are marked ``role_play_only`` in the schema and a what-if on them changes no KPI."""
 IGNORED_MAX_DECILE = ("ATENSI", "DUKCAPIL")
 """Programmes whose ``max_decile`` is not read: they serve every decile (DOMAIN.md)."""
+NO_EFFECT: dict[str, str] = {
+    **{f"programs.{code}.max_decile": "not read: the programme serves every decile (DOMAIN.md)"
+       for code in IGNORED_MAX_DECILE},
+    "programs.DUKCAPIL.quota_per_cycle": "the civil registry is not rationed (100,000 a day); a third of it "
+                                         "still never binds",
+    "programs.PBI_JK.quota_per_cycle": "does not bind here: three times or a third of it moves no KPI",
+    "programs.RUTILAHU.delivery_failure": "one house repair a year in the training kelurahan, delivered 90 days "
+                                          "after the yearly intake: too few deliveries for a failure share to show",
+    "dtks.entries_per_operator_day": "the yearly DTKS quota binds before the operators' entries do "
+                                     "(scenarios/README.md, 'What sets the pace'); cutting the operators to 0 does move it",
+    "followup.max_rounds": "a case reaches a second complaint round so rarely (a failed delivery, then a failed "
+                           "retry) that one round or six change no KPI in the training kelurahan or Kota Probolinggo",
+}
+"""Settings that move no KPI in the training kelurahan nor in Kota Probolinggo, and why; every other
+setting moves one (tests/test_settings_effect.py; the list is in scenarios/README.md)."""
 
 
 class Database(_Strict):

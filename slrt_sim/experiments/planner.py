@@ -55,6 +55,7 @@ from slrt_sim.experiments.planner_explain import explanation, recommendation_tex
 from slrt_sim.experiments.planner_search import shortfall as search_shortfall
 from slrt_sim.experiments.report import format_ci
 from slrt_sim.experiments.results import PERCENT_KPIS, kpi_label
+from slrt_sim.experiments.warmup import REPLICATIONS
 from slrt_sim.i18n import fmt_num, fmt_pct, t
 from slrt_sim.paths import SCENARIOS as SCENARIOS_DIR
 
@@ -361,7 +362,7 @@ PARALLEL_MIN_HOUSEHOLDS = 20_000
 """Below this many households the planner runs in this process (same results: parallel = serial)."""
 
 
-def plan(s: Scenario, opts: StaffOptions, targets: Sequence[Target] = DEFAULT_TARGETS, replications: int = 5,
+def plan(s: Scenario, opts: StaffOptions, targets: Sequence[Target] = DEFAULT_TARGETS, replications: int = REPLICATIONS,
          workers: int = 1, scheduler: Any = None, rule: str = "ci",
          progress: Callable[[int, int], None] | None = None, exhaustive: bool = False,
          start_method: str | None = None) -> PlanResult:

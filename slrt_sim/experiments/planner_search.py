@@ -30,9 +30,9 @@ directions of :data:`DIRECTIONS` the answer is the one the exhaustive sweep give
 Unknown directions (``None``) bound only configurations equal in that staff; Puskesos
 options are never compared with each other.
 
-**Sequential replications.** A configuration first gets ``min_reps`` replications (3); as
+**Sequential replications.** A configuration first gets ``min_reps`` replications (:data:`MIN_REPS`, 4); as
 long as a target's confidence interval still contains the target value, more are added
-(3 → 5 → 8 …) up to ``max_reps``. Only a clear "no" stops early (every interval on one side
+(4 → 6 → 9 …) up to ``max_reps``. Only a clear "no" stops early (every interval on one side
 of its target and some target missed): a configuration that meets every target is always
 confirmed with ``max_reps`` replications, and when none does, the configurations within
 :data:`CONTEND` of the least distance get every replication before the closest is chosen: the
@@ -52,6 +52,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from slrt_sim.experiments.results import t_interval
+from slrt_sim.experiments.warmup import REPLICATIONS
 
 DIMENSIONS = ("fasilitators_per_village", "district_fo", "district_bo")
 """The numeric staffing dimensions of the grid; the Puskesos option is compared only with itself."""
@@ -78,7 +79,8 @@ WIDTH = 1
 """Configurations simulated per round (fixed, so that the search is the same on any backend; the
 workers share the replications of a round: one configuration at a time simulates the fewest)."""
 
-MIN_REPS = 3
+MIN_REPS = REPLICATIONS
+"""A configuration's first replications: the justified number (:data:`slrt_sim.experiments.warmup.REPLICATIONS`)."""
 
 TIE = 0.02
 """Distances within 0.02 of the least count as equal: two per cent of a target, about the half-width
@@ -120,7 +122,7 @@ def settled(target, mean: float, low: float, high: float, n: int) -> bool:
 
 
 def next_reps(n: int, max_reps: int) -> int:
-    """The replication count after ``n``: about half as many again (3 → 5 → 8 → 12 …), at most ``max_reps``."""
+    """The replication count after ``n``: about half as many again (4 → 6 → 9 → 14 …), at most ``max_reps``."""
     return min(max_reps, n + max(2, math.ceil(n / 2)))
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 from slrt_sim.i18n import fmt_num, fmt_pct, t
 from slrt_sim.experiments.report import compare, format_ci
 from slrt_sim.experiments.results import Replications, kpi_label
+from slrt_sim.experiments.warmup import REPLICATIONS
 from slrt_sim.domain.scenario import Scenario, load_scenario
 
 from slrt_sim.paths import TRAINING_SCENARIO as SCENARIO_FILE
@@ -114,7 +115,7 @@ class WalkRun:
         return self.reps.summary()
 
 
-def run_variant(base: Scenario, choices: dict[str, str], replications: int = 5, number: int = 1,
+def run_variant(base: Scenario, choices: dict[str, str], replications: int = REPLICATIONS, number: int = 1,
                 progress: Callable[[int, int], None] | None = None) -> WalkRun:
     """Replications ``0..replications-1`` of ``base`` with the what-if ``choices`` (same seed: CRN)."""
     from slrt_sim.experiments.runner import run_replications

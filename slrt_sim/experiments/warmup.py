@@ -25,6 +25,14 @@ HEADLINE = ("target_met_90d", "info_on_spot", "target_time_to_service_median")
 PRECISION = {"target_met_90d": 0.01, "info_on_spot": 0.01, "target_time_to_service_median": 7.0}
 """The half-width asked of each headline KPI's 95% interval: one point for shares, a week for days."""
 
+REPLICATIONS = 4
+"""Replications of one what-if (walkthrough) or one planner configuration, by default: the least
+whose 95% t interval of the headline ``target_met_90d`` is within ±1 point (:func:`replications_for`
+with :data:`PRECISION`, sd 0.57 points over eight replications of Kota Pekalongan; docs/model.md,
+"Warm-up and replications", ``python -m slrt_sim.experiments.warmup kota_pekalongan 8``). Paired
+differences under common random numbers are narrower still. A time-to-service target needs ~20
+(the same table): raise the planner's or the walkthrough's replications for one."""
+
 
 def mser(series: np.ndarray, batch: int = 5) -> int:
     """The MSER-``batch`` truncation point of ``series``, in observations (not batches)."""
