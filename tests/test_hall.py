@@ -2,6 +2,8 @@
 simultaneous requests cannot pass (one real server each, ``VoilaProcess``)."""
 from __future__ import annotations
 
+import asyncio
+
 import concurrent.futures
 import re
 import time
@@ -17,6 +19,15 @@ from slrt_sim.server.kernels import POOL_READY
 FO = "roleplay_front_office.ipynb"
 NO_POOLS = ["--SlrtVoila.other_pool_size=0", "--VoilaConfiguration.default_pool_size=0"]
 
+
+
+def _run(coro):
+    """``asyncio.run`` in a thread of its own: after the browser tests, Playwright's sync API has
+    left an event loop set in this one, where ``asyncio.run`` refuses to start."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 def _get(url: str, timeout: float = 240):
     try:
@@ -102,7 +113,7 @@ def _connect_and_leave(server, kernel_id: str) -> None:
         ws.close()
         await asyncio.sleep(1)
 
-    asyncio.run(visit())
+    _run(visit())
 
 
 @pytest.mark.slow
@@ -293,7 +304,6 @@ def test_a_widget_flood_over_one_websocket_is_bounded_in_count_and_time(tmp_path
     """4,000 widget-creation messages of 20 kB over one connection: most never reach the kernel,
     its memory hardly grows, the server logs a line or two (no traceback per message), the flood is
     over within a bounded time, and the kernel still answers."""
-    import asyncio
 
     import psutil
 
@@ -307,13 +317,13 @@ def test_a_widget_flood_over_one_websocket_is_bounded_in_count_and_time(tmp_path
                   if "slrt_sim.server.kernel" in " ".join(p.cmdline())]
         before = proc.memory_info().rss / 2 ** 20
         t0 = time.monotonic()
-        sent = asyncio.run(_flood(server.url, kernel, 4000, 20_000))
+        sent = _run(_flood(server.url, kernel, 4000, 20_000))
         took = time.monotonic() - t0
         assert took < 120
         time.sleep(3)  # what got through has been handled
         grew = proc.memory_info().rss / 2 ** 20 - before
         assert grew < 40, f"kernel grew {grew:.0f} MiB"  # on main: ~+300 MiB for this flood
-        assert asyncio.run(_kernel_answers(server.url, kernel))
+        assert _run(_kernel_answers(server.url, kernel))
         log = server.log()
         assert log.count("too many widget messages") == 1
         assert log.count("Traceback") < 5
@@ -347,9 +357,8 @@ def test_a_kernel_over_its_memory_budget_is_stopped_and_its_page_told(tmp_path):
         status, page = _get(server.render_url(FO))
         assert status == 200
         kernel = _kernel_id(page)
-        import asyncio
 
-        assert asyncio.run(_gone_while_connected(server.url, kernel, 60))
+        assert _run(_gone_while_connected(server.url, kernel, 60))
         assert re.search(rf"Kernel {kernel} of {re.escape(FO)} .* over its budget of 20 MiB", server.log())
         assert "slrt/live.js" in page  # the page says so (hall.gone) and reloads; the work is in the store
 

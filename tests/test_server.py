@@ -114,6 +114,15 @@ class FakeVoilaManager:
         self._kernels.pop(kernel_id, None)
 
 
+
+def _run(coro):
+    """``asyncio.run`` in a thread of its own: after the browser tests, Playwright's sync API has
+    left an event loop set in this one, where ``asyncio.run`` refuses to start."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 def _run(coro):
     """Run ``coro`` on its own loop in a thread (Playwright's sync API may own this thread's loop)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -584,7 +593,7 @@ def test_the_banner_says_ready_only_once_the_class_pool_has_run(capsys, monkeypa
         seen.append(capsys.readouterr().out)
 
     monkeypatch.setattr(asyncio, "sleep", sleep)
-    asyncio.run(app._announce_when_ready())
+    _run(app._announce_when_ready())
     assert seen and all(t("serve.banner.title") not in out for out in seen)  # not while preparing
     out = capsys.readouterr().out
     assert t("serve.banner.title") in out and t("serve.banner.pin", pin="2468") in out

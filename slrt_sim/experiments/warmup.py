@@ -10,7 +10,7 @@
   Welch-style ensemble average), and the headline KPIs' replications.
 
 ``python -m slrt_sim.experiments.warmup [scenario] [replications]`` prints the figures of
-docs/model.md, "Warm-up and replications".
+docs/model.md, sections 4.1 (initialisation) and 4.3 (replications).
 """
 from __future__ import annotations
 

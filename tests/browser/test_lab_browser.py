@@ -65,17 +65,23 @@ def test_jupyterlab_runs_the_first_teaching_notebook_offline(page, lab_server, a
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=120_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         state="attached", timeout=120_000)  # the kernel has started
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    select = page.get_by_role("button", name="Select", exact=True)
-    try:  # JupyterLab may still ask which kernel (its preference, not the kit's): the notebook's own
-        select.wait_for(state="visible", timeout=5_000)
-        select.click()
-    except Exception:  # noqa: BLE001 - no question asked
-        pass
+    def run_all():
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        select = page.get_by_role("button", name="Select", exact=True)
+        try:  # JupyterLab may still ask which kernel (its preference, not the kit's): the notebook's own
+            select.wait_for(state="visible", timeout=5_000)
+            select.click()
+        except Exception:  # noqa: BLE001 - no question asked
+            pass
+
+    run_all()
     # JupyterLab draws only the cells in view: the saved file tells what ran. Save until every
-    # code cell has run (or time is up).
-    deadline = time.monotonic() + 300
+    # code cell has run (or time is up). On a loaded machine a "Run All" given while the kernel's
+    # connection is still settling can be dropped: nothing has run after 30 s, so give it again.
+    started = time.monotonic()
+    deadline = started + 300
+    retried = False
     while True:
         page.keyboard.press("Control+s")
         time.sleep(3)
@@ -83,6 +89,9 @@ def test_jupyterlab_runs_the_first_teaching_notebook_offline(page, lab_server, a
         code = [c for c in saved.cells if c.cell_type == "code"]
         if all(c.execution_count for c in code) or time.monotonic() > deadline:
             break
+        if not retried and not any(c.execution_count for c in code) and time.monotonic() - started > 30:
+            retried = True
+            run_all()
     if not all(c.execution_count for c in code):
         page.screenshot(path=str(first.parent / "failed.png"))
     assert all(c.execution_count for c in code), f"screenshot: {first.parent / 'failed.png'}"
