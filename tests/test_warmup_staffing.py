@@ -39,3 +39,22 @@ def test_staffing_variants_halve_and_double_each_group():
     assert S.variant(s, "puskesos_fo", 0.5)[0].staffing.puskesos_fo == 0
     assert S.variant(s, "district_bo", 2.0)[0].staffing.district_bo == 2 * s.staffing.district_bo
     assert S.variant(s, "dtks_operator", 0.5)[0].dtks.operators == max(1, math.ceil(s.dtks.operators / 2))
+
+
+def test_what_ifs_and_planner_default_to_the_justified_replications():
+    """The walkthrough's what-ifs, the planner's first replications and its default maximum are
+    ``warmup.REPLICATIONS``, the replications the analysis asks for the headline share (sd 0.57
+    points over eight replications of Kota Pekalongan, docs/model.md): ±1 point needs 4."""
+    import inspect
+
+    from slrt_sim.apps import planner_app
+    from slrt_sim.apps.walkthrough_app import WalkthroughApp
+    from slrt_sim.experiments import planner, planner_search, walkthrough
+    from slrt_sim.experiments.warmup import PRECISION, REPLICATIONS
+
+    pilot = 0.0057 / math.sqrt(2) * np.array([1.0, -1.0])  # sd 0.57 points
+    assert replications_for(pilot, PRECISION["target_met_90d"]) == REPLICATIONS == 4
+    assert planner_search.MIN_REPS == REPLICATIONS
+    for fn in (planner.plan, walkthrough.run_variant, WalkthroughApp.__init__):
+        assert inspect.signature(fn).parameters["replications"].default == REPLICATIONS
+    assert planner_app.PlannerApp(workers=1).reps.value == REPLICATIONS

@@ -29,7 +29,7 @@ REPLICATIONS = 4
 """Replications of one what-if (walkthrough) or one planner configuration, by default: the least
 whose 95% t interval of the headline ``target_met_90d`` is within ±1 point (:func:`replications_for`
 with :data:`PRECISION`, sd 0.57 points over eight replications of Kota Pekalongan; docs/model.md,
-"Warm-up and replications", ``python -m slrt_sim.experiments.warmup kota_pekalongan 8``). Paired
+section 4.3, ``python -m slrt_sim.experiments.warmup kota_pekalongan 8``). Paired
 differences under common random numbers are narrower still. A time-to-service target needs ~20
 (the same table): raise the planner's or the walkthrough's replications for one."""
 
