@@ -65,7 +65,17 @@ def test_jupyterlab_runs_the_first_teaching_notebook_offline(page, lab_server, a
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=120_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         state="attached", timeout=120_000)  # the kernel has started
+    def answer_dialog() -> bool:
+        """JupyterLab may ask which kernel (its preference, not the kit's), late on a loaded
+        machine: accept its proposal, the notebook's own kernel."""
+        dialog = page.locator(".jp-Dialog .jp-mod-accept")
+        if dialog.count() and dialog.first.is_visible():
+            dialog.first.click()
+            return True
+        return False
+
     def run_all():
+        answer_dialog()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         select = page.get_by_role("button", name="Select", exact=True)
@@ -89,6 +99,8 @@ def test_jupyterlab_runs_the_first_teaching_notebook_offline(page, lab_server, a
         code = [c for c in saved.cells if c.cell_type == "code"]
         if all(c.execution_count for c in code) or time.monotonic() > deadline:
             break
+        if answer_dialog():
+            continue
         if not retried and not any(c.execution_count for c in code) and time.monotonic() - started > 30:
             retried = True
             run_all()

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from slrt_sim.experiments import planner as P
+from slrt_sim.experiments.warmup import REPLICATIONS
 from slrt_sim.i18n import t
 from slrt_sim.domain.scenario import load_scenario
 
@@ -19,7 +20,8 @@ def test_planner_recommendation_for_pekalongan_village(open_app, page_errors, as
     page.get_by_text(t("plan.title", lang="id")).wait_for(state="visible")
     area = page.locator("select").filter(has=page.locator("option", has_text="Medono"))
     area.select_option(label=medono)
-    page.get_by_text(re.compile(r"18 kombinasi, paling banyak 5 replikasi: paling banyak 90 simulasi")).wait_for(
+    page.get_by_text(re.compile(rf"18 kombinasi, paling banyak {REPLICATIONS} replikasi: "
+                                rf"paling banyak {18 * REPLICATIONS} simulasi")).wait_for(
         state="visible")
 
     page.get_by_role("button", name=t("plan.run", lang="id"), exact=True).click()
@@ -39,6 +41,6 @@ def test_planner_recommendation_for_pekalongan_village(open_app, page_errors, as
     done = page.get_by_text(re.compile(r"^Selesai: \d+ simulasi dalam [\d,]+ detik"))
     assert done.is_visible()
     runs = int(re.search(r"Selesai: (\d+) simulasi", done.inner_text()).group(1))
-    assert 0 < runs <= 90  # the planner searches: at most the whole grid
+    assert 0 < runs <= 18 * REPLICATIONS  # the planner searches: at most the whole grid
     assert not page_errors
     assert_no_external_requests()
