@@ -10,7 +10,7 @@ from slrt_sim.i18n import t
 from slrt_sim.model.decisions import Rules
 from slrt_sim.model.desks import ROLES, LiveDesks
 from slrt_sim.training.live.bots import Bot, team
-from slrt_sim.training.live.debrief import debrief
+from slrt_sim.training.live.debrief import debrief, table
 from slrt_sim.training.live.game import Game, GameConfig
 from slrt_sim.training.live.projector import labels
 
@@ -147,6 +147,11 @@ def test_the_debrief_against_the_rules():
         p["answered"] for p in players.values()) < 0.9
     for row in db["missed"] + db["helped"]:
         assert row["why"] and row["hh"] >= 0
+    rows = table(db, "1")
+    met = next(r for r in rows if r["section"] == "outcome" and r["metric"] == "met")
+    assert (met["team"], met["rules"]) == (db["team"]["met"], db["rules"]["met"])
+    assert sum(r["section"] == "player" for r in rows) == 5 * len(ALL)
+    assert sum(r["section"] == "missed" for r in rows) == len(db["missed"])
     # a wrong "no referral" or refusal on a case the rules served shows as missed, with that answer as why
     wrong_refusals = [r for r in db["missed"] for w in r["why"] if w["point"] in ("refer", "approve", "register")]
     assert all(w["answer"] != w["key"] for r in wrong_refusals for w in r["why"] if "answer" in w)
@@ -175,3 +180,30 @@ def test_a_bot_chooses_the_same_for_the_same_decision():
     b = Bot(accuracy=0.5, seed=9)
     assert len({b.choose(D) for _ in range(5)}) == 1
     assert Bot(accuracy=1.0).choose(D) == "record" and Bot(accuracy=0.0).choose(D) == "close_info"
+
+
+def test_a_lobby_runs_a_class_of_teams_on_one_clock():
+    from slrt_sim.training.live.lobby import Lobby
+
+    clock = FakeClock()
+    lobby = Lobby(clock)
+    teams = [(("fo", "A1"), ("bo", "A2")), (("fo", "B1"), ("bo", "B2"), ("manager", None))]
+    cfg = config(days=10)
+    ids = lobby.start_class(cfg, teams, bots={"A2": Bot(30, 1.0)})
+    assert ids == ["1", "2"] and lobby.game_of("B1") == "2" and lobby.game_of("nobody") is None
+    with pytest.raises(ValueError):
+        lobby.start_class(cfg, [(("fo", "A1"),)])  # A1 plays already
+    assert lobby.games["1"].population is lobby.games["2"].population
+    clock.t = 60.0 * 2
+    lobby.tick()
+    assert lobby.games["1"].now == lobby.games["2"].now > lobby.games["1"].live_start
+    bo = [d for d in lobby.games["1"].desks.decisions if d.role == "bo" and d.answer is not None]
+    assert bo and all(d.by == "A2" for d in bo)  # the bot at A2's desk answered
+    for p in ("A1", "B1"):
+        for q in lobby.pending(p):
+            assert lobby.answer(p, q["id"], q["options"][0])
+    assert lobby.pending("nobody") == [] and not lobby.answer("nobody", 0, "record")
+    st = lobby.state("2")
+    assert {d["desk"] for d in st["desks"]} == {"fo1", "bo1", "manager1", "fasilitator", "supervisor"}
+    db = lobby.end("1")
+    assert db["team"]["decisions"] > 0 and lobby.game_of("A1") is None and lobby.game_of("B1") == "2"

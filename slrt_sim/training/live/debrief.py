@@ -105,3 +105,21 @@ def debrief(game: Game) -> dict:
     return {"team": outcomes(game), "rules": outcomes(ref),
             "desks": desk_rows(game), "rules_desks": desk_rows(ref),
             "players": player_rows(game), **differences(game, ref)}
+
+
+def table(db: dict, game: str = "") -> list[dict]:
+    """The debrief as flat rows for the class's results export (one row per figure): ``section``
+    (``outcome``, ``desk``, ``player``, ``missed``, ``helped``), ``name``, ``metric``, ``team`` and,
+    for outcomes, ``rules``."""
+    rows = [{"game": game, "section": "outcome", "name": "", "metric": k, "team": v, "rules": db["rules"][k]}
+            for k, v in db["team"].items()]
+    for d in db["desks"]:
+        rows += [{"game": game, "section": "desk", "name": d["desk"], "metric": k, "team": d[k], "rules": None}
+                 for k in ("decisions", "utilisation", "wait_minutes")]
+    for p in db["players"]:
+        rows += [{"game": game, "section": "player", "name": p["player"], "metric": k, "team": p[k], "rules": None}
+                 for k in ("offered", "answered", "late", "accuracy", "minutes")]
+    for section in ("missed", "helped"):
+        rows += [{"game": game, "section": section, "name": str(r["hh"]), "metric": r["need"],
+                  "team": "; ".join(w["point"] for w in r["why"]), "rules": None} for r in db[section]]
+    return rows

@@ -174,10 +174,21 @@ class Game:
             d = seat.current
             if seat.player != player or d is None or d.answer is not None:
                 continue
+            deadline = self.cal.advance(d.offered, self.config.answer_minutes)
+            left = self.cal.working_minutes(self.now, deadline) / self.cal.minutes_per_day * self.config.seconds_per_day
             out.append({"id": d.id, "desk": seat.name, "role": d.role, "point": d.point, "hh": d.hh, "need": d.need,
                         "options": list(d.options), "facts": dict(d.facts), "offered": d.offered,
-                        "deadline": self.cal.advance(d.offered, self.config.answer_minutes),
-                        "waiting": self.desks.waiting(seat.role)})
+                        "deadline": deadline, "seconds_left": left, "waiting": self.desks.waiting(seat.role)})
+        return out
+
+    def household(self, hh: int) -> dict:
+        """What a desk sees of household ``hh`` (its story's facts, members, house and assets as the
+        office knows them now; never its true decile): the office's view, and its members' rows when
+        the population has people."""
+        out = {k: (v.item() if hasattr(v, "item") else v) for k, v in self.model.pathway.office_view(hh).items()}
+        members = getattr(self.population, "members", None)
+        if callable(members):
+            out["members"] = members(hh).to_dict("records")
         return out
 
     def answer(self, player: str, decision: int, answer: str) -> bool:
