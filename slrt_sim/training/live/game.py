@@ -16,8 +16,8 @@ Decisions taken here, for a game:
 * the kelurahan plays ``warmup_days`` by the rules before the desks open (queues, quotas and the
   DTKS are in motion when the class starts), then ``days`` calendar days live;
 * the kelurahan is busier than the real one: needs arise ``busy`` times as often (default 10; the
-  training kelurahan then brings some 5 to 10 questions a working day to each desk, work for a team
-  of 5 to 7 at one working day every 1 to 3 minutes);
+  training kelurahan then asks some 3 questions a working day at the FO, 4 at the BO, 2 at the
+  manager, fewer of the fasilitator and the supervisor; ``busy=20`` doubles that);
 * every answer (a player's or a bot's) is applied at a step boundary and written in
   :attr:`Game.answers` with its simulated time: :meth:`Game.replay` plays the same answers at the
   same times and gives the same event log. Bots (:mod:`slrt_sim.training.live.bots`) answer at
