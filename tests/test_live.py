@@ -170,7 +170,7 @@ def test_rules_answer_every_decision_point_as_before():
     from slrt_sim.domain import programs as P
     rules = Rules(P.DEFAULT_LIMITS, lambda code: True)
     assert rules.register("food") == "record" and rules.approve("PKH") is True
-    assert rules.check_verval(3, 3) == 3 and rules.record_verval(7) == 7
+    assert rules.check_verval(5, 3) == 5 and rules.record_verval(7) == 7  # nobody checks: the record stands
     assert not Rules.live and LiveDesks.live
 
 
@@ -207,3 +207,13 @@ def test_a_lobby_runs_a_class_of_teams_on_one_clock():
     assert {d["desk"] for d in st["desks"]} == {"fo1", "bo1", "manager1", "fasilitator", "supervisor"}
     db = lobby.end("1")
     assert db["team"]["decisions"] > 0 and lobby.game_of("A1") is None and lobby.game_of("B1") == "2"
+
+
+def test_the_supervisor_corrects_a_careless_record_on_the_sampled_visits():
+    cfg = config((("fasilitator", "Dewi"), ("supervisor", None)), days=60, sample_every=1)
+    g = Game(cfg, clock=lambda: 0.0, bots={"Dewi": Bot(20, 0.0, seed=1)}).play()  # every record wrong
+    records = [d for d in g.desks.decisions if d.point == "record_verval" and d.answer is not None]
+    checks = [d for d in g.desks.decisions if d.point == "check_verval" and d.answer is not None]
+    assert records and all(not d.correct for d in records)
+    assert len(checks) == len(records) and all(d.by == "rules" and d.answer == d.key for d in checks)
+    assert all(c.key == r.key and c.facts["recorded"] == int(r.answer) for r, c in zip(records, checks))

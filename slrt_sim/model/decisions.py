@@ -133,9 +133,10 @@ class Rules:
         return True
 
     def check_verval(self, recorded: int, measured: int) -> int:
-        """The supervisor's check of a fasilitator's verval record: the decile that stands (the
-        rules: what the visit measured; equal to the record when the fasilitator kept to the rules)."""
-        return measured
+        """The decile that stands after the supervisor's check of a verval record: in a run by the
+        rules nobody checks, the record stands (a live supervisor's key is what the visit measured:
+        :class:`slrt_sim.model.desks.LiveDesks`)."""
+        return recorded
 
 
 def decide(track, point: str, c: Case, *args):

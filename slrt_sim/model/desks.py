@@ -12,7 +12,8 @@ decision point     role (desk)      answers (strings; the rules' answer is the k
 ``refer``          ``bo``           a programme code, ``propose_dtks`` or ``none``
 ``approve``        ``manager``      ``approve`` / ``refuse``
 ``record_verval``  ``fasilitator``  a decile ``1`` .. ``10``
-``check_verval``   ``supervisor``   a decile ``1`` .. ``10`` (every ``sample_every``-th record)
+``check_verval``   ``supervisor``   a decile ``1`` .. ``10`` (every ``sample_every``-th record;
+                                    the key is what the visit measured, the others' record stands)
 =================  ===============  =====================================================
 
 Each desk (a :class:`Seat`) takes the next decision of its role when it is free (the desks of a
@@ -155,8 +156,9 @@ class LiveDesks(Rules):
             code = args[0]
             facts.update(program=code, waiting=sum(1 for x in self.pathway._places if x[1] == code))
             return ("approve", "refuse"), "approve" if rules else "refuse", facts
-        if point == "check_verval":
+        if point == "check_verval":  # the key: what the visit measured (the record, checked, corrected)
             facts["recorded"] = int(args[0])
+            return DECILES, str(int(args[1])), facts
         return DECILES, str(int(rules)), facts
 
     @staticmethod
