@@ -150,7 +150,8 @@ def test_the_debrief_against_the_rules():
     rows = table(db, "1")
     met = next(r for r in rows if r["section"] == "outcome" and r["metric"] == "met")
     assert (met["team"], met["rules"]) == (db["team"]["met"], db["rules"]["met"])
-    assert sum(r["section"] == "player" for r in rows) == 5 * len(ALL)
+    assert sum(r["section"] == "player" for r in rows) == 6 * len(ALL)
+    assert all(p["seconds"] == pytest.approx(20.0 / 480 * 60) for p in players.values())  # 20 min at 60 s a day
     assert sum(r["section"] == "missed" for r in rows) == len(db["missed"])
     # a wrong "no referral" or refusal on a case the rules served shows as missed, with that answer as why
     wrong_refusals = [r for r in db["missed"] for w in r["why"] if w["point"] in ("refer", "approve", "register")]

@@ -14,7 +14,8 @@ served for the same times; only the desks' answers and their times differ. Then,
   the desks' time (``live.why.slower`` / ``live.why.faster``: the team's desks were slower or
   faster than the rules' for that case);
 * each player's accuracy and speed (:func:`player_rows`): answers, the share equal to the rules',
-  answers the rules gave because the player was late, the mean working minutes to answer.
+  answers the rules gave because the player was late, the mean working minutes to answer (and the
+  wall seconds they stand for at the game's speed).
 
 Cases are matched by their id: a background case's id is the same in every run of a seed.
 Everything returned is numbers and catalogue keys (``live.why.*``), ready for a page or an export.
@@ -66,6 +67,7 @@ def player_rows(game: Game) -> list[dict]:
                     "late": sum(1 for d in ds if d.by == "rules_late"),
                     "accuracy": sum(d.correct for d in own) / len(own) if own else 0.0,
                     "minutes": mean(cal.working_minutes(d.offered, d.answered) for d in own) if own else 0.0})
+        out[-1]["seconds"] = out[-1]["minutes"] / cal.minutes_per_day * game.config.seconds_per_day
     return out
 
 
@@ -118,7 +120,7 @@ def table(db: dict, game: str = "") -> list[dict]:
                  for k in ("decisions", "utilisation", "wait_minutes")]
     for p in db["players"]:
         rows += [{"game": game, "section": "player", "name": p["player"], "metric": k, "team": p[k], "rules": None}
-                 for k in ("offered", "answered", "late", "accuracy", "minutes")]
+                 for k in ("offered", "answered", "late", "accuracy", "minutes", "seconds")]
     for section in ("missed", "helped"):
         rows += [{"game": game, "section": section, "name": str(r["hh"]), "metric": r["need"],
                   "team": "; ".join(w["point"] for w in r["why"]), "rules": None} for r in db[section]]
