@@ -208,6 +208,17 @@ def test_a_lobby_runs_a_class_of_teams_on_one_clock():
     assert {d["desk"] for d in st["desks"]} == {"fo1", "bo1", "manager1", "fasilitator", "supervisor"}
     db = lobby.end("1")
     assert db["team"]["decisions"] > 0 and lobby.game_of("A1") is None and lobby.game_of("B1") == "2"
+    g1 = lobby.games["1"]
+    assert g1.ended and g1.now < g1.horizon  # ended where the clock stood
+    clock.t = 60.0 * 4
+    assert g1.advance() == g1.now and lobby.games["2"].advance() > g1.now  # nothing runs after the end
+
+
+def test_bad_game_settings_are_named():
+    with pytest.raises(ValueError, match="seconds_per_day"):
+        GameConfig(seconds_per_day=0)
+    with pytest.raises(ValueError, match="kasir"):
+        GameConfig(desks=(("kasir", "Ani"),))
 
 
 def test_the_supervisor_corrects_a_careless_record_on_the_sampled_visits():

@@ -103,7 +103,7 @@ def debrief(game: Game) -> dict:
     """The whole debrief of an ended game (see the module docstring)."""
     if not game.ended:
         game.end()
-    ref = Game(game.config.by_rules(), clock=lambda: 0.0, population=game.population).end()
+    ref = Game(game.config.by_rules(), clock=lambda: 0.0, population=game.population).end(at=game.now)
     return {"team": outcomes(game), "rules": outcomes(ref),
             "desks": desk_rows(game), "rules_desks": desk_rows(ref),
             "players": player_rows(game), **differences(game, ref)}

@@ -55,6 +55,19 @@ class GameConfig:
     rules_minutes: float = 60.0
     sample_every: int = 3
 
+    def __post_init__(self) -> None:
+        from slrt_sim.i18n import t
+        for name in ("days", "seconds_per_day", "answer_minutes", "rules_minutes", "busy"):
+            if not float(getattr(self, name)) > 0:
+                raise ValueError(t("live.err.positive", field=name, value=getattr(self, name)))
+        if float(self.warmup_days) < 0 or int(self.sample_every) < 1:
+            raise ValueError(t("live.err.positive", field="warmup_days" if float(self.warmup_days) < 0
+                               else "sample_every", value=self.warmup_days if float(self.warmup_days) < 0
+                               else self.sample_every))
+        for role, _ in self.desks:
+            if role not in ROLES:
+                raise ValueError(t("live.err.role", role=role, roles=", ".join(ROLES)))
+
     def players(self) -> list[str]:
         return [p for _, p in self.desks if p]
 
@@ -95,8 +108,6 @@ class Game:
         self.cal = m.cal
         seats, count = [], {}
         for role, player in config.desks:
-            if role not in ROLES:
-                raise ValueError(f"desks: role {role!r} is not one of {', '.join(ROLES)}")
             count[role] = count.get(role, 0) + 1
             seats.append(Seat(f"{role}{count[role]}", role, player))
         self.desks = LiveDesks(m.pathway, m.cal, seats, start=config.warmup_days, answer_minutes=config.answer_minutes,
@@ -202,10 +213,11 @@ class Game:
         return self._apply(int(decision), str(answer), player)
 
     # ------------------------------------------------------------------ end, replay
-    def end(self) -> "Game":
-        """Play to the horizon (the trainer ends the game, or its time is up)."""
-        self.run_to(self.horizon)
+    def end(self, at: float | None = None) -> "Game":
+        """End the game at simulated time ``at`` (the trainer stops it where it stands: ``game.now``),
+        by default at the horizon (its time is up). Nothing runs after the end."""
         if not self.ended:
+            self.run_to(self.horizon if at is None else at)
             self.ended = True
             self.model.monitor.done()
         return self

@@ -79,9 +79,11 @@ class Lobby:
             return self.games[gid].state()
 
     def end(self, gid: str) -> dict:
-        """End game ``gid`` (played to its horizon) and return its debrief; its players are free."""
+        """End game ``gid`` where its clock stands (at most its horizon) and return its debrief; its
+        players are free."""
         with self._lock:
-            g = self.games[gid].end()
+            g = self.games[gid]
+            g.end(at=g.advance())
             for p in g.config.players():
                 self._players.pop(p, None)
             return debrief(g)
