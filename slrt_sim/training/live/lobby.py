@@ -74,6 +74,14 @@ class Lobby:
             gid = self._players.get(player)
             return self.games[gid].answer(player, decision, answer) if gid else False
 
+    def household(self, player: str, hh: int) -> dict:
+        """What ``player``'s desk sees of household ``hh`` (``ValueError`` if they play in no game)."""
+        with self._lock:
+            gid = self._players.get(player)
+            if gid is None:
+                raise ValueError(f"player {player!r} is in no game")
+            return self.games[gid].household(hh)
+
     def state(self, gid: str) -> dict:
         with self._lock:
             return self.games[gid].state()
