@@ -131,7 +131,7 @@ def test_the_projector_state_and_its_labels():
     assert st["progress"] == pytest.approx((g.now - g.live_start) / (g.horizon - g.live_start))
     assert set(st["queues"]) == set(ROLES) and len(st["desks"]) == 5
     assert st["waiting"] > 0 and 0 <= st["exclusion"] <= 1 and 0 <= st["inclusion"] <= 1
-    assert 1 <= len(st["journeys"]) <= 3 and all(j["steps"] for j in st["journeys"])
+    assert 1 <= len(st["journeys"]) <= 3 and all(j["steps"] and j["name"] for j in st["journeys"])
     lab = labels("id")
     assert lab["live.proj.queue"] == t("live.proj.queue", lang="id") != t("live.proj.queue", lang="en")
 
@@ -229,3 +229,15 @@ def test_the_supervisor_corrects_a_careless_record_on_the_sampled_visits():
     assert records and all(not d.correct for d in records)
     assert len(checks) == len(records) and all(d.by == "rules" and d.answer == d.key for d in checks)
     assert all(c.key == r.key and c.facts["recorded"] == int(r.answer) for r, c in zip(records, checks))
+
+
+def test_bots_give_the_same_game_whatever_the_wall_clocks_steps():
+    cfg = config(days=10)
+    once = Game(cfg, clock=lambda: 0.0, bots=team(cfg, 25, 0.7, seed=5)).play()
+    clock = FakeClock()
+    stepped = Game(cfg, clock=clock, bots=team(cfg, 25, 0.7, seed=5), population=once.population)
+    while stepped.now < stepped.horizon:
+        clock.t += 7.3  # uneven steps, about 58 working minutes each
+        stepped.advance()
+    stepped.end()
+    assert stepped.answers == once.answers and stepped.log == once.log

@@ -31,6 +31,16 @@ def since(game, start: float | None = None) -> list[tuple]:
     return [r for r in game.log if r[3] >= t0]
 
 
+def household_name(game, hh: int) -> str:
+    """The name of the household's head (as the role plays name people), ``""`` without people."""
+    members = getattr(game.population, "members", None)
+    if not callable(members):
+        return ""
+    from slrt_sim.training.core import person_name
+    head = members(hh).iloc[0]
+    return person_name(str(head.first_name), str(head.last_name))
+
+
 def journeys(game, n: int = JOURNEYS) -> list[dict]:
     """The first ``n`` households asked of a live desk, each with its rows of the event log."""
     chosen: list[int] = []
@@ -40,7 +50,7 @@ def journeys(game, n: int = JOURNEYS) -> list[dict]:
         if len(chosen) == n:
             break
     rows = since(game)
-    return [{"hh": hh, "steps": [{"day": r[3], "step": r[2], "actor": r[5], "need": r[6], "program": r[7]}
+    return [{"hh": hh, "name": household_name(game, hh), "steps": [{"day": r[3], "step": r[2], "actor": r[5], "need": r[6], "program": r[7]}
                                  for r in rows if r[0] == hh]} for hh in chosen]
 
 
