@@ -181,6 +181,8 @@ def test_a_bot_chooses_the_same_for_the_same_decision():
     b = Bot(accuracy=0.5, seed=9)
     assert len({b.choose(D) for _ in range(5)}) == 1
     assert Bot(accuracy=1.0).choose(D) == "record" and Bot(accuracy=0.0).choose(D) == "close_info"
+    with pytest.raises(ValueError):
+        Bot(minutes=0)
 
 
 def test_a_lobby_runs_a_class_of_teams_on_one_clock():
