@@ -243,3 +243,16 @@ def test_bots_give_the_same_game_whatever_the_wall_clocks_steps():
         stepped.advance()
     stepped.end()
     assert stepped.answers == once.answers and stepped.log == once.log
+
+
+def test_desks_not_yet_open_change_nothing_in_a_run():
+    from slrt_sim.model.flow import Model
+
+    g = Game(config(days=10), clock=lambda: 0.0)
+    plain = Model(g.scenario, g.population, 0).run()
+    late = Model(g.scenario, g.population, 0)
+    desks = LiveDesks(late.pathway, late.cal, [], start=g.horizon + 1)  # asked, answering by the rules
+    late.pathway.background.policy = desks
+    desks.start()
+    rec = late.run()
+    assert rec.event_log.rows == plain.event_log.rows and desks.decisions == []
