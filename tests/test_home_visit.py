@@ -9,7 +9,6 @@ the DTKS lists deciles 1..4), never from the functions under test.
 """
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
