@@ -69,6 +69,7 @@ class Script:
     by: str = "fo"
     letters: tuple[tuple[str, str], ...] = ()  # (programme, need) chosen by the back office, if it decided
     registered_by: str = ""  # who registered the household, if not ``by`` (a BO queue made from FO files)
+    verval_decile: int | None = None  # the decile a person's verval recording gives (None: the visit's measurement)
 
 
 @dataclass
@@ -177,6 +178,23 @@ class FileDecisions(Rules):
             need = need or next((n for n in sc.true_needs if code in P.NEED_PROGRAMS.get(n, ())), None)
             out[code] = need or (needs[0] if needs else "information")
         return out
+
+
+class RecordedVisit(FileDecisions):
+    """A role-play household whose verval home visit a person recorded (the home-visit practice):
+    wherever the pathway asks for the verval's decile (a DTKS proposal, an SKTM check) the answer
+    is the decile of their recording (``script.verval_decile``, from
+    :func:`slrt_sim.domain.welfare.indicator_decile`), not the visit's measurement."""
+
+    def record_verval(self, measured: int) -> int:
+        return int(self.script.verval_decile)
+
+
+def file_policy(script: Script, limits: P.Limits, enabled, max_decile: int = 4) -> FileDecisions:
+    """The policy of a role-play household's file: :class:`RecordedVisit` when the file carries a
+    recorded verval decile, else :class:`FileDecisions`."""
+    cls = RecordedVisit if script.verval_decile is not None else FileDecisions
+    return cls(script, limits, enabled, max_decile)
 
 
 class Background:
