@@ -101,11 +101,11 @@ def _candidates(pop, kind: str, assets_of) -> list[int]:
     else:
         mask = (dec >= 6) & (h["size"].to_numpy() >= 2)
     mask &= h["has_kk"].to_numpy() & ~h["missing_docs"].to_numpy()
+    cols = {c: h[c].to_numpy() for c in ("floor", "wall", "roof", "owns_land", "occupation", "size")}
     out = []
     for i in np.flatnonzero(mask).tolist():
-        prof = pop.household(i)
-        key = Wf.indicator_decile(Wf.true_indicators(prof, assets_of(i)))
-        if abs(key - int(prof["true_decile"])) <= 1 and (key <= MAX_DECILE) == (kind == "proposal"):
+        key = Wf.indicator_decile(Wf.true_indicators({c: v[i] for c, v in cols.items()}, assets_of(i)))
+        if abs(key - int(dec[i])) <= 1 and (key <= MAX_DECILE) == (kind == "proposal"):
             out.append(i)
     return out
 
