@@ -164,6 +164,11 @@ def _title(m: Mapping[str, Any]) -> str:
     return "Bu" if m["sex"] == "P" else "Pak"
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Buruh harian" -> "buruh harian" (an acronym like "PNS" stays)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def visible_members(case: HvCase) -> list[dict]:
     """The members as the KK and the visit show them: name, relation, sex, age (no occupation: the
     head's work is in the story)."""
@@ -181,7 +186,7 @@ def story(case: HvCase, lang: str | None = None) -> list[str]:
     out.append(t("hv.story.house", lang=lang, floor=t(f"hv.floor.{h['floor']}", lang=lang),
                  wall=t(f"hv.wall.{h['wall']}", lang=lang), roof=t(f"hv.roof.{h['roof']}", lang=lang)))
     out.append(t("hv.story.land.own" if h["owns_land"] else "hv.story.land.rent", lang=lang, **f))
-    occupation = category_label("occupation", h["occupation"], lang)
+    occupation = _in_sentence(category_label("occupation", h["occupation"], lang))
     if "hidden_work" in case.traps:
         out.append(t("hv.story.trap.hidden_work", lang=lang, occupation=occupation, **f))
     else:
