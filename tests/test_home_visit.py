@@ -149,6 +149,7 @@ def test_story_tells_the_truth_beside_the_untrue_claim(cases):
         if c.kind == "sktm":
             assert c.fields["sktm_no"] in text
         assert "{" not in text   # every placeholder filled
+        assert "{" not in " ".join(hv.story(c, lang="en")) and hv.story(c, lang="en") != hv.story(c)
 
 
 def test_key_recording_scores_full_marks(cases):
@@ -197,6 +198,9 @@ def test_app_submit_marks_a_wrong_field_and_keeps_what_was_typed(app_and_store):
     assert app.login("Ani", "W1")
     case = app.case
     key = hv.answer_key(case)
+    # before a submit the page holds no verdict and no decile
+    assert app.panel.widget.layout.display == "none" and app.panel.extra.children == ()
+    assert t("hv.dtks.title") not in app.story.value and "desil" not in app.story.value.lower()
     app.set_form(dict(key, size="empat"))
     assert app.submit() is None
     assert app.fields["size"].marked and t("hv.err.size", max=hv.MAX_SIZE) in app.fields["size"].error.value
