@@ -181,6 +181,8 @@ def test_a_bot_chooses_the_same_for_the_same_decision():
     b = Bot(accuracy=0.5, seed=9)
     assert len({b.choose(D) for _ in range(5)}) == 1
     assert Bot(accuracy=1.0).choose(D) == "record" and Bot(accuracy=0.0).choose(D) == "close_info"
+    with pytest.raises(ValueError):
+        Bot(minutes=0)
 
 
 def test_a_lobby_runs_a_class_of_teams_on_one_clock():
@@ -241,3 +243,16 @@ def test_bots_give_the_same_game_whatever_the_wall_clocks_steps():
         stepped.advance()
     stepped.end()
     assert stepped.answers == once.answers and stepped.log == once.log
+
+
+def test_desks_not_yet_open_change_nothing_in_a_run():
+    from slrt_sim.model.flow import Model
+
+    g = Game(config(days=10), clock=lambda: 0.0)
+    plain = Model(g.scenario, g.population, 0).run()
+    late = Model(g.scenario, g.population, 0)
+    desks = LiveDesks(late.pathway, late.cal, [], start=g.horizon + 1)  # asked, answering by the rules
+    late.pathway.background.policy = desks
+    desks.start()
+    rec = late.run()
+    assert rec.event_log.rows == plain.event_log.rows and desks.decisions == []

@@ -127,6 +127,8 @@ class LiveDesks(Rules):
         if env.now < self.start_time or not self._asked(point):
             return rules
         options, key, facts = self._question(point, c, rules, args)
+        if key not in options:  # (the rules' answer is always one a player could give)
+            options = (*options, key)
         d = Decision(len(self.decisions), point, POINT_ROLE[point], int(c.hh), int(c.id), c.need, options, key,
                      facts, env.now, done=env.event())
         self.decisions.append(d)

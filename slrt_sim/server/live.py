@@ -25,7 +25,7 @@ from typing import Any
 
 import tornado.web
 
-from slrt_sim.server.guard import PinThrottle, is_local
+from slrt_sim.server.guard import PinThrottle, kernel_call
 
 TRAINER_ACTIONS = ("start", "end")
 
@@ -54,16 +54,7 @@ class LiveApiHandler(tornado.web.RequestHandler):
         return None
 
     def post(self) -> None:
-        if not is_local(self.request.remote_ip, self.throttle.own):
-            raise tornado.web.HTTPError(403)
-        try:
-            body = json.loads(self.request.body[:200_000] or b"{}")
-            kernel, action = str(body["kernel"]), str(body["action"])
-        except (ValueError, KeyError, TypeError):
-            raise tornado.web.HTTPError(400) from None
-        owners = getattr(self.settings.get("kernel_manager"), "kernel_owner", {})
-        if kernel not in owners:
-            raise tornado.web.HTTPError(404)
+        body, kernel, action = kernel_call(self, self.throttle, limit=200_000)
         if action in TRAINER_ACTIONS and kernel not in self.throttle.trusted:
             raise tornado.web.HTTPError(403)
         try:

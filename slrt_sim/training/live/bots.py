@@ -21,6 +21,10 @@ class Bot:
     accuracy: float = 1.0
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        if not self.minutes > 0 or not 0.0 <= self.accuracy <= 1.0:
+            raise ValueError(f"bot: minutes must be > 0 and accuracy within 0..1 (given {self.minutes}, {self.accuracy})")
+
     def choose(self, decision) -> str:
         rng = np.random.default_rng([int(self.seed), int(decision.id)])
         if rng.random() < self.accuracy:

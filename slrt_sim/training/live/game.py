@@ -152,6 +152,8 @@ class Game:
                 stop = min(stop, self.cal.advance(env.now, self._step))
             if stop > env.now:
                 self.events += run_until(env, stop)
+                if env.now < stop:
+                    return  # nothing is left to happen (an empty schedule): the clock stays
             if due is None or due > env.now:
                 if env.now >= target:
                     return
