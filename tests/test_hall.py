@@ -381,3 +381,97 @@ def test_the_trainers_switch_prepares_the_other_role_play(tmp_path):
         assert _kernel_api(server, kernel, "switch", app="bo")[1] == {"ok": True, "changed": True}
         assert _wait_for(lambda: POOL_READY % (bo, 2) in server.log(), 240)
         assert "Traceback" not in server.log()
+
+
+# ---------------------------------------------------------------------------- a hall without CLASS_SIZE
+class _StartingManager:
+    """The part of jupyter_client's kernel start the cap relies on: ``pre_start_kernel`` gives the
+    id, and the kernel is pending from then until it has started (``release`` lets it finish)."""
+
+    def __init__(self, **kwargs):
+        import logging
+
+        self.log = logging.getLogger("fake-voila")
+        self._kernels, self._pending_kernels, self._kernel_connections, self._pools = {}, {}, {}, {}
+        self.kernel_pools_config = {"default": {"pool_size": 0}}
+        self.release_starts = asyncio.Event()
+        self._n = 0
+
+    def pre_start_kernel(self, *args, **kwargs):
+        self._n += 1
+        return None, "python3", f"k{self._n}"
+
+    async def start_kernel(self, **kwargs):
+        _, _, kid = self.pre_start_kernel(None, kwargs)
+        self._pending_kernels[kid] = object()  # as jupyter_client does, in the same step
+        await self.release_starts.wait()
+        self._kernels[kid] = self._pending_kernels.pop(kid)
+        return kid
+
+    def fill_if_needed(self, *args, **kwargs):
+        pass
+
+
+def test_cold_starts_count_once_against_the_cap():
+    """Without a pool every page starts its kernel: while they start, each counts once (its
+    reservation, then its pending kernel), so a cap of 4 serves 4 simultaneous pages, not 2."""
+    from slrt_sim.server.kernels import CLIENT, CapPolicy, capped_manager_class
+
+    async def hall():
+        km = capped_manager_class(_StartingManager, CapPolicy(max_kernels=4, max_per_client=100, fill_delay=0))()
+        km.release_starts = asyncio.Event()
+
+        async def page(k: int):
+            ok, why = km.reserve(FO, f"10.0.0.{k}")
+            if not ok:
+                return why
+            token = CLIENT.set((f"10.0.0.{k}", FO))
+            try:
+                return await km.start_kernel()
+            finally:
+                CLIENT.reset(token)
+                km.release()
+
+        first = [asyncio.ensure_future(page(k)) for k in range(3)]
+        await asyncio.sleep(0)  # the three are starting (pending kernels, reservations held)
+        assert km.live_total() == 3
+        fourth = asyncio.ensure_future(page(3))
+        await asyncio.sleep(0)
+        assert km.admit(FO, "10.0.0.9") == (False, "full")  # the cap holds at 4
+        km.release_starts.set()
+        return await asyncio.gather(*first, fourth), km.live_total()
+
+    kernels, total = _run(hall())
+    assert all(k.startswith("k") for k in kernels) and total == 4
+
+
+def test_an_open_pool_is_sized_to_the_machine():
+    from slrt_sim.server.kernels import OPEN_HALL, OPEN_POOL_MAX, open_pool_size
+
+    two_cores = open_pool_size(cores=2, available_mib=24_000)
+    assert 30 <= two_cores <= OPEN_POOL_MAX  # 2 cores cannot start 70 kernels cold within a minute
+    assert open_pool_size(cores=4, available_mib=24_000) < two_cores
+    assert open_pool_size(cores=16, available_mib=24_000) == 1  # enough cores: Voila's one kernel
+    assert open_pool_size(cores=2, available_mib=2_000) == 13  # a small laptop: memory bounds it
+    assert open_pool_size(cores=1, available_mib=100) == 1 and two_cores < OPEN_HALL
+
+
+@pytest.mark.parametrize("argv, fo_pool", [
+    ([], "open"),                                      # make app without CLASS_SIZE: served to the LAN
+    (["--SlrtVoila.class_size=70"], 70),               # a class announced: its size
+    (["--Voila.ip=127.0.0.1"], 1),                     # loopback only (tests, one user): Voila's one
+    (["--SlrtVoila.open_pool=5"], 5),
+])
+def test_a_server_without_a_class_size_preheats_the_class_app(argv, fo_pool):
+    from voila.configuration import VoilaConfiguration
+
+    from slrt_sim.server.app import APP_NOTEBOOKS, SlrtVoila
+    from slrt_sim.server.kernels import open_pool_size
+
+    app = SlrtVoila()
+    app.parse_command_line(argv)
+    app.voila_configuration = VoilaConfiguration(parent=app)
+    app._configure_pools()
+    pools = app.config.VoilaKernelManager.kernel_pools_config
+    assert pools[APP_NOTEBOOKS["fo"]]["pool_size"] == (open_pool_size() if fo_pool == "open" else fo_pool)
+    assert pools[APP_NOTEBOOKS["bo"]]["pool_size"] == 1  # the other role play keeps one
