@@ -475,3 +475,31 @@ def test_a_server_without_a_class_size_preheats_the_class_app(argv, fo_pool):
     pools = app.config.VoilaKernelManager.kernel_pools_config
     assert pools[APP_NOTEBOOKS["fo"]]["pool_size"] == (open_pool_size() if fo_pool == "open" else fo_pool)
     assert pools[APP_NOTEBOOKS["bo"]]["pool_size"] == 1  # the other role play keeps one
+
+
+def test_a_message_to_a_page_that_has_just_closed_leaves_no_traceback():
+    """A kernel message on its way to a page that closed meanwhile: tornado's write fails; the
+    failure is taken (no "Task exception was never retrieved" with tracebacks in the trainer's terminal)."""
+    import gc
+    from types import SimpleNamespace
+
+    from tornado.websocket import WebSocketClosedError
+
+    from slrt_sim.server.limits import LimitedConnection
+
+    async def closed_page():
+        unretrieved = []
+        asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: unretrieved.append(ctx["message"]))
+
+        async def fail():
+            raise WebSocketClosedError()
+
+        handler = SimpleNamespace(write_message=lambda message, binary=False: asyncio.ensure_future(fail()))
+        write = LimitedConnection.write_message.fget(SimpleNamespace(websocket_handler=handler))
+        write('{"msg": 1}')
+        await asyncio.sleep(0.05)
+        gc.collect()
+        await asyncio.sleep(0)
+        return unretrieved
+
+    assert _run(closed_page()) == []
