@@ -475,6 +475,8 @@ def test_a_server_without_a_class_size_preheats_the_class_app(argv, fo_pool):
     pools = app.config.VoilaKernelManager.kernel_pools_config
     assert pools[APP_NOTEBOOKS["fo"]]["pool_size"] == (open_pool_size() if fo_pool == "open" else fo_pool)
     assert pools[APP_NOTEBOOKS["bo"]]["pool_size"] == 1  # the other role play keeps one
+    waited = {} if fo_pool == 1 else {FO: pools[FO]["pool_size"]}  # "siap" once that pool has run the notebook
+    assert app.class_pools() == waited
 
 
 def test_a_message_to_a_page_that_has_just_closed_leaves_no_traceback():

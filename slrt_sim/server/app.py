@@ -338,6 +338,12 @@ class SlrtVoila(Voila):
             return self.open_pool
         return 0 if self.ip.startswith("127.") or self.ip in ("::1", "localhost") else open_pool_size()
 
+    def class_pools(self) -> dict[str, int]:
+        """The class app's pool per notebook, which the banner waits for: the class size, or without
+        one the open pool (none on loopback)."""
+        size = self.class_size if self.class_size > 0 else self.open_pool_size()
+        return {nb: size for app, nb in APP_NOTEBOOKS.items() if self.class_app in (app, "both") and size > 0}
+
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
                          exempt_loopback=self.exempt_loopback, fill_delay=self.fill_delay, pool_spare=self.pool_spare,
@@ -430,9 +436,7 @@ class SlrtVoila(Voila):
         print(t("serve.banner.warm"), flush=True)
         self.warm_cases()
         self.log.info("Kernel cap: %d live kernels, %d per device; class app %s with a pool of %d.",
-                      self.max_kernels, self.max_per_client, self.class_app,
-                      self.config.VoilaKernelManager.kernel_pools_config.get(APP_NOTEBOOKS.get(self.class_app, ""),
-                                                                            {}).get("pool_size", self.class_size))
+                      self.max_kernels, self.max_per_client, self.class_app, max(self.class_pools().values(), default=0))
         tornado.ioloop.IOLoop.current().add_callback(self._announce_when_ready)  # runs once the server listens
         signal.signal(signal.SIGINT, self._handle_signal_stop)  # Ctrl+C: the same orderly stop as SIGTERM
         if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break, and what a console sends a process group
@@ -448,9 +452,7 @@ class SlrtVoila(Voila):
         """The banner once pages can be served: the server listens (this runs in its loop), and
         the class app's pool, if any, has run the notebook."""
         km = self.kernel_manager
-        pools = self.config.VoilaKernelManager.kernel_pools_config  # the class app's pool, or the open pool
-        sizes = {nb: int(pools.get(nb, {}).get("pool_size", 0)) for app, nb in APP_NOTEBOOKS.items()
-                 if self.class_app in (app, "both")}
+        sizes = self.class_pools()
         while any(km.pool_rendered(nb) < size for nb, size in sizes.items()):
             await asyncio.sleep(0.5)
         print(self.banner(ready=True), flush=True)
