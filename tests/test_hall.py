@@ -505,3 +505,79 @@ def test_a_message_to_a_page_that_has_just_closed_leaves_no_traceback():
         return unretrieved
 
     assert _run(closed_page()) == []
+
+
+async def _type_while_locked(url: str, kernel: str, db) -> tuple[str, str]:
+    """A trainee logs in to the front office, then types while another writer holds the database
+    past the busy timeout; then the lock goes and she types once more. Returns the form's save
+    line after each keystroke."""
+    import json
+    import sqlite3
+    import uuid
+
+    from websockets.asyncio.client import connect
+
+    from benchmarks.bench_load import _find, _msg, _request_states, _wait_answer
+
+    session = uuid.uuid4().hex
+    ws_url = url.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels?session_id={session}"
+
+    async def update(ws, mid, value):
+        await ws.send(json.dumps(_msg("comm_msg", {"comm_id": mid, "data": {
+            "method": "update", "state": {"value": value}, "buffer_paths": []}}, session)))
+
+    async def line_after(ws, line_id: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            msg = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+            data = msg.get("content", {}).get("data", {})
+            if msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == line_id \
+                    and "value" in data.get("state", {}):
+                return data["state"]["value"]
+        return "(no update)"
+
+    async with connect(ws_url, max_size=None) as ws:
+        states = await _request_states(ws, session)
+        await update(ws, _find(states, "TextModel", _dom_classes="slrt-f-trainee"), "Siti Aminah")
+        await update(ws, _find(states, "TextModel", _dom_classes="slrt-f-class"), "LATIHAN")
+        click = _msg("comm_msg", {"comm_id": _find(states, "ButtonModel", _dom_classes="slrt-login-start"),
+                                  "data": {"method": "custom", "content": {"event": "click"}}}, session)
+        await ws.send(json.dumps(click))
+        assert await _wait_answer(ws, click["header"]["msg_id"])
+        states = await _request_states(ws, session)
+        members = _find(states, "TextareaModel", _dom_classes="slrt-f-members")
+        line = _find(states, "HTMLModel", _dom_classes="slrt-save-line")
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a stuck writer holds the class database
+        try:
+            await update(ws, members, "Ahmad (anak, 9 th)")
+            refused = await line_after(ws, line, 90)  # the store waits its 30 s busy timeout first
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await update(ws, members, "Ahmad (anak, 9 th); Rina (anak, 6 th)")
+        saved = await line_after(ws, line, 60)
+        return refused, saved
+
+
+@pytest.mark.slow
+def test_a_refused_progress_save_is_told_on_the_page_and_the_typing_is_saved_later(tmp_path):
+    """Over loopback, as a phone: the store refuses a keystroke's save (the database locked past
+    the busy timeout); the page says so in one line, the trainer's log names who; once the lock
+    goes the next keystroke saves everything and the line clears."""
+    import json
+    import sqlite3
+
+    db = tmp_path / "s.sqlite"
+    server = VoilaProcess(pin="4321", db=db, log_path=tmp_path / "voila.log")
+    with server:
+        status, page = _get(server.render_url(FO))
+        assert status == 200
+        refused, saved = _run(_type_while_locked(server.url, _kernel_id(page), db))
+        assert "slrt-save-refused" in refused and "Ketikan terakhir belum tersimpan" in refused, refused
+        assert "server sedang sibuk" in refused
+        assert saved == ""
+        assert _wait_for(lambda: "'Siti Aminah' in LATIHAN/fo not saved (busy)" in server.log(), 10)
+    con = sqlite3.connect(db)
+    state = json.loads(con.execute("SELECT state FROM progress WHERE trainee_key = 'siti aminah'").fetchone()[0])
+    assert state["form"]["members"] == "Ahmad (anak, 9 th); Rina (anak, 6 th)"

@@ -172,6 +172,7 @@ class FrontOfficeApp:
              for s, names in FORM_SECTIONS],
             [self.submit_btn, self.form_msg], root_class="slrt-form-steps", on_change=self._on_step)
         self.save_msg = W.HTML("")  # a refused progress save, said at the top of the form
+        self.save_msg.add_class("slrt-save-line")
         form = W.VBox([W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>"), self.save_msg, self.steps.widget],
                       layout=W.Layout(min_width="0"))
         form.add_class("slrt-card")
