@@ -102,13 +102,14 @@ OPEN_HALL = 70
 OPEN_COLD_CPU_S = 3.0
 """CPU-seconds one page costs when its kernel starts cold (server render + kernel start + the
 notebook + the first click: 2.5–3.6 measured with ``make load --day nopool``, 2 cores)."""
-OPEN_COLD_TARGET_S = 25.0
+OPEN_COLD_TARGET_S = 15.0
 """Seconds of all cores the cold part of the hall may take: the pool pages' first clicks, the
-server and other jobs share the same minute (the target is 60 s for the slowest)."""
+server and other jobs share the same minute (the target is 60 s for the slowest; with 25 s, i.e.
+16 cold pages on 2 cores, the slowest took 38–91 s as other jobs' load varied)."""
 OPEN_POOL_MAX = 60
-OPEN_POOL_MIB = 75.0
-"""Memory per pre-heated kernel (~62 MiB RSS, ~45 MiB PSS idle, a little more with a trainee)."""
-OPEN_POOL_MEMORY_SHARE = 0.5
+OPEN_POOL_MIB = 65.0
+"""Memory per pre-heated kernel (~56 MiB RSS, ~47 MiB PSS idle, a little more with a trainee)."""
+OPEN_POOL_MEMORY_SHARE = 0.6
 """Share of the available memory an open pool may hold (the hall, when it comes, needs it anyway)."""
 
 
@@ -118,10 +119,10 @@ def open_pool_size(cores: int | None = None, available_mib: float | None = None)
 
     Decision: a hall that arrives unannounced is served by pre-heated kernels for the part the
     machine's cores cannot start cold within :data:`OPEN_COLD_TARGET_S`; the rest start cold.
-    On 2 cores that is 70 − 25 × 2 / 3 = 54 kernels, on 4 cores 37, on 16 cores none beyond
-    the one Voila keeps. It is bounded by memory (:data:`OPEN_POOL_MIB` per kernel out of
-    :data:`OPEN_POOL_MEMORY_SHARE` of the available memory: ~33 on a laptop with 5 GB free) and
-    by :data:`OPEN_POOL_MAX`. Pre-heated kernels are plain Voila pool kernels, started as
+    On 2 cores that is 70 − 15 × 2 / 3 = 60 kernels, on 4 cores 50, on 8 cores 30, on 16 cores
+    none beyond the one Voila keeps. It is bounded by memory (:data:`OPEN_POOL_MIB` per kernel out
+    of :data:`OPEN_POOL_MEMORY_SHARE` of the available memory: 46 on a laptop with 5 GB free; the
+    hall, when it comes, needs that memory anyway) and by :data:`OPEN_POOL_MAX`. Pre-heated kernels are plain Voila pool kernels, started as
     processes, never forked from a pre-imported template: the same on Linux, macOS and Windows
     (no ``fork`` on Windows; ``fork`` without ``exec`` is unsafe on macOS once system frameworks
     are loaded), and a cold page is the same Python start as before, only rarer. Measured
