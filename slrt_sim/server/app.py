@@ -22,8 +22,9 @@ What it adds:
   the other role play keeps one, the trainer dashboard one, the planner, walkthrough and landing
   page none. Without a class size, a server the LAN can reach still gives the class app a pool
   sized to the machine (``open_pool``, :func:`slrt_sim.server.kernels.open_pool_size`), so a
-  hall of 70 that arrives unannounced is served within a minute; on loopback only, none. Before the pools start, the class cases are built once
-  (:mod:`slrt_sim.training.case_cache`), so no kernel generates a population.
+  hall of 70 that arrives unannounced is served within a minute; on loopback only, none.
+  Before the pools start, the class cases are built once (:mod:`slrt_sim.training.case_cache`),
+  so no kernel generates a population.
 * **A cap** (:class:`slrt_sim.server.kernels.CapPolicy`): at most ``max_kernels`` live kernels
   and ``max_per_client`` per device (the trainer's own laptop, loopback, is exempt); above it
   the page is the friendly "Server sedang penuh, coba lagi dalam … detik" with HTTP 503 and

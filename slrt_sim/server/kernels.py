@@ -122,12 +122,13 @@ def open_pool_size(cores: int | None = None, available_mib: float | None = None)
     On 2 cores that is 70 − 15 × 2 / 3 = 60 kernels, on 4 cores 50, on 8 cores 30, on 16 cores
     none beyond the one Voila keeps. It is bounded by memory (:data:`OPEN_POOL_MIB` per kernel out
     of :data:`OPEN_POOL_MEMORY_SHARE` of the available memory: 46 on a laptop with 5 GB free; the
-    hall, when it comes, needs that memory anyway) and by :data:`OPEN_POOL_MAX`. Pre-heated kernels are plain Voila pool kernels, started as
-    processes, never forked from a pre-imported template: the same on Linux, macOS and Windows
-    (no ``fork`` on Windows; ``fork`` without ``exec`` is unsafe on macOS once system frameworks
-    are loaded), and a cold page is the same Python start as before, only rarer. Measured
-    figures: ``docs/developer.md`` ("A hall without CLASS_SIZE").
-    """
+    hall, when it comes, needs that memory anyway) and by :data:`OPEN_POOL_MAX`.
+
+    Pre-heated kernels are plain Voila pool kernels, started as processes, never forked from a
+    pre-imported template: the same on Linux, macOS and Windows (no ``fork`` on Windows; ``fork``
+    without ``exec`` is unsafe on macOS once system frameworks are loaded), and a cold page is the
+    same Python start as before, only rarer. Measured figures: ``docs/developer.md`` ("A hall
+    without CLASS_SIZE")."""
     import os
 
     import psutil
