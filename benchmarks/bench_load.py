@@ -449,6 +449,7 @@ def _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_befor
         "slowest_usable_s": max(times) if times else float("nan"),
         "page_median_s": statistics.median([c["page_s"] for c in clients if "page_s" in c] or [float("nan")]),
         "browser_median_s": statistics.median(btimes) if btimes else float("nan"),
+        "http_slowest_s": max([c["answer_s"] for c in usable if c["kind"] == "http"] or [float("nan")]),
         "rss_total_mib": mem["rss_mib"], "pss_total_mib": mem["pss_mib"], "uss_total_mib": mem["uss_mib"],
         "rss_per_trainee_mib": mem["rss_mib"] / n, "pss_per_trainee_mib": mem["pss_mib"] / n,
         "uss_per_trainee_mib": mem["uss_mib"] / n,
