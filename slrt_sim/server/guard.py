@@ -204,10 +204,11 @@ class KernelApiHandler(tornado.web.RequestHandler):
         self.finish(json.dumps(data))
 
 
-def handlers(server_url: str) -> list:
-    """The server's routes for its kernels (the PIN comes from the server's environment)."""
+def handlers(server_url: str, throttle: PinThrottle | None = None) -> list:
+    """The server's routes for its kernels (the PIN comes from the server's environment; ``throttle``
+    shared with the live kelurahan's route, which asks it who the trainer is)."""
     from jupyter_server.utils import url_path_join
 
-    throttle = PinThrottle()
+    throttle = throttle if throttle is not None else PinThrottle()
     return [(url_path_join(server_url, "/slrt/api/kernel"), KernelApiHandler,
              {"throttle": throttle, "pin": lambda: os.environ.get("SLRT_TRAINER_PIN", "")})]
