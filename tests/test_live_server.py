@@ -3,6 +3,7 @@ application with the route alone, a stand-in kernel manager and a fake clock."""
 from __future__ import annotations
 
 import json
+import threading
 import types
 
 import tornado.web
@@ -21,6 +22,13 @@ class Clock:
 
 
 class LiveRouteTest(AsyncHTTPTestCase):
+    def run(self, result=None):
+        """Each test in a thread of its own: tornado's test loop cannot start in a thread where
+        another event loop runs (the browser tests' Playwright leaves one in the main thread)."""
+        worker = threading.Thread(target=super().run, args=(result,))
+        worker.start()
+        worker.join()
+
     def get_app(self):
         self.clock = Clock()
         self.lobby = Lobby(self.clock)
