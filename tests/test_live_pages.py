@@ -101,3 +101,38 @@ def test_two_players_of_one_team_and_one_of_another_get_their_own_games(world):
             app.refresh()
     assert a.game == b.game == "1" and c.game == "2"
     assert a.seat_box.layout.display == "none"
+
+
+def test_the_trainer_starts_from_the_roster_projects_and_ends_with_a_debrief(world, monkeypatch):
+    from slrt_sim.apps.live_projector import LiveProjector, debrief_csv
+    from slrt_sim.training import dashboard as dash
+
+    store, clock, live = world
+    monkeypatch.setenv(dash.PIN_ENV, "4321")
+    fo, bo = desk(world, "Ani", 1, "fo"), desk(world, "Budi", 1, "bo")
+    proj = LiveProjector(live, store=store)
+    assert not proj.unlock("1111") and t("dash.pin.wrong") in proj.pin_msg.value and proj.main.children == ()
+    assert proj.unlock("4321")
+    assert "Ani" in proj.roster.value and "Budi" in proj.roster.value and proj.n_teams.value == 1
+    proj.days.value, proj.speed.value = 5, 60
+    assert proj.start() == ["1"] and live.lobby.games["1"].config.days == 5.0
+    answered = 0
+    for _ in range(60):
+        clock.t += 2.0
+        for app in (fo, bo):
+            app.refresh()
+            if app.current is not None:
+                answered += app.choose(app.current["options"][0])
+    proj.refresh()
+    for label in ("live.proj.waiting", "live.proj.met", "live.proj.exclusion", "live.proj.journeys"):
+        assert t(label) in proj.view.value
+    assert "Ani" in proj.view.value and t("live.ui.nobody") in proj.view.value  # the manager's desk: the rules
+    db = proj.end()
+    assert db is not None and answered > 0
+    assert {p["player"]: p["answered"] for p in db["players"]} == {
+        p: sum(1 for a in live.lobby.games["1"].answers if a[3] == p) for p in ("Ani", "Budi")}
+    assert t("live.debrief.team") in proj.debrief.value and t("live.debrief.missed") in proj.debrief.value
+    assert "download=\"debrief-game-1.csv\"" in proj.debrief.value and proj.view.value == ""
+    assert debrief_csv("1", db).decode().startswith("game,section,name,metric,team,rules")
+    fo.refresh()
+    assert fo.status.value == t("live.ui.ended")
