@@ -27,6 +27,7 @@ import ipywidgets as W
 
 from slrt_sim import i18n
 from slrt_sim.apps import roleplay, style
+from slrt_sim.apps._errors import guarded
 from slrt_sim.apps.live_client import LiveError, client as default_client
 from slrt_sim.i18n import t
 
@@ -140,7 +141,7 @@ class LiveDeskApp:
         self.desk = W.ToggleButtons(options=[(t(f"live.desk.{r}"), r) for r in ROLES], value=None)
         self.sit_btn = W.Button(description=t("live.ui.sit"), button_style="primary", icon="check",
                                 layout=W.Layout(width="100%"))
-        self.sit_btn.on_click(lambda _b: self.sit())
+        self.sit_btn.on_click(guarded(lambda _b: self.sit(), self.seat_msg, t("live.ui.sit")))
         self.seat_msg = W.HTML("")
         self.seat_box = W.VBox([W.HTML(f"<b>{_e(t('live.ui.team'))}</b>"), self.team,
                                 W.HTML(f"<b>{_e(t('live.ui.desk'))}</b>"), self.desk, self.sit_btn, self.seat_msg])
@@ -249,7 +250,7 @@ class LiveDeskApp:
         for option in d["options"]:
             b = W.Button(description=option_label(option), button_style="info")
             b.add_class(f"slrt-live-opt-{option}")
-            b.on_click(lambda _b, o=option: self.choose(o))
+            b.on_click(guarded(lambda _b, o=option: self.choose(o), self.did, "answer"))
             buttons.append(b)
         self.answers.children = [self._left] + buttons
 

@@ -27,6 +27,7 @@ import ipywidgets as W
 
 from slrt_sim import i18n
 from slrt_sim.apps import _hall, style
+from slrt_sim.apps._errors import guarded
 from slrt_sim.apps.live_client import LiveError, client as default_client
 from slrt_sim.apps.live_desk import ROLES, option_label
 from slrt_sim.i18n import t
@@ -165,7 +166,7 @@ class LiveProjector:
         self.pin = W.Password(description=t("dash.pin.label"), style={"description_width": "initial"})
         self.pin_btn = W.Button(description=t("dash.pin.button"), button_style="primary", icon="lock")
         self.pin_msg = W.HTML(f"<p>{_e(t('dash.pin.prompt'))}</p>")
-        self.pin_btn.on_click(lambda _b: self.unlock(self.pin.value))
+        self.pin_btn.on_click(guarded(lambda _b: self.unlock(self.pin.value), self.pin_msg, "PIN"))
         self.gate = W.VBox([self.pin_msg, W.HBox([self.pin, self.pin_btn])])
         self.main = W.VBox([])
         self.widget = W.VBox([W.HTML(style.CSS + CSS + f"<h2>{_e(t('live.ui.proj_title'))}</h2>"), self.gate, self.main])
@@ -193,9 +194,9 @@ class LiveProjector:
         self.seed = W.IntText(value=2018, description=t("live.ui.seed"), style=wide)
         self.n_teams = W.BoundedIntText(value=1, min=1, max=12, description=t("live.ui.n_teams"), style=wide)
         self.start_btn = W.Button(description=t("live.ui.start"), button_style="success", icon="play")
-        self.start_btn.on_click(lambda _b: self.start())
+        self.start_btn.on_click(guarded(lambda _b: self.start(), lambda: self.msg, "start"))
         self.roster_btn = W.Button(description=t("live.ui.refresh"), icon="refresh")
-        self.roster_btn.on_click(lambda _b: self.show_roster())
+        self.roster_btn.on_click(guarded(lambda _b: self.show_roster(), lambda: self.roster, "roster"))
         self.roster = W.HTML("")
         self.msg = W.HTML("")
         self.form = W.VBox([W.HTML(f"<h3>{_e(t('live.ui.start_title'))}</h3>"), self.scenario,
@@ -204,7 +205,7 @@ class LiveProjector:
         self.choose = W.ToggleButtons(options=[])
         self.choose.observe(lambda _c: self.refresh(), names="value")
         self.end_btn = W.Button(description=t("live.ui.end"), button_style="danger", icon="stop")
-        self.end_btn.on_click(lambda _b: self.end())
+        self.end_btn.on_click(guarded(lambda _b: self.end(), lambda: self.debrief, "end"))
         self.view = W.HTML("")
         self.debrief = W.HTML("")
         self.game_box = W.VBox([self.choose, self.view, self.end_btn, self.debrief])
