@@ -141,7 +141,7 @@ class LiveDeskApp:
         self.desk = W.ToggleButtons(options=[(t(f"live.desk.{r}"), r) for r in ROLES], value=None)
         self.sit_btn = W.Button(description=t("live.ui.sit"), button_style="primary", icon="check",
                                 layout=W.Layout(width="100%"))
-        self.sit_btn.on_click(guarded(lambda _b: self.sit(), self.seat_msg, t("live.ui.sit")))
+        self.sit_btn.on_click(guarded(lambda _b: self.sit(), lambda: self.seat_msg, t("live.ui.sit")))
         self.seat_msg = W.HTML("")
         self.seat_box = W.VBox([W.HTML(f"<b>{_e(t('live.ui.team'))}</b>"), self.team,
                                 W.HTML(f"<b>{_e(t('live.ui.desk'))}</b>"), self.desk, self.sit_btn, self.seat_msg])
@@ -250,7 +250,7 @@ class LiveDeskApp:
         for option in d["options"]:
             b = W.Button(description=option_label(option), button_style="info")
             b.add_class(f"slrt-live-opt-{option}")
-            b.on_click(guarded(lambda _b, o=option: self.choose(o), self.did, "answer"))
+            b.on_click(guarded(lambda _b, o=option: self.choose(o), lambda: self.did, "answer"))
             buttons.append(b)
         self.answers.children = [self._left] + buttons
 
