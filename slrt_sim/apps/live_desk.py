@@ -141,6 +141,9 @@ class LiveDeskApp:
         self.desk = W.ToggleButtons(options=[(t(f"live.desk.{r}"), r) for r in ROLES], value=None)
         self.sit_btn = W.Button(description=t("live.ui.sit"), button_style="primary", icon="check",
                                 layout=W.Layout(width="100%"))
+        self.team.add_class("slrt-live-team")
+        self.desk.add_class("slrt-live-role")
+        self.sit_btn.add_class("slrt-live-sit")
         self.sit_btn.on_click(guarded(lambda _b: self.sit(), lambda: self.seat_msg, t("live.ui.sit")))
         self.seat_msg = W.HTML("")
         self.seat_box = W.VBox([W.HTML(f"<b>{_e(t('live.ui.team'))}</b>"), self.team,

@@ -167,6 +167,8 @@ class LiveProjector:
         self.pin_btn = W.Button(description=t("dash.pin.button"), button_style="primary", icon="lock")
         self.pin_msg = W.HTML(f"<p>{_e(t('dash.pin.prompt'))}</p>")
         self.pin_btn.on_click(guarded(lambda _b: self.unlock(self.pin.value), self.pin_msg, "PIN"))
+        self.pin.add_class("slrt-pin")
+        self.pin_btn.add_class("slrt-pin-enter")
         self.gate = W.VBox([self.pin_msg, W.HBox([self.pin, self.pin_btn])])
         self.main = W.VBox([])
         self.widget = W.VBox([W.HTML(style.CSS + CSS + f"<h2>{_e(t('live.ui.proj_title'))}</h2>"), self.gate, self.main])
@@ -189,15 +191,17 @@ class LiveProjector:
     def _build(self) -> None:
         wide = {"description_width": "initial"}
         self.scenario = W.Dropdown(options=scenario_options(), description=t("live.ui.scenario"), style=wide)
-        self.speed = W.BoundedIntText(value=60, min=10, max=600, description=t("live.ui.speed"), style=wide)
+        self.speed = W.BoundedIntText(value=60, min=5, max=600, description=t("live.ui.speed"), style=wide)
         self.days = W.BoundedIntText(value=30, min=1, max=365, description=t("live.ui.days"), style=wide)
         self.seed = W.IntText(value=2018, description=t("live.ui.seed"), style=wide)
         self.n_teams = W.BoundedIntText(value=1, min=1, max=12, description=t("live.ui.n_teams"), style=wide)
         self.start_btn = W.Button(description=t("live.ui.start"), button_style="success", icon="play")
+        self.start_btn.add_class("slrt-live-start")
         self.start_btn.on_click(guarded(lambda _b: self.start(), lambda: self.msg, "start"))
         self.roster_btn = W.Button(description=t("live.ui.refresh"), icon="refresh")
         self.roster_btn.on_click(guarded(lambda _b: self.show_roster(), lambda: self.roster, "roster"))
         self.roster = W.HTML("")
+        self.roster.add_class("slrt-live-roster")
         self.msg = W.HTML("")
         self.form = W.VBox([W.HTML(f"<h3>{_e(t('live.ui.start_title'))}</h3>"), self.scenario,
                             W.HBox([self.speed, self.days, self.seed, self.n_teams]), self.roster_btn, self.roster,
@@ -205,9 +209,12 @@ class LiveProjector:
         self.choose = W.ToggleButtons(options=[])
         self.choose.observe(lambda _c: self.refresh(), names="value")
         self.end_btn = W.Button(description=t("live.ui.end"), button_style="danger", icon="stop")
+        self.end_btn.add_class("slrt-live-end")
         self.end_btn.on_click(guarded(lambda _b: self.end(), lambda: self.debrief, "end"))
         self.view = W.HTML("")
+        self.view.add_class("slrt-live-view")
         self.debrief = W.HTML("")
+        self.debrief.add_class("slrt-live-debrief")
         self.game_box = W.VBox([self.choose, self.view, self.end_btn, self.debrief])
         self.game_box.layout.display = "none"
         self.main.children = [self.form, self.game_box]
