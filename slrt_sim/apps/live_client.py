@@ -23,7 +23,9 @@ import urllib.request
 from slrt_sim.apps import _hall
 from slrt_sim.i18n import t
 
-TIMEOUT_S = 5.0
+TIMEOUT_S = 30.0
+"""Seconds a call may take: the server's first call imports the model and makes the lobby (several
+seconds on a loaded machine); later calls take milliseconds."""
 _local: dict = {}
 
 

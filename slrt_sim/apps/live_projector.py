@@ -41,7 +41,8 @@ OUTCOMES = ("met", "complaints", "waiting", "decisions", "exclusion", "inclusion
 CSS = """<style>
 .slrt-live-proj { font-size: 22px; line-height: 1.4; }
 .slrt-live-proj h2 { font-size: 32px; } .slrt-live-proj h3 { font-size: 28px; margin: 10px 0 4px; }
-.slrt-live-proj table.slrt-t { font-size: 22px; } .slrt-live-proj table.slrt-t td, .slrt-live-proj table.slrt-t th { padding: 4px 12px; }
+.slrt-live-proj table, .slrt-live-proj td, .slrt-live-proj th { font-size: 22px !important; }
+.slrt-live-proj td, .slrt-live-proj th { padding: 4px 12px; }
 .slrt-live-proj .jupyter-button, .slrt-live-proj .widget-label, .slrt-live-proj input, .slrt-live-proj select { font-size: 20px; }
 .slrt-live-proj .slrt-live-stats { display: flex; flex-wrap: wrap; gap: 12px 28px; }
 .slrt-live-proj .slrt-live-stat { font-size: 22px; } .slrt-live-proj .slrt-live-stat b { display: block; font-size: 40px; }

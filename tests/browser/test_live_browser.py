@@ -16,6 +16,10 @@ from test_phone import OVERFLOW_JS, SMALL_TARGETS_JS  # the phone checks of ever
 TIMEOUT_MS = 90_000
 CLASS = "LIVE-1"
 PLAYERS = (("Ani Meja", "fo"), ("Budi Meja", "bo"), ("Citra Meja", "manager"))
+SMALLEST_TEXT_JS = """root => Math.min(...[...root.querySelectorAll('*')].filter(
+  e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(
+  e => parseFloat(getComputedStyle(e).fontSize)))"""
+"""The smallest font size (px) of an element in ``root`` with text of its own."""
 LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)[:/]|^(data|blob|about):")
 
 
@@ -81,8 +85,7 @@ def test_three_players_and_the_projector(browser, voila_server, wait_for_voila, 
         view = proj.locator(".slrt-live-view")
         view.get_by_text(t("live.proj.exclusion")).wait_for(state="visible")
         assert PLAYERS[0][0] in view.inner_text() and t("live.proj.waiting") in view.inner_text()
-        size = view.locator("table").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-        assert size >= 20
+        assert view.evaluate(SMALLEST_TEXT_JS) >= 20
         proj.locator(".slrt-live-end").click()
         debrief = proj.locator(".slrt-live-debrief")
         debrief.get_by_text(t("live.debrief.missed")).wait_for(state="visible")
