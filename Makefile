@@ -22,7 +22,7 @@
 #   WH_PYTHONS   Pythons of the wheelhouse                          [3.11 3.12 3.13 3.14]
 #   WH_PLATFORMS its platforms  [win_amd64 macos_arm64 macos_x86_64 linux_x86_64]
 #
-# The Voila / Jupyter server settings are in voila.json (see README, "Configuration").
+# The Voila / Jupyter server settings are in voila.json (see docs/developer.md, "Configuration").
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := setup
@@ -129,7 +129,7 @@ lock: | $(UV)
 	$(VPY) tools/environment.py
 
 # The kit's wheel and every run-time dependency for each platform x Python, plus
-# install.sh / install.bat (tools/wheelhouse.py; README, "Install").
+# install.sh / install.bat (tools/wheelhouse.py; docs/developer.md, "Install internals").
 wheelhouse: $(STAMP)
 	$(VPY) tools/wheelhouse.py --out '$(WHEELHOUSE)' --pythons $(WH_PYTHONS) --platforms $(WH_PLATFORMS)
 
