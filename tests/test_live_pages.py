@@ -63,8 +63,8 @@ def test_a_desk_waits_then_answers_and_says_what_it_did(world):
     d = fo.current
     assert d is not None and d["point"] == "register"
     # the household's story: the point, the head's name, the members; never its true decile
-    assert t("live.point.register") in fo.card.value and t("live.ui.members") in fo.card.value
-    assert "true_decile" not in fo.card.value
+    assert t("live.point.register") in fo.card.value and t("live.ui.members") in fo.members.value
+    assert "true_decile" not in fo.card.value and t("live.ui.need") in fo.card.value
     labels = [b.description for b in fo.answers.children[1:]]
     assert labels == [t("live.answer.record"), t("live.answer.close_info")]
     assert t("live.ui.team_queue") in fo.queue.value and t("live.desk.bo") in fo.queue.value
@@ -136,3 +136,15 @@ def test_the_trainer_starts_from_the_roster_projects_and_ends_with_a_debrief(wor
     assert debrief_csv("1", db).decode().startswith("game,section,name,metric,team,rules")
     fo.refresh()
     assert fo.status.value == t("live.ui.ended")
+
+
+def test_every_step_of_the_event_log_reads_as_a_sentence_on_the_projector():
+    from slrt_sim.apps.live_projector import step_text
+    from slrt_sim.i18n import catalogue
+
+    steps = {k.split(".")[2] for k in catalogue() if k.startswith(("oc.step.", "live.jstep."))}
+    for step in steps:
+        text = step_text({"step": step, "need": "food", "program": "PKH"})
+        assert "{" not in text and "()" not in text and "?" not in text, (step, text)
+    assert step_text({"step": "closed_ineligible", "need": "food"}) == t("live.jstep.closed_ineligible",
+                                                                          need=t("need.food"))

@@ -82,7 +82,7 @@ def _label(column: str, value: Any) -> str:
 
 
 def household_html(d: dict, seen: dict) -> str:
-    """The decision's household: need, programme, how it came, DTKS, flags, members."""
+    """The decision's household in short: need, programme, how it came, DTKS, what the office knows."""
     facts = d.get("facts") or {}
     rows = [(t("live.ui.need"), _label_need(d.get("need")))]
     if facts.get("program"):
@@ -97,15 +97,19 @@ def household_html(d: dict, seen: dict) -> str:
     flags = [t(f"live.ui.flag.{f}") for f in FLAGS if seen.get(f)]
     if flags:
         rows.append((t("live.ui.flags"), "; ".join(flags)))
-    out = style.table(["", ""], [(_e(a), _e(b)) for a, b in rows], stack=False)
+    return style.table(["", ""], [(_e(a), _e(b)) for a, b in rows], stack=False)
+
+
+def members_html(seen: dict) -> str:
+    """The household's members (below the answers: the phone shows the question and buttons first)."""
     members = seen.get("members") or []
-    if members:
-        head = [t("live.ui.member.name")] + [t(f"live.ui.member.{k or c}") for c, k in MEMBER_COLUMNS]
-        body = [[_e(f"{m.get('first_name', '')} {m.get('last_name', '')}".strip())]
-                + [_e(m.get(c, "") if k is None or c == "age" else _label(c, m.get(c, ""))) for c, k in MEMBER_COLUMNS]
-                for m in members]
-        out += f"<h4>{_e(t('live.ui.members'))}</h4>" + style.table(head, body)
-    return out
+    if not members:
+        return ""
+    head = [t("live.ui.member.name")] + [t(f"live.ui.member.{k or c}") for c, k in MEMBER_COLUMNS]
+    body = [[_e(f"{m.get('first_name', '')} {m.get('last_name', '')}".strip())]
+            + [_e(m.get(c, "") if k is None or c == "age" else _label(c, m.get(c, ""))) for c, k in MEMBER_COLUMNS]
+            for m in members]
+    return f"<h4>{_e(t('live.ui.members'))}</h4>" + style.table(head, body)
 
 
 def _label_need(need: Any) -> str:
@@ -159,7 +163,8 @@ class LiveDeskApp:
         self.answers = W.HBox([])
         self.answers.add_class("slrt-live-answers")
         self.queue = W.HTML("")
-        self.play_box = W.VBox([self.status, self.did, self.card, self.answers, self.queue])
+        self.members = W.HTML("")
+        self.play_box = W.VBox([self.status, self.did, self.card, self.answers, self.queue, self.members])
         self.play_box.layout.display = "none"
         self.widget = W.VBox([W.HTML(CSS), self.title, self.login_box.widget, self.seat_box, self.play_box],
                              layout=W.Layout(width="100%"))
@@ -237,6 +242,7 @@ class LiveDeskApp:
         if d is None:
             self.card.value = f"<p>{_e(t('live.ui.nothing'))}</p>" if self.game is not None else ""
             self.answers.children = []
+            self.members.value = ""
             return
         if d["id"] not in self._seen:
             try:
@@ -249,6 +255,7 @@ class LiveDeskApp:
         self._left = W.HTML("")
         self.card.value = (f"<h3>{_e(t('live.point.' + d['point']))}</h3><p><b>{_e(head)}</b></p>"
                            + household_html(d, seen))
+        self.members.value = members_html(seen)
         buttons = []
         for option in d["options"]:
             b = W.Button(description=option_label(option), button_style="info")

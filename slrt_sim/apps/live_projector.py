@@ -48,6 +48,9 @@ CSS = """<style>
 .slrt-live-proj .slrt-live-stat { font-size: 22px; } .slrt-live-proj .slrt-live-stat b { display: block; font-size: 40px; }
 .slrt-live-proj .slrt-live-side { display: flex; flex-wrap: wrap; gap: 24px; } .slrt-live-proj .slrt-live-side > div { flex: 1 1 600px; }
 .slrt-live-proj .slrt-bad { color: #b71c1c; }
+.slrt-live-proj .widget-html-content, .slrt-live-proj p, .slrt-live-proj .lm-AccordionPanel-title,
+.slrt-live-proj .p-Collapse-header, .slrt-live-proj .jupyter-widget-Collapse-header { font-size: 22px; }
+.slrt-live-proj .widget-toggle-button { font-size: 22px; min-width: 64px; min-height: 44px; }
 </style>"""
 
 
@@ -96,16 +99,15 @@ def projector_html(gid: str, s: dict) -> str:
 
 
 def step_text(st: dict) -> str:
-    """An event-log step in words (the outcome timeline's sentences, ``oc.step.*``), else its code."""
+    """An event-log step in words: the projector's short form (``live.jstep.*``, for steps whose
+    timeline sentence needs more than the row holds), else the outcome timeline's sentence
+    (``oc.step.*``), else its code."""
     step, need, program = str(st["step"]), st.get("need") or "", st.get("program") or ""
-    key = f"oc.step.{step}" if step != "dtks_determined" else "oc.step.dtks_determined.yes"
-    if step.startswith("manager_refused"):
-        key = "live.step.manager_refused"
-    if not i18n.has(key):
+    key = next((k for k in (f"live.jstep.{step}", f"live.step.{step}", f"oc.step.{step}") if i18n.has(k)), None)
+    if key is None:
         return step + (f" ({program})" if program else "")
     need_text = t(f"need.{need}") if i18n.has(f"need.{need}") else need
-    return t(key, need=need_text, needs=need_text, program=option_label(program) if program else "",
-             decile="?", reason="")
+    return t(key, need=need_text, needs=need_text, program=option_label(program) if program else "")
 
 
 def why_text(w: dict) -> str:
@@ -204,9 +206,10 @@ class LiveProjector:
         self.roster = W.HTML("")
         self.roster.add_class("slrt-live-roster")
         self.msg = W.HTML("")
-        self.form = W.VBox([W.HTML(f"<h3>{_e(t('live.ui.start_title'))}</h3>"), self.scenario,
-                            W.HBox([self.speed, self.days, self.seed, self.n_teams]), self.roster_btn, self.roster,
-                            self.start_btn, self.msg])
+        self.form = W.VBox([self.scenario, W.HBox([self.speed, self.days, self.seed, self.n_teams]), self.roster_btn,
+                            self.roster, self.start_btn])
+        self.fold = W.Accordion(children=[self.form], selected_index=0)  # folded once a game runs: the view fits
+        self.fold.set_title(0, t("live.ui.start_title"))
         self.choose = W.ToggleButtons(options=[])
         self.choose.observe(lambda _c: self.refresh(), names="value")
         self.end_btn = W.Button(description=t("live.ui.end"), button_style="danger", icon="stop")
@@ -218,7 +221,7 @@ class LiveProjector:
         self.debrief.add_class("slrt-live-debrief")
         self.game_box = W.VBox([self.choose, self.view, self.end_btn, self.debrief])
         self.game_box.layout.display = "none"
-        self.main.children = [self.form, self.game_box]
+        self.main.children = [self.fold, self.msg, self.game_box]
         self.show_roster()
 
     def show_roster(self) -> dict:
@@ -248,6 +251,7 @@ class LiveProjector:
             return []
         self.games += games
         self.msg.value = f"<p>{_e(t('live.ui.started', games=', '.join(games)))}</p>"
+        self.fold.selected_index = None
         self.choose.options = list(self.games)
         self.choose.value = games[0]
         self.game_box.layout.display = None

@@ -91,6 +91,7 @@ def test_three_players_and_the_projector(browser, voila_server, wait_for_voila, 
         debrief.get_by_text(t("live.debrief.missed")).wait_for(state="visible")
         text = debrief.inner_text()
         assert all(name in text for name, _ in PLAYERS) and t("live.debrief.rules") in text
+        assert debrief.evaluate(SMALLEST_TEXT_JS) >= 20
         assert answered == 3
         phones[0].get_by_text(t("live.ui.ended")).wait_for(state="visible")
     finally:
