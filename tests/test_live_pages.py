@@ -148,3 +148,16 @@ def test_every_step_of_the_event_log_reads_as_a_sentence_on_the_projector():
         assert "{" not in text and "()" not in text and "?" not in text, (step, text)
     assert step_text({"step": "closed_ineligible", "need": "food"}) == t("live.jstep.closed_ineligible",
                                                                           need=t("need.food"))
+
+
+def test_a_late_joiner_is_told_and_gets_a_game_of_their_own(world):
+    _store, clock, live = world
+    desk(world, "Ani", 1, "fo")
+    assert live.start({"days": 5}, n_teams=3) == ["1"]  # teams 2 and 3: nobody chose them, no game
+    late = desk(world, "Dewi", 1, "bo")
+    assert late.status.value == t("live.ui.late_join")
+    assert live.start({"days": 5}, n_teams=1) == ["2"]
+    assert live.lobby.games["2"].config.players() == ["Dewi"]
+    clock.t += 1.0
+    late.refresh()
+    assert late.game == "2"

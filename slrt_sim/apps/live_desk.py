@@ -208,7 +208,8 @@ class LiveDeskApp:
             return
         game, pending = reply.get("game"), reply.get("pending") or []
         if game is None:
-            self.status.value = _e(t("live.ui.ended") if self.game is not None else t("live.ui.waiting_start"))
+            self.status.value = _e(t("live.ui.ended") if self.game is not None else
+                                   t("live.ui.late_join") if self._running() else t("live.ui.waiting_start"))
             self._show(None)
             return
         self.game = game
@@ -225,6 +226,13 @@ class LiveDeskApp:
         if mine is not None:
             self._left.value = (f"<span class='slrt-live-left'>"
                                 f"{_e(t('live.ui.seconds_left', s=max(0, round(mine['seconds_left']))))}</span>")
+
+    def _running(self) -> bool:
+        """Whether the class's games are running already (this player joined late)."""
+        try:
+            return bool(self.live.roster().get("games"))
+        except LiveError:
+            return False
 
     def _state(self) -> dict | None:
         try:

@@ -48,7 +48,9 @@ class Lobby:
 
     def teams(self, n: int) -> list[list[tuple[str, str | None]]]:
         """``n`` teams' desks from the roster: every role once at least (``None``: played by the
-        rules), a role twice where two players chose it; players of a team beyond ``n`` are left out."""
+        rules), a role twice where two players chose it; players of a team beyond ``n`` are left out, and
+        so is a team nobody chose (no game played by the rules alone: a late joiner's start makes only
+        the late joiners' games)."""
         from slrt_sim.model.desks import ROLES
         with self._lock:
             out = []
@@ -57,7 +59,8 @@ class Lobby:
                 for role in ROLES:
                     names = sorted(p for p, (tm, r) in self.roster.items() if tm == team and r == role)
                     desks += [(role, p) for p in names] or [(role, None)]
-                out.append(desks)
+                if any(p for _, p in desks):
+                    out.append(desks)
             return out
 
     def start_class(self, config: GameConfig, teams: Sequence[Sequence[tuple[str, str | None]]],
