@@ -85,7 +85,7 @@ def test_a_decision_left_too_long_is_taken_by_the_rules_and_the_page_says_so(wor
     while fo.current is not None and fo.current["id"] == first:
         clock.t += 5.0  # 30 working minutes are 3.75 s at 60 s a day
         fo.refresh()
-    assert fo.did.value == t("live.answer.late")
+    assert fo.did.value == f"<p>{t('live.answer.late')}</p>"
     assert live.lobby.games["1"].desks.decisions[first].by == "rules_late"
 
 

@@ -46,7 +46,7 @@ CSS = style.CSS + roleplay.CSS + """<style>
 .slrt-live-desk .slrt-live-answers .jupyter-button { min-height: 48px; font-size: 17px; flex: 1 1 45%; }
 .slrt-live-desk .slrt-live-status { font-size: 16px; font-weight: 600; }
 .slrt-live-desk .slrt-live-card { border: 1px solid #ccd; border-radius: 8px; padding: 8px 10px; background: #fafbff; }
-.slrt-live-desk .slrt-live-did { font-size: 16px; background: #eef7ee; border-radius: 6px; padding: 4px 8px; }
+.slrt-live-desk .slrt-live-did p { margin: 0; font-size: 16px; background: #eef7ee; border-radius: 6px; padding: 4px 8px; }
 .slrt-live-desk .slrt-live-left { color: #a40; font-weight: 600; }
 .slrt-live-desk .slrt-live-seat .widget-toggle-buttons .widget-toggle-button { min-width: 48px; }
 </style>"""
@@ -54,6 +54,11 @@ CSS = style.CSS + roleplay.CSS + """<style>
 
 def _e(x: Any) -> str:
     return html.escape(str(x))
+
+
+def _p(text: str) -> str:
+    """A paragraph (the answer's line is boxed only when there is one)."""
+    return f"<p>{_e(text)}</p>"
 
 
 def option_label(option: str) -> str:
@@ -216,7 +221,7 @@ class LiveDeskApp:
         self.seat_box.layout.display = "none"
         mine = pending[0] if pending else None
         if self.current is not None and (mine is None or mine["id"] != self.current["id"]):
-            self.did.value = _e(t("live.answer.late"))  # it left without our answer: the rules took it
+            self.did.value = _p(t("live.answer.late"))  # it left without our answer: the rules took it
         if mine is None or self.current is None or mine["id"] != self.current["id"]:
             self._show(mine)
         state = self._state()
@@ -280,9 +285,9 @@ class LiveDeskApp:
         try:
             ok = self.live.answer(self.player, d["id"], option)
         except LiveError as exc:
-            self.did.value = _e(t("live.ui.error", reason=exc))
+            self.did.value = _p(t("live.ui.error", reason=exc))
             return False
-        self.did.value = _e((t("live.ui.you_answered", answer=option_label(option)) + " " + did_line(d["point"], option))
+        self.did.value = _p((t("live.ui.you_answered", answer=option_label(option)) + " " + did_line(d["point"], option))
                             if ok else t("live.answer.late"))
         self.current = None
         self._show(None)
