@@ -6,11 +6,14 @@ A game's clock and state live here, once (docs/developer.md, "Live kelurahan"); 
 for its game's state, the trainer's dashboard (a kernel that gave the trainer's PIN: the guard's
 ``trusted`` kernels) starts and ends the class's games. Body: JSON ``{"kernel": id, "action": ...}``:
 
+* ``join`` ``{player, team, role}`` -> the player's chosen desk before the start (the roster);
+  ``roster`` -> ``{"roster": {player: [team, role]}, "games": {id: [players]}}``;
 * ``pending`` ``{player}`` -> ``{"game": id | null, "pending": [...]}``;
 * ``answer`` ``{player, decision, answer}`` -> ``{"ok": bool}`` (``ok`` false: the rules answered);
 * ``household`` ``{player, hh}`` -> what the player's desk sees of a household;
 * ``state`` ``{game}`` -> the projector's state;
-* ``start`` (trainer) ``{config: {...GameConfig fields}, teams: [[[role, player|null], ...], ...]}``
+* ``start`` (trainer) ``{config: {...GameConfig fields}, teams: [[[role, player|null], ...], ...]}``,
+  or ``{config, n_teams}`` for ``n_teams`` teams from the roster (:meth:`Lobby.teams`)
   -> ``{"games": [ids]}``; ``end`` (trainer) ``{game}`` -> the debrief.
 
 Loopback only, and only from one of the server's kernels (as ``/slrt/api/kernel``); a bad request
@@ -58,32 +61,42 @@ class LiveApiHandler(tornado.web.RequestHandler):
         if action in TRAINER_ACTIONS and kernel not in self.throttle.trusted:
             raise tornado.web.HTTPError(403)
         try:
-            reply = self._act(action, body)
+            reply = act(self.lobby, action, body)
         except (ValueError, KeyError, TypeError) as exc:
             self.set_status(400)
             reply = {"error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(reply, default=_plain))
 
-    def _act(self, action: str, body: dict) -> dict:
-        lobby = self.lobby
-        if action == "pending":
-            player = str(body["player"])
-            return {"game": lobby.game_of(player), "pending": lobby.pending(player)}
-        if action == "answer":
-            return {"ok": lobby.answer(str(body["player"]), int(body["decision"]), str(body["answer"]))}
-        if action == "household":
-            return lobby.household(str(body["player"]), int(body["hh"]))
-        if action == "state":
-            return lobby.state(str(body["game"]))
-        if action == "start":
-            from slrt_sim.training.live.game import GameConfig
-            config = GameConfig(**{k: v for k, v in dict(body.get("config") or {}).items() if k != "desks"})
+
+def act(lobby, action: str, body: dict) -> dict:
+    """The reply to one call on ``lobby`` (the route's work; also the in-process client's,
+    :class:`slrt_sim.apps.live_client.Local`). ``ValueError``/``KeyError``/``TypeError`` for a bad one."""
+    if action == "pending":
+        player = str(body["player"])
+        return {"game": lobby.game_of(player), "pending": lobby.pending(player)}
+    if action == "answer":
+        return {"ok": lobby.answer(str(body["player"]), int(body["decision"]), str(body["answer"]))}
+    if action == "join":
+        return lobby.join(str(body["player"]), int(body["team"]), str(body["role"]))
+    if action == "roster":
+        return {"roster": {p: list(v) for p, v in lobby.roster.items()},
+                "games": {g: game.config.players() for g, game in lobby.games.items() if not game.ended}}
+    if action == "household":
+        return lobby.household(str(body["player"]), int(body["hh"]))
+    if action == "state":
+        return lobby.state(str(body["game"]))
+    if action == "start":
+        from slrt_sim.training.live.game import GameConfig
+        config = GameConfig(**{k: v for k, v in dict(body.get("config") or {}).items() if k != "desks"})
+        if body.get("teams") is None:  # from the roster (the trainees' own choices): n_teams teams
+            teams = lobby.teams(int(body.get("n_teams") or 1))
+        else:
             teams = [[(str(r), None if p is None else str(p)) for r, p in team] for team in body["teams"]]
-            return {"games": lobby.start_class(config, teams)}
-        if action == "end":
-            return lobby.end(str(body["game"]))
-        raise ValueError(f"action {action!r} is not one of pending, answer, household, state, start, end")
+        return {"games": lobby.start_class(config, teams)}
+    if action == "end":
+        return lobby.end(str(body["game"]))
+    raise ValueError(f"action {action!r} is not one of join, roster, pending, answer, household, state, start, end")
 
 
 def handlers(server_url: str, throttle: PinThrottle, lobby=None) -> list:

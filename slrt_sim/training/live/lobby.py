@@ -29,7 +29,39 @@ class Lobby:
         self.clock = clock
         self.games: dict[str, Game] = {}
         self._players: dict[str, str] = {}
+        self.roster: dict[str, tuple[int, str]] = {}
+        """Players who chose a team and a desk before the start (:meth:`join`): name -> (team, role)."""
         self._lock = threading.RLock()
+
+    def join(self, player: str, team: int, role: str) -> dict:
+        """``player`` sits at ``role``'s desk of team ``team`` (1-based) when the trainer starts the
+        class from the roster (:meth:`teams`); choosing again changes the seat. A player already in a
+        running game keeps it. Returns ``{"game", "team", "role"}``."""
+        from slrt_sim.model.desks import ROLES
+        if role not in ROLES or int(team) < 1:
+            raise ValueError(f"join: desk {role!r} of team {team!r}: expected one of {', '.join(ROLES)} and a team >= 1")
+        with self._lock:
+            if player not in self._players:
+                self.roster[player] = (int(team), role)
+            team_, role_ = self.roster.get(player, (int(team), role))
+            return {"game": self._players.get(player), "team": team_, "role": role_}
+
+    def teams(self, n: int) -> list[list[tuple[str, str | None]]]:
+        """``n`` teams' desks from the roster: every role once at least (``None``: played by the
+        rules), a role twice where two players chose it; players of a team beyond ``n`` are left out, and
+        so is a team nobody chose (no game played by the rules alone: a late joiner's start makes only
+        the late joiners' games)."""
+        from slrt_sim.model.desks import ROLES
+        with self._lock:
+            out = []
+            for team in range(1, int(n) + 1):
+                desks: list[tuple[str, str | None]] = []
+                for role in ROLES:
+                    names = sorted(p for p, (tm, r) in self.roster.items() if tm == team and r == role)
+                    desks += [(role, p) for p in names] or [(role, None)]
+                if any(p for _, p in desks):
+                    out.append(desks)
+            return out
 
     def start_class(self, config: GameConfig, teams: Sequence[Sequence[tuple[str, str | None]]],
                     bots: dict | None = None) -> list[str]:
@@ -51,6 +83,7 @@ class Lobby:
                                        population=first.population if first is not None else None)
                 for p in cfg.players():
                     self._players[p] = gid
+                    self.roster.pop(p, None)
                 ids.append(gid)
             return ids
 

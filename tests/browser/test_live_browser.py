@@ -1,0 +1,99 @@
+"""One live kelurahan in real browsers over loopback: three trainees on phones (390 x 844: FO, BO,
+manager of team 1) and the trainer's projector page (1920 x 1080). The trainees log in and take
+their desks, the trainer starts the game from their choices, each trainee answers decisions with
+the big buttons, the projector shows the game live, and ending it shows the debrief with each
+trainee's answers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from slrt_sim.i18n import t
+from slrt_sim.training.store import SessionStore
+from test_phone import OVERFLOW_JS, SMALL_TARGETS_JS  # the phone checks of every app (tests/browser/ is on the path)
+
+TIMEOUT_MS = 90_000
+CLASS = "LIVE-1"
+PLAYERS = (("Ani Meja", "fo"), ("Budi Meja", "bo"), ("Citra Meja", "manager"))
+SMALLEST_TEXT_JS = """root => Math.min(...[...root.querySelectorAll('*')].filter(
+  e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(
+  e => parseFloat(getComputedStyle(e).fontSize)))"""
+"""The smallest font size (px) of an element in ``root`` with text of its own."""
+LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)[:/]|^(data|blob|about):")
+
+
+def _context(browser, **kw):
+    context = browser.new_context(locale="id-ID", **kw)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", lambda route: route.continue_() if LOCAL.match(route.request.url) else route.abort())
+    return context
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_three_players_and_the_projector(browser, voila_server, wait_for_voila, trainer_pin):
+    SessionStore(voila_server.env["SLRT_DB"]).create_class(CLASS, 2018, "sedang", trainer="test")
+    contexts = []
+    try:
+        phones = []
+        for name, role in PLAYERS:
+            ctx = _context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            contexts.append(ctx)
+            page = ctx.new_page()
+            page.goto(voila_server.render_url("live_desk.ipynb"), wait_until="domcontentloaded")
+            wait_for_voila(page)
+            page.locator(".slrt-f-trainee input").fill(name)
+            page.locator(".slrt-f-class input").fill(CLASS)
+            page.locator(".slrt-login-start").click()
+            page.locator(".slrt-live-team").get_by_role("button", name="1", exact=True).click()
+            page.locator(".slrt-live-role").get_by_role("button", name=t(f"live.desk.{role}"), exact=True).click()
+            page.locator(".slrt-live-sit").click()
+            page.get_by_text(t("live.ui.waiting_start")).wait_for(state="visible")
+            root = page.locator(".slrt-live-desk").first
+            assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+            assert root.evaluate(OVERFLOW_JS) == [] and root.evaluate(SMALL_TARGETS_JS) == []
+            phones.append(page)
+
+        ctx = _context(browser, viewport={"width": 1920, "height": 1080})
+        contexts.append(ctx)
+        proj = ctx.new_page()
+        proj.goto(voila_server.render_url("live_projector.ipynb"), wait_until="domcontentloaded")
+        wait_for_voila(proj)
+        proj.locator(".slrt-pin input").fill(trainer_pin)
+        proj.locator(".slrt-pin-enter").click()
+        roster = proj.locator(".slrt-live-roster")
+        roster.wait_for(state="visible")
+        for name, _ in PLAYERS:
+            assert name in roster.inner_text()
+        proj.get_by_label(t("live.ui.speed")).fill("10")
+        proj.get_by_label(t("live.ui.days")).fill("5")
+        proj.locator(".slrt-live-start").click()
+        proj.get_by_text(t("live.ui.started", games="1")).wait_for(state="visible")
+
+        answered = 0
+        for page in phones:  # each trainee answers the first decision at their desk
+            page.locator(".slrt-live-answers .jupyter-button").first.wait_for(state="visible")
+            assert page.locator(".slrt-live-card").inner_text().strip()
+            page.locator(".slrt-live-answers .jupyter-button").first.click()
+            page.locator(".slrt-live-did").get_by_text(re.compile(".+")).wait_for(state="visible")
+            answered += 1
+            root = page.locator(".slrt-live-desk").first
+            assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+            assert root.evaluate(SMALL_TARGETS_JS) == []
+
+        view = proj.locator(".slrt-live-view")
+        view.get_by_text(t("live.proj.exclusion")).wait_for(state="visible")
+        assert PLAYERS[0][0] in view.inner_text() and t("live.proj.waiting") in view.inner_text()
+        assert view.evaluate(SMALLEST_TEXT_JS) >= 20
+        proj.locator(".slrt-live-end").click()
+        debrief = proj.locator(".slrt-live-debrief")
+        debrief.get_by_text(t("live.debrief.missed")).wait_for(state="visible")
+        text = debrief.inner_text()
+        assert all(name in text for name, _ in PLAYERS) and t("live.debrief.rules") in text
+        assert debrief.evaluate(SMALLEST_TEXT_JS) >= 20
+        assert answered == 3
+        phones[0].get_by_text(t("live.ui.ended")).wait_for(state="visible")
+    finally:
+        for ctx in contexts:
+            ctx.close()

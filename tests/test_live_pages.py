@@ -1,0 +1,163 @@
+"""The live kelurahan's pages against a real lobby, in process (no server): the trainee's desk
+(:mod:`slrt_sim.apps.live_desk`) and the trainer's start form, projector and debrief
+(:mod:`slrt_sim.apps.live_projector`), through the kernels' in-process client."""
+from __future__ import annotations
+
+import pytest
+
+from slrt_sim.apps.live_client import Local, LiveError
+from slrt_sim.i18n import t
+from slrt_sim.training.live.lobby import Lobby
+
+
+class Clock:
+    t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def world(tmp_path):
+    from slrt_sim.training.store import SessionStore
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("W1", 2018, "sulit")
+    clock = Clock()
+    return store, clock, Local(Lobby(clock))
+
+
+def desk(world, name, team, role):
+    from slrt_sim.apps.live_desk import LiveDeskApp
+
+    store, _clock, live = world
+    app = LiveDeskApp(live, store=store)
+    assert app.login_box.submit(name, "W1")
+    assert app.sit(team, role)
+    return app
+
+
+def test_the_client_joins_and_refuses_in_one_line(world):
+    _store, _clock, live = world
+    assert live.join("Ani", 1, "fo") == {"game": None, "team": 1, "role": "fo"}
+    assert live.roster()["roster"] == {"Ani": [1, "fo"]}
+    with pytest.raises(LiveError, match="desk 'cook'"):
+        live.join("Ani", 1, "cook")
+    with pytest.raises(LiveError) as exc:
+        live.start({"seconds_per_day": 0}, n_teams=1)
+    assert "seconds_per_day" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_desk_waits_then_answers_and_says_what_it_did(world):
+    _store, clock, live = world
+    fo = desk(world, "Ani", 1, "fo")
+    assert fo.status.value == t("live.ui.waiting_start") and fo.answers.children == ()
+    assert fo.sit_btn.layout.height is None  # the CSS sizes it (>= 40 px)
+    games = live.start({"days": 10, "seconds_per_day": 60}, n_teams=1)
+    assert games == ["1"] and live.lobby.games["1"].config.desks[0] == ("fo", "Ani")
+    for _ in range(200):
+        clock.t += 2.0
+        fo.refresh()
+        if fo.current is not None:
+            break
+    d = fo.current
+    assert d is not None and d["point"] == "register"
+    # the household's story: the point, the head's name, the members; never its true decile
+    assert t("live.point.register") in fo.card.value and t("live.ui.members") in fo.members.value
+    assert "true_decile" not in fo.card.value and t("live.ui.need") in fo.card.value
+    labels = [b.description for b in fo.answers.children[1:]]
+    assert labels == [t("live.answer.record"), t("live.answer.close_info")]
+    assert t("live.ui.team_queue") in fo.queue.value and t("live.desk.bo") in fo.queue.value
+    assert fo.choose("record")
+    assert t("live.did.record") in fo.did.value and t("live.answer.record") in fo.did.value
+    assert live.lobby.games["1"].answers[-1][1:] == (d["id"], "record", "Ani")
+    assert fo.current is None or fo.current["id"] != d["id"]
+
+
+def test_a_decision_left_too_long_is_taken_by_the_rules_and_the_page_says_so(world):
+    _store, clock, live = world
+    fo = desk(world, "Budi", 1, "fo")
+    live.start({"days": 10, "seconds_per_day": 60, "answer_minutes": 30}, n_teams=1)
+    while fo.current is None:
+        clock.t += 2.0
+        fo.refresh()
+    first = fo.current["id"]
+    while fo.current is not None and fo.current["id"] == first:
+        clock.t += 5.0  # 30 working minutes are 3.75 s at 60 s a day
+        fo.refresh()
+    assert fo.did.value == f"<p>{t('live.answer.late')}</p>"
+    assert live.lobby.games["1"].desks.decisions[first].by == "rules_late"
+
+
+def test_two_players_of_one_team_and_one_of_another_get_their_own_games(world):
+    _store, clock, live = world
+    a, b, c = desk(world, "Ani", 1, "fo"), desk(world, "Budi", 1, "bo"), desk(world, "Citra", 2, "manager")
+    assert live.start({"days": 5}, n_teams=2) == ["1", "2"]
+    assert live.lobby.game_of("Ani") == live.lobby.game_of("Budi") == "1" and live.lobby.game_of("Citra") == "2"
+    assert dict(live.lobby.games["2"].config.desks)["fo"] is None  # nobody took it: played by the rules
+    for _ in range(3):
+        clock.t += 1.0
+        for app in (a, b, c):
+            app.refresh()
+    assert a.game == b.game == "1" and c.game == "2"
+    assert a.seat_box.layout.display == "none"
+
+
+def test_the_trainer_starts_from_the_roster_projects_and_ends_with_a_debrief(world, monkeypatch):
+    from slrt_sim.apps.live_projector import LiveProjector, debrief_csv
+    from slrt_sim.training import dashboard as dash
+
+    store, clock, live = world
+    monkeypatch.setenv(dash.PIN_ENV, "4321")
+    fo, bo = desk(world, "Ani", 1, "fo"), desk(world, "Budi", 1, "bo")
+    proj = LiveProjector(live, store=store)
+    assert not proj.unlock("1111") and t("dash.pin.wrong") in proj.pin_msg.value and proj.main.children == ()
+    assert proj.unlock("4321")
+    assert "Ani" in proj.roster.value and "Budi" in proj.roster.value and proj.n_teams.value == 1
+    proj.days.value, proj.speed.value = 5, 60
+    assert proj.start() == ["1"] and live.lobby.games["1"].config.days == 5.0
+    answered = 0
+    for _ in range(60):
+        clock.t += 2.0
+        for app in (fo, bo):
+            app.refresh()
+            if app.current is not None:
+                answered += app.choose(app.current["options"][0])
+    proj.refresh()
+    for label in ("live.proj.waiting", "live.proj.met", "live.proj.exclusion", "live.proj.journeys"):
+        assert t(label) in proj.view.value
+    assert "Ani" in proj.view.value and t("live.ui.nobody") in proj.view.value  # the manager's desk: the rules
+    db = proj.end()
+    assert db is not None and answered > 0
+    assert {p["player"]: p["answered"] for p in db["players"]} == {
+        p: sum(1 for a in live.lobby.games["1"].answers if a[3] == p) for p in ("Ani", "Budi")}
+    assert t("live.debrief.team") in proj.debrief.value and t("live.debrief.missed") in proj.debrief.value
+    assert "download=\"debrief-game-1.csv\"" in proj.debrief.value and proj.view.value == ""
+    assert debrief_csv("1", db).decode().startswith("game,section,name,metric,team,rules")
+    fo.refresh()
+    assert fo.status.value == t("live.ui.ended")
+
+
+def test_every_step_of_the_event_log_reads_as_a_sentence_on_the_projector():
+    from slrt_sim.apps.live_projector import step_text
+    from slrt_sim.i18n import catalogue
+
+    steps = {k.split(".")[2] for k in catalogue() if k.startswith(("oc.step.", "live.jstep."))}
+    for step in steps:
+        text = step_text({"step": step, "need": "food", "program": "PKH"})
+        assert "{" not in text and "()" not in text and "?" not in text, (step, text)
+    assert step_text({"step": "closed_ineligible", "need": "food"}) == t("live.jstep.closed_ineligible",
+                                                                          need=t("need.food"))
+
+
+def test_a_late_joiner_is_told_and_gets_a_game_of_their_own(world):
+    _store, clock, live = world
+    desk(world, "Ani", 1, "fo")
+    assert live.start({"days": 5}, n_teams=3) == ["1"]  # teams 2 and 3: nobody chose them, no game
+    late = desk(world, "Dewi", 1, "bo")
+    assert late.status.value == t("live.ui.late_join")
+    assert live.start({"days": 5}, n_teams=1) == ["2"]
+    assert live.lobby.games["2"].config.players() == ["Dewi"]
+    clock.t += 1.0
+    late.refresh()
+    assert late.game == "2"
