@@ -68,6 +68,7 @@ class Script:
     by: str = "fo"
     letters: tuple[tuple[str, str], ...] = ()  # (programme, need) chosen by the back office, if it decided
     registered_by: str = ""  # who registered the household, if not ``by`` (a BO queue made from FO files)
+    dtks_nik_wrong: bool = False  # the DTKS holds the head's NIK mistyped: the BO finds the record by name
 
 
 @dataclass

@@ -179,11 +179,12 @@ class Pathway:
         else:
             yield from staff.serve(staff.bo_district, staff.logs["bo_district"], rs.t_bo_check(), prio)
 
-    def _dtks_status(self, c: Case, actor: str = "bo") -> bool:
+    def _dtks_status(self, c: Case, actor: str = "bo", **found) -> bool:
+        """Note whether ``c``'s household is listed; ``found``: more facts of a record found."""
         col = self.hh.col
         listed = bool(col["in_dtks"][c.hh])
         self.note(c, "dtks_found" if listed else "dtks_not_listed", actor,
-                  decile=int(col["dtks_decile"][c.hh]) if listed else 0)
+                  decile=int(col["dtks_decile"][c.hh]) if listed else 0, **(found if listed else {}))
         return listed
 
     def assess(self, rs, prio: int):
@@ -468,7 +469,12 @@ class Pathway:
 
     def _check_file(self, f, actor: str):
         """The BO's DTKS check by the NIK on the file: a mistyped NIK finds nothing, so a verval visit
-        reads the KK, corrects the NIK, and the check is repeated. True if the household is listed."""
+        reads the KK, corrects the NIK, and the check is repeated. True if the household is listed.
+
+        A record whose NIK the DTKS holds mistyped (``script.dtks_nik_wrong``) is found by the
+        name; the step says so (``dtks_nik="wrong"``) and what the office does about it: a NIK
+        correction proposed to the DTKS (``nik_fix="proposed"``), or, when the verval visit had to
+        read the KK first, the correction that visit brought (``nik_fix="after_verval"``)."""
         yield from self.bo_check(f.village, f.office, f.rs, f.prio)
         listed = bool(self.hh.col["in_dtks"][f.hh])
         if listed and not f.nik_ok:
@@ -477,6 +483,10 @@ class Pathway:
             f.nik_ok = True
             self.note(f.home, "verval_nik_corrected", "fasilitator", "village")
             yield from self.bo_check(f.village, f.office, f.rs, f.prio)
+            if f.script.dtks_nik_wrong:
+                return self._dtks_status(f.home, dtks_nik="wrong", nik_fix="after_verval")
+        if f.script.dtks_nik_wrong:
+            return self._dtks_status(f.home, dtks_nik="wrong", nik_fix="proposed")
         return self._dtks_status(f.home)
 
     def _verify_sktm(self, f):

@@ -117,7 +117,7 @@ def fo_script(case: fo.FoCase, answers: Mapping[str, Any], arrive: float, by: st
     return Script(hh=int(case.hh), label=case.case_id, arrive=float(arrive), needs=needs,
                   true_needs=tuple(case.needs), nik_ok=_digits(answers.get("nik")) == key["nik"],
                   fast_track=bool(answers.get("fast_track")), decision=decision, programs=progs, sktm=sktm,
-                  real_needs=real_needs(case, key), by=by)
+                  real_needs=real_needs(case, key), by=by, dtks_nik_wrong="dtks_nik_invalid" in case.planted)
 
 
 def key_scripts(cases: list[fo.FoCase]) -> list[Script]:
@@ -181,6 +181,8 @@ def _text(step: str, e_need, e_prog, detail: Mapping[str, Any], lang: str | None
             fields[k] = v
     key = f"oc.step.{step}" if step != "dtks_determined" else \
         f"oc.step.dtks_determined.{'yes' if detail.get('listed') else 'no'}"
+    if step == "dtks_found" and detail.get("dtks_nik") == "wrong":  # the DTKS typo the case planted
+        key = f"oc.step.dtks_found.nik_{detail.get('nik_fix', 'proposed')}"
     if fields["need"] and fields["need"].lower() in fields["program"].lower() and has(f"{key}.own"):
         key = f"{key}.own"  # "Dukcapil (identity documents)" needs no "(identity documents)" after it
     text = t(key, lang=lang, **{k: fields.get(k, "") for k in _FIELDS})
