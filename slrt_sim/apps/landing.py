@@ -21,6 +21,7 @@ from slrt_sim.i18n import t
 APPS: tuple[tuple[str, str], ...] = (
     ("roleplay_front_office.ipynb", "landing.app.roleplay_front_office"),
     ("roleplay_back_office.ipynb", "landing.app.roleplay_back_office"),
+    ("roleplay_home_visit.ipynb", "landing.app.roleplay_home_visit"),
     ("trainer_dashboard.ipynb", "landing.app.trainer_dashboard"),
     ("walkthrough.ipynb", "landing.app.walkthrough"),
     ("planner.ipynb", "landing.app.planner"),
@@ -50,7 +51,7 @@ def available_apps(folder: str | Path | None = None) -> list[App]:
     return [App(nb, key) for nb, key in APPS if (base / nb).is_file()]
 
 
-TRAINEE_APPS = frozenset({"roleplay_front_office.ipynb", "roleplay_back_office.ipynb"})
+TRAINEE_APPS = frozenset({"roleplay_front_office.ipynb", "roleplay_back_office.ipynb", "roleplay_home_visit.ipynb"})
 """The apps a trainee opens ("Peserta mulai di sini"); the others are the trainer's."""
 
 CSS = """<style>

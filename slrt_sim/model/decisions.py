@@ -13,7 +13,8 @@ writing referral letters, the fasilitator recording what a verval visit found â€
   back-office) file as the trainee typed it, or as the answer key makes it. From the point where
   the file says nothing more (a complaint, a need that comes back, a referral after Dukcapil) the
   back office follows the rules again;
-* a live desk (a player deciding while the model runs) is a third policy with the same methods.
+* :class:`slrt_sim.model.desks.LiveDesks` â€” a live desk (a player deciding while the model runs),
+  a third policy with the same methods; the pathway asks every policy through :func:`decide`.
 
 A policy never reads what the office could not know: the household's true decile and poverty are
 not in the office's view, and the waiting lists rank households by the decile the office knows
@@ -69,6 +70,7 @@ class Script:
     letters: tuple[tuple[str, str], ...] = ()  # (programme, need) chosen by the back office, if it decided
     registered_by: str = ""  # who registered the household, if not ``by`` (a BO queue made from FO files)
     dtks_nik_wrong: bool = False  # the DTKS holds the head's NIK mistyped: the BO finds the record by name
+    verval_decile: int | None = None  # the decile a person's verval recording gives (None: the visit's measurement)
 
 
 @dataclass
@@ -117,6 +119,39 @@ class Rules:
         """The decile the fasilitator records after a verval visit: what the visit measured."""
         return measured
 
+    # decision points a live desk plays (:class:`slrt_sim.model.desks.LiveDesks`); the rules'
+    # answers are what the pathway did before they were asked, so a run by the rules is unchanged
+    live = False
+    """Whether the policy's answers take time (a live desk's are pending SimPy events; see :func:`decide`)."""
+
+    def register(self, need: str) -> str:
+        """The front office's registration of a walk-in's need: ``"record"`` it (the rules), or
+        ``"close_info"`` (sent home with information: the need is not followed)."""
+        return "record"
+
+    def approve(self, program: str) -> bool:
+        """The manager's approval of a referral under the programme's quota: the rules sign every
+        referral the back office drafted by the rules."""
+        return True
+
+    def check_verval(self, recorded: int, measured: int) -> int:
+        """The decile that stands after the supervisor's check of a verval record: in a run by the
+        rules nobody checks, the record stands (a live supervisor's key is what the visit measured:
+        :class:`slrt_sim.model.desks.LiveDesks`)."""
+        return recorded
+
+
+def decide(track, point: str, c: Case, *args):
+    """The answer of ``track``'s policy at decision point ``point`` (a :class:`Rules` method name).
+
+    A generator for ``yield from`` in the pathway's steps: a policy that is not ``live`` answers at
+    once and no SimPy event is made (a background run's events are the same as without the
+    question); a live policy's :meth:`ask` waits for its desk."""
+    policy = track.policy
+    if policy.live:
+        return (yield from policy.ask(point, c, *args))
+    return getattr(policy, point)(*args)
+
 
 class FileDecisions(Rules):
     """A role-play household's file (:class:`Script`): the registration and the letters as typed.
@@ -144,6 +179,23 @@ class FileDecisions(Rules):
             need = need or next((n for n in sc.true_needs if code in P.NEED_PROGRAMS.get(n, ())), None)
             out[code] = need or (needs[0] if needs else "information")
         return out
+
+
+class RecordedVisit(FileDecisions):
+    """A role-play household whose verval home visit a person recorded (the home-visit practice):
+    wherever the pathway asks for the verval's decile (a DTKS proposal, an SKTM check) the answer
+    is the decile of their recording (``script.verval_decile``, from
+    :func:`slrt_sim.domain.welfare.indicator_decile`), not the visit's measurement."""
+
+    def record_verval(self, measured: int) -> int:
+        return int(self.script.verval_decile)
+
+
+def file_policy(script: Script, limits: P.Limits, enabled, max_decile: int = 4) -> FileDecisions:
+    """The policy of a role-play household's file: :class:`RecordedVisit` when the file carries a
+    recorded verval decile, else :class:`FileDecisions`."""
+    cls = RecordedVisit if script.verval_decile is not None else FileDecisions
+    return cls(script, limits, enabled, max_decile)
 
 
 class Background:

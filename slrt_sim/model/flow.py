@@ -37,7 +37,7 @@ from slrt_sim.domain.scenario import Scenario
 from slrt_sim.model.arrivals import NeedArrivals, ValidationArrivals, draw_needs
 from slrt_sim.model.cases import CASE_FIELDS, STAGES, STATES, Case, Ledger  # noqa: F401 - re-exported
 from slrt_sim.model.cycles import ProgrammeIntake
-from slrt_sim.model.decisions import FileDecisions, HouseholdFile, Script
+from slrt_sim.model.decisions import HouseholdFile, Script, file_policy
 from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.engine import run_until
 from slrt_sim.model.households import Households
@@ -148,7 +148,7 @@ class Model:
             v = int(col["village_idx"][sc.hh])
             hs = np.random.SeedSequence(entropy=base.entropy, spawn_key=base.spawn_key + (int(sc.hh),))
             out.append(HouseholdFile(
-                sc, i, hs, self.s, FileDecisions(sc, self.pathway.limits, self.pathway.enabled, self.s.database.max_decile), env=self.env,
+                sc, i, hs, self.s, file_policy(sc, self.pathway.limits, self.pathway.enabled, self.s.database.max_decile), env=self.env,
                 cal=self.cal, village=v, office="puskesos" if v in self.staff.fo_pk else "district",
                 travel_minutes=villages[v].travel_minutes, true_decile=int(col["true_decile"][sc.hh]), log=self.log))
         return out

@@ -48,7 +48,7 @@ import simpy
 from slrt_sim.domain import programs as P
 from slrt_sim.model.cases import Case, Ledger
 from slrt_sim.model.cycles import ProgrammeIntake
-from slrt_sim.model.decisions import Background, hidden
+from slrt_sim.model.decisions import Background, decide, hidden
 from slrt_sim.model.dtks import DtksUpdating
 from slrt_sim.model.households import Households
 from slrt_sim.model.outreach import Fasilitators
@@ -110,6 +110,9 @@ class Pathway:
             if s.fo_closes_all or c.need == "information":
                 self.note(c, "information_given", "fo")
                 ledger.close(c, "served", "closed_on_spot")
+                return
+            if (yield from decide(bg, "register", c, c.need)) != "record":
+                self.refused(c, bg, "closed_info", "fo")
                 return
         else:
             c.office = "fasilitator"
@@ -193,11 +196,18 @@ class Pathway:
         yield from staff.serve(staff.bo_district, staff.logs["bo_district"], rs.t_bo_assess(), prio)
         yield from staff.serve(staff.manager, staff.logs["manager"], rs.t_manager(), prio)
 
-    def record_verval(self, c: Case, track) -> int:
-        """The verval's decile, as the fasilitator records it (once per household and moment)."""
-        hh = c.hh
-        decile = self.hh.verified_decile[hh] = track.policy.record_verval(track.measure(hh))
+    def record_verval(self, c: Case, track):
+        """The verval's decile as the fasilitator records it and the supervisor's check leaves it (once
+        per household and moment; a generator: a live desk takes time)."""
+        measured = track.measure(c.hh)
+        decile = yield from decide(track, "record_verval", c, measured)
+        decile = self.hh.verified_decile[c.hh] = yield from decide(track, "check_verval", c, decile, measured)
         return decile
+
+    def refused(self, c: Case, track, event: str, actor: str, program: str | None = None) -> None:
+        """A desk's "no" (the FO sends the resident home, the manager refuses): the case ends there."""
+        self.note(c, event, actor, program=program, reason=event)
+        self.end(c, track, "ineligible", event)
 
     def propose(self, c: Case, track):
         """A DTKS proposal of ``c``'s household: deliberation, verval, entry and determination.
@@ -220,7 +230,7 @@ class Pathway:
                 decile = self.hh.verified_decile[hh]  # verval-ed already in the run: the recorded decile stands
             else:
                 yield from track.visit(v, "verval")
-                decile = self.record_verval(c, track)
+                decile = yield from self.record_verval(c, track)
                 self.note(c, "verval_done", "fasilitator", "village", decile=decile)
             c.t_verval = env.now
             determined = self.dtks.submit(hh, v, decile)
@@ -248,10 +258,9 @@ class Pathway:
         programme, and ends with it)."""
         env = self.env
         s = self.s
-        policy = track.policy
         proposed = False
         while True:
-            ref = policy.refer(c.need, self.office_view(c.hh))
+            ref = yield from decide(track, "refer", c, c.need, self.office_view(c.hh))
             if ref.program is None and ref.propose_dtks and not proposed:
                 proposed = True
                 yield from self.propose(c, track)
@@ -265,6 +274,9 @@ class Pathway:
             code = ref.program
             # BO assessment and the manager's decision
             yield from self.assess(track.rs, prio)
+            if not (yield from decide(track, "approve", c, code)):
+                self.refused(c, track, "manager_refused", "manager", code)
+                return "closed"
             c.t_referred = env.now
             if c.t_decided is None:
                 c.t_decided = env.now
@@ -493,7 +505,7 @@ class Pathway:
         """The SKTM is checked by a verval visit; a better-off listed household is delisted at the next
         determination (the removal decided with the recorded decile)."""
         yield from f.visit(f.village, "verval")
-        d = self.record_verval(f.home, f)
+        d = yield from self.record_verval(f.home, f)
         self.note(f.home, "sktm_verval", "fasilitator", "village", decile=d)
         if d > self.s.database.max_decile and self.hh.col["in_dtks"][f.hh]:
             determined = self.dtks.submit(f.hh, f.village, d)

@@ -71,6 +71,7 @@ from slrt_sim.i18n import t
 from slrt_sim.training import case_cache
 from slrt_sim.training import store_health
 from . import backups, guard
+from . import live as live_game
 from .kernels import CLIENT, DEVICE, CapPolicy, canonical_path, capped_manager_class
 from .pages import busy_page, landing_page, live_script
 
@@ -387,8 +388,10 @@ class SlrtVoila(Voila):
         landing = url_path_join(self.server_url, r"/voila/render/" + re.escape(self.landing_notebook))
         guide = url_path_join(self.server_url, r"/panduan/((?:en/)?[a-z0-9-]+)\.html")
         live = url_path_join(self.server_url, "/slrt/live.js")
+        throttle = guard.PinThrottle()
         return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler),
-                (live, ScriptHandler, {"js": live_script()})] + guard.handlers(self.server_url) + handlers
+                (live, ScriptHandler, {"js": live_script()})] + guard.handlers(self.server_url, throttle) + \
+            live_game.handlers(self.server_url, throttle) + handlers
 
     def warm_cases(self) -> None:
         """Build the class cases before any kernel starts (in a child process: pandas stays out of

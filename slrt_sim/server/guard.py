@@ -145,6 +145,21 @@ def page_device(handler: tornado.web.RequestHandler) -> str:
     return device
 
 
+def kernel_call(handler: tornado.web.RequestHandler, throttle: PinThrottle, limit: int = 20_000) -> tuple[dict, str, str]:
+    """``(body, kernel, action)`` of a kernel's JSON call to the server: from this machine only (403),
+    a JSON body with ``kernel`` and ``action`` (400), a kernel of the server's (404)."""
+    if not is_local(handler.request.remote_ip, throttle.own):  # kernels run on this machine
+        raise tornado.web.HTTPError(403)
+    try:
+        body = json.loads(handler.request.body[:limit] or b"{}")
+        kernel, action = str(body["kernel"]), str(body["action"])
+    except (ValueError, KeyError, TypeError):
+        raise tornado.web.HTTPError(400) from None
+    if kernel not in getattr(handler.settings.get("kernel_manager"), "kernel_owner", {}):
+        raise tornado.web.HTTPError(404)
+    return body, kernel, action
+
+
 class KernelApiHandler(tornado.web.RequestHandler):
     """``POST /slrt/api/kernel`` from a kernel on this machine (see the module docstring).
 
@@ -159,18 +174,9 @@ class KernelApiHandler(tornado.web.RequestHandler):
         return None
 
     def post(self) -> None:
-        if not is_local(self.request.remote_ip, self.throttle.own):  # kernels run on this machine
-            raise tornado.web.HTTPError(403)
-        try:
-            body = json.loads(self.request.body[:20_000] or b"{}")
-            kernel, action = str(body["kernel"]), str(body["action"])
-        except (ValueError, KeyError, TypeError):
-            raise tornado.web.HTTPError(400) from None
+        body, kernel, action = kernel_call(self, self.throttle)
         km = self.settings.get("kernel_manager")
-        owners = getattr(km, "kernel_owner", {})
-        if kernel not in owners:
-            raise tornado.web.HTTPError(404)
-        ip, notebook = owners[kernel]
+        ip, notebook = km.kernel_owner[kernel]
         device = getattr(km, "kernel_device", {}).get(kernel) or ip
         if action == "whoami":
             self._reply({"device": device, "ip": ip, "local": is_local(ip, self.throttle.own), "page": notebook})
@@ -204,10 +210,11 @@ class KernelApiHandler(tornado.web.RequestHandler):
         self.finish(json.dumps(data))
 
 
-def handlers(server_url: str) -> list:
-    """The server's routes for its kernels (the PIN comes from the server's environment)."""
+def handlers(server_url: str, throttle: PinThrottle | None = None) -> list:
+    """The server's routes for its kernels (the PIN comes from the server's environment; ``throttle``
+    shared with the live kelurahan's route, which asks it who the trainer is)."""
     from jupyter_server.utils import url_path_join
 
-    throttle = PinThrottle()
+    throttle = throttle if throttle is not None else PinThrottle()
     return [(url_path_join(server_url, "/slrt/api/kernel"), KernelApiHandler,
              {"throttle": throttle, "pin": lambda: os.environ.get("SLRT_TRAINER_PIN", "")})]

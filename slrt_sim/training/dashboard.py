@@ -215,7 +215,7 @@ def _for_people(df, headers: dict[str, str], lang: str | None = None):
     (Indonesian, English with ``SLRT_LANG=en``), the app named, never a code key."""
     out = df[[c for c in headers if c in df.columns]].copy()
     if "app" in out.columns:
-        out["app"] = out["app"].map(lambda a: t(f"dash.app.{a}", lang=lang) if a in ("fo", "bo") else a)
+        out["app"] = out["app"].map(lambda a: t(f"dash.app.{a}", lang=lang) if a in ("fo", "bo", "hv") else a)
     out.columns = [t(headers[c], lang=lang) for c in out.columns]
     return out
 

@@ -63,8 +63,8 @@ log = logging.getLogger("slrt_sim.store")
 
 LEVELS = ("mudah", "sedang", "sulit")
 """Difficulty levels of a class (see :mod:`slrt_sim.training.front_office`)."""
-APPS = ("fo", "bo")
-"""The role-play apps: front office and back office."""
+APPS = ("fo", "bo", "hv")
+"""The role-play apps: front office, back office and the fasilitator's home visit."""
 DB_ENV = "SLRT_DB"
 BUSY_TIMEOUT_S = 30.0
 OPEN_ATTEMPTS = 8
