@@ -180,8 +180,9 @@ def run(quick: bool = False, parts: tuple[str, ...] = ("fo", "bo", "open"), roun
     with tempfile.TemporaryDirectory() as d:
         db = Path(d) / "bench.sqlite"
         SessionStore(db).create_class("BENCH-B", 2018, "sedang", trainer="bench")
-        with VoilaProcess(pin="4321", db=db, log_path=Path(d) / "voila.log",
-                          extra=["--SlrtVoila.heavy_per_client=4", *(COLD if cold else [])]) as server, sync_playwright() as pw:
+        extra = ["--SlrtVoila.heavy_per_client=4", *(COLD if cold else [])]
+        with VoilaProcess(pin="4321", db=db, log_path=Path(d) / "voila.log", extra=extra) as server, \
+                sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
             try:
                 for name, fn in (("fo", lambda p: _fo(p, server, rp, t, 1 if quick else 3)),

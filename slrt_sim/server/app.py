@@ -338,7 +338,8 @@ class SlrtVoila(Voila):
             section.kernel_pools_config = pools
         if "preheat_denylist" not in section:
             # Voila's start-up fill skips the late tools too (they come after the class's pools)
-            section.preheat_denylist = ([r"(.*/)?" + re.escape(n) + "$" for n in [*self.no_preheat, *self._late_tools()]]
+            denied = [*self.no_preheat, *self._late_tools()]
+            section.preheat_denylist = ([r"(.*/)?" + re.escape(n) + "$" for n in denied]
                                         + [NO_PREHEAT_FOLDERS])
 
     def _late_tools(self) -> list[str]:

@@ -34,7 +34,8 @@ SMALL_TEXT = """(root) => {
     const el = node.parentElement;
     if (!node.textContent.trim() || !el || el.closest('style, script, option') || !visible(el)) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
-    if (size < MIN) out.push(`${el.tagName.toLowerCase()}.${el.className} ${size}px "${node.textContent.trim().slice(0, 40)}"`);
+    const text = node.textContent.trim().slice(0, 40);
+    if (size < MIN) out.push(`${el.tagName.toLowerCase()}.${el.className} ${size}px "${text}"`);
   }
   root.querySelectorAll('input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, textarea, button')
     .forEach((el) => {
