@@ -16,7 +16,6 @@ from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as fo
 from slrt_sim.training.store import SessionStore
 
-NOTEBOOK = "trainer_dashboard.ipynb"
 CLASS, SEED, LEVEL = "BROWSER-PROJ", 2018, "sedang"
 MIN_PX = 20.0
 SIZES = ((1920, 1080), (1024, 768))
@@ -67,18 +66,10 @@ def projector_class(voila_server):
 
 
 @pytest.mark.browser
-def test_projector_view_text_is_at_least_20_px(page, voila_server, wait_for_voila, trainer_pin, projector_class,
-                                               page_errors):
+def test_projector_view_text_is_at_least_20_px(page, voila_server, trainer_pin, projector_class, page_errors,
+                                               open_dashboard_class):
     page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
-    page.goto(voila_server.render_url(NOTEBOOK), wait_until="domcontentloaded")
-    wait_for_voila(page)
-    page.locator(".slrt-pin input").fill(trainer_pin)
-    page.locator(".slrt-pin-enter").click()
-    page.locator(".slrt-class-choose select").wait_for(state="visible")
-    page.locator(".slrt-class-choose option", has_text=CLASS).first.wait_for(state="attached")
-    labels = page.locator(".slrt-class-choose option").all_inner_texts()
-    page.locator(".slrt-class-choose select").select_option(
-        label=next(o for o in labels if o.replace("\xa0", " ").startswith(CLASS + " ")))
+    open_dashboard_class(page, voila_server, trainer_pin, CLASS)
     page.locator(".slrt-live .slrt-progress").wait_for(state="visible", timeout=60_000)
     page.locator(".slrt-projector-toggle input").check()
     view = page.locator(".slrt-dash.slrt-projector")
