@@ -3,7 +3,8 @@
 #   make app         set up .venv, then serve all notebooks with Voila on 0.0.0.0:8866 (slrt-sim serve)
 #   make test        set up .venv, then run the whole test suite (incl. notebooks, browser)
 #   make bench       set up .venv, then run the benchmarks (the load benchmark in a light form)
-#   make load        a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS
+#   make load        a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS,
+#                    DAY=morning|afternoon|nopool, DELAY=seconds after "Kelas siap"
 #   make notebooks   re-execute the teaching notebooks (notebooks/belajar/) in place, saving their outputs
 #   make lock        regenerate requirements.lock from pyproject.toml, and environment.yml from it (needs PyPI)
 #   make wheelhouse  build dist/wheelhouse/: offline install folder for Windows, macOS, Linux (needs PyPI)
@@ -14,14 +15,14 @@
 #   HOST, PORT   where Voila listens                [slrt-sim serve's: 0.0.0.0, 8866]
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
-#   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: one per app]
+#   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: a pool sized to the machine]
 #   CLASS_APP    the app the class opens: fo, bo or both            [fo]
 #   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [slrt-sim serve --help]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
 #   WH_PYTHONS   Pythons of the wheelhouse                          [3.11 3.12 3.13 3.14]
 #   WH_PLATFORMS its platforms  [win_amd64 macos_arm64 macos_x86_64 linux_x86_64]
 #
-# The Voila / Jupyter server settings are in voila.json (see README, "Configuration").
+# The Voila / Jupyter server settings are in voila.json (see docs/developer.md, "Configuration").
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := setup
@@ -48,6 +49,8 @@ MAX_PER_CLIENT ?=
 N           ?= 70
 APP         ?= fo
 BROWSERS    ?= 3
+DAY         ?= morning
+DELAY       ?= 0
 
 .PHONY: help setup app test bench load lock wheelhouse clean notebooks
 
@@ -115,7 +118,7 @@ bench: $(STAMP)
 # N trainees open APP at the same second over 127.0.0.1 (BROWSERS of them in Chromium),
 # against the server as `make app CLASS_SIZE=N CLASS_APP=APP` runs it (benchmarks/bench_load.py).
 load: $(STAMP)
-	$(VPY) benchmarks/bench_load.py --n '$(N)' --app '$(APP)' --browsers '$(BROWSERS)'
+	$(VPY) benchmarks/bench_load.py --n '$(N)' --app '$(APP)' --browsers '$(BROWSERS)' --day '$(DAY)' --delay '$(DELAY)'
 
 # --- maintenance -----------------------------------------------------------------------------
 
@@ -126,7 +129,7 @@ lock: | $(UV)
 	$(VPY) tools/environment.py
 
 # The kit's wheel and every run-time dependency for each platform x Python, plus
-# install.sh / install.bat (tools/wheelhouse.py; README, "Install").
+# install.sh / install.bat (tools/wheelhouse.py; docs/developer.md, "Install internals").
 wheelhouse: $(STAMP)
 	$(VPY) tools/wheelhouse.py --out '$(WHEELHOUSE)' --pythons $(WH_PYTHONS) --platforms $(WH_PLATFORMS)
 

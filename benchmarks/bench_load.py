@@ -29,12 +29,15 @@ Targets (issue 8): N = 70: 70/70 usable, median ≤ 20 s, slowest ≤ 60 s, serv
 ≤ 5.5 GB (≤ 75 MiB a trainee).
 
     .venv/bin/python benchmarks/bench_load.py [--n 70] [--app fo|bo] [--browsers 3] [--port P] [--json]
-        [--day morning|afternoon|nopool] [--delay 600] [--cull 180]
+        [--day morning|afternoon|nopool] [--delay 600] [--cull 180] [--open-pool K]
 
 Modes (issue "a real bimtek day"): ``--delay 600`` opens the hall ten minutes after "Kelas siap"
 (with ``--cull`` a short culler shows no page arrives dead); ``--day afternoon`` is the day's
 FO in the morning, the trainer's switch on the dashboard at lunch, then the BO rush with no
-restart; ``--day nopool`` a server started without ``CLASS_SIZE``.
+restart; ``--day nopool`` a server started without ``CLASS_SIZE``: it pre-heats the pool a server
+reachable from the LAN gives itself (:func:`slrt_sim.server.kernels.open_pool_size`; the benchmark
+listens on loopback, where the server would keep none, so it passes the size; ``--open-pool 0``
+shows the hall with none).
 
 ``make load N=70 APP=fo BROWSERS=3``. In ``make bench`` it runs light (N = 10, one browser).
 """
@@ -309,16 +312,18 @@ async def close_pages(base: str, clients: list[dict]) -> int:
 
 
 # ------------------------------------------------------------------------------ the run
-def _wait_pool(server, notebook: str, size: int, timeout: float) -> float:
-    """Seconds until every pool kernel of ``notebook`` has run the notebook (the server's
+def _wait_pool(server, notebook: str, size: int | None, timeout: float) -> float:
+    """Seconds until every pool kernel of ``notebook`` (``size``; ``None``: the size the server chose)
+    has run the notebook (the server's
     :data:`slrt_sim.server.kernels.POOL_READY` line; Voila's "is filled" comes when they have only
     started, and a rush then competes with the rest of their notebook runs)."""
     from slrt_sim.server.kernels import POOL_READY
 
     t0 = time.monotonic()
-    pattern = POOL_READY % (notebook, size)
+    pattern = r"\d+".join(re.escape(part % notebook if "%s" in part else part) for part in POOL_READY.split("%d"))
     while time.monotonic() - t0 < timeout:
-        if size <= 0 or pattern in server.log():
+        log = server.log()
+        if (re.search(pattern, log) if size is None else size <= 0 or POOL_READY % (notebook, size) in log):
             return time.monotonic() - t0
         time.sleep(0.5)
     raise RuntimeError(f"the pool of {notebook} did not fill ({size} kernels) within {timeout:.0f} s")
@@ -344,7 +349,7 @@ def trainer_switch(server, app: str) -> dict:
 
 def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
         port: int | None = None, settle: float = 5.0, log_to: str | None = None, day: str = "morning",
-        delay: float = 0.0, cull: float | None = None) -> dict:
+        delay: float = 0.0, cull: float | None = None, open_pool: int | None = None) -> dict:
     """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once.
 
     ``day``: ``morning`` (a pool of N for ``app``), ``afternoon`` (a pool of N for the front
@@ -360,6 +365,11 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
     browsers = min(n, browsers if browsers is not None else (0 if quick else 1))
     first = "fo" if day == "afternoon" else app
     extra = class_args(class_size=None if day == "nopool" else n, class_app=first)
+    if day == "nopool":  # the pool a LAN server without CLASS_SIZE gives itself (none on loopback)
+        from slrt_sim.server.kernels import open_pool_size
+
+        open_pool = open_pool_size() if open_pool is None else open_pool
+        extra.append(f"--SlrtVoila.open_pool={open_pool}")
     if cull is not None:
         extra += [f"--MappingKernelManager.cull_idle_timeout={cull:g}", "--MappingKernelManager.cull_interval=5"]
     morning = None
@@ -370,7 +380,7 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
         t_start = time.monotonic()
         with server:
             started_s = time.monotonic() - t_start
-            pool_s = _wait_pool(server, APPS[first]["notebook"], 0 if day == "nopool" else n,
+            pool_s = _wait_pool(server, APPS[first]["notebook"], None if day == "nopool" else n,
                                 timeout=max(300.0, 15.0 * n))
             time.sleep(settle + delay)  # the server's own start-up work; then the trainer talks
             if day == "afternoon":
@@ -407,7 +417,7 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
     result["server_cpu_s"] = cpu_after[0] - cpu_before[0]
     result["kernels_cpu_s"] = cpu_after[1] - cpu_before[1]
     result["cpu_per_trainee_s"] = (result["server_cpu_s"] + result["kernels_cpu_s"]) / n
-    result.update(day=day, delay_s=delay, cull_s=cull, morning=morning,
+    result.update(day=day, delay_s=delay, cull_s=cull, morning=morning, open_pool=open_pool,
                   tracebacks_logged=log.count("Traceback"))
     return result
 
@@ -439,6 +449,7 @@ def _summary(n, app, browsers, clients, mem, idle, started_s, pool_s, load_befor
         "slowest_usable_s": max(times) if times else float("nan"),
         "page_median_s": statistics.median([c["page_s"] for c in clients if "page_s" in c] or [float("nan")]),
         "browser_median_s": statistics.median(btimes) if btimes else float("nan"),
+        "http_slowest_s": max([c["answer_s"] for c in usable if c["kind"] == "http"] or [float("nan")]),
         "rss_total_mib": mem["rss_mib"], "pss_total_mib": mem["pss_mib"], "uss_total_mib": mem["uss_mib"],
         "rss_per_trainee_mib": mem["rss_mib"] / n, "pss_per_trainee_mib": mem["pss_mib"] / n,
         "uss_per_trainee_mib": mem["uss_mib"] / n,
@@ -501,9 +512,11 @@ def main(argv: list[str] | None = None) -> int:
                          "nopool: a server without CLASS_SIZE")
     ap.add_argument("--delay", type=float, default=0.0, help="seconds from 'Kelas siap' to the rush")
     ap.add_argument("--cull", type=float, default=None, help="cull_idle_timeout (s) during the run")
+    ap.add_argument("--open-pool", type=int, default=None,
+                    help="nopool: the server's pool without CLASS_SIZE (default: sized to this machine; 0: none)")
     args = ap.parse_args(argv)
     result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log, day=args.day,
-                 delay=args.delay, cull=args.cull)
+                 delay=args.delay, cull=args.cull, open_pool=args.open_pool)
     print(json.dumps(result, indent=2, default=str) if args.json else _table(result))
     return 0 if result["usable"] == result["total"] else 1
 

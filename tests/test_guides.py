@@ -81,3 +81,74 @@ def test_the_guides_name_the_apps_buttons_as_the_apps_do():
         text = " ".join((guides.DOCS / f"{name}.md").read_text(encoding="utf-8").split())
         missing = [f"{k}: {t(k, lang='id')!r}" for k in keys if t(k, lang="id") not in text]
         assert not missing, f"{name}.md does not name: " + "; ".join(missing)
+
+
+# Bold text in a guide is either what the user sees on the screen (a button, tab, field, heading,
+# message) or plain emphasis listed here. What is on the screen must be a catalogue string (or a
+# piece of one), so a label the guide misquotes, or that an app renames, fails here.
+EMPHASIS = {
+    "panduan-pelatih": {"Internet tidak diperlukan", "Pasang kit", "Coba sekali di rumah", "satu HP",
+                        "Di tempat pelatihan, sehari sebelumnya bila bisa", "Kartu kasus cetak", "tersendiri",
+                        "alamat untuk peserta", "Isolasi klien", "Firewall"},
+    "lembar-fasilitator": {"Wi-Fi pelatihan", "alamat dari pelatih"},
+    "panduan-perencana": {"siklus dan kuota program", "total staf paling sedikit", "paling dekat"},
+    "en/trainer-guide": {"No internet is needed", "Install the kit", "Try it once at home", "one phone",
+                         "At the venue, the day before if possible", "Printed case cards", "of their own",
+                         "address for trainees", "Client isolation", "firewall", "blank"},
+    "en/fasilitator-sheet": {"training Wi-Fi", "the address from the trainer"},
+    "en/planner-guide": {"programme cycles and quotas", "least total staff", "closest"},
+}
+GUIDE_LANGS = {"panduan-pelatih": ("id",), "lembar-fasilitator": ("id",), "panduan-perencana": ("id",),
+               "en/trainer-guide": ("id", "en"), "en/fasilitator-sheet": ("id", "en"),
+               "en/planner-guide": ("id", "en")}  # the English guides quote the apps' Indonesian labels too
+
+
+def screen_texts(langs) -> list[str]:
+    """Every catalogue string in ``langs``, one line each, a ``{field}`` written as ``#``."""
+    from slrt_sim.i18n import catalogue
+
+    return [re.sub(r"\{[^{}]*\}", "#", " ".join(entry[lang].split()))
+            for entry in catalogue().values() for lang in langs if isinstance(entry.get(lang), str)]
+
+
+def on_screen(phrase: str, texts: list[str]) -> bool:
+    """``phrase`` (quotes and "…" gaps allowed; "A / B" for two buttons) is in some catalogue string.
+    A number stands for a field (``30 detik`` for ``{seconds} detik``); a leading step number
+    (``1 Identitas``) is the step button's, not the label's."""
+    for part in (p.strip() for p in re.split(r"…| / ", phrase.strip('"')) if p.strip()):
+        candidates = {part, re.sub(r"\d+", "#", part), re.sub(r"^\d+ ", "", part)}
+        if not any(c in text for c in candidates for text in texts):
+            return False
+    return True
+
+
+def test_on_screen_tells_a_label_from_a_made_up_one():
+    texts = screen_texts(("id",))
+    assert on_screen("Buat / perbarui kelas", texts) and on_screen("1 Identitas", texts)
+    assert on_screen('"Server sedang penuh, coba lagi dalam 30 detik"', texts)
+    assert on_screen('"Kelas siap: … halaman aplikasi kelas sudah disiapkan."', texts)
+    assert not on_screen("Ditolak oleh kantor program", texts)  # the app says "Ditolak oleh kantor PKH: …"
+    assert not on_screen("Tampilkan jawaban", texts)
+
+
+def test_every_bold_label_in_the_guides_is_on_the_screen():
+    for name, langs in GUIDE_LANGS.items():
+        texts = screen_texts(langs)
+        source = (guides.DOCS / f"{name}.md").read_text(encoding="utf-8")
+        bold = {" ".join(b.split()) for b in re.findall(r"\*\*([^*]+)\*\*", source)}
+        stale = EMPHASIS[name] - bold
+        assert not stale, f"{name}.md: no longer in bold, drop from EMPHASIS: {sorted(stale)}"
+        missing = sorted(b for b in bold - EMPHASIS[name] if not on_screen(b, texts))
+        assert not missing, f"{name}.md quotes labels that no app shows: {missing}"
+
+
+def test_the_timeline_lines_the_sheets_explain_are_the_apps():
+    """The fasilitator sheet's timeline list quotes the app's lines in italics, with … for the parts
+    that change (programme, need)."""
+    for name in ("lembar-fasilitator", "en/fasilitator-sheet"):
+        source = (guides.DOCS / f"{name}.md").read_text(encoding="utf-8")
+        section = source.split("## ")[-1]
+        quoted = re.findall(r"^- \*([^*]+)\*:", section, re.M)
+        assert len(quoted) >= 4, name
+        texts = screen_texts(("id",))
+        assert [q for q in quoted if not on_screen(q, texts)] == [], name

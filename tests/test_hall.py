@@ -381,3 +381,203 @@ def test_the_trainers_switch_prepares_the_other_role_play(tmp_path):
         assert _kernel_api(server, kernel, "switch", app="bo")[1] == {"ok": True, "changed": True}
         assert _wait_for(lambda: POOL_READY % (bo, 2) in server.log(), 240)
         assert "Traceback" not in server.log()
+
+
+# ---------------------------------------------------------------------------- a hall without CLASS_SIZE
+class _StartingManager:
+    """The part of jupyter_client's kernel start the cap relies on: ``pre_start_kernel`` gives the
+    id, and the kernel is pending from then until it has started (``release`` lets it finish)."""
+
+    def __init__(self, **kwargs):
+        import logging
+
+        self.log = logging.getLogger("fake-voila")
+        self._kernels, self._pending_kernels, self._kernel_connections, self._pools = {}, {}, {}, {}
+        self.kernel_pools_config = {"default": {"pool_size": 0}}
+        self.release_starts = asyncio.Event()
+        self._n = 0
+
+    def pre_start_kernel(self, *args, **kwargs):
+        self._n += 1
+        return None, "python3", f"k{self._n}"
+
+    async def start_kernel(self, **kwargs):
+        _, _, kid = self.pre_start_kernel(None, kwargs)
+        self._pending_kernels[kid] = object()  # as jupyter_client does, in the same step
+        await self.release_starts.wait()
+        self._kernels[kid] = self._pending_kernels.pop(kid)
+        return kid
+
+    def fill_if_needed(self, *args, **kwargs):
+        pass
+
+
+def test_cold_starts_count_once_against_the_cap():
+    """Without a pool every page starts its kernel: while they start, each counts once (its
+    reservation, then its pending kernel), so a cap of 4 serves 4 simultaneous pages, not 2."""
+    from slrt_sim.server.kernels import CLIENT, CapPolicy, capped_manager_class
+
+    async def hall():
+        km = capped_manager_class(_StartingManager, CapPolicy(max_kernels=4, max_per_client=100, fill_delay=0))()
+        km.release_starts = asyncio.Event()
+
+        async def page(k: int):
+            ok, why = km.reserve(FO, f"10.0.0.{k}")
+            if not ok:
+                return why
+            token = CLIENT.set((f"10.0.0.{k}", FO))
+            try:
+                return await km.start_kernel()
+            finally:
+                CLIENT.reset(token)
+                km.release()
+
+        first = [asyncio.ensure_future(page(k)) for k in range(3)]
+        await asyncio.sleep(0)  # the three are starting (pending kernels, reservations held)
+        assert km.live_total() == 3
+        fourth = asyncio.ensure_future(page(3))
+        await asyncio.sleep(0)
+        assert km.admit(FO, "10.0.0.9") == (False, "full")  # the cap holds at 4
+        km.release_starts.set()
+        return await asyncio.gather(*first, fourth), km.live_total()
+
+    kernels, total = _run(hall())
+    assert all(k.startswith("k") for k in kernels) and total == 4
+
+
+def test_an_open_pool_is_sized_to_the_machine():
+    from slrt_sim.server.kernels import OPEN_HALL, OPEN_POOL_MAX, open_pool_size
+
+    two_cores = open_pool_size(cores=2, available_mib=24_000)
+    assert 30 <= two_cores <= OPEN_POOL_MAX  # 2 cores cannot start 70 kernels cold within a minute
+    assert open_pool_size(cores=4, available_mib=24_000) < two_cores
+    assert open_pool_size(cores=16, available_mib=24_000) == 1  # enough cores: Voila's one kernel
+    assert open_pool_size(cores=2, available_mib=2_000) == 18  # a small laptop: memory bounds it
+    assert open_pool_size(cores=1, available_mib=100) == 1 and two_cores < OPEN_HALL
+
+
+@pytest.mark.parametrize("argv, fo_pool", [
+    ([], "open"),                                      # make app without CLASS_SIZE: served to the LAN
+    (["--SlrtVoila.class_size=70"], 70),               # a class announced: its size
+    (["--Voila.ip=127.0.0.1"], 1),                     # loopback only (tests, one user): Voila's one
+    (["--SlrtVoila.open_pool=5"], 5),
+])
+def test_a_server_without_a_class_size_preheats_the_class_app(argv, fo_pool):
+    from voila.configuration import VoilaConfiguration
+
+    from slrt_sim.server.app import APP_NOTEBOOKS, SlrtVoila
+    from slrt_sim.server.kernels import open_pool_size
+
+    app = SlrtVoila()
+    app.parse_command_line(argv)
+    app.voila_configuration = VoilaConfiguration(parent=app)
+    app._configure_pools()
+    pools = app.config.VoilaKernelManager.kernel_pools_config
+    assert pools[APP_NOTEBOOKS["fo"]]["pool_size"] == (open_pool_size() if fo_pool == "open" else fo_pool)
+    assert pools[APP_NOTEBOOKS["bo"]]["pool_size"] == 1  # the other role play keeps one
+    waited = {} if fo_pool == 1 else {FO: pools[FO]["pool_size"]}  # "siap" once that pool has run the notebook
+    assert app.class_pools() == waited
+
+
+def test_a_message_to_a_page_that_has_just_closed_leaves_no_traceback():
+    """A kernel message on its way to a page that closed meanwhile: tornado's write fails; the
+    failure is taken (no "Task exception was never retrieved" with tracebacks in the trainer's terminal)."""
+    import gc
+    from types import SimpleNamespace
+
+    from tornado.websocket import WebSocketClosedError
+
+    from slrt_sim.server.limits import LimitedConnection
+
+    async def closed_page():
+        unretrieved = []
+        asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: unretrieved.append(ctx["message"]))
+
+        async def fail():
+            raise WebSocketClosedError()
+
+        handler = SimpleNamespace(write_message=lambda message, binary=False: asyncio.ensure_future(fail()))
+        write = LimitedConnection.write_message.fget(SimpleNamespace(websocket_handler=handler))
+        write('{"msg": 1}')
+        await asyncio.sleep(0.05)
+        gc.collect()
+        await asyncio.sleep(0)
+        return unretrieved
+
+    assert _run(closed_page()) == []
+
+
+async def _type_while_locked(url: str, kernel: str, db) -> tuple[str, str]:
+    """A trainee logs in to the front office, then types while another writer holds the database
+    past the busy timeout; then the lock goes and she types once more. Returns the form's save
+    line after each keystroke."""
+    import json
+    import sqlite3
+    import uuid
+
+    from websockets.asyncio.client import connect
+
+    from benchmarks.bench_load import _find, _msg, _request_states, _wait_answer
+
+    session = uuid.uuid4().hex
+    ws_url = url.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels?session_id={session}"
+
+    async def update(ws, mid, value):
+        await ws.send(json.dumps(_msg("comm_msg", {"comm_id": mid, "data": {
+            "method": "update", "state": {"value": value}, "buffer_paths": []}}, session)))
+
+    async def line_after(ws, line_id: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            msg = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+            data = msg.get("content", {}).get("data", {})
+            if msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == line_id \
+                    and "value" in data.get("state", {}):
+                return data["state"]["value"]
+        return "(no update)"
+
+    async with connect(ws_url, max_size=None) as ws:
+        states = await _request_states(ws, session)
+        await update(ws, _find(states, "TextModel", _dom_classes="slrt-f-trainee"), "Siti Aminah")
+        await update(ws, _find(states, "TextModel", _dom_classes="slrt-f-class"), "LATIHAN")
+        click = _msg("comm_msg", {"comm_id": _find(states, "ButtonModel", _dom_classes="slrt-login-start"),
+                                  "data": {"method": "custom", "content": {"event": "click"}}}, session)
+        await ws.send(json.dumps(click))
+        assert await _wait_answer(ws, click["header"]["msg_id"])
+        states = await _request_states(ws, session)
+        members = _find(states, "TextareaModel", _dom_classes="slrt-f-members")
+        line = _find(states, "HTMLModel", _dom_classes="slrt-save-line")
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a stuck writer holds the class database
+        try:
+            await update(ws, members, "Ahmad (anak, 9 th)")
+            refused = await line_after(ws, line, 90)  # the store waits its 30 s busy timeout first
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await update(ws, members, "Ahmad (anak, 9 th); Rina (anak, 6 th)")
+        saved = await line_after(ws, line, 60)
+        return refused, saved
+
+
+@pytest.mark.slow
+def test_a_refused_progress_save_is_told_on_the_page_and_the_typing_is_saved_later(tmp_path):
+    """Over loopback, as a phone: the store refuses a keystroke's save (the database locked past
+    the busy timeout); the page says so in one line, the trainer's log names who; once the lock
+    goes the next keystroke saves everything and the line clears."""
+    import json
+    import sqlite3
+
+    db = tmp_path / "s.sqlite"
+    server = VoilaProcess(pin="4321", db=db, log_path=tmp_path / "voila.log")
+    with server:
+        status, page = _get(server.render_url(FO))
+        assert status == 200
+        refused, saved = _run(_type_while_locked(server.url, _kernel_id(page), db))
+        assert "slrt-save-refused" in refused and "Ketikan terakhir belum tersimpan" in refused, refused
+        assert "server sedang sibuk" in refused
+        assert saved == ""
+        assert _wait_for(lambda: "'Siti Aminah' in LATIHAN/fo not saved (busy)" in server.log(), 10)
+    con = sqlite3.connect(db)
+    state = json.loads(con.execute("SELECT state FROM progress WHERE trainee_key = 'siti aminah'").fetchone()[0])
+    assert state["form"]["members"] == "Ahmad (anak, 9 th); Rina (anak, 6 th)"

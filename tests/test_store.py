@@ -242,8 +242,9 @@ def test_a_huge_progress_save_is_bounded_and_the_next_trainee_still_submits(tmp_
     kept = store.load_progress("Budi", "K", "fo")
     assert len(kept["form"]["members"]) == MAX_TEXT and kept["form"]["address"] == "Jl. Melati 3"
     flood = {"form": {f"f{k}": "y" * MAX_TEXT for k in range(200)}}  # 400 kB of fields
-    with caplog.at_level("WARNING", logger="slrt_sim.store"):
-        assert store.save_progress("Budi", "K", "fo", flood) is False
+    with caplog.at_level("WARNING", logger="slrt_sim.store"), pytest.raises(S.SaveRefused) as refused:
+        store.save_progress("Budi", "K", "fo", flood)
+    assert refused.value.reason == "too_big"
     assert "not saved" in caplog.text and store.load_progress("Budi", "K", "fo") == kept  # the last good state
     deep = {"a": [[[[[[[[["deep"]]]]]]]]], "list": list(range(10_000))}
     assert store.save_progress("Budi", "K", "bo", deep)
@@ -288,3 +289,109 @@ def test_a_poisoned_fo_submission_does_not_change_the_back_office_queue(tmp_path
     assert len(store.submissions("KLS", include_excluded=True)) == 4
     store.exclude(best, excluded=False)
     assert "Budi" in set(dash.results(store, "KLS")["trainee"]) and first in store.submissions("KLS")["id"].tolist()
+
+
+# ---------------------------------------------------------------------------- a refused save is said
+class _FaultyStore(SessionStore):
+    """A store whose connections fail as a real one does: ``full`` caps the file at its present
+    pages (SQLite's own "database or disk is full"), ``read_only`` sets ``query_only``."""
+
+    fault: str | None = None
+
+    def _connect(self):
+        con = super()._connect()
+        if self.fault == "full":
+            con.execute(f"PRAGMA max_page_count={con.execute('PRAGMA page_count').fetchone()[0]}")
+        elif self.fault == "read_only":
+            con.execute("PRAGMA query_only=1")
+        return con
+
+
+def _lock(path):
+    """Another writer holding the write lock (as a stuck kernel would)."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("BEGIN IMMEDIATE")
+    return con
+
+
+def test_a_save_refused_by_sqlite_says_why_and_keeps_the_last_good_state(tmp_path, caplog, monkeypatch):
+    from slrt_sim.i18n import t
+    from slrt_sim.training import store as S
+
+    store = _FaultyStore(tmp_path / "s.sqlite")
+    store.save_progress("Budi", "K", "fo", {"form": {"head": "Budi"}})
+    big = {"form": {f"f{k}": "y" * 1900 for k in range(20)}}  # 38 kB: new pages, within the size bound
+    monkeypatch.setattr(S, "BUSY_TIMEOUT_S", 0.2)
+    for fault, reason in (("full", "full"), ("read_only", "read_only"), ("locked", "busy")):
+        store.fault = fault
+        holder = _lock(store.path) if fault == "locked" else None
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="slrt_sim.store"), pytest.raises(S.SaveRefused) as refused:
+            store.save_progress("Budi", "K", "fo", big)
+        if holder is not None:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert refused.value.reason == reason, (fault, refused.value)
+        assert "'Budi' in K/fo not saved" in caplog.text  # the trainer's log names who and where
+        line = refused.value.message("id")
+        assert line.startswith("Ketikan terakhir belum tersimpan") and t(f"hall.store.reason.{reason}", lang="id") in line
+        store.fault = None
+        assert store.load_progress("Budi", "K", "fo") == {"form": {"head": "Budi"}}  # the last good state
+    assert store.save_progress("Budi", "K", "fo", big) is True  # the fault gone, the whole form is saved
+    assert store.load_progress("Budi", "K", "fo") == big
+    # a submission refused the same way says so at submit, with its own line
+    store.fault = "full"
+    with pytest.raises(S.SaveRefused) as refused:
+        store.save_submission(trainee="Ani", class_code="K", app="fo", case_id="C1", answers=big["form"],
+                              score=1, max_score=2, feedback=[], started_at=0.0, submitted_at=1.0)
+    assert refused.value.message("en").startswith("Not submitted: the trainer's laptop is out of disk space")
+
+
+def test_the_front_office_says_a_refused_save_and_keeps_every_typed_value(tmp_path):
+    from slrt_sim.apps._store import REFUSED_CLASS
+    from slrt_sim.apps.front_office import FrontOfficeApp
+
+    store = _FaultyStore(tmp_path / "s.sqlite")
+    app = FrontOfficeApp(store=store)
+    assert app.login("Siti", "latihan")
+    app.fields["head"].widget.value = "Siti Aminah"
+    assert app.save_msg.value == ""
+    store.fault = "full"  # the trainer's disk fills up while she types
+    typed = {"members": "Ahmad bin Umar (anak, 9 th); " * 65, "address": "Jl. Melati 3, RT 2 RW 4, Podosugih; " * 50}
+    for name, value in typed.items():
+        app.fields[name].widget.value = value
+    assert REFUSED_CLASS in app.save_msg.value and "Ketikan terakhir belum tersimpan" in app.save_msg.value
+    assert "penyimpanan laptop pelatih penuh" in app.save_msg.value
+    assert all(app.fields[n].widget.value == v for n, v in typed.items())  # nothing typed is lost on screen
+    assert store.load_progress("Siti", "LATIHAN", "fo")["form"]["address"] != typed["address"]
+    store.fault = None  # space made: the next keystroke saves the whole form and the line goes
+    app.fields["nik"].widget.value = "3375"
+    assert app.save_msg.value == ""
+    form = store.load_progress("Siti", "LATIHAN", "fo")["form"]
+    assert {n: form[n] for n in typed} == typed and form["head"] == "Siti Aminah" and form["nik"] == "3375"
+
+
+def test_the_back_office_says_a_refused_save_instead_of_saved(tmp_path, monkeypatch):
+    from slrt_sim.apps._store import REFUSED_CLASS
+    from slrt_sim.apps.back_office import BackOfficeApp
+    from slrt_sim.training import store as S
+
+    monkeypatch.setattr(S, "BUSY_TIMEOUT_S", 0.2)
+    store = _FaultyStore(tmp_path / "s.sqlite")
+    store.create_class("KLS-1", 11, "mudah")
+    app = BackOfficeApp(store)
+    app.name.value, app.code.value = "Budi", "KLS-1"
+    app._on_start()
+    panel = app.panels[0]
+    holder = _lock(store.path)  # another writer holds the database past the busy timeout
+    try:
+        panel.priority.value = 2
+        assert REFUSED_CLASS in app.saved.value and "server sedang sibuk" in app.saved.value
+        assert "Tersimpan" not in app.saved.value and panel.priority.value == 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    panel.status.value = "match"
+    assert "Tersimpan" in app.saved.value and REFUSED_CLASS not in app.saved.value
+    saved = store.load_progress("Budi", "KLS-1", "bo")["answers"]["cases"][panel.case.case_id]
+    assert saved["priority"] == 2 and saved["status"] == "match"

@@ -18,7 +18,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from slrt_sim.apps._store import LazyStore
+from slrt_sim.apps._store import LazyStore, save_progress
 from slrt_sim.apps import roleplay, rules_panel, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.domain import programs
@@ -304,9 +304,11 @@ class BackOfficeApp(LazyStore):
         self._save()
 
     def _save(self) -> None:
-        self.store.save_progress(self.trainee, self.queue.class_code, APP, self.state)
+        """Save the state; "Tersimpan hh:mm:ss", or the line saying the store refused it (the widgets
+        keep what was typed)."""
+        refused = save_progress(self.store, self.trainee, self.queue.class_code, APP, self.state)
         if hasattr(self, "saved"):
-            self.saved.value = f"<small>{html.escape(t('bo.saved', time=roleplay.now_text()))}</small>"
+            self.saved.value = refused or f"<small>{html.escape(t('bo.saved', time=roleplay.now_text()))}</small>"
 
     # ------------------------------------------------------------------ submit and feedback
     def _on_submit(self, _b=None) -> None:

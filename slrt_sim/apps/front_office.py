@@ -24,6 +24,7 @@ import ipywidgets as W
 from slrt_sim.apps import form_steps, roleplay, rules_panel, style
 from slrt_sim.apps.roleplay import WARM_CLASSES, Field  # noqa: F401 - WARM_CLASSES: server.warm reads it here
 from slrt_sim.apps._errors import guarded
+from slrt_sim.apps._store import save_progress
 from slrt_sim.training import fo_grading
 from slrt_sim.training import front_office as rp
 from slrt_sim.training.core import PRACTICE_CLASS, DtksIndex
@@ -170,7 +171,9 @@ class FrontOfficeApp:
             [(s, t(f"rp.fo.step.{s}"), t(f"rp.fo.section.{s}"), [self.fields[n].box for n in names])
              for s, names in FORM_SECTIONS],
             [self.submit_btn, self.form_msg], root_class="slrt-form-steps", on_change=self._on_step)
-        form = W.VBox([W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>"), self.steps.widget],
+        self.save_msg = W.HTML("")  # a refused progress save, said at the top of the form
+        self.save_msg.add_class("slrt-save-line")
+        form = W.VBox([W.HTML(f"<h3>{_e(t('rp.fo.form.title'))}</h3>"), self.save_msg, self.steps.widget],
                       layout=W.Layout(min_width="0"))
         form.add_class("slrt-card")
         form.add_class("slrt-form")
@@ -394,8 +397,9 @@ class FrontOfficeApp:
         self._save()
 
     def _save(self) -> None:
+        """Save the state; a refusal is said above the form (the widgets keep what was typed)."""
         if self.klass is not None:
-            self.store.save_progress(self.trainee, self.klass["code"], APP, self.state)
+            self.save_msg.value = save_progress(self.store, self.trainee, self.klass["code"], APP, self.state) or ""
 
     # ------------------------------------------------------------------ submit
     def submit(self) -> FoGrade | None:

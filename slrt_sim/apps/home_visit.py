@@ -99,7 +99,7 @@ class HomeVisitApp:
 
     def __init__(self, store: SessionStore | None = None, n_cases: int = hv.N_CASES,
                  clock: Callable[[], float] = time.time, check_name: Callable[[str, dict], str | None] | None = None,
-                 background: bool = True):
+                 background: bool = True, warm: bool = False):
         self.store = store if store is not None else SessionStore()
         self.n_cases, self.clock = n_cases, clock
         self.trainee, self.klass = "", None
@@ -107,6 +107,8 @@ class HomeVisitApp:
         self.state: dict = {}
         self._restoring = False
         self._build(check_name, background)
+        # a pre-heated page prepares the newest classes' visits (and their population) before a login
+        self.warm_thread = roleplay.warm_classes(self.store, self._prepare) if warm else None
 
     # ------------------------------------------------------------------ layout
     def _build(self, check_name, background: bool) -> None:
@@ -346,6 +348,6 @@ def show(store: SessionStore | None = None) -> HomeVisitApp:
     """Display the app in a notebook / Voila page and return it."""
     from IPython.display import display
 
-    app = HomeVisitApp(store)
+    app = HomeVisitApp(store, warm=True)
     display(app.widget)
     return app

@@ -358,8 +358,11 @@ class SavedForm:
             self.state = state
         if not self.trainee:
             return
-        if self._store().save_progress(self.trainee, self.class_code, self.app, self.state) is False:
-            self.status.value = f"<small class='slrt-bad'>{_e(t('hall.store.too_big'))}</small>"
+        from slrt_sim.apps._store import save_progress
+
+        refused = save_progress(self._store(), self.trainee, self.class_code, self.app, self.state)
+        if refused:
+            self.status.value = refused
             return
         self.status.value = f"<small>{_e(t('bo.saved', time=dt.datetime.now().strftime('%H:%M:%S')))}</small>"
 

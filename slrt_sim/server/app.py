@@ -19,9 +19,12 @@ What it adds:
 
 * **A pool sized for the class.** ``--SlrtVoila.class_size=N`` (``make app CLASS_SIZE=N``)
   pre-heats N kernels of the app the class opens (``class_app``: ``fo``, ``bo`` or ``both``);
-  the other role play keeps one, the trainer dashboard one, the landing page none. Before the
-  pools start, the class cases are built once (:mod:`slrt_sim.training.case_cache`), so no
-  kernel generates a population.
+  the other role play keeps one, the trainer dashboard one, the landing page none. Without a
+  class size, a server the LAN can reach still gives the class app a pool sized to the machine
+  (``open_pool``, :func:`slrt_sim.server.kernels.open_pool_size`), so a hall of 70 that arrives
+  unannounced is served within a minute; on loopback only, none. Before the pools start, the
+  class cases are built once (:mod:`slrt_sim.training.case_cache`), so no kernel generates a
+  population.
 * **Trainer tools ready when the trainer opens them.** The walkthrough and the planner
   (``late_preheat``) each get one pre-heated kernel too, but only once every pool started with the
   server has run its notebook (the class app's first): their kernels build the app in the
@@ -72,7 +75,7 @@ from slrt_sim.training import case_cache
 from slrt_sim.training import store_health
 from . import backups, guard
 from . import live as live_game
-from .kernels import CLIENT, DEVICE, CapPolicy, canonical_path, capped_manager_class
+from .kernels import CLIENT, DEVICE, CapPolicy, canonical_path, capped_manager_class, open_pool_size
 from .pages import busy_page, landing_page, live_script
 
 __all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS", "ServeError", "kernel_sockets"]
@@ -238,6 +241,8 @@ class SlrtVoila(Voila):
     class_app = Enum(["fo", "bo", "both"], "fo", config=True,
                      help="The role play the class opens (fo, bo, or both: twice the memory).")
     other_pool_size = Int(1, config=True, help="Pre-heated kernels of the other pre-heated notebooks.")
+    open_pool = Int(-1, config=True, help="Without --class-size: pre-heated kernels of the class app (-1: sized "
+                                          "to the machine when served to the LAN, none on loopback).")
     no_preheat = List(Unicode(), ["index.ipynb"], config=True,
                       help="Notebooks never pre-heated (the kernel-free landing page; a trainer tool listed here "
                            "is not pre-heated later either).")
@@ -330,8 +335,10 @@ class SlrtVoila(Voila):
             default = self.voila_configuration.default_pool_size
             pools = {"default": {"pool_size": max(0, default), "kernel_env_variables": {}}}
             for app, notebook in APP_NOTEBOOKS.items():
-                chosen = self.class_app in (app, "both") and self.class_size > 0
-                size = self.class_size if chosen else self.other_pool_size
+                chosen = self.class_app in (app, "both")
+                size = self.class_size if chosen and self.class_size > 0 else self.other_pool_size
+                if chosen and self.class_size <= 0:  # no class announced: a pool sized to the machine
+                    size = max(size, self.open_pool_size())
                 pools[notebook] = {"pool_size": max(0, size)}
             for notebook in self._late_tools():  # filled later (_preheat_trainer_tools), never at start
                 pools[notebook] = {"pool_size": 1}
@@ -345,6 +352,20 @@ class SlrtVoila(Voila):
     def _late_tools(self) -> list[str]:
         """The trainer tools pre-heated after the start-up pools (``late_preheat`` less ``no_preheat``)."""
         return [n for n in self.late_preheat if n not in self.no_preheat]
+
+    def open_pool_size(self) -> int:
+        """The class app's pool without a class size: ``open_pool``, or if -1 one sized to the machine
+        (:func:`slrt_sim.server.kernels.open_pool_size`) when the class's devices can reach the
+        server, none when it listens on loopback only (only this machine's pages: tests, one user)."""
+        if self.open_pool >= 0:
+            return self.open_pool
+        return 0 if self.ip.startswith("127.") or self.ip in ("::1", "localhost") else open_pool_size()
+
+    def class_pools(self) -> dict[str, int]:
+        """The class app's pool per notebook, which the banner waits for: the class size, or without
+        one the open pool (none on loopback)."""
+        size = self.class_size if self.class_size > 0 else self.open_pool_size()
+        return {nb: size for app, nb in APP_NOTEBOOKS.items() if self.class_app in (app, "both") and size > 0}
 
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
@@ -440,7 +461,7 @@ class SlrtVoila(Voila):
         print(t("serve.banner.warm"), flush=True)
         self.warm_cases()
         self.log.info("Kernel cap: %d live kernels, %d per device; class app %s with a pool of %d.",
-                      self.max_kernels, self.max_per_client, self.class_app, self.class_size)
+                      self.max_kernels, self.max_per_client, self.class_app, max(self.class_pools().values(), default=0))
         tornado.ioloop.IOLoop.current().add_callback(self._announce_when_ready)  # runs once the server listens
         signal.signal(signal.SIGINT, self._handle_signal_stop)  # Ctrl+C: the same orderly stop as SIGTERM
         if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break, and what a console sends a process group
@@ -456,7 +477,8 @@ class SlrtVoila(Voila):
         """The banner once pages can be served: the server listens (this runs in its loop), and
         the class app's pool, if any, has run the notebook."""
         km = self.kernel_manager
-        while any(km.pool_rendered(nb) < self.class_size for nb in self.class_notebooks()):
+        sizes = self.class_pools()
+        while any(km.pool_rendered(nb) < size for nb, size in sizes.items()):
             await asyncio.sleep(0.5)
         print(self.banner(ready=True), flush=True)
         await self._preheat_trainer_tools()

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from jupyter_client.asynchronous import AsyncKernelClient
 
 __all__ = ["CapPolicy", "capped_manager_class", "CLIENT", "DEVICE", "POOL_READY", "NoHeartbeatClient", "Reservation",
-           "canonical_path"]
+           "canonical_path", "open_pool_size"]
 
 POOL_READY = "Kernel pool of %s is ready: %d kernel(s) have run the notebook."
 """The server's log line when a notebook's whole pool can serve pages at once (``make load`` waits for it)."""
@@ -89,10 +89,56 @@ class Reservation:
     notebook: str
     pool: bool
     active: bool = field(default=True)
+    started: bool = field(default=False)
+    """Its kernel is starting: counted among the kernels now (:meth:`CappedManagerMixin.pre_start_kernel`)."""
 
 
 RESERVATION: contextvars.ContextVar[Reservation | None] = contextvars.ContextVar("slrt_reservation", default=None)
 """The reservation of the page request being served (consumed when its kernel is taken)."""
+
+
+OPEN_HALL = 70
+"""Trainees a server started without ``CLASS_SIZE`` is sized for (the largest class of a bimtek)."""
+OPEN_COLD_CPU_S = 3.0
+"""CPU-seconds one page costs when its kernel starts cold (server render + kernel start + the
+notebook + the first click: 2.5–3.6 measured with ``make load --day nopool``, 2 cores)."""
+OPEN_COLD_TARGET_S = 15.0
+"""Seconds of all cores the cold part of the hall may take: the pool pages' first clicks, the
+server and other jobs share the same minute (the target is 60 s for the slowest; with 25 s, i.e.
+16 cold pages on 2 cores, the slowest took 38–91 s as other jobs' load varied)."""
+OPEN_POOL_MAX = 60
+OPEN_POOL_MIB = 65.0
+"""Memory per pre-heated kernel (~56 MiB RSS, ~47 MiB PSS idle, a little more with a trainee)."""
+OPEN_POOL_MEMORY_SHARE = 0.6
+"""Share of the available memory an open pool may hold (the hall, when it comes, needs it anyway)."""
+
+
+def open_pool_size(cores: int | None = None, available_mib: float | None = None) -> int:
+    """Pre-heated kernels of the class app on a server started without ``CLASS_SIZE``, sized to
+    the machine (``SlrtVoila.open_pool = -1``).
+
+    Decision: a hall that arrives unannounced is served by pre-heated kernels for the part the
+    machine's cores cannot start cold within :data:`OPEN_COLD_TARGET_S`; the rest start cold.
+    On 2 cores that is 70 − 15 × 2 / 3 = 60 kernels, on 4 cores 50, on 8 cores 30, on 16 cores
+    none beyond the one Voila keeps. It is bounded by memory (:data:`OPEN_POOL_MIB` per kernel out
+    of :data:`OPEN_POOL_MEMORY_SHARE` of the available memory: 46 on a laptop with 5 GB free; the
+    hall, when it comes, needs that memory anyway) and by :data:`OPEN_POOL_MAX`.
+
+    Pre-heated kernels are plain Voila pool kernels, started as processes, never forked from a
+    pre-imported template: the same on Linux, macOS and Windows (no ``fork`` on Windows; ``fork``
+    without ``exec`` is unsafe on macOS once system frameworks are loaded), and a cold page is the
+    same Python start as before, only rarer. Measured figures: ``docs/developer.md`` ("A hall
+    without CLASS_SIZE")."""
+    import os
+
+    import psutil
+
+    cores = cores or os.cpu_count() or 1
+    if available_mib is None:
+        available_mib = psutil.virtual_memory().available / 2**20
+    cold = int(OPEN_COLD_TARGET_S * cores / OPEN_COLD_CPU_S)
+    by_memory = int(OPEN_POOL_MEMORY_SHARE * available_mib / OPEN_POOL_MIB)
+    return max(1, min(OPEN_HALL - cold, by_memory, OPEN_POOL_MAX))
 
 
 def canonical_path(path: str) -> str:
@@ -158,8 +204,18 @@ class CappedManagerMixin:
         """Kernels running or starting, pool included (a pool task not started yet counts)."""
         ids = set(self._kernels) | set(getattr(self, "_pending_kernels", {}))
         waiting = sum(1 for task in self._pool_tasks() if not task.done())
-        reserved = sum(1 for r in self._reservations if not r.pool)
+        reserved = sum(1 for r in self._reservations if not r.pool and not r.started)
         return len(ids) + waiting + reserved
+
+    def pre_start_kernel(self, *args, **kwargs):
+        """A page's own kernel gets its id here and is among the pending kernels before the event
+        loop runs anything else: its reservation stops counting, or a rush of cold starts would
+        count each kernel twice and refuse pages at half the cap (seen without a class pool)."""
+        result = super().pre_start_kernel(*args, **kwargs)
+        res = RESERVATION.get()
+        if res is not None and res.active and not res.pool:
+            res.started = True
+        return result
 
     def pool_ready(self, notebook: str) -> int:
         """Pre-heated kernels (started or starting) waiting for a page of ``notebook``."""
@@ -431,7 +487,12 @@ class CappedManagerMixin:
         than ``cull_idle_timeout`` was culled at the next tick, before the phone had connected)."""
         kernel = self._kernels.get(kernel_id)
         connections = self._kernel_connections.get(kernel_id, 0)
-        last = getattr(kernel, "last_activity", None)
+        try:
+            last = getattr(kernel, "last_activity", None)
+        except Exception:  # noqa: BLE001 - traitlets: not set yet on a kernel still starting
+            last = None
+        if kernel is not None and last is None:
+            return  # still starting: nothing to cull yet (jupyter_server's check would log a traceback)
         if kernel is not None and connections and last is not None:
             idle = (dt.datetime.now(dt.timezone.utc) - last).total_seconds()
             if idle > self.cap_policy.connected_idle_timeout:

@@ -49,6 +49,12 @@ def _msg_type(raw) -> str | None:
         return None
 
 
+def _retrieve(fut) -> None:
+    """Take a finished write's outcome (a page closed meanwhile is not an error)."""
+    if not fut.cancelled():
+        fut.exception()
+
+
 class LimitedConnection(ZMQChannelsWebsocketConnection):
     """A kernel websocket connection with a budget of messages (see the module docstring)."""
 
@@ -58,6 +64,20 @@ class LimitedConnection(ZMQChannelsWebsocketConnection):
         self._tokens = BURST
         self._at = time.monotonic()
         self._dropped = 0
+
+    @property
+    def write_message(self):
+        """The websocket's write, with the failure of a write to a page that has just closed
+        retrieved: tornado would print "Task exception was never retrieved" and two tracebacks
+        in the trainer's terminal for every message still on its way to a closed page."""
+        write = self.websocket_handler.write_message
+
+        def write_quietly(message, binary=False):
+            fut = write(message, binary=binary)  # a page already closed raises here: the caller logs one line
+            fut.add_done_callback(_retrieve)
+            return fut
+
+        return write_quietly
 
     def _allow(self, raw) -> bool:
         if len(raw) > MAX_MESSAGE_BYTES:

@@ -101,11 +101,11 @@ def _candidates(pop, kind: str, assets_of) -> list[int]:
     else:
         mask = (dec >= 6) & (h["size"].to_numpy() >= 2)
     mask &= h["has_kk"].to_numpy() & ~h["missing_docs"].to_numpy()
+    cols = {c: h[c].to_numpy() for c in ("floor", "wall", "roof", "owns_land", "occupation", "size")}
     out = []
     for i in np.flatnonzero(mask).tolist():
-        prof = pop.household(i)
-        key = Wf.indicator_decile(Wf.true_indicators(prof, assets_of(i)))
-        if abs(key - int(prof["true_decile"])) <= 1 and (key <= MAX_DECILE) == (kind == "proposal"):
+        key = Wf.indicator_decile(Wf.true_indicators({c: v[i] for c, v in cols.items()}, assets_of(i)))
+        if abs(key - int(dec[i])) <= 1 and (key <= MAX_DECILE) == (kind == "proposal"):
             out.append(i)
     return out
 
@@ -164,6 +164,11 @@ def _title(m: Mapping[str, Any]) -> str:
     return "Bu" if m["sex"] == "P" else "Pak"
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Buruh harian" -> "buruh harian" (an acronym like "PNS" stays)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def visible_members(case: HvCase) -> list[dict]:
     """The members as the KK and the visit show them: name, relation, sex, age (no occupation: the
     head's work is in the story)."""
@@ -181,7 +186,7 @@ def story(case: HvCase, lang: str | None = None) -> list[str]:
     out.append(t("hv.story.house", lang=lang, floor=t(f"hv.floor.{h['floor']}", lang=lang),
                  wall=t(f"hv.wall.{h['wall']}", lang=lang), roof=t(f"hv.roof.{h['roof']}", lang=lang)))
     out.append(t("hv.story.land.own" if h["owns_land"] else "hv.story.land.rent", lang=lang, **f))
-    occupation = category_label("occupation", h["occupation"], lang)
+    occupation = _in_sentence(category_label("occupation", h["occupation"], lang))
     if "hidden_work" in case.traps:
         out.append(t("hv.story.trap.hidden_work", lang=lang, occupation=occupation, **f))
     else:

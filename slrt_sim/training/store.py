@@ -34,6 +34,12 @@ Decisions:
   :data:`MAX_ANSWERS_BYTES` as JSON; a trainee has at most :data:`MAX_SUBMISSIONS` per app and
   class, a device :data:`MAX_NAMES_PER_DEVICE` names per class. Over a bound,
   :class:`StorageLimit` (one catalogue line for the app) and nothing is written.
+* **A refused save is said, not swallowed**: a progress save or a submission that SQLite refuses
+  (disk full, database locked past ``busy_timeout``, read-only file, damaged file) raises
+  :class:`SaveRefused` naming the reason (:data:`REFUSAL_REASONS`), after a warning in the
+  trainer's log naming trainee, class and app. The apps show its line beside the form and keep
+  every typed value in the widgets (:func:`slrt_sim.apps._store.save_progress`); the next
+  accepted save stores the whole form, so nothing typed is lost while the page stays open.
 * **The back office's queue** is built from :meth:`SessionStore.registrations`: per case the
   best-scored front-office submission, the earliest among equals, never the latest by anyone;
   the trainer can exclude a submission (:meth:`SessionStore.exclude`).
@@ -57,7 +63,7 @@ from typing import Any, Iterator
 
 from slrt_sim.training.inputs import MAX_NAME, MAX_TEXT, clean_name, strip_bidi
 
-__all__ = ["SessionStore", "StorageLimit", "bounded", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code", "prepare"]
+__all__ = ["SessionStore", "StorageLimit", "SaveRefused", "bounded", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code", "prepare"]
 
 log = logging.getLogger("slrt_sim.store")
 
@@ -212,6 +218,54 @@ class StorageLimit(ValueError):
         return t(self.key, lang=lang)
 
 
+REFUSAL_REASONS = ("too_big", "full", "busy", "read_only", "fault")
+"""Why a save can be refused: over :data:`MAX_STATE_BYTES`, disk full, database locked, read-only,
+damaged or otherwise failing (catalogue ``hall.store.reason.<reason>``)."""
+
+
+class SaveRefused(StorageLimit):
+    """A progress save (``hall.save.refused``) or a submission (``hall.submit.refused``) not
+    written; ``reason`` is one of :data:`REFUSAL_REASONS`."""
+
+    def __init__(self, key: str, reason: str, what: str):
+        super().__init__(key, f"{reason}: {what}")
+        self.reason = reason
+
+    def message(self, lang: str | None = None) -> str:
+        from slrt_sim.i18n import t
+
+        return t(self.key, lang=lang, reason=t(f"hall.store.reason.{self.reason}", lang=lang))
+
+
+def refusal_reason(exc: BaseException) -> str:
+    """The :data:`REFUSAL_REASONS` entry of an error raised while writing."""
+    if isinstance(exc, StorageLimit):
+        return "too_big"
+    msg = str(exc).lower()
+    if "full" in msg or getattr(exc, "errno", None) == 28:  # "database or disk is full", ENOSPC
+        return "full"
+    if "locked" in msg or "busy" in msg:
+        return "busy"
+    if "readonly" in msg or "read-only" in msg:
+        return "read_only"
+    return "fault"
+
+
+@contextmanager
+def _refusing(key: str, trainee: str, class_code: str, app: str, what: str) -> Iterator[None]:
+    """Turn an over-size value or an SQLite error of one save into :class:`SaveRefused` (``key``),
+    logged for the trainer; other caps (too many submissions) keep their own line."""
+    try:
+        yield
+    except (sqlite3.Error, OSError, StorageLimit) as exc:
+        if isinstance(exc, StorageLimit) and exc.key != "hall.store.too_big":
+            raise
+        reason = refusal_reason(exc)
+        log.warning("store: %s of %r in %s/%s not saved (%s): %s", what, clean_name(trainee), norm_code(class_code),
+                    app, reason, exc)
+        raise SaveRefused(key, reason, str(exc)) from exc
+
+
 def bounded(value: Any, depth: int = 0) -> Any:
     """``value`` as the store keeps typed data: text clipped to :data:`MAX_TEXT` characters (the form
     still shows all of it, and marks it at submit), at most :data:`MAX_ITEMS` items per list or
@@ -275,7 +329,8 @@ class SessionStore:
             try:
                 yield con
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:  # SQLite itself rolls back on "disk full": keep that error
+                    con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
 
@@ -316,23 +371,20 @@ class SessionStore:
 
     # ------------------------------------------------------------------ progress
     def save_progress(self, trainee: str, class_code: str, app: str, state: dict) -> bool:
-        """Remember where ``trainee`` is in ``app`` of ``class_code`` (replaces the previous state).
-        Returns ``False`` (and logs a warning for the trainer) when the state is over
-        :data:`MAX_STATE_BYTES` even with its text clipped: the previous state is kept."""
+        """Remember where ``trainee`` is in ``app`` of ``class_code`` (replaces the previous state);
+        ``True`` once written. :class:`SaveRefused` (``hall.save.refused``, logged as a warning for
+        the trainer) when the state is over :data:`MAX_STATE_BYTES` even with its text clipped, or
+        SQLite refuses the write (disk full, locked, read-only, damaged): the previous state is kept."""
         _check_app(app)
-        try:
+        with _refusing("hall.save.refused", trainee, class_code, app, "progress"):
             text = _bounded_json(state, MAX_STATE_BYTES, "progress")
-        except StorageLimit as exc:
-            log.warning("store: progress of %r in %s/%s not saved: %s", clean_name(trainee), norm_code(class_code),
-                        app, exc)
-            return False
-        with self._write() as con:
-            con.execute(
-                "INSERT INTO progress (trainee_key, class_code, app, trainee, state, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(trainee_key, class_code, app) DO UPDATE SET "
-                "state=excluded.state, updated_at=excluded.updated_at",
-                (norm_name(trainee), norm_code(class_code), app, clean_name(trainee), text, time.time()),
-            )
+            with self._write() as con:
+                con.execute(
+                    "INSERT INTO progress (trainee_key, class_code, app, trainee, state, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(trainee_key, class_code, app) DO UPDATE SET "
+                    "state=excluded.state, updated_at=excluded.updated_at",
+                    (norm_name(trainee), norm_code(class_code), app, clean_name(trainee), text, time.time()),
+                )
         return True
 
     def load_progress(self, trainee: str, class_code: str, app: str) -> dict | None:
@@ -348,12 +400,13 @@ class SessionStore:
                         score: float, max_score: float, feedback: list[dict], started_at: float,
                         submitted_at: float) -> int:
         """Store one graded submission; returns its id. :class:`StorageLimit` when it is over the
-        bounds (answers, feedback, or :data:`MAX_SUBMISSIONS` of this trainee in this app and class)."""
+        bounds (answers, feedback, or :data:`MAX_SUBMISSIONS` of this trainee in this app and class);
+        :class:`SaveRefused` (``hall.submit.refused``) when SQLite refuses the write."""
         _check_app(app)
         key, cls = norm_name(trainee), norm_code(class_code)
         texts = (_bounded_json(answers, MAX_ANSWERS_BYTES, "answers"),
                  _bounded_json(feedback, MAX_FEEDBACK_BYTES, "feedback"))
-        with self._write() as con:
+        with _refusing("hall.submit.refused", trainee, class_code, app, "submission"), self._write() as con:
             n = con.execute("SELECT COUNT(*) FROM submissions WHERE trainee_key = ? AND class_code = ? AND app = ?",
                             (key, cls, app)).fetchone()[0]
             if n >= MAX_SUBMISSIONS:

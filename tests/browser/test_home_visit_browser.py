@@ -10,30 +10,11 @@ import pytest
 from slrt_sim.i18n import t
 from slrt_sim.training import home_visit as hv
 from slrt_sim.training.store import SessionStore
+from test_phone import OVERFLOW_JS, SMALL_TARGETS_JS  # the phone checks of every app (tests/browser/ is on the path)
 
 VOILA_TIMEOUT_MS = 90_000
 CLASS = "PHONE-HV"
 SEED = 2018
-
-OVERFLOW_JS = """root => {
-  const w = window.innerWidth, out = [];
-  for (const e of root.querySelectorAll('*')) {
-    const r = e.getBoundingClientRect();
-    if (r.width > 0 && r.height > 0 && r.right > w + 1 && getComputedStyle(e).visibility !== 'hidden')
-      out.push(e.tagName + '.' + String(e.className).slice(0, 50) + ' right=' + Math.round(r.right));
-  }
-  return out.slice(0, 10);
-}"""
-
-SMALL_TARGETS_JS = """root => {
-  const out = [];
-  for (const e of root.querySelectorAll('button, .widget-checkbox, input[type=text], summary')) {
-    const r = e.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    if (r.height < 40 || r.width < 40) out.push((e.innerText || e.tagName).slice(0, 30) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
-  }
-  return out;
-}"""
 
 
 @pytest.fixture
