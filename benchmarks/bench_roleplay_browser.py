@@ -11,8 +11,15 @@ click (or the navigation) until the new content is on screen:
 * ``walkthrough_sign`` / ``walkthrough_open`` — navigation → the sign of work / → "Langkah 1"
   (target 5 s for the app); ``planner_sign`` / ``planner_open`` likewise (target 5 s).
 
-Needs ``/usr/bin/chromium`` (``SLRT_CHROMIUM``). Run ``python benchmarks/bench_roleplay_browser.py``;
-:func:`run` returns the figures as a dict. ``quick`` measures one FO case instead of three.
+The trainer tools are opened as a trainer opens them: on a server that has settled (its kernels,
+pre-heated ones included, have finished their work: :func:`_settle`), ``rounds`` times each
+(median, min, max), each page closed (its kernel stopped) and the server settled again between two
+openings.
+
+Needs ``/usr/bin/chromium`` (``SLRT_CHROMIUM``). Run ``python benchmarks/bench_roleplay_browser.py``
+(``--open``: the trainer tools only; ``--rounds N``; ``--cold``: the trainer tools not pre-heated,
+as before the server pre-heated them); :func:`run` returns the figures as a dict.
+``quick`` measures one FO case instead of three and opens each tool once.
 """
 from __future__ import annotations
 
@@ -92,6 +99,37 @@ def _bo(page, server, bo, t) -> dict:
     return {"bo_check": check, "bo_submit": _since(t0)}
 
 
+SETTLED_CPU = 15.0
+"""Percent of one core that the server and all its kernels together stay under when settled."""
+
+
+def _settle(server, limit: float = 300.0, quiet: float = 3.0) -> float:
+    """Wait until the server and its kernels have used under :data:`SETTLED_CPU` % of a core for
+    ``quiet`` seconds in a row (pools rendered, background builds done), at most ``limit`` s;
+    returns the seconds waited."""
+    import psutil
+
+    t0 = time.monotonic()
+    calm = 0.0
+    while time.monotonic() - t0 < limit and calm < quiet:
+        procs = [psutil.Process(server.proc.pid)] + psutil.Process(server.proc.pid).children(recursive=True)
+        start = {}
+        for p in procs:
+            try:
+                start[p] = sum(p.cpu_times()[:2])
+            except psutil.Error:
+                pass
+        time.sleep(1.0)
+        used = 0.0
+        for p, before in start.items():
+            try:
+                used += sum(p.cpu_times()[:2]) - before
+            except psutil.Error:
+                pass
+        calm = calm + 1.0 if used * 100 < SETTLED_CPU else 0.0
+    return time.monotonic() - t0
+
+
 def _open(page, server, notebook: str, sign: str, ready) -> tuple[float, float]:
     t0 = time.perf_counter()
     page.goto(server.render_url(notebook), wait_until="commit")
@@ -101,7 +139,35 @@ def _open(page, server, notebook: str, sign: str, ready) -> tuple[float, float]:
     return s, _since(t0)
 
 
-def run(quick: bool = False) -> dict:
+TOOLS = (("walkthrough", "walkthrough.ipynb", lambda p, t: p.get_by_text("Langkah 1 dari").first),
+         ("planner", "planner.ipynb", lambda p, t: p.get_by_text(t("plan.run")).first))
+"""The trainer tools opened: figure key, notebook, the locator that says the app is on screen."""
+
+
+def _tools(browser, server, t, rounds: int) -> dict:
+    """Open each trainer tool ``rounds`` times on a settled server (see the module docstring)."""
+    times: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for key, nb, ready in TOOLS:
+            _settle(server)
+            ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
+            ctx.set_default_timeout(TIMEOUT_MS)
+            page = ctx.new_page()
+            sign, shown = _open(page, server, nb, f".slrt-opening, .slrt-{key[:4]}-opening, .slrt-ui",
+                                lambda p: ready(p, t).wait_for(state="visible"))
+            times.setdefault(f"{key}_sign", []).append(sign)
+            times.setdefault(f"{key}_open", []).append(shown)
+            page.close(run_before_unload=True)  # Voila's page stops its kernel on unload
+            ctx.close()
+    return {k: spread(v) for k, v in times.items()}
+
+
+COLD = [f"--SlrtVoila.no_preheat={nb}" for nb in ("index.ipynb", "walkthrough.ipynb", "planner.ipynb")]
+"""Server options without the trainer tools' pre-heated kernels (``--cold``)."""
+
+
+def run(quick: bool = False, parts: tuple[str, ...] = ("fo", "bo", "open"), rounds: int | None = None,
+        cold: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     from slrt_sim.i18n import t
@@ -109,31 +175,26 @@ def run(quick: bool = False) -> dict:
     from slrt_sim.training import front_office as rp
     from slrt_sim.training.store import SessionStore
 
-    out: dict = {}
+    rounds = rounds or (1 if quick else 3)
+    out: dict = {"rounds": rounds}
     with tempfile.TemporaryDirectory() as d:
         db = Path(d) / "bench.sqlite"
         SessionStore(db).create_class("BENCH-B", 2018, "sedang", trainer="bench")
-        with VoilaProcess(pin="4321", db=db, log_path=Path(d) / "voila.log",
-                          extra=["--SlrtVoila.heavy_per_client=4"]) as server, sync_playwright() as pw:
+        extra = ["--SlrtVoila.heavy_per_client=4", *(COLD if cold else [])]
+        with VoilaProcess(pin="4321", db=db, log_path=Path(d) / "voila.log", extra=extra) as server, \
+                sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
             try:
                 for name, fn in (("fo", lambda p: _fo(p, server, rp, t, 1 if quick else 3)),
                                  ("bo", lambda p: _bo(p, server, bo, t))):
+                    if name not in parts:
+                        continue
                     ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
                     ctx.set_default_timeout(TIMEOUT_MS)
                     out.update(fn(ctx.new_page()))
                     ctx.close()
-                for key, nb, ready in (
-                        ("walkthrough", "walkthrough.ipynb",
-                         lambda p: p.get_by_text("Langkah 1 dari").first.wait_for(state="visible")),
-                        ("planner", "planner.ipynb",
-                         lambda p: p.get_by_text(t("plan.run")).first.wait_for(state="visible"))):
-                    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
-                    ctx.set_default_timeout(TIMEOUT_MS)
-                    out[f"{key}_sign"], out[f"{key}_open"] = _open(ctx.new_page(), server, nb,
-                                                                   f".slrt-opening, .slrt-{key[:4]}-opening, "
-                                                                   f".slrt-ui", ready)
-                    ctx.close()
+                if "open" in parts:
+                    out.update(_tools(browser, server, t, rounds))
             finally:
                 browser.close()
     return out
@@ -143,16 +204,22 @@ def _table(r: dict) -> str:
     def med(x):
         return x["median"] if isinstance(x, dict) else x
 
-    rows = [("FO submit → score on screen", fmt(med(r["fo_submit"]), " s"), "≤ 1.5 s"),
-            ("FO next case → story on screen", fmt(med(r["fo_next"]), " s"), "≤ 1 s"),
-            ("BO first Cek DTKS → table", fmt(r["bo_check"], " s"), ""),
-            ("BO submit → score on screen", fmt(r["bo_submit"], " s"), "≤ 1.5 s"),
-            ("walkthrough: sign of work", fmt(r["walkthrough_sign"], " s"), ""),
-            ("walkthrough: app on screen", fmt(r["walkthrough_open"], " s"), "≤ 5 s"),
-            ("planner: sign of work", fmt(r["planner_sign"], " s"), ""),
-            ("planner: app on screen", fmt(r["planner_open"], " s"), "≤ 5 s")]
+    def rng(x):
+        return f" ({fmt(x['min'])}–{fmt(x['max'])}, n={x['n']})" if isinstance(x, dict) else ""
+
+    rows = [(label, fmt(med(r[key]), " s") + rng(r[key]), target) for key, label, target in (
+        ("fo_submit", "FO submit → score on screen", "≤ 1.5 s"),
+        ("fo_next", "FO next case → story on screen", "≤ 1 s"),
+        ("bo_check", "BO first Cek DTKS → table", ""),
+        ("bo_submit", "BO submit → score on screen", "≤ 1.5 s"),
+        ("walkthrough_sign", "walkthrough: sign of work", ""),
+        ("walkthrough_open", "walkthrough: app on screen", "≤ 5 s"),
+        ("planner_sign", "planner: sign of work", ""),
+        ("planner_open", "planner: app on screen", "≤ 5 s")) if key in r]
     return table(rows, ("in Chromium, 1366 × 768", "wall", "target"))
 
 
 if __name__ == "__main__":
-    print(_table(run(quick="--quick" in sys.argv)))
+    _rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else None
+    print(_table(run(quick="--quick" in sys.argv, parts=("open",) if "--open" in sys.argv else ("fo", "bo", "open"),
+                     rounds=_rounds, cold="--cold" in sys.argv)))

@@ -152,3 +152,25 @@ def test_bo_app_builds_the_queue_from_the_class_fo_submissions(tmp_path):
     again.name.value, again.code.value = "Siti", CODE
     again._on_start()
     assert again.queue.cases[0].registration["nik"] == a["nik"]
+
+
+def test_timeline_tells_the_dtks_nik_typo_of_a_queue_case(queue):
+    # KELAS1 sedang, K04: made from a front-office case whose DTKS record holds the head's NIK one
+    # digit off (the front office typed the right NIK), recorded decile 1
+    from slrt_sim.training import outcomes as O
+
+    c = queue.case("K04")
+    assert c.registration["nik_mismatch"] and int(c.profile["dtks_decile"]) == 1
+    key = B.bo_outcome(queue, bo.answer_key(queue)).key.households["K04"]
+    assert [r["text"] for r in O.timeline_rows(key, lang="id") if r["step"] == "dtks_found"] == [
+        "Back office menemukan rumah tangga di DTKS lewat pencarian nama (desil 1): NIK kepala keluarga di DTKS "
+        "salah ketik satu angka, jadi pencarian NIK gagal; perbaikan NIK diusulkan ke pengelola DTKS."]
+    # a trainee who took the NIK for a match: not found by NIK, a verval first, the typo still told
+    a = bo.answer_key(queue)
+    a["cases"]["K04"]["status"] = "match"
+    mine = B.bo_outcome(queue, a).trainee.households["K04"]
+    assert [r["step"] for r in O.timeline_rows(mine, lang="id")][2:5] == [
+        "dtks_nik_not_found", "verval_nik_corrected", "dtks_found"]
+    assert [r["text"] for r in O.timeline_rows(mine, lang="en") if r["step"] == "dtks_found"] == [
+        "The back office finds the household in the DTKS (decile 1) after the verval: the head's NIK in the DTKS "
+        "is one digit off; a NIK correction is proposed to the DTKS office."]

@@ -289,3 +289,31 @@ def test_dashboard_kelurahan_tab_shows_the_class(tmp_path, monkeypatch, cases):
     html_ = d.kelurahan.value
     assert "data-cases='3'" in html_ and "Ani" in html_ and "Budi" in html_
     assert "data-metric='inclusion'" in html_ and "oc-warn" in html_
+
+
+def test_timeline_tells_the_planted_dtks_nik_typo(cases):
+    # KELAS1 case 6 (index 5): the DTKS holds the head's NIK one digit off, decile 1
+    i = 5
+    assert cases[i].planted == ["dtks_nik_invalid"] and cases[i].household["dtks_decile"] == 1
+    pair = O.fo_outcome(CODE, SEED, LEVEL, {})
+    found = [r["text"] for r in O.timeline_rows(pair.key.households[cases[i].case_id], lang="id")
+             if r["step"] == "dtks_found"]
+    assert found == ["Back office menemukan rumah tangga di DTKS lewat pencarian nama (desil 1): NIK kepala "
+                     "keluarga di DTKS salah ketik satu angka, jadi pencarian NIK gagal; perbaikan NIK "
+                     "diusulkan ke pengelola DTKS."]
+    found_en = [r["text"] for r in O.timeline_rows(pair.key.households[cases[i].case_id], lang="en")
+                if r["step"] == "dtks_found"]
+    assert found_en == ["The back office finds the household in the DTKS by a name search (decile 1): the head's "
+                        "NIK in the DTKS is one digit off, so the NIK search failed; a NIK correction is proposed "
+                        "to the DTKS office."]
+    # a household whose DTKS record is right keeps the plain line
+    plain = [r["text"] for r in O.timeline_rows(pair.key.households[cases[0].case_id], lang="id")
+             if r["step"] == "dtks_found"]
+    assert plain == ["Back office menemukan rumah tangga di DTKS (desil 2)."]
+    # the front office also mistyped the NIK: found after the verval, the DTKS typo still told
+    a = key(cases[i])
+    a["nik"] = a["nik"][:-2] + a["nik"][-1] + a["nik"][-2]
+    tr = O.fo_outcome(CODE, SEED, LEVEL, {i: a}).trainee.households[cases[i].case_id]
+    texts = [r["text"] for r in O.timeline_rows(tr, lang="id") if r["step"] == "dtks_found"]
+    assert texts == ["Back office menemukan rumah tangga di DTKS (desil 1) setelah verval: NIK kepala keluarga "
+                     "di DTKS salah ketik satu angka; perbaikan NIK diusulkan ke pengelola DTKS."]

@@ -614,3 +614,30 @@ def test_ctrl_c_during_the_warm_up_reaches_the_server_only(monkeypatch):
         assert seen["creationflags"] & app.subprocess.CREATE_NEW_PROCESS_GROUP
     else:
         assert seen["start_new_session"] is True
+
+
+def test_trainer_tools_are_pre_heated_once_the_start_up_pools_have_run(monkeypatch):
+    """The walkthrough and the planner get their pre-heated kernel only after every pool started with
+    the server has run its notebook: their first simulation must not slow the class's kernels."""
+    from slrt_sim.server.app import SlrtVoila
+
+    app = SlrtVoila()
+    assert app._late_tools() == ["walkthrough.ipynb", "planner.ipynb"]
+    km = _manager(1)  # the FO pool: one kernel still running the notebook
+    km.kernel_pools_config = {**km.kernel_pools_config, **{nb: {"pool_size": 1} for nb in app._late_tools()}}
+    app.kernel_manager = km
+    seen = []
+
+    async def sleep(_):
+        seen.append((km.pool_ready("walkthrough.ipynb"), km.pool_ready("planner.ipynb")))
+        for pool in km._pools.values():  # every kernel started with the server has run its notebook now
+            for item in pool:
+                if not item.render.done():
+                    item.render.finish()
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    _run(app._preheat_trainer_tools())
+    assert seen == [(0, 0)]  # nothing heated while the FO pool was running
+    assert km.pool_ready("walkthrough.ipynb") == 1 and km.pool_ready("planner.ipynb") == 1
+    _run(app._preheat_trainer_tools())  # a second call adds none
+    assert km.pool_ready("walkthrough.ipynb") == 1

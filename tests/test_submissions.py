@@ -12,7 +12,9 @@ files are near misses, as a class's are. For every household of every pair of ru
   and it is the decile the feedback names;
 * where each need ends (the panel under the timeline) is what the timeline says;
 * the class view's figures are the timelines' (needs met, programme places, rejected letters,
-  displaced families), and the class's totals are the trainees' sums.
+  displaced families), and the class's totals are the trainees' sums;
+* every number the feedback panel shares with a timeline is the timeline's: the day a need was met,
+  a displaced classmate's decile and how many days later it was enrolled.
 """
 from __future__ import annotations
 
@@ -231,3 +233,72 @@ def test_back_office_timelines_hold_together(bo_runs):
             h = pair.trainee.households[r.case_id]
             c = queue.case(r.case_id)
             assert r.served == sum(1 for n in c.needs if h.needs.get(n) and h.needs[n].state == "served")
+
+
+# ------------------------------------------------------------------------------ one fact, one number
+def _numbers(text: str) -> list[int]:
+    return [int(x) for x in re.findall(r"\d+", text)]
+
+
+def check_shared_numbers(pair, cases_by_label: dict, label: str, seed: int) -> tuple[int, int]:
+    """Every number the feedback panel shares with a timeline is the timeline's: the day a need was
+    met (the panel under the timeline), and for a displaced classmate the decile and the days later
+    named in the sentence (their own timelines). Returns how many days met and how many displaced
+    classmates were compared."""
+    seen, classmates = 0, 0
+    for run in (pair.trainee, pair.key):
+        h = run.households[label]
+        rows = O.timeline_rows(h, lang="en")
+        t0 = int(h.events[0].day)
+        for n in O.need_rows(h, lang="en"):
+            if n["day"] is None:
+                continue
+            lines = [int(e.day - t0) for e in h.events if e.need == n["code"] and e.step in O.SERVED_STEPS]
+            if not lines:  # met through another need's place: that place's support line
+                continue
+            assert n["day"] == min(lines), (label, n["code"], n["day"], lines)  # the day of its first line
+            assert any(r["day"] == n["day"] and r["step"] in O.SERVED_STEPS for r in rows)
+            seen += 1
+    for row, text in zip(pair.displaced_by(label), O.displaced_rows(pair, label, seed, lang="en")):
+        other = cases_by_label.get(row["label"])
+        if other is None:
+            continue
+        decile = int(other.household["true_decile"]) if hasattr(other, "household") else int(
+            other.truth["verified_decile"])
+        assert f"real decile {decile})" in text, text
+        for run in (pair.trainee, pair.key):
+            for e in run.households[row["label"]].events:
+                if e.step in VERVALS:
+                    assert int(e.detail["decile"]) == decile, (row["label"], e)
+
+        def enrolled(h):
+            t0 = int(h.events[0].day)
+            return [r["day"] for r in O.timeline_rows(h, lang="en") if r["step"] == "enrolled"
+                    and any(e.step == "enrolled" and e.program == row["program"] and int(e.day - t0) == r["day"]
+                            for e in h.events)]
+
+        key_days = enrolled(pair.key.households[row["label"]])
+        late_days = enrolled(pair.trainee.households[row["label"]])
+        if late_days:
+            assert "days later" in text and _numbers(text.split(":")[-1]) == [late_days[0] - key_days[0]], text
+        else:
+            assert "not enrolled" in text, text
+        classmates += 1
+    return seen, classmates
+
+
+def test_numbers_shared_by_feedback_and_timeline_come_from_one_fact(fo_runs, bo_runs):
+    cases, subs, pairs = fo_runs
+    by_label = {c.case_id: c for c in cases}
+    days = classmates = 0
+    for who, answers in subs.items():
+        for i in answers:
+            d, m = check_shared_numbers(pairs[who], by_label, cases[i].case_id, SEED)
+            days, classmates = days + d, classmates + m
+    queue, _bo_subs, bo_pairs = bo_runs
+    bo_labels = {c.case_id: c for c in queue.cases if c.problem != "duplicate"}
+    for pair in bo_pairs:
+        for label in bo_labels:
+            d, m = check_shared_numbers(pair, bo_labels, label, SEED)
+            days, classmates = days + d, classmates + m
+    assert days > 100 and classmates > 0, (days, classmates)  # the sample has both to compare

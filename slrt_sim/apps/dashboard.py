@@ -38,7 +38,13 @@ CSS = """<style>
 .slrt-dash .slrt-stats{display:flex;flex-wrap:wrap;gap:8px 24px;margin:6px 0}
 .slrt-dash .slrt-stat{border-left:6px solid #4c72b0;padding:2px 10px}.slrt-dash .slrt-stat-bo{border-color:#dd8452}
 .slrt-dash .slrt-plot img{max-width:100%}
-.slrt-dash.slrt-projector{font-size:24px}
+.slrt-dash.slrt-projector{font-size:24px;--jp-widgets-font-size:22px;--jp-ui-font-size1:22px;
+ --jp-content-font-size1:22px}
+.slrt-dash.slrt-projector :where(p,li,b,strong,em,span,small,summary,label,a,td,th,h4,h5,button,input,select,textarea,
+ .widget-label,.lm-TabBar-tab,.lm-TabBar-tabLabel,.jupyter-button){font-size:max(20px,1em) !important}
+.slrt-dash.slrt-projector :where(h2){font-size:max(30px,1em) !important}
+.slrt-dash.slrt-projector .lm-TabBar-tab{min-width:0}
+.slrt-dash.slrt-projector .widget-label{width:auto !important;min-width:0;max-width:none !important}
 .slrt-dash.slrt-projector table.slrt-t{font-size:24px}
 .slrt-dash.slrt-projector table.slrt-t td,.slrt-dash.slrt-projector table.slrt-t th{padding:4px 12px}
 .slrt-dash.slrt-projector .slrt-stat{font-size:28px}

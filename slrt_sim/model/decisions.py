@@ -69,6 +69,7 @@ class Script:
     by: str = "fo"
     letters: tuple[tuple[str, str], ...] = ()  # (programme, need) chosen by the back office, if it decided
     registered_by: str = ""  # who registered the household, if not ``by`` (a BO queue made from FO files)
+    dtks_nik_wrong: bool = False  # the DTKS holds the head's NIK mistyped: the BO finds the record by name
     verval_decile: int | None = None  # the decile a person's verval recording gives (None: the visit's measurement)
 
 

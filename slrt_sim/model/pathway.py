@@ -182,11 +182,11 @@ class Pathway:
         else:
             yield from staff.serve(staff.bo_district, staff.logs["bo_district"], rs.t_bo_check(), prio)
 
-    def _dtks_status(self, c: Case, actor: str = "bo") -> bool:
+    def _dtks_status(self, c: Case, actor: str = "bo", **found) -> bool:
         col = self.hh.col
         listed = bool(col["in_dtks"][c.hh])
         self.note(c, "dtks_found" if listed else "dtks_not_listed", actor,
-                  decile=int(col["dtks_decile"][c.hh]) if listed else 0)
+                  decile=int(col["dtks_decile"][c.hh]) if listed else 0, **(found if listed else {}))
         return listed
 
     def assess(self, rs, prio: int):
@@ -480,16 +480,18 @@ class Pathway:
 
     def _check_file(self, f, actor: str):
         """The BO's DTKS check by the NIK on the file: a mistyped NIK finds nothing, so a verval visit
-        reads the KK, corrects the NIK, and the check is repeated. True if the household is listed."""
+        reads the KK, corrects the NIK, and the check is repeated. True if the household is listed.
+        A record the DTKS holds with the NIK mistyped (``script.dtks_nik_wrong``) is found by name: the
+        step says so and that a correction is proposed (``nik_fix``: at once, or after that verval)."""
         yield from self.bo_check(f.village, f.office, f.rs, f.prio)
-        listed = bool(self.hh.col["in_dtks"][f.hh])
+        listed, fix = bool(self.hh.col["in_dtks"][f.hh]), "proposed"
         if listed and not f.nik_ok:
             self.note(f.home, "dtks_nik_not_found", actor)
             yield from f.visit(f.village, "verval")
-            f.nik_ok = True
+            f.nik_ok, fix = True, "after_verval"
             self.note(f.home, "verval_nik_corrected", "fasilitator", "village")
             yield from self.bo_check(f.village, f.office, f.rs, f.prio)
-        return self._dtks_status(f.home)
+        return self._dtks_status(f.home, **({"dtks_nik": "wrong", "nik_fix": fix} if f.script.dtks_nik_wrong else {}))
 
     def _verify_sktm(self, f):
         """The SKTM is checked by a verval visit; a better-off listed household is delisted at the next

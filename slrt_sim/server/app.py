@@ -19,12 +19,18 @@ What it adds:
 
 * **A pool sized for the class.** ``--SlrtVoila.class_size=N`` (``make app CLASS_SIZE=N``)
   pre-heats N kernels of the app the class opens (``class_app``: ``fo``, ``bo`` or ``both``);
-  the other role play keeps one, the trainer dashboard one, the planner, walkthrough and landing
-  page none. Without a class size, a server the LAN can reach still gives the class app a pool
-  sized to the machine (``open_pool``, :func:`slrt_sim.server.kernels.open_pool_size`), so a
-  hall of 70 that arrives unannounced is served within a minute; on loopback only, none.
-  Before the pools start, the class cases are built once (:mod:`slrt_sim.training.case_cache`),
-  so no kernel generates a population.
+  the other role play keeps one, the trainer dashboard one, the landing page none. Without a
+  class size, a server the LAN can reach still gives the class app a pool sized to the machine
+  (``open_pool``, :func:`slrt_sim.server.kernels.open_pool_size`), so a hall of 70 that arrives
+  unannounced is served within a minute; on loopback only, none. Before the pools start, the
+  class cases are built once (:mod:`slrt_sim.training.case_cache`), so no kernel generates a
+  population.
+* **Trainer tools ready when the trainer opens them.** The walkthrough and the planner
+  (``late_preheat``) each get one pre-heated kernel too, but only once every pool started with the
+  server has run its notebook (the class app's first): their kernels build the app in the
+  background (a simulated year for the walkthrough), which must not slow the class's kernels.
+  A trainer who opens them then gets the app on screen in a few seconds instead of waiting for a
+  kernel, the imports and the first simulation (:meth:`SlrtVoila._preheat_trainer_tools`).
 * **A cap** (:class:`slrt_sim.server.kernels.CapPolicy`): at most ``max_kernels`` live kernels
   and ``max_per_client`` per device (the trainer's own laptop, loopback, is exempt); above it
   the page is the friendly "Server sedang penuh, coba lagi dalam … detik" with HTTP 503 and
@@ -237,8 +243,14 @@ class SlrtVoila(Voila):
     other_pool_size = Int(1, config=True, help="Pre-heated kernels of the other pre-heated notebooks.")
     open_pool = Int(-1, config=True, help="Without --class-size: pre-heated kernels of the class app (-1: sized "
                                           "to the machine when served to the LAN, none on loopback).")
-    no_preheat = List(Unicode(), ["index.ipynb", "planner.ipynb", "walkthrough.ipynb"], config=True,
-                      help="Notebooks never pre-heated (heavy trainer tools, and the kernel-free landing page).")
+    no_preheat = List(Unicode(), ["index.ipynb"], config=True,
+                      help="Notebooks never pre-heated (the kernel-free landing page; a trainer tool listed here "
+                           "is not pre-heated later either).")
+    late_preheat = List(Unicode(), ["walkthrough.ipynb", "planner.ipynb"], config=True,
+                        help="Trainer tools given one pre-heated kernel once the pools started with the server "
+                             "have run their notebook.")
+    late_preheat_wait = Float(600.0, config=True,
+                              help="Seconds the trainer tools' pre-heating waits at most for the other pools.")
     max_kernels = Int(CapPolicy.max_kernels, config=True, help="Cap on live kernels (pages and pool together).")
     max_per_client = Int(CapPolicy.max_per_client, config=True,
                          help="Cap on kernels per client address (one device).")
@@ -328,9 +340,18 @@ class SlrtVoila(Voila):
                 if chosen and self.class_size <= 0:  # no class announced: a pool sized to the machine
                     size = max(size, self.open_pool_size())
                 pools[notebook] = {"pool_size": max(0, size)}
+            for notebook in self._late_tools():  # filled later (_preheat_trainer_tools), never at start
+                pools[notebook] = {"pool_size": 1}
             section.kernel_pools_config = pools
         if "preheat_denylist" not in section:
-            section.preheat_denylist = [r"(.*/)?" + re.escape(n) + "$" for n in self.no_preheat] + [NO_PREHEAT_FOLDERS]
+            # Voila's start-up fill skips the late tools too (they come after the class's pools)
+            denied = [*self.no_preheat, *self._late_tools()]
+            section.preheat_denylist = ([r"(.*/)?" + re.escape(n) + "$" for n in denied]
+                                        + [NO_PREHEAT_FOLDERS])
+
+    def _late_tools(self) -> list[str]:
+        """The trainer tools pre-heated after the start-up pools (``late_preheat`` less ``no_preheat``)."""
+        return [n for n in self.late_preheat if n not in self.no_preheat]
 
     def open_pool_size(self) -> int:
         """The class app's pool without a class size: ``open_pool``, or if -1 one sized to the machine
@@ -460,6 +481,23 @@ class SlrtVoila(Voila):
         while any(km.pool_rendered(nb) < size for nb, size in sizes.items()):
             await asyncio.sleep(0.5)
         print(self.banner(ready=True), flush=True)
+        await self._preheat_trainer_tools()
+
+    async def _preheat_trainer_tools(self) -> None:
+        """One pre-heated kernel for each trainer tool of ``late_preheat`` (see the module
+        docstring), once no pool started with the server is still running its notebook (at most
+        ``late_preheat_wait`` seconds). A tool whose notebook is not in the served folder is skipped."""
+        km = self.kernel_manager
+        if not hasattr(km, "fill_if_needed"):  # pre-heating switched off
+            return
+        deadline = time.monotonic() + self.late_preheat_wait
+        while time.monotonic() < deadline and any(
+                km._render_state(item) == "running" for pool in getattr(km, "_pools", {}).values() for item in pool):
+            await asyncio.sleep(1.0)
+        for notebook in self._late_tools():
+            if (Path(self.root_dir) / notebook).is_file() and not km.pool_ready(notebook):
+                self.log.info("Pre-heating a kernel of the trainer tool %s.", notebook)
+                km.fill_if_needed(delay=0, notebook_name=notebook)
 
     def _handle_signal_stop(self, sig, frame):
         loop = getattr(self, "ioloop", None)

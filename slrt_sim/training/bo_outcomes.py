@@ -83,7 +83,8 @@ def bo_scripts(queue: bo.Queue, answers: Mapping[str, Any]) -> list[Script]:
             nik_ok=not nik_problem or a.get("status") == "nik_error",
             fast_track=bool(c.truth.get("vulnerable")), decision="refer_bo", programs=(),
             sktm="verify" if a.get("verval") else ("accept" if c.registration.get("sktm") else None),
-            real_needs=_real_needs(queue, c, right), by="bo", letters=tuple(letters)))
+            real_needs=_real_needs(queue, c, right), by="bo", letters=tuple(letters),
+            dtks_nik_wrong=bool(c.registration.get("nik_mismatch"))))
     return out
 
 

@@ -117,7 +117,7 @@ def fo_script(case: fo.FoCase, answers: Mapping[str, Any], arrive: float, by: st
     return Script(hh=int(case.hh), label=case.case_id, arrive=float(arrive), needs=needs,
                   true_needs=tuple(case.needs), nik_ok=_digits(answers.get("nik")) == key["nik"],
                   fast_track=bool(answers.get("fast_track")), decision=decision, programs=progs, sktm=sktm,
-                  real_needs=real_needs(case, key), by=by)
+                  real_needs=real_needs(case, key), by=by, dtks_nik_wrong="dtks_nik_invalid" in case.planted)
 
 
 def key_scripts(cases: list[fo.FoCase]) -> list[Script]:
@@ -181,6 +181,8 @@ def _text(step: str, e_need, e_prog, detail: Mapping[str, Any], lang: str | None
             fields[k] = v
     key = f"oc.step.{step}" if step != "dtks_determined" else \
         f"oc.step.dtks_determined.{'yes' if detail.get('listed') else 'no'}"
+    if step == "dtks_found" and detail.get("dtks_nik") == "wrong":  # the DTKS typo the case planted
+        key = f"oc.step.dtks_found.nik_{detail.get('nik_fix', 'proposed')}"
     if fields["need"] and fields["need"].lower() in fields["program"].lower() and has(f"{key}.own"):
         key = f"{key}.own"  # "Dukcapil (identity documents)" needs no "(identity documents)" after it
     text = t(key, lang=lang, **{k: fields.get(k, "") for k in _FIELDS})
@@ -226,14 +228,29 @@ def timeline_rows(h: HouseholdOutcome, lang: str | None = None, start: float | N
     return rows
 
 
+SERVED_STEPS = ("served", "information_given")
+"""Timeline steps that meet a need: the day a need was met is the first of them (:func:`need_rows`).
+(``same_place`` is not one: the place is there, its support arrives with a later ``served`` line.)"""
+
+
 def need_rows(h: HouseholdOutcome, lang: str | None = None, horizon: float | None = None) -> list[dict]:
-    """Where each need stands at the end: ``need``, ``state`` (text), ``day`` (since the walk-in) or ``None``."""
+    """Where each need stands at the end: ``need``, ``state`` (text), ``day`` (since the walk-in) or ``None``.
+
+    The day is the timeline's own: the day of the need's first line that meets it
+    (:data:`SERVED_STEPS`), counted as :func:`timeline_rows` counts, so the panel under the
+    timeline and the timeline never name two days for one fact (a need met only through another
+    need's place has no line of its own: its day is when that place's support arrived)."""
     t0 = int(h.events[0].day) if h.events else 0
+    first_met: dict[str, float] = {}
+    for e in h.events:
+        if e.step in SERVED_STEPS and e.need is not None:
+            first_met.setdefault(e.need, e.day)
     out = []
     for n, r in h.needs.items():
         if n == "information" and r.state != "served":
             continue
-        day = None if r.day_served is None or r.state != "served" else int(r.day_served - t0)
+        met = first_met.get(n, r.day_served)
+        day = None if met is None or r.state != "served" else int(met - t0) if met >= t0 else 0
         prog = t(f"prog.{r.program}.name", lang=lang) if r.program else "—"
         out.append({"need": t(f"need.{n}", lang=lang), "state": t(f"oc.state.{r.state}", lang=lang, program=prog),
                     "day": day, "code": n, "raw_state": r.state})
@@ -251,6 +268,26 @@ def _family(seed: int, hh: int, label: str | None, lang: str | None) -> str:
     return t("oc.displaced.background", lang=lang, name=name, rt=f"{int(h.at[hh, 'rt']):02d}", decile=decile)
 
 
+def _displaced_days(pair: PairOutcome, row: Mapping[str, Any]) -> tuple[float, float | None]:
+    """The displaced family's enrolment day with the right handling and with the trainee's files.
+    A classmate's household has its own timelines: the days are read from their "enrolled" lines
+    (counted as :func:`timeline_rows` counts: whole days since the walk-in), so the sentence and the
+    classmate's timelines name one number; a background family's come from the run's enrolments."""
+    key_h, mine_h = pair.key.households.get(row.get("label") or ""), pair.trainee.households.get(row.get("label") or "")
+    if key_h is None or mine_h is None or not key_h.events:
+        return row["day_key"], row["day_trainee"]
+
+    def enrolled(h) -> float | None:
+        t0 = int(h.events[0].day)
+        days = [int(e.day - t0) for e in h.events if e.step == "enrolled" and e.program == row["program"]]
+        return float(min(days)) if days else None
+
+    key_day, late_day = enrolled(key_h), enrolled(mine_h)
+    if key_day is None:
+        return row["day_key"], row["day_trainee"]
+    return key_day, late_day
+
+
 def displaced_rows(pair: PairOutcome, label: str, seed: int, lang: str | None = None) -> list[str]:
     """Sentences naming the households that lost a programme place the household ``label`` took."""
     if label not in pair.trainee.households:
@@ -258,8 +295,9 @@ def displaced_rows(pair: PairOutcome, label: str, seed: int, lang: str | None = 
     out = []
     for row in pair.displaced_by(label):
         who = _family(seed, row["hh"], row["label"], lang)
-        when = (t("oc.displaced.later", lang=lang, day=fmt_num(row["day_trainee"] - row["day_key"]))
-                if row["day_trainee"] is not None else t("oc.displaced.never", lang=lang))
+        key_day, late_day = _displaced_days(pair, row)
+        when = (t("oc.displaced.later", lang=lang, day=fmt_num(late_day - key_day))
+                if late_day is not None else t("oc.displaced.never", lang=lang))
         out.append(t("oc.displaced.row", lang=lang, who=who, program=t(f"prog.{row['program']}.name", lang=lang),
                      when=when))
     return out

@@ -191,3 +191,23 @@ def open_app(page, voila_server):
         return page
 
     return open_
+
+
+@pytest.fixture(name="open_dashboard_class")
+def open_dashboard_class_fixture():
+    """The :func:`open_dashboard_class` function, for tests."""
+    return open_dashboard_class
+
+
+def open_dashboard_class(page, server, pin: str, code: str) -> None:
+    """Open the trainer dashboard, enter ``pin`` and choose the class ``code`` (its options arrive
+    with the widget's state, possibly after the select is drawn)."""
+    page.goto(server.render_url("trainer_dashboard.ipynb"), wait_until="domcontentloaded")
+    wait_for_voila(page)
+    page.locator(".slrt-pin input").fill(pin)
+    page.locator(".slrt-pin-enter").click()
+    page.locator(".slrt-class-choose select").wait_for(state="visible")
+    page.locator(".slrt-class-choose option", has_text=code).first.wait_for(state="attached")
+    labels = page.locator(".slrt-class-choose option").all_inner_texts()
+    page.locator(".slrt-class-choose select").select_option(
+        label=next(o for o in labels if o.replace("\xa0", " ").startswith(code + " ")))
