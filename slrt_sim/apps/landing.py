@@ -75,10 +75,11 @@ CSS = """<style>
 .slrt-landing .slrt-trainer { border: 2px solid #0b5cad; border-radius: 12px; padding: 8px 12px 12px 12px;
                               margin-top: 12px; background: #f2f7fd; }
 .slrt-landing .slrt-start h2, .slrt-landing .slrt-trainer h2 { margin-top: 2px; }
-/* a phone: the three trainee buttons compact enough to share the first screen */
-@media (max-width: 420px) { .slrt-landing a.slrt-app { padding: 6px 12px; }
-  .slrt-landing a.slrt-app .slrt-app-name { font-size: 18px; }
-  .slrt-landing a.slrt-app .slrt-app-desc { font-size: 13px; line-height: 1.3; } }
+/* a phone: the four trainee buttons compact enough to share the first screen (360 x 780 too) */
+@media (max-width: 420px) { .slrt-landing a.slrt-app { padding: 5px 10px; }
+  .slrt-landing .slrt-apps { gap: 6px; }
+  .slrt-landing a.slrt-app .slrt-app-name { font-size: 18px; line-height: 1.3; }
+  .slrt-landing a.slrt-app .slrt-app-desc { font-size: 13px; line-height: 1.2; } }
 .slrt-landing .slrt-guides ul { padding-left: 20px; margin: 4px 0; } .slrt-landing .slrt-guides li { min-height: 32px; }
 .slrt-landing details { margin-top: 12px; } .slrt-landing summary { cursor: pointer; min-height: 40px;
                                                                     line-height: 40px; font-weight: 600; }

@@ -248,7 +248,7 @@ class SlrtVoila(Voila):
                            "is not pre-heated later either).")
     late_preheat = List(Unicode(), ["walkthrough.ipynb", "planner.ipynb"], config=True,
                         help="Trainer tools given one pre-heated kernel once the pools started with the server "
-                             "have run their notebook.")
+                             "have run their notebook (none when other_pool_size is 0).")
     late_preheat_wait = Float(600.0, config=True,
                               help="Seconds the trainer tools' pre-heating waits at most for the other pools.")
     max_kernels = Int(CapPolicy.max_kernels, config=True, help="Cap on live kernels (pages and pool together).")
@@ -350,7 +350,10 @@ class SlrtVoila(Voila):
                                         + [NO_PREHEAT_FOLDERS])
 
     def _late_tools(self) -> list[str]:
-        """The trainer tools pre-heated after the start-up pools (``late_preheat`` less ``no_preheat``)."""
+        """The trainer tools pre-heated after the start-up pools (``late_preheat`` less ``no_preheat``;
+        none when ``other_pool_size`` is 0, which pre-heats no notebook but the class app's)."""
+        if self.other_pool_size <= 0:
+            return []
         return [n for n in self.late_preheat if n not in self.no_preheat]
 
     def open_pool_size(self) -> int:

@@ -76,7 +76,7 @@ def test_landing_on_a_phone(phone, voila_server):
     page.get_by_role("heading", name=t("landing.start.heading")).wait_for(state="visible")
     assert_fits(page, ".slrt-landing")  # the static landing page (no kernel)
     buttons = page.locator(".slrt-start a.slrt-app")
-    assert buttons.count() == 3  # front office, back office, home visit
+    assert buttons.count() == 4  # front office, back office, home visit, live kelurahan desk
     viewport_h = page.viewport_size["height"]
     for i in range(buttons.count()):  # the trainee's buttons: big and in the first screen
         box = buttons.nth(i).bounding_box()
