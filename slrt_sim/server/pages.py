@@ -117,9 +117,12 @@ _LIVE_JS = """
   try { config = JSON.parse(document.getElementById('jupyter-config-data').textContent); } catch (e) {}
   if (!config || !config.kernelId) { return; }
   var url = (config.baseUrl || '/') + 'api/kernels/' + config.kernelId;
-  var shown = false;
+  var shown = false, leaving = false;
+  // A page being left (a reload, a link) shuts its own kernel down with its beacon: it must not
+  // then reload itself over the navigation under way.
+  window.addEventListener('beforeunload', function () { leaving = true; });
   function gone() {
-    if (shown) { return; }
+    if (shown || leaving) { return; }
     shown = true;
     var box = document.createElement('div');
     box.className = 'slrt-gone';
