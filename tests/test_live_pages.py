@@ -3,6 +3,8 @@
 (:mod:`slrt_sim.apps.live_projector`), through the kernels' in-process client."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from slrt_sim.apps.live_client import Local, LiveError
@@ -161,3 +163,39 @@ def test_a_late_joiner_is_told_and_gets_a_game_of_their_own(world):
     clock.t += 1.0
     late.refresh()
     assert late.game == "2"
+
+
+def test_one_poller_keeps_polling_through_a_failed_poll_and_stops():
+    from slrt_sim.apps.live_client import Poller
+
+    calls = []
+
+    def poll():
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise RuntimeError("a busy server")
+
+    poller = Poller(poll, 0.01)
+    assert poller.start() is False and not poller.running  # no running loop: the tests poll by hand
+
+    async def run():
+        assert poller.start() and poller.start() and poller.running  # a second start keeps the one loop
+        await asyncio.sleep(0.2)
+        poller.stop()
+        seen = len(calls)
+        await asyncio.sleep(0.05)
+        return seen
+
+    seen = asyncio.run(run())
+    assert seen >= 3 and len(calls) == seen and not poller.running
+
+
+def test_the_desk_and_the_projector_poll_with_the_shared_poller():
+    from slrt_sim.apps.live_client import Poller
+    from slrt_sim.apps.live_desk import LiveDeskApp
+    from slrt_sim.apps.live_projector import LiveProjector
+
+    live = Local()
+    desk, proj = LiveDeskApp(live, refresh_seconds=0.5), LiveProjector(live, refresh_seconds=0.7)
+    assert isinstance(desk.poller, Poller) and desk.poller.poll == desk.refresh and desk.poller.seconds == 0.5
+    assert isinstance(proj.poller, Poller) and proj.poller.poll == proj.poll and proj.poller.seconds == 0.7

@@ -17,7 +17,6 @@ view of each game and the debrief, for a 1920 x 1080 projector (texts 20 px and 
 """
 from __future__ import annotations
 
-import asyncio
 import csv
 import html
 import io
@@ -28,7 +27,7 @@ import ipywidgets as W
 from slrt_sim import i18n
 from slrt_sim.apps import _hall, style
 from slrt_sim.apps._errors import guarded
-from slrt_sim.apps.live_client import LiveError, client as default_client
+from slrt_sim.apps.live_client import LiveError, Poller, client as default_client
 from slrt_sim.apps.live_desk import ROLES, option_label
 from slrt_sim.i18n import t
 from slrt_sim.paths import SCENARIOS, TRAINING_SCENARIO
@@ -165,7 +164,7 @@ class LiveProjector:
         self.store, self.refresh_seconds = store, refresh_seconds
         self.games: list[str] = []
         self.debriefs: dict[str, dict] = {}
-        self._task = None
+        self.poller = Poller(self.poll, refresh_seconds)
         self.pin = W.Password(description=t("dash.pin.label"), style={"description_width": "initial"})
         self.pin_btn = W.Button(description=t("dash.pin.button"), button_style="primary", icon="lock")
         self.pin_msg = W.HTML(f"<p>{_e(t('dash.pin.prompt'))}</p>")
@@ -294,23 +293,14 @@ class LiveProjector:
         self.refresh()
         return self.debriefs[gid]
 
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.refresh_seconds)
-            try:
-                if self.choose.value not in self.debriefs:
-                    self.refresh()
-            except Exception:  # noqa: BLE001 - a failed poll must not end the projector
-                pass
+    def poll(self) -> None:
+        """One poll: redraw the chosen game while it runs (a debrief stays as it is)."""
+        if self.choose.value not in self.debriefs:
+            self.refresh()
 
-    def start_polling(self) -> None:
-        if self._task is not None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._task = loop.create_task(self._loop())
+    def start_polling(self) -> bool:
+        """Poll the chosen game every ``refresh_seconds`` (:class:`~slrt_sim.apps.live_client.Poller`)."""
+        return self.poller.start()
 
 
 def show(live=None) -> LiveProjector:
