@@ -9,7 +9,8 @@ view of each game and the debrief, for a 1920 x 1080 projector (texts 20 px and 
 * **Projector**: one game at a time, chosen by buttons: the simulated date and progress, the queue
   at each desk with its player and utilisation, households waiting, needs met, complaints, the
   DTKS's exclusion and inclusion error (now against the start), three named households' journeys.
-  The page polls the server every ``refresh_seconds`` (2 s) in the kernel's loop.
+  The page polls the server every ``refresh_seconds`` (1 s: a press shows on the projector within
+  2 s at the 95th percentile with 70 players, ``make load DAY=live``) in the kernel's loop.
 * **End** a game: the debrief side by side (:func:`slrt_sim.training.live.debrief.debrief`, made
   on the server): outcomes of the team against the rules alone, where the time went (desks), the
   households missed or helped and why, each trainee's accuracy and speed, and a CSV download of
@@ -32,7 +33,7 @@ from slrt_sim.apps.live_desk import ROLES, option_label
 from slrt_sim.i18n import t
 from slrt_sim.paths import SCENARIOS, TRAINING_SCENARIO
 
-REFRESH_SECONDS = 2.0
+REFRESH_SECONDS = 1.0
 JOURNEY_STEPS = 4
 """The last steps of each followed household the projector shows."""
 OUTCOMES = ("met", "complaints", "waiting", "decisions", "exclusion", "inclusion")
