@@ -216,6 +216,8 @@ class LiveDeskApp:
                                    t("live.ui.late_join") if self._running() else t("live.ui.waiting_start"))
             self._show(None)
             return
+        if self.game is None:  # playing: the decision comes first on a phone, the intro goes
+            self.title.value = f"<h2>{_e(t('live.ui.desk_title'))}</h2>"
         self.game = game
         self.seat_box.layout.display = "none"
         mine = pending[0] if pending else None
