@@ -239,7 +239,7 @@ class Dashboard(LazyStore):
         parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
         # the projector-ready view (statistics per app, progress per trainee) replaces the plain list
         self.live_html.value = (dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
-                                + dash.section("names", lambda: names_html(self.store, code)))
+                                + parts["debrief"] + dash.section("names", lambda: names_html(self.store, code)))
         self.plot.value = parts["plot"]
         self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
         self._kelurahan_fp = None

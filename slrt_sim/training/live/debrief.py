@@ -125,3 +125,35 @@ def table(db: dict, game: str = "") -> list[dict]:
         rows += [{"game": game, "section": section, "name": str(r["hh"]), "metric": r["need"],
                   "team": "; ".join(w["point"] for w in r["why"]), "rules": None} for r in db[section]]
     return rows
+
+
+TEAM_COLUMNS = ("game", "players", "met", "met_rules", "complaints", "complaints_rules", "waiting", "waiting_rules",
+                "decisions", "exclusion", "exclusion_rules", "inclusion", "inclusion_rules", "missed", "helped")
+"""A team's row in the class's results (:func:`class_rows`): the team's figure, then the rules'."""
+PLAYER_COLUMNS = ("game", "player", "desks", "offered", "answered", "late", "accuracy", "minutes", "seconds")
+"""A player's row in the class's results (:func:`class_rows`)."""
+
+
+def team_row(game: str, db: dict) -> dict:
+    """One game's debrief as one row (:data:`TEAM_COLUMNS`)."""
+    row = {"game": str(game), "players": ", ".join(p["player"] for p in db.get("players", []))}
+    for k in ("met", "complaints", "waiting", "decisions", "exclusion", "inclusion"):
+        row[k] = db["team"][k]
+        if k != "decisions":
+            row[f"{k}_rules"] = db["rules"][k]
+    row.update(missed=len(db.get("missed", [])), helped=len(db.get("helped", [])))
+    return {c: row[c] for c in TEAM_COLUMNS}
+
+
+def class_rows(saved: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The class's saved debriefs (:meth:`slrt_sim.training.store.SessionStore.debriefs`) as rows,
+    one per team (:data:`TEAM_COLUMNS`) and one per player (:data:`PLAYER_COLUMNS`; ``desks`` joined
+    with ", "), in the order they were saved."""
+    teams, players = [], []
+    for s in saved:
+        db = s["debrief"]
+        teams.append(team_row(s["game"], db))
+        for p in db.get("players", []):
+            players.append({"game": str(s["game"]), "player": p["player"], "desks": ", ".join(p["desks"]),
+                            **{k: p[k] for k in PLAYER_COLUMNS[3:]}})
+    return teams, players
