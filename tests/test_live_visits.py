@@ -1,0 +1,180 @@
+"""The fasilitator's desk in a live kelurahan: whom to visit, the home visit's recording entering the
+DTKS, the bots' recordings, and the desk page's choice buttons and form."""
+from __future__ import annotations
+
+import pytest
+
+from slrt_sim.domain import welfare as Wf
+from slrt_sim.i18n import t
+from slrt_sim.training.live.bots import Bot, mistaken
+from slrt_sim.training.live.game import Game, GameConfig
+
+RICHER = Wf.Indicators("keramik", "tembok", "genteng", True, "small", 4, frozenset({"motorbike"}))
+"""By hand: 0 + 0 + 0 + 0 (owns land) + 1 (small trade) + 1 (4 people) - 1 (motorbike) = 1 point: decile 7."""
+
+
+class Clock:
+    t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_a_recording_as_one_line_and_the_decile_it_enters():
+    text = Wf.encode(RICHER)
+    assert text == "floor=keramik;wall=tembok;roof=genteng;land=yes;work=small;size=4;assets=motorbike"
+    assert Wf.decode(text) == RICHER and Wf.indicator_decile(RICHER) == 7
+    hidden = Wf.decode(text.replace("assets=motorbike", "assets="))  # the motorbike hidden: 2 points, decile 6
+    assert Wf.recorded_decile(5, hidden, RICHER) == 4  # the visit measured 5; the recording moves it one poorer
+    assert Wf.recorded_decile(5, RICHER, RICHER) == 5  # a true recording enters what the visit measured
+    assert Wf.recorded_decile(1, hidden, RICHER) == 1  # within 1..10
+    with pytest.raises(ValueError, match="wall"):
+        Wf.decode(text.replace("tembok", "kaca"))
+    with pytest.raises(ValueError, match="size"):
+        Wf.decode(text.replace("size=4", "size=0"))
+    with pytest.raises(ValueError, match="assets"):
+        Wf.decode(text.replace("motorbike", "yacht"))
+
+
+def test_a_bot_s_mistakes_at_a_home_visit():
+    assert mistaken(RICHER, "member_left_out").size == 3
+    assert mistaken(RICHER, "asset_missed").assets == frozenset()
+    assert mistaken(RICHER, "floor_misread").floor == "tanah"  # keramik -> the next kind round: tanah
+    assert mistaken(RICHER, "poorer") == Wf.Indicators("keramik", "tembok", "genteng", True, "none", 4, frozenset())
+    assert mistaken(RICHER, "richer").work == "steady" and mistaken(RICHER, "richer").floor == "keramik"
+    alone = Wf.Indicators("tanah", "bambu", "rumbia", False, "none", 1, frozenset())
+    assert mistaken(alone, "member_left_out") != alone  # no member to leave out: another mistake is made
+
+    class D:
+        id, key, options, form = 3, Wf.encode(RICHER), (), "indicators"
+    assert Bot(accuracy=1.0).choose(D) == D.key
+    wrong = Bot(accuracy=0.0, seed=4).choose(D)
+    assert wrong != D.key and Wf.decode(wrong) != RICHER and Bot(accuracy=0.0, seed=4).choose(D) == wrong
+
+
+@pytest.fixture(scope="module")
+def careless():
+    """60 days with a careless fasilitator (every recording and choice wrong) and nobody checking."""
+    cfg = GameConfig(days=60, desks=(("fasilitator", "Dewi"),), sample_every=1000)
+    return Game(cfg, clock=lambda: 0.0, bots={"Dewi": Bot(20, 0.0, seed=1)}).play()
+
+
+def test_the_careless_recording_is_what_enters_the_dtks(careless):
+    g = careless
+    records = [d for d in g.desks.decisions if d.point == "record_verval" and d.answer is not None]
+    assert records and all(d.form == "indicators" and d.options == () and d.by == "Dewi" for d in records)
+    for d in records:
+        key, seen = g.visit_view(d.hh)
+        assert d.key == key and d.facts["visit"] == seen and "true_decile" not in seen
+        assert d.answer != d.key
+        assert g.model.households.verified_decile[d.hh] == d.value  # nobody checked: the record stands
+    # with every record checked, the supervisor's key is what the visit measured: the record is that
+    # measurement moved by what the recording's mistakes do to the score, nothing else
+    cfg = GameConfig(days=60, desks=(("fasilitator", "Dewi"),), sample_every=1)
+    checked = Game(cfg, clock=lambda: 0.0, bots={"Dewi": Bot(20, 0.0, seed=1)}, population=g.population).play()
+    recs = {d.case: d for d in checked.desks.decisions if d.point == "record_verval" and d.answer is not None}
+    checks = [d for d in checked.desks.decisions if d.point == "check_verval" and d.answer is not None]
+    assert checks
+    for c in checks:
+        r = recs[c.case]
+        assert c.facts["recorded"] == r.value == Wf.recorded_decile(int(c.key), Wf.decode(r.answer), Wf.decode(r.key))
+    assert any(recs[c.case].value != int(c.key) for c in checks)
+
+
+def test_whom_to_visit_is_offered_in_the_model_s_order_and_chosen_by_the_player(careless):
+    rank = {"verval": 0, "referral": 1, "list": 2}
+    chooses = [d for d in careless.desks.decisions if d.point == "choose_visit"]
+    assert chooses and all(d.role == "fasilitator" and d.by == "Dewi" for d in chooses)
+    for d in chooses:
+        kinds = [c["kind"] for c in d.facts["choices"]]
+        assert kinds == sorted(kinds, key=rank.get) and len(kinds) <= 6
+        assert d.options == tuple(str(c["hh"]) for c in d.facts["choices"]) and d.key == d.options[0]
+        assert d.answer != d.key or len(d.options) == 1  # accuracy 0: another household
+    assert any("verval" in [c["kind"] for c in d.facts["choices"]] for d in chooses)
+    listed = [int(d.answer) for d in chooses if d.value in ("list", "referral")]
+    assert len(listed) == len(set(listed))  # each household visited once a game
+
+
+def test_a_visit_finds_the_household_s_open_needs():
+    g = Game(GameConfig(days=5, desks=(("fasilitator", "Dewi"),)), clock=Clock())
+    pending = sorted(g.model.ledger.pending)
+    assert pending
+    hh = pending[0]
+    g.desks._outreach_visit(hh)
+    g.run_to(g.now + 0.01)
+    found = [r for r in g.log if r[0] == hh and r[2] == "outreach_found"]
+    assert found and found[0][3] == pytest.approx(g.live_start, abs=0.02) and hh not in g.model.ledger.pending
+
+
+def test_a_recording_not_as_the_form_expects_is_refused_in_one_line(careless):
+    cfg = GameConfig(days=60, desks=(("fasilitator", "Dewi"),), sample_every=1000)
+    clock = Clock()
+    g = Game(cfg, clock=clock, population=careless.population)
+    form = None
+    for _ in range(400):
+        clock.t += 5.0
+        p = g.pending("Dewi")
+        if not p:
+            continue
+        if p[0]["form"] == "indicators":
+            form = p[0]
+            break
+        kinds = [c["kind"] for c in p[0]["facts"]["choices"]]
+        pick = p[0]["options"][kinds.index("verval")] if "verval" in kinds else p[0]["options"][0]
+        assert g.answer("Dewi", p[0]["id"], pick)
+    assert form is not None and form["options"] == [] and set(form["facts"]["visit"]) >= {"floor", "assets", "size"}
+    with pytest.raises(ValueError, match="floor"):
+        g.answer("Dewi", form["id"], "floor=marmer;wall=tembok")
+    key = g.desks.decisions[form["id"]].key
+    assert g.answer("Dewi", form["id"], key)  # the true recording: what the visit measured enters
+    g.run_to(g.now + 0.01)
+    d = g.desks.decisions[form["id"]]
+    assert d.correct and d.value == g.model.households.verified_decile[d.hh]
+
+
+def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
+    from slrt_sim.apps import live_visit
+    from slrt_sim.apps.live_client import Local
+    from slrt_sim.apps.live_desk import LiveDeskApp
+    from slrt_sim.training.live.lobby import Lobby
+    from slrt_sim.training.store import SessionStore
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("W1", 2018, "sedang")
+    clock = Clock()
+    live = Local(Lobby(clock))
+    page = LiveDeskApp(live, store=store)
+    assert page.login_box.submit("Dewi", "W1") and page.sit(1, "fasilitator")
+    live.start({"days": 10, "seconds_per_day": 60}, n_teams=1)
+    for _ in range(100):
+        clock.t += 5.0
+        page.refresh()
+        if page.current is not None:
+            break
+    d = page.current
+    assert d["point"] == "choose_visit" and t("live.point.choose_visit") in page.card.value
+    buttons = page.answers.children[1].children
+    labels = [b.description for b in buttons]
+    assert labels == [live_visit.choice_label(c) for c in d["facts"]["choices"]]
+    first = d["facts"]["choices"][0]
+    assert first["name"] and labels[0].startswith(first["name"] + " · ")
+    buttons[0].click()
+    assert t("live.did.visit_found", name=first["name"]) in page.did.value or \
+        t("live.did.visit_verval", name=first["name"]) in page.did.value
+    assert live.lobby.games["1"].answers[-1][2:] == (str(first["hh"]), "Dewi")
+    # the home visit's form (a decision as the server sends it): the story, then the practice's fields
+    sent = []
+    seen = {"floor": "tanah", "wall": "bambu", "roof": "seng", "owns_land": False, "occupation": "buruh harian",
+            "work": "casual", "size": 5, "assets": ["motorbike"]}
+    form_d = {"id": 99, "point": "record_verval", "form": "indicators", "hh": 1, "need": "health", "options": [],
+              "facts": {"visit": seen, "in_dtks": False}, "seconds_left": 30}
+    page._show(form_d)
+    assert t("live.point.record_visit") in page.card.value and t("hv.floor.tanah") in page.card.value
+    form = page.visit_form
+    form.send = sent.append
+    assert form.submit() is None and sent == []  # nothing chosen: every field marked, nothing sent
+    assert all(form.marks[n].value for n in ("floor", "wall", "roof", "owns_land", "work", "size"))
+    form.fill({"floor": "tanah", "wall": "bambu", "roof": "seng", "owns_land": "no", "work": "casual", "size": "4",
+               "assets": []})
+    assert form.submit() == "floor=tanah;wall=bambu;roof=seng;land=no;work=casual;size=4;assets=" == sent[0]
+    assert all(m.value == "" for m in form.marks.values())
