@@ -20,7 +20,8 @@ from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
 from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
-from slrt_sim.training import class_outcomes
+from slrt_sim.apps import dashboard_hv
+from slrt_sim.training import class_outcomes, hv_class
 from slrt_sim.training.core import LEVELS
 from slrt_sim.i18n import fmt_num, t
 
@@ -161,7 +162,7 @@ class Dashboard(LazyStore):
                                                    self.create])], selected_index=None)
         create_box.set_title(0, t("dash.class.new"))
         create_box.add_class("slrt-class-new")
-        self.switch = W.ToggleButtons(options=[(t("dash.app.fo"), "fo"), (t("dash.app.bo"), "bo")], value=None,
+        self.switch = W.ToggleButtons(options=[(t(f"dash.app.{a}"), a) for a in ("fo", "bo", "hv")], value=None,
                                       description=t("hall.switch.label"), style={"description_width": "initial"})
         self.switch.add_class("slrt-class-switch")
         self.switch_msg = W.HTML()
@@ -255,16 +256,17 @@ class Dashboard(LazyStore):
         if df.empty:
             return f"<p>{html.escape(t('dash.none'))}</p>"
         stats = []
-        for app in ("fo", "bo"):
+        for app in ("fo", "bo", "hv"):
             a = dash.app_summary(df, app)
             stats.append(f"<div class='slrt-stat slrt-stat-{app}'><b>{html.escape(t(f'dash.app.{app}'))}</b>: "
                          + html.escape(t("dash.summary", n=a["n"], trainees=a["trainees"], mean=fmt_num(a["mean"], 0),
                                          median=fmt_num(a["median"], 0))) + "</div>")
         prog = dash.progress(df)
-        rows = [[r.trainee, str(r.fo_cases), fmt_num(r.fo_pct, 0), fmt_num(r.bo_pct, 0), str(r.bo_practice)]
-                for r in prog.itertuples(index=False)]
+        rows = [[r.trainee, str(r.fo_cases), fmt_num(r.fo_pct, 0), fmt_num(r.bo_pct, 0), str(r.bo_practice),
+                 str(r.hv_cases), fmt_num(r.hv_pct, 0)] for r in prog.itertuples(index=False)]
         per_trainee = dash.table_html([t("dash.col.trainee"), t("dash.col.fo_cases"), t("dash.col.fo_pct"),
-                                      t("dash.col.bo_pct"), t("dash.col.bo_practice")], rows, escape=True)
+                                      t("dash.col.bo_pct"), t("dash.col.bo_practice"), t("dash.col.hv_cases"),
+                                      t("dash.col.hv_pct")], rows, escape=True)
         every = [[r.trainee, t(f"dash.app.{r.app}"), r.case_id + (f" ({t('dash.practice')})"
                                                                   if dash.is_practice(r.case_id) else ""),
                   fmt_num(r.score, 1), fmt_num(r.max_score, 1), fmt_num(r.pct, 0), fmt_num(r.minutes, 1), r.submitted]
@@ -284,7 +286,8 @@ class Dashboard(LazyStore):
         k = self.klass
         subs = class_outcomes.submissions_from_store(self.store, k["code"])
         view = class_outcomes.class_view(k["code"], k["seed"], k["level"], subs)
-        self.kelurahan.value = outcome_view.class_html(view)
+        self.kelurahan.value = outcome_view.class_html(view) + dash.section(
+            "hv", lambda: dashboard_hv.class_html(k, hv_class.submissions_from_store(self.store, k["code"])))
         self._kelurahan_fp = self._fp
         self._year_subs = subs
         options = [(t("oc.year.key"), "")] + [(t("oc.year.trainee", name=name), name) for name in sorted(subs)]

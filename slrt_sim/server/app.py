@@ -80,7 +80,11 @@ from .pages import busy_page, landing_page, live_script
 
 __all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS", "ServeError", "kernel_sockets"]
 
-APP_NOTEBOOKS = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb"}
+APP_NOTEBOOKS = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb",
+                 "hv": "roleplay_home_visit.ipynb"}
+CLASS_APPS = {"fo": ("fo",), "bo": ("bo",), "hv": ("hv",), "both": ("fo", "bo")}
+"""``--class-app``'s choices and the role plays each pre-heats for the class (``both``: the front
+and the back office, the day's two role plays; ``hv``: the fasilitator's home-visit practice)."""
 """The role-play notebooks a class opens all at once."""
 MAX_CLASS_SIZE = 500
 """Upper bound of ``--class-size``, ``--max-kernels`` and ``--max-per-client``."""
@@ -238,8 +242,9 @@ class SlrtVoila(Voila):
     flags = {**Voila.flags, "dry-run": ({"SlrtVoila": {"dry_run": True}}, "Show what would be served, start nothing.")}
 
     class_size = Int(0, config=True, help="Trainees in the class: the class app's pool holds this many kernels.")
-    class_app = Enum(["fo", "bo", "both"], "fo", config=True,
-                     help="The role play the class opens (fo, bo, or both: twice the memory).")
+    class_app = Enum(list(CLASS_APPS), "fo", config=True,
+                     help="The role play the class opens (fo, bo, hv: the home visit, or both: fo and bo, twice the "
+                          "memory).")
     other_pool_size = Int(1, config=True, help="Pre-heated kernels of the other pre-heated notebooks.")
     open_pool = Int(-1, config=True, help="Without --class-size: pre-heated kernels of the class app (-1: sized "
                                           "to the machine when served to the LAN, none on loopback).")
@@ -335,7 +340,7 @@ class SlrtVoila(Voila):
             default = self.voila_configuration.default_pool_size
             pools = {"default": {"pool_size": max(0, default), "kernel_env_variables": {}}}
             for app, notebook in APP_NOTEBOOKS.items():
-                chosen = self.class_app in (app, "both")
+                chosen = app in CLASS_APPS[self.class_app]
                 size = self.class_size if chosen and self.class_size > 0 else self.other_pool_size
                 if chosen and self.class_size <= 0:  # no class announced: a pool sized to the machine
                     size = max(size, self.open_pool_size())
@@ -368,7 +373,7 @@ class SlrtVoila(Voila):
         """The class app's pool per notebook, which the banner waits for: the class size, or without
         one the open pool (none on loopback)."""
         size = self.class_size if self.class_size > 0 else self.open_pool_size()
-        return {nb: size for app, nb in APP_NOTEBOOKS.items() if self.class_app in (app, "both") and size > 0}
+        return {nb: size for app, nb in APP_NOTEBOOKS.items() if app in CLASS_APPS[self.class_app] and size > 0}
 
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
@@ -435,7 +440,7 @@ class SlrtVoila(Voila):
             self.log.warning("Could not prepare the class cases at start: %s", exc)
 
     def class_notebooks(self) -> tuple[str, ...]:
-        return tuple(nb for app, nb in APP_NOTEBOOKS.items() if self.class_app in (app, "both") and self.class_size > 0)
+        return tuple(nb for app, nb in APP_NOTEBOOKS.items() if app in CLASS_APPS[self.class_app] and self.class_size > 0)
 
     def print_class(self) -> None:
         if self.class_size:

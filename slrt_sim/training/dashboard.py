@@ -163,7 +163,7 @@ def score_histogram_png(df, class_code: str) -> bytes:
     fig = Figure(figsize=(6.4, 3.2), dpi=96)
     ax = fig.add_subplot()
     bins = list(range(0, 101, 10))
-    for app, color in (("fo", "#4c72b0"), ("bo", "#dd8452")):
+    for app, color in (("fo", "#4c72b0"), ("bo", "#dd8452"), ("hv", "#55a868")):
         part = df[df["app"] == app]["pct"] if not df.empty else []
         if len(part):
             ax.hist(part.clip(0, 100), bins=bins, alpha=0.75, color=color, label=t(f"dash.app.{app}"))
@@ -524,20 +524,22 @@ def is_practice(case_id: str) -> bool:
 
 def progress(df):
     """One row per trainee (for the projector): front-office cases done and mean %, back-office
-    graded % (first attempt) and the number of practice attempts after it."""
+    graded % (first attempt) and the number of practice attempts after it, home visits done and
+    their mean %."""
     import pandas as pd
 
-    cols = ["trainee", "fo_cases", "fo_pct", "bo_pct", "bo_practice"]
+    cols = ["trainee", "fo_cases", "fo_pct", "bo_pct", "bo_practice", "hv_cases", "hv_pct"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     d = df.assign(key=df["trainee"].str.casefold(), practice=df["case_id"].map(is_practice))
     rows = []
     for _key, g in d.groupby("key", sort=True):
-        fo = g[g["app"] == "fo"]
+        fo, hv = g[g["app"] == "fo"], g[g["app"] == "hv"]
         bo_graded = g[(g["app"] == "bo") & ~g["practice"]]
         rows.append((g["trainee"].iloc[0], int(fo["case_id"].nunique()), float(fo["pct"].mean()) if len(fo) else float("nan"),
                      float(bo_graded["pct"].iloc[0]) if len(bo_graded) else float("nan"),
-                     int(((g["app"] == "bo") & g["practice"]).sum())))
+                     int(((g["app"] == "bo") & g["practice"]).sum()),
+                     int(hv["case_id"].nunique()), float(hv["pct"].mean()) if len(hv) else float("nan")))
     return pd.DataFrame(rows, columns=cols)
 
 
