@@ -178,3 +178,18 @@ def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
                "assets": []})
     assert form.submit() == "floor=tanah;wall=bambu;roof=seng;land=no;work=casual;size=4;assets=" == sent[0]
     assert all(m.value == "" for m in form.marks.values())
+
+
+def test_the_debrief_names_a_recording_that_moved_the_decile(careless):
+    from slrt_sim.training.live.debrief import _why
+
+    moved = [d for d in careless.desks.decisions if d.form and d.value is not None and d.value != d.key_value]
+    kept = [d for d in careless.desks.decisions if d.form and d.value is not None and d.value == d.key_value
+            and not any(x.case == d.case and x.answer is not None and not x.correct and not x.form
+                        for x in careless.desks.decisions)]
+    assert moved
+    d = moved[0]
+    assert {"point": "record_verval", "answer": str(d.value), "key": str(d.key_value), "by": "Dewi"} in _why(
+        careless, d.case, "live.why.slower")
+    for d in kept:  # a mistake that left the decile as measured is not why
+        assert _why(careless, d.case, "live.why.slower") == [{"point": "live.why.slower"}]

@@ -103,6 +103,7 @@ class Decision:
     done: Any = field(default=None, repr=False)
     form: str = ""  # "indicators": the answer is a recording (welfare.encode), not one of ``options``
     value: Any = None  # what the answer became for the pathway (e.g. the decile a recording enters)
+    key_value: Any = None  # what the key would have become (a form: the decile the visit measured)
 
     @property
     def correct(self) -> bool:
@@ -165,7 +166,7 @@ class LiveDesks(Rules):
         elif key not in options:  # (the rules' answer is always one a player could give)
             options = (*options, key)
         d = Decision(len(self.decisions), point, POINT_ROLE[point], int(c.hh), int(c.id), c.need, options, key,
-                     facts, env.now, done=env.event(), form=form)
+                     facts, env.now, done=env.event(), form=form, key_value=int(args[0]) if form else None)
         self.decisions.append(d)
         self.queues[d.role].put(d)
         yield d.done

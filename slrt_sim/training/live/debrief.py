@@ -10,7 +10,9 @@ served for the same times; only the desks' answers and their times differ. Then,
 * where the time went (:func:`desk_rows`): per desk, decisions, utilisation and the mean wait of a
   decision for the desk (asked -> offered), in working minutes;
 * which needs were missed (met by the rules, not by the team) or helped where the rules did not,
-  and why (:func:`differences`): the team's answers on that case that differ from the rules', else
+  and why (:func:`differences`): the team's answers on that case that differ from the rules' (a
+  home visit's recording as the decile it entered against the decile the visit measured, when
+  its mistakes moved it), else
   the desks' time (``live.why.slower`` / ``live.why.faster``: the team's desks were slower or
   faster than the rules' for that case);
 * each player's accuracy and speed (:func:`player_rows`): answers, the share equal to the rules',
@@ -78,8 +80,15 @@ def _served(game: Game) -> dict[int, tuple]:
 def _why(game: Game, case: int, otherwise: str) -> list[dict]:
     """The team's answers on ``case`` that differ from the rules' (``otherwise`` if none: the time
     the desks took, slower or faster than the rules)."""
-    wrong = [{"point": d.point, "answer": d.answer, "key": d.key, "by": d.by} for d in game.desks.decisions
-             if d.case == case and d.answer is not None and not d.correct]
+    wrong = []
+    for d in game.desks.decisions:
+        if d.case != case or d.answer is None or d.correct:
+            continue
+        if d.form:  # a home visit's recording: the decile it entered against the visit's measurement
+            if d.value is not None and d.value != d.key_value:
+                wrong.append({"point": d.point, "answer": str(d.value), "key": str(d.key_value), "by": d.by})
+            continue
+        wrong.append({"point": d.point, "answer": d.answer, "key": d.key, "by": d.by})
     return wrong or [{"point": otherwise}]
 
 
