@@ -25,6 +25,7 @@ from typing import Any, Mapping
 
 from slrt_sim.domain import welfare as Wf
 from slrt_sim.training import home_visit as hv
+from slrt_sim.training import class_outcomes
 from slrt_sim.training.class_outcomes import TraineeOutcome
 from slrt_sim.training.store import norm_code
 
@@ -81,13 +82,4 @@ def class_view(class_code: str, seed: int, level: str, submissions: Mapping[str,
 
 def submissions_from_store(store, class_code: str, n: int = hv.N_CASES) -> dict[str, dict[int, dict]]:
     """The class's home-visit submissions by trainee and case index (the last one per case counts)."""
-    df = store.submissions(class_code)
-    out: dict[str, dict[int, dict]] = {}
-    for r in df[df.app == hv.APP].itertuples(index=False):
-        try:
-            idx = int(str(r.case_id).rsplit("-", 1)[1]) - 1
-        except (IndexError, ValueError):
-            continue
-        if 0 <= idx < n:
-            out.setdefault(r.trainee, {})[idx] = json.loads(r.answers)
-    return out
+    return class_outcomes.submissions_from_store(store, class_code, n, app=hv.APP)
