@@ -193,3 +193,13 @@ def test_the_debrief_names_a_recording_that_moved_the_decile(careless):
         careless, d.case, "live.why.slower")
     for d in kept:  # a mistake that left the decile as measured is not why
         assert _why(careless, d.case, "live.why.slower") == [{"point": "live.why.slower"}]
+
+
+def test_a_fasilitator_who_does_not_choose_makes_no_outreach_visit():
+    g = Game(GameConfig(days=5, desks=(("fasilitator", "Dewi"),)), clock=lambda: 0.0).play()  # Dewi never answers
+    chooses = [d for d in g.desks.decisions if d.point == "choose_visit" and d.answer is not None]
+    assert chooses and all(d.by == "rules_late" for d in chooses)
+    assert not g.desks.visited  # no household visited from the list or the referrals
+    ref = Game(g.config.by_rules(), clock=lambda: 0.0, population=g.population).play()
+    found = lambda game: [r[:4] for r in game.log if r[2] == "outreach_found"]  # noqa: E731
+    assert found(g) == found(ref)  # the same as the desk left empty

@@ -36,7 +36,8 @@ at once (its ``record_verval`` form follows); a referral or a listed household i
 visit: the visit finds the household's open needs (their cases start, as the model's outreach
 finds them) and takes ``visit_minutes``. A verval visit that a colleague (an empty fasilitator
 desk) made meanwhile is not made twice. A seat with no player takes the verval visits first come,
-first served, as before.
+first served, as before; so does a player who lets a choice run out of time (the rules' choice is
+made if it is a verval visit, else no visit: the desk then does what an empty one does).
 
 Each desk (a :class:`Seat`) takes the next decision of its role when it is free (the desks of a
 role share one queue, first come first served). A seat with a player offers the decision to the
@@ -282,6 +283,8 @@ class LiveDesks(Rules):
                 if waiting is not None:  # (else a colleague made that visit meanwhile)
                     queue.items.remove(waiting)
                     yield from self._offer(seat, waiting)
+                continue
+            if d.by == "rules_late":  # nobody chose: no outreach visit, as at an empty desk
                 continue
             self.visited.add(hh)
             self._outreach_visit(hh)
