@@ -28,6 +28,22 @@ from slrt_sim.i18n import t
 from slrt_sim.training import home_visit as hv
 
 
+CSS = """<style>
+.slrt-live-visit-form .widget-toggle-buttons { display: flex; flex-wrap: wrap; gap: 4px; }
+.slrt-live-visit-form .widget-toggle-buttons .widget-toggle-button { min-height: 40px; height: auto; width: auto;
+    min-width: 88px; white-space: normal; margin: 0; }
+.slrt-live-visit-form .widget-checkbox { min-height: 40px; align-items: center; }
+.slrt-live-visit-form .widget-checkbox input { width: 22px; height: 22px; }
+.slrt-live-visit-form .widget-text input { min-height: 40px; font-size: 16px; }
+.slrt-live-visit-choices .jupyter-button { min-height: 48px; height: auto; white-space: normal; text-align: left;
+    font-size: 16px; margin: 2px 0; flex: 0 0 auto; }
+.slrt-live-visit-form .jupyter-button { flex: 0 0 auto; }
+.slrt-live-answers:has(.slrt-live-visit-choices), .slrt-live-answers:has(.slrt-live-visit-form) { flex-wrap: wrap; }
+</style>"""
+"""The form's and the choices' phone sizes (as the home-visit practice's): wrapping 40 px choices,
+big checkboxes, one 48 px button per household."""
+
+
 def _e(x: Any) -> str:
     return html.escape(str(x))
 
@@ -81,7 +97,7 @@ class VisitForm:
                                    layout=W.Layout(width="100%"))
         self.submit_btn.add_class("slrt-live-visit-submit")
         self.submit_btn.on_click(lambda _b: self.submit())
-        self.widget = W.VBox([W.HTML(f"<h4>{_e(t('hv.ui.form'))}</h4>"), *rows, self.submit_btn],
+        self.widget = W.VBox([W.HTML(CSS + f"<h4>{_e(t('hv.ui.form'))}</h4>"), *rows, self.submit_btn],
                              layout=W.Layout(width="100%"))
         self.widget.add_class("slrt-live-visit-form")
 
@@ -118,7 +134,9 @@ def show(page, d: dict, head: str) -> bool:
             b.add_class(f"slrt-live-visit-{c['kind']}")
             b.on_click(lambda _b, o=str(c["hh"]): page.choose(o))
             buttons.append(b)
-        page.answers.children = [page._left, W.VBox(buttons, layout=W.Layout(width="100%"))]
+        box = W.VBox([W.HTML(CSS), *buttons], layout=W.Layout(width="100%"))
+        box.add_class("slrt-live-visit-choices")
+        page.answers.children = [page._left, box]
         return True
     if d.get("form") == "indicators":
         page.card.value = (f"<h3>{_e(t('live.point.record_visit'))}</h3><p><b>{_e(head)}</b></p>"
