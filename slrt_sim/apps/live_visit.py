@@ -29,7 +29,8 @@ from slrt_sim.training import home_visit as hv
 
 
 CSS = """<style>
-.slrt-live-visit-form .widget-toggle-buttons { display: flex; flex-wrap: wrap; gap: 4px; }
+.slrt-live-visit-form .widget-toggle-buttons { display: flex; flex-wrap: wrap; gap: 4px; height: auto; overflow: visible; }
+.slrt-live-visit-form > *, .slrt-live-visit-form .widget-vbox > *, .slrt-live-visit-choices > * { flex-shrink: 0; }
 .slrt-live-visit-form .widget-toggle-buttons .widget-toggle-button { min-height: 40px; height: auto; width: auto;
     min-width: 88px; white-space: normal; margin: 0; }
 .slrt-live-visit-form .widget-checkbox { min-height: 40px; align-items: center; }
