@@ -123,16 +123,18 @@ def kernel_sockets(connection_dir: str, platform: str | None = None, short_root:
     return "tcp", connection_dir
 
 
-class LandingHandler(tornado.web.RequestHandler):
-    """The landing page, rendered once at start: no kernel, no notebook execution."""
+class TextHandler(tornado.web.RequestHandler):
+    """A text built once at start (the landing page, the page script of
+    :func:`slrt_sim.server.pages.live_script`): no kernel, no notebook execution."""
 
-    def initialize(self, html: str) -> None:
-        self.html = html
+    def initialize(self, body: str, content_type: str) -> None:
+        self.body = body
+        self.content_type = content_type
 
     def get(self) -> None:
-        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Type", f"{self.content_type}; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
-        self.finish(self.html)
+        self.finish(self.body)
 
 
 class GuideHandler(tornado.web.RequestHandler):
@@ -144,18 +146,6 @@ class GuideHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(404)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page)
-
-
-class ScriptHandler(tornado.web.RequestHandler):
-    """The page script of :func:`slrt_sim.server.pages.live_script` (catalogue text, built once at start)."""
-
-    def initialize(self, js: str) -> None:
-        self.js = js
-
-    def get(self) -> None:
-        self.set_header("Content-Type", "text/javascript; charset=utf-8")
-        self.set_header("Cache-Control", "no-cache")
-        self.finish(self.js)
 
 
 class CappedVoilaHandler(TornadoVoilaHandler):
@@ -419,8 +409,8 @@ class SlrtVoila(Voila):
         guide = url_path_join(self.server_url, r"/panduan/((?:en/)?[a-z0-9-]+)\.html")
         live = url_path_join(self.server_url, "/slrt/live.js")
         throttle = guard.PinThrottle()
-        return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler),
-                (live, ScriptHandler, {"js": live_script()})] + guard.handlers(self.server_url, throttle) + \
+        return [(landing, TextHandler, {"body": page, "content_type": "text/html"}), (guide, GuideHandler),
+                (live, TextHandler, {"body": live_script(), "content_type": "text/javascript"})] + guard.handlers(self.server_url, throttle) + \
             live_game.handlers(self.server_url, throttle) + handlers
 
     def warm_cases(self) -> None:
