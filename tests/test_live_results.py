@@ -105,3 +105,12 @@ def test_a_store_that_refuses_does_not_stop_the_debrief(store, monkeypatch):
     lobby = Lobby(lambda: 0.0, store=store)
     lobby.start_class(GameConfig(days=2), [(("fo", "A1"),)])
     assert lobby.end("1")["team"]["decisions"] >= 0
+
+
+def test_the_desk_pages_class_names_the_game_s_class(store):
+    lobby = Lobby(lambda: 0.0, store=store)
+    for name in ("P1", "P2"):  # names nobody claimed (a login on the trainer's own machine)
+        lobby.join(name, 1, "fo" if name == "P1" else "bo", class_code="OTHER")
+    lobby.start_class(GameConfig(days=2), lobby.teams(1))
+    lobby.end("1")
+    assert [s["game"] for s in store.debriefs("OTHER")] == ["1"] and store.debriefs("KLS-L") == []

@@ -145,6 +145,7 @@ def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
     live = Local(Lobby(clock))
     page = LiveDeskApp(live, store=store)
     assert page.login_box.submit("Dewi", "W1") and page.sit(1, "fasilitator")
+    assert live.lobby.player_class == {"Dewi": "W1"}  # the class that keeps the game's debrief
     live.start({"days": 10, "seconds_per_day": 60}, n_teams=1)
     for _ in range(100):
         clock.t += 5.0

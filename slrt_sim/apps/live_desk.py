@@ -178,7 +178,7 @@ class LiveDeskApp:
 
     # ------------------------------------------------------------------ login, seat
     def _open(self, name: str, klass: dict) -> None:
-        self.player = name
+        self.player, self.class_code = name, klass.get("code")
         self.seat_box.layout.display = None
 
     def sit(self, team: int | str | None = None, role: str | None = None) -> bool:
@@ -191,7 +191,7 @@ class LiveDeskApp:
             self.seat_msg.value = f"<span class='slrt-err'>{_e(t('live.ui.need_seat'))}</span>"
             return False
         try:
-            got = self.live.join(self.player, int(self.team.value), self.desk.value)
+            got = self.live.join(self.player, int(self.team.value), self.desk.value, getattr(self, "class_code", None))
         except LiveError as exc:
             self.seat_msg.value = f"<span class='slrt-err'>{_e(t('live.ui.error', reason=exc))}</span>"
             return False

@@ -6,7 +6,8 @@ A game's clock and state live here, once (docs/developer.md, "Live kelurahan"); 
 for its game's state, the trainer's dashboard (a kernel that gave the trainer's PIN: the guard's
 ``trusted`` kernels) starts and ends the class's games. Body: JSON ``{"kernel": id, "action": ...}``:
 
-* ``join`` ``{player, team, role}`` -> the player's chosen desk before the start (the roster);
+* ``join`` ``{player, team, role, class_code?}`` -> the player's chosen desk before the start (the
+  roster; the class the player logged in to keeps the game's debrief);
   ``roster`` -> ``{"roster": {player: [team, role]}, "games": {id: [players]}}``;
 * ``pending`` ``{player}`` -> ``{"game": id | null, "pending": [...]}``;
 * ``answer`` ``{player, decision, answer}`` -> ``{"ok": bool}`` (``ok`` false: the rules answered);
@@ -80,7 +81,7 @@ def act(lobby, action: str, body: dict) -> dict:
     if action == "answer":
         return {"ok": lobby.answer(str(body["player"]), int(body["decision"]), str(body["answer"]))}
     if action == "join":
-        return lobby.join(str(body["player"]), int(body["team"]), str(body["role"]))
+        return lobby.join(str(body["player"]), int(body["team"]), str(body["role"]), body.get("class_code") or None)
     if action == "roster":
         return {"roster": {p: list(v) for p, v in lobby.roster.items()},
                 "games": {g: game.config.players() for g, game in lobby.games.items() if not game.ended}}

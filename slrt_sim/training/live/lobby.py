@@ -16,9 +16,9 @@ The debrief is kept with the class's results: with a ``store`` (a
 class server's), :meth:`Lobby.end` saves each game's debrief under its class
 (:meth:`~slrt_sim.training.store.SessionStore.save_debrief`), where the trainer's dashboard
 shows and exports it per team and per player. A game's class is the one the trainer named at the
-start (``class_code``), else the class its players logged in to
-(:meth:`~slrt_sim.training.store.SessionStore.class_of`: the desks' login is the role plays'
-one); a game whose class is unknown, or a store that refuses, ends with its debrief all the
+start (``class_code``), else the class its players logged in to (their desk pages send it with
+:meth:`Lobby.join`; else the names' claims, :meth:`~slrt_sim.training.store.SessionStore.class_of`:
+the desks' login is the role plays' one); a game whose class is unknown, or a store that refuses, ends with its debrief all the
 same (logged).
 """
 from __future__ import annotations
@@ -44,12 +44,14 @@ class Lobby:
         self.games: dict[str, Game] = {}
         self.classes: dict[str, str] = {}
         """A game's class code, when the trainer named it at the start."""
+        self.player_class: dict[str, str] = {}
+        """The class each player logged in to, as their desk page said at :meth:`join`."""
         self._players: dict[str, str] = {}
         self.roster: dict[str, tuple[int, str]] = {}
         """Players who chose a team and a desk before the start (:meth:`join`): name -> (team, role)."""
         self._lock = threading.RLock()
 
-    def join(self, player: str, team: int, role: str) -> dict:
+    def join(self, player: str, team: int, role: str, class_code: str | None = None) -> dict:
         """``player`` sits at ``role``'s desk of team ``team`` (1-based) when the trainer starts the
         class from the roster (:meth:`teams`); choosing again changes the seat. A player already in a
         running game keeps it. Returns ``{"game", "team", "role"}``."""
@@ -57,6 +59,8 @@ class Lobby:
         if role not in ROLES or int(team) < 1:
             raise ValueError(f"join: desk {role!r} of team {team!r}: expected one of {', '.join(ROLES)} and a team >= 1")
         with self._lock:
+            if class_code:
+                self.player_class[player] = str(class_code)
             if player not in self._players:
                 self.roster[player] = (int(team), role)
             team_, role_ = self.roster.get(player, (int(team), role))
@@ -149,6 +153,11 @@ class Lobby:
             self._save(gid, g, db)
             return db
 
+    def _players_class(self, game: Game) -> str | None:
+        """The class most of the game's players logged in to (their desk pages' :meth:`join`)."""
+        codes = [self.player_class[p] for p in game.config.players() if p in self.player_class]
+        return max(sorted(set(codes)), key=codes.count) if codes else None
+
     def _save(self, gid: str, game: Game, db: dict) -> str | None:
         """Keep ``db`` with its class's results (see the module docstring); the class code, or ``None``."""
         if self._store is None:
@@ -156,7 +165,7 @@ class Lobby:
         try:
             if isinstance(self._store, type) or not hasattr(self._store, "save_debrief"):
                 self._store = self._store()
-            code = self.classes.get(gid) or self._store.class_of(game.config.players())
+            code = self.classes.get(gid) or self._players_class(game) or self._store.class_of(game.config.players())
             if code is None:
                 log.warning("live game %s: no class for players %s; debrief not saved", gid, game.config.players())
                 return None
