@@ -31,7 +31,7 @@ fasilitators keep their day plan beside it): whenever the desk is free it is off
 plan, :mod:`slrt_sim.model.outreach`): the households waiting for a verval visit (DTKS
 proposals), then the walk-ins the front office referred for a home visit, then the village's
 list (households the DTKS lists, poorest by the record first, then those in a visibly unfit
-house), each household once a game. The key is the first. A verval household chosen is visited
+house; only where the scenario's fasilitators do outreach), each household once a game. The key is the first. A verval household chosen is visited
 at once (its ``record_verval`` form follows); a referral or a listed household is an outreach
 visit: the visit finds the household's open needs (their cases start, as the model's outreach
 finds them) and takes ``visit_minutes``. A verval visit that a colleague (an empty fasilitator
@@ -315,6 +315,8 @@ class LiveDesks(Rules):
             for hh in dq:
                 if not add(int(hh), "referral"):
                     return out
+        if not self.pathway.fas.outreach:  # no outreach in this kelurahan: verval visits only
+            return out
         for hh in self._village_list():
             if not add(hh, "list"):
                 return out
