@@ -37,7 +37,8 @@ def store(tmp_path, cases):
     for name, i, answers in subs:
         g = hv.grade(cases[i], answers)
         s.save_submission(trainee=name, class_code=CODE, app="hv", case_id=cases[i].case_id, answers=answers,
-                          score=g.score, max_score=g.max_score, feedback=[], started_at=0.0, submitted_at=60.0)
+                          score=g.score, max_score=g.max_score, started_at=0.0, submitted_at=60.0,
+                          feedback=[{k: i[k] for k in ("item", "ok", "rule", "message")} for i in g.items])
     return s
 
 
@@ -79,6 +80,15 @@ def test_the_dashboard_counts_the_home_visits_apart(store, cases):
     rudi = [hv.grade(cases[0], RICH), hv.grade(cases[1], POOR)]
     expected = sum(round(100 * g.score / g.max_score, 1) for g in rudi) / 2
     assert prog.loc["Rudi", "hv_pct"] == pytest.approx(expected) and math.isnan(prog.loc["Rudi", "fo_pct"])
+
+
+def test_every_section_and_export_reads_the_home_visits(store):
+    parts = dash.sections(store, CODE)
+    assert all("slrt-section-error" not in v for v in parts.values())
+    mis = dash.mistakes_by_rule(store, CODE)
+    assert "{" not in parts["mistakes"] and len(mis) > 0  # Rudi's wrong items, each rule's sentence filled
+    items = dash.item_mistakes(store, CODE)
+    assert set(items["trainee"]) == {"Rudi"} and set(items["app"]) == {"hv"}
 
 
 def test_the_dashboard_widget_shows_the_home_visit(store, monkeypatch):
