@@ -204,3 +204,26 @@ def test_a_fasilitator_who_does_not_choose_makes_no_outreach_visit():
     ref = Game(g.config.by_rules(), clock=lambda: 0.0, population=g.population).play()
     found = lambda game: [r[:4] for r in game.log if r[2] == "outreach_found"]  # noqa: E731
     assert found(g) == found(ref)  # the same as the desk left empty
+
+
+def test_at_half_of_the_visits_something_untrue_is_said_and_the_key_stays_the_truth(careless):
+    from slrt_sim.apps.live_visit import visit_story
+
+    views = {hh: careless.visit_view(hh) for hh in range(0, 1500, 7)}
+    claims = [seen["claim"] for _, seen in views.values()]
+    assert 0.4 < sum(bool(c) for c in claims) / len(claims) < 0.6
+    assert {"inflated_size", "pressure_exclude", "pressure_include", "hidden_asset", "hidden_work"} <= set(claims)
+    for hh, (key, seen) in views.items():
+        truth = Wf.decode(key)
+        assert key == careless.visit_view(hh)[0] and seen == careless.visit_view(hh)[1]  # fixed for the seed
+        story = " ".join(visit_story(seen, "Pak Budi"))
+        if seen["claim"] == "hidden_asset":  # not in what is seen, told by the trap's evidence, in the key
+            assert seen["hidden"] in truth.assets and seen["hidden"] not in seen["assets"]
+            assert t(f"hv.story.trap.hidden_asset.{seen['hidden']}", who="Pak Budi") in story
+        elif seen["claim"] == "inflated_size":
+            assert t("hv.story.trap.inflated_size", who="Pak Budi", n=truth.size + 2) in story
+            assert t("hv.story.members", n=truth.size) in story  # the KK tells the truth
+        elif seen["claim"] == "hidden_work":
+            assert truth.work == "steady" and "hv.story" not in story
+        elif not seen["claim"]:
+            assert sorted(seen["assets"]) == sorted(truth.assets)

@@ -8,7 +8,7 @@ Two of the fasilitator desk's decisions (:mod:`slrt_sim.model.desks`) are not a 
   house); the first is the one the model's fasilitators would take;
 * ``record_verval`` as a form (``form == "indicators"``) — the home visit: what the visitor sees
   (:func:`visit_story`: the house, the land, the head's work, the assets and how many live there,
-  in the home-visit practice's own sentences, ``hv.story.*``) and the practice's form (the same
+  and the untrue thing said if any, in the home-visit practice's own sentences, ``hv.story.*``) and the practice's form (the same
   fields and widgets, :class:`VisitForm`); the answer is the recording as one line
   (:func:`slrt_sim.domain.welfare.encode`), checked as the practice checks its form
   (:func:`slrt_sim.training.home_visit.validate`) before it is sent: a field not filled is marked
@@ -67,11 +67,19 @@ def visit_story(seen: dict, who: str, lang: str | None = None) -> list[str]:
            t("hv.story.land.own" if seen["owns_land"] else "hv.story.land.rent", lang=lang, who=who)]
     occupation = i18n.category_label("occupation", seen["occupation"], lang)
     occupation = occupation[:1].lower() + occupation[1:] if occupation[1:2].islower() else occupation
-    out.append(t(f"hv.story.work.{seen['work']}", lang=lang, occupation=occupation, who=who))
+    claim = seen.get("claim") or ""
+    work = "hv.story.trap.hidden_work" if claim == "hidden_work" else f"hv.story.work.{seen['work']}"
+    out.append(t(work, lang=lang, occupation=occupation, who=who))
     assets = [a for a in Wf.ASSETS if a in (seen.get("assets") or ())]
     out.append(t("hv.story.assets.seen", lang=lang, assets=", ".join(t(f"hv.asset.{a}.seen", lang=lang)
                                                                       for a in assets))
                if assets else t("hv.story.assets.none", lang=lang))
+    if claim == "hidden_asset":
+        out.append(t(f"hv.story.trap.hidden_asset.{seen['hidden']}", lang=lang, who=who))
+    elif claim == "inflated_size":
+        out.append(t("hv.story.trap.inflated_size", lang=lang, who=who, n=seen["claimed_size"]))
+    elif claim in ("pressure_exclude", "pressure_include"):
+        out.append(t(f"hv.story.trap.{claim}", lang=lang, who=who))
     out.append(t("hv.story.members", lang=lang, n=seen["size"]))
     return out
 

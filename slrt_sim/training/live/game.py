@@ -20,7 +20,10 @@ Decisions taken here, for a game:
   manager, fewer of the fasilitator and the supervisor; ``busy=20`` doubles that);
 * at a verval home visit the fasilitator desk records the household's welfare indicators
   (:mod:`slrt_sim.domain.welfare`; :meth:`Game.visit_view` is what the visitor sees: the house, the
-  land, the head's work, the members and the assets). A household's assets, which the population
+  land, the head's work, the members and the assets; at half of the visits something untrue is said,
+  as in the home-visit practice: an asset or the work denied, more members claimed, a neighbour's
+  "don't record them" or the RT's "record them poor"; what is seen and the papers always tell the
+  truth, the key is the truth). A household's assets, which the population
   does not have, are drawn from a stream of the game's seed and the household's number
   (:func:`slrt_sim.domain.welfare.draw_assets`): the same in every game and replay of the seed, and
   nothing drawn from the model's streams;
@@ -44,6 +47,10 @@ from slrt_sim.model.desks import ROLES, LiveDesks, Seat
 from slrt_sim.model.engine import run_until
 from slrt_sim.model.flow import Model
 from slrt_sim.paths import TRAINING_SCENARIO
+
+CLAIM_SHARE = 0.5
+"""Share of home visits at which something untrue is said (a claim the recording must not take)."""
+
 
 @dataclass(frozen=True)
 class GameConfig:
@@ -223,10 +230,26 @@ class Game:
         rng = np.random.default_rng([int(self.config.seed), int(hh), 48])  # the household's assets, fixed
         assets = Wf.draw_assets(int(h["true_decile"]), dict(zip(Wf.ASSETS, rng.random(len(Wf.ASSETS)))))
         truth = Wf.true_indicators(h, assets)
+        claim = self._claim(truth, int(h["true_decile"]), rng)
+        hidden = sorted(assets - {"savings"}, key=Wf.ASSETS.index)[0] if claim == "hidden_asset" else ""
         seen = {"floor": truth.floor, "wall": truth.wall, "roof": truth.roof, "owns_land": truth.owns_land,
                 "occupation": str(h["occupation"]), "work": truth.work, "size": truth.size,
-                "assets": [a for a in Wf.ASSETS if a in assets]}
+                "assets": [a for a in Wf.ASSETS if a in assets and a != hidden], "claim": claim, "hidden": hidden,
+                "claimed_size": truth.size + 2}
         return Wf.encode(truth), seen
+
+    @staticmethod
+    def _claim(truth: Wf.Indicators, decile: int, rng) -> str:
+        """What is said at the visit that the record must not take (the home-visit practice's untrue
+        claims, :data:`slrt_sim.training.home_visit.TRAPS`): at half of the visits one, drawn from
+        those the household gives room for; ``""`` at the others."""
+        possible = ["inflated_size", "pressure_exclude" if decile <= 4 else "pressure_include"]
+        if truth.assets - {"savings"}:
+            possible.append("hidden_asset")
+        if truth.work == "steady":
+            possible.append("hidden_work")
+        u, i = rng.random(), int(rng.integers(len(possible)))
+        return possible[i] if u < CLAIM_SHARE else ""
 
     def household(self, hh: int) -> dict:
         """What a desk sees of household ``hh`` (its story's facts, members, house and assets as the
