@@ -22,7 +22,7 @@ DEBRIEF = {
         {"player": "Ani", "desks": ["fo1"], "offered": 10, "answered": 8, "late": 2, "accuracy": 0.75,
          "minutes": 30.0, "seconds": 3.75},
         {"player": "Dewi", "desks": ["fasilitator1"], "offered": 4, "answered": 4, "late": 0, "accuracy": 0.5,
-         "minutes": 60.0, "seconds": 7.5},
+         "minutes": 60.0, "seconds": 7.5, "moved": 2},
     ],
     "missed": [{"case": 1, "hh": 5, "need": "food", "program": "BPNT", "last_step": "x", "why": [{"point": "refer"}]},
                {"case": 2, "hh": 6, "need": "health", "program": None, "last_step": "y", "why": [{"point": "live.why.slower"}]}],
@@ -49,9 +49,9 @@ def test_a_debrief_as_one_row_per_team_and_per_player():
     teams, players = class_rows([{"game": "1", "saved_at": 0.0, "debrief": DEBRIEF},
                                  {"game": "2", "saved_at": 1.0, "debrief": DEBRIEF}])
     assert [t["game"] for t in teams] == ["1", "2"]
-    assert [(p["game"], p["player"], p["desks"], p["late"], p["accuracy"]) for p in players] == [
-        ("1", "Ani", "fo1", 2, 0.75), ("1", "Dewi", "fasilitator1", 0, 0.5),
-        ("2", "Ani", "fo1", 2, 0.75), ("2", "Dewi", "fasilitator1", 0, 0.5)]
+    assert [(p["game"], p["player"], p["desks"], p["late"], p["accuracy"], p["moved"]) for p in players] == [
+        ("1", "Ani", "fo1", 2, 0.75, 0), ("1", "Dewi", "fasilitator1", 0, 0.5, 2),  # (an older debrief: 0)
+        ("2", "Ani", "fo1", 2, 0.75, 0), ("2", "Dewi", "fasilitator1", 0, 0.5, 2)]
 
 
 def test_the_store_keeps_debriefs_per_class_and_finds_a_game_s_class(store):

@@ -192,6 +192,8 @@ def test_the_debrief_names_a_recording_that_moved_the_decile(careless):
     d = moved[0]
     assert {"point": "record_verval", "answer": str(d.value), "key": str(d.key_value), "by": "Dewi"} in _why(
         careless, d.case, "live.why.slower")
+    from slrt_sim.training.live.debrief import player_rows
+    assert player_rows(careless)[0]["moved"] == len(moved)  # the careless fasilitator's moved deciles
     for d in kept:  # a mistake that left the decile as measured is not why
         assert _why(careless, d.case, "live.why.slower") == [{"point": "live.why.slower"}]
 

@@ -251,7 +251,7 @@ _TEAM_HEADERS = {c: f"dash.live.col.{c}" for c in (
     "game", "players", "met", "met_rules", "complaints", "complaints_rules", "waiting", "waiting_rules", "decisions",
     "exclusion", "exclusion_rules", "inclusion", "inclusion_rules", "missed", "helped")}
 _PLAYER_HEADERS = {c: f"dash.live.col.{c}" for c in (
-    "game", "player", "desks", "offered", "answered", "late", "accuracy", "minutes", "seconds")}
+    "game", "player", "desks", "offered", "answered", "late", "accuracy", "minutes", "seconds", "moved")}
 
 
 def debrief_frames(store, class_code: str, lang: str | None = None):
@@ -388,11 +388,11 @@ def debrief_html(live) -> str:
                                            "exclusion", "exclusion_rules", "missed", "helped")]
     rows = [[r.game, r.players, r.met, r.met_rules, r.complaints, r.complaints_rules, pct(r.exclusion),
              pct(r.exclusion_rules), r.missed, r.helped] for r in teams.itertuples(index=False)]
-    prow = [[r.game, r.player, r.desks, r.offered, r.answered, r.late, pct(r.accuracy), fmt_num(r.seconds, 0)]
+    prow = [[r.game, r.player, r.desks, r.offered, r.answered, r.late, pct(r.accuracy), fmt_num(r.seconds, 0), r.moved]
             for r in players.itertuples(index=False)]
     return (f"<h4>{html.escape(t('dash.live.title'))}</h4>" + table_html(head, rows, escape=True)
             + table_html([t(_PLAYER_HEADERS[c]) for c in ("game", "player", "desks", "offered", "answered", "late",
-                                                           "accuracy", "seconds")], prow, escape=True))
+                                                           "accuracy", "seconds", "moved")], prow, escape=True))
 
 
 def sections(store, class_code: str) -> dict[str, str]:

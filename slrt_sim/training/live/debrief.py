@@ -17,7 +17,9 @@ served for the same times; only the desks' answers and their times differ. Then,
   faster than the rules' for that case);
 * each player's accuracy and speed (:func:`player_rows`): answers, the share equal to the rules',
   answers the rules gave because the player was late, the mean working minutes to answer (and the
-  wall seconds they stand for at the game's speed).
+  wall seconds they stand for at the game's speed), and the home visits whose recording moved the
+  decile from what the visit measured (``moved``: what a careless or biased fasilitator put in the
+  DTKS).
 
 Cases are matched by their id: a background case's id is the same in every run of a seed.
 Everything returned is numbers and catalogue keys (``live.why.*``), ready for a page or an export.
@@ -70,6 +72,7 @@ def player_rows(game: Game) -> list[dict]:
                     "accuracy": sum(d.correct for d in own) / len(own) if own else 0.0,
                     "minutes": mean(cal.working_minutes(d.offered, d.answered) for d in own) if own else 0.0})
         out[-1]["seconds"] = out[-1]["minutes"] / cal.minutes_per_day * game.config.seconds_per_day
+        out[-1]["moved"] = sum(1 for d in own if d.form and d.value is not None and d.value != d.key_value)
     return out
 
 
@@ -139,7 +142,8 @@ def table(db: dict, game: str = "") -> list[dict]:
 TEAM_COLUMNS = ("game", "players", "met", "met_rules", "complaints", "complaints_rules", "waiting", "waiting_rules",
                 "decisions", "exclusion", "exclusion_rules", "inclusion", "inclusion_rules", "missed", "helped")
 """A team's row in the class's results (:func:`class_rows`): the team's figure, then the rules'."""
-PLAYER_COLUMNS = ("game", "player", "desks", "offered", "answered", "late", "accuracy", "minutes", "seconds")
+PLAYER_COLUMNS = ("game", "player", "desks", "offered", "answered", "late", "accuracy", "minutes", "seconds",
+                  "moved")
 """A player's row in the class's results (:func:`class_rows`)."""
 
 
@@ -164,5 +168,5 @@ def class_rows(saved: list[dict]) -> tuple[list[dict], list[dict]]:
         teams.append(team_row(s["game"], db))
         for p in db.get("players", []):
             players.append({"game": str(s["game"]), "player": p["player"], "desks": ", ".join(p["desks"]),
-                            **{k: p[k] for k in PLAYER_COLUMNS[3:]}})
+                            **{k: p.get(k, 0) for k in PLAYER_COLUMNS[3:]}})
     return teams, players
