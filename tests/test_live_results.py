@@ -114,3 +114,20 @@ def test_the_desk_pages_class_names_the_game_s_class(store):
     lobby.start_class(GameConfig(days=2), lobby.teams(1))
     lobby.end("1")
     assert [s["game"] for s in store.debriefs("OTHER")] == ["1"] and store.debriefs("KLS-L") == []
+
+
+def test_the_class_server_s_lobby_keeps_debriefs_in_the_class_s_store(tmp_path, monkeypatch):
+    import types
+
+    from slrt_sim.server import live
+    from slrt_sim.training.store import DB_ENV
+
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "server.sqlite"))  # as the server sets it for itself
+    handler = types.SimpleNamespace(holder={})
+    lobby = live.LiveApiHandler.lobby.fget(handler)  # the lobby the route makes at its first call
+    lobby.clock = lambda: 0.0
+    body = {"config": {"days": 2}, "teams": [[["fo", "Ani"]]], "class_code": "kls-s"}
+    assert live.act(lobby, "start", body) == {"games": ["1"]}
+    db = live.act(lobby, "end", {"game": "1"})
+    saved = SessionStore(tmp_path / "server.sqlite").debriefs("KLS-S")
+    assert [s["game"] for s in saved] == ["1"] and saved[0]["debrief"]["team"] == db["team"]
