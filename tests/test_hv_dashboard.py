@@ -91,7 +91,7 @@ def test_every_section_and_export_reads_the_home_visits(store):
     assert set(items["trainee"]) == {"Rudi"} and set(items["app"]) == {"hv"}
 
 
-def test_the_dashboard_widget_shows_the_home_visit(store, monkeypatch):
+def test_the_dashboard_widget_shows_the_home_visit(store, cases, monkeypatch):
     from slrt_sim.apps import dashboard_hv
     from slrt_sim.apps.dashboard import Dashboard
 
@@ -105,6 +105,13 @@ def test_the_dashboard_widget_shows_the_home_visit(store, monkeypatch):
     html = dashboard_hv.class_html(store.get_class(CODE), hv_class.submissions_from_store(store, CODE), runs=False)
     assert t("hv.class.title") in html and "Rudi" in html and "data-metric='hv-exclusion'" in html
     assert "1/4" in html  # one exclusion of four visits
+    d.disc_app.value = "hv"  # the discussion of a home visit: the story, then the right recording
+    assert [v for _, v in d.disc_case.options] == [c.case_id for c in cases]
+    d.disc_case.value = cases[1].case_id
+    key_decile = hv.consequence(cases[1], 1)["key_decile"]
+    assert hv.story(cases[1])[0] in d.disc_html.value.replace("&quot;", '"').replace("&#x27;", "'")
+    assert t("hv.dtks.key", decile=key_decile, listed=t("hv.dtks.not_listed")) in d.disc_html.value
+    assert "slrt-section-error" not in d.disc_html.value
     d.tabs.selected_index = 4  # the class's kelurahan: the front office's view, then the home visits'
     assert t("hv.class.title") in d.kelurahan.value and "Sari" in d.kelurahan.value
     empty = dashboard_hv.class_html(store.get_class(CODE), {}, runs=False)

@@ -22,6 +22,7 @@ from slrt_sim.training import dashboard as dash
 from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
 from slrt_sim.apps import dashboard_hv
 from slrt_sim.training import class_outcomes, hv_class
+from slrt_sim.training.home_visit import build_cases as hv_cases
 from slrt_sim.training.core import LEVELS
 from slrt_sim.i18n import fmt_num, t
 
@@ -121,7 +122,7 @@ class Dashboard(LazyStore):
         self.plot.add_class("slrt-plot")
         self.mistakes = W.HTML()
         self.mistakes.add_class("slrt-mistakes")
-        self.disc_app = W.ToggleButtons(options=[(t("dash.app.bo"), "bo"), (t("dash.app.fo"), "fo")], value="bo",
+        self.disc_app = W.ToggleButtons(options=[(t(f"dash.app.{a}"), a) for a in ("bo", "fo", "hv")], value="bo",
                                         description=t("dash.discussion.app"))
         self.disc_case = W.Dropdown(description=t("dash.discussion.case"), layout=W.Layout(width="420px"))
         self.disc_case.add_class("slrt-disc-case")
@@ -343,6 +344,11 @@ class Dashboard(LazyStore):
             self._queue = dash.bo_cases(self.klass)
             self._cases = {c.case_id: c for c in self._queue.cases}
             opts = [(f"{c.case_id} · {c.head_name}", c.case_id) for c in self._queue.cases]
+        elif self.disc_app.value == "hv":
+            k = self.klass
+            cases = hv_cases(k["code"], k["seed"], k["level"])
+            self._cases = {c.case_id: c for c in cases}
+            opts = [(f"{c.case_id} · {c.members[0]['name']}", c.case_id) for c in cases]
         else:
             try:
                 cases = dash.fo_cases(self.klass)
@@ -364,6 +370,8 @@ class Dashboard(LazyStore):
             return
         if self.disc_app.value == "bo":
             self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
+        elif self.disc_app.value == "hv":
+            self.disc_html.value = dash.section("discussion", lambda: dashboard_hv.discussion_html(self._cases[cid]))
         else:
             self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
 

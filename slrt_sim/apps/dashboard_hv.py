@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 
 from slrt_sim.apps.outcome_view import CLASS_CSS
+from slrt_sim.domain import welfare as Wf
 from slrt_sim.i18n import fmt_num, t
 from slrt_sim.training import hv_class
 
@@ -46,3 +47,25 @@ def class_html(klass: dict, submissions: dict, lang: str | None = None, runs: bo
     cases = t("hv.class.cases_in", lang=lang, n=n, trainees=len(view["trainees"]))
     return (CLASS_CSS + f"<div class='oc-class oc-hv'>{title}<p class='oc-cases' data-cases='{n}'>{_e(cases)}</p>"
             f"<div class='oc-tiles'>{''.join(tiles)}</div>{table}</div>")
+
+
+def discussion_html(case, lang: str | None = None) -> str:
+    """A home-visit case for the class's discussion: the visit as the trainee read it (the story, the
+    members by the KK), then the right recording (the household's truth, the form as
+    :func:`slrt_sim.training.home_visit.answer_key` fills it), its decile and whether it is listed."""
+    from slrt_sim.training import home_visit as hv
+
+    key = hv.answer_key(case)
+    c = hv.consequence(case, Wf.indicator_decile(case.truth))
+    shown = {"floor": t(f"hv.floor.{key['floor']}", lang=lang), "wall": t(f"hv.wall.{key['wall']}", lang=lang),
+             "roof": t(f"hv.roof.{key['roof']}", lang=lang), "owns_land": t(f"hv.yesno.{key['owns_land']}", lang=lang),
+             "work": t(f"hv.work.{key['work']}", lang=lang), "size": key["size"],
+             "assets": ", ".join(t(f"hv.asset.{a}", lang=lang) for a in key["assets"]) or "–"}
+    members = "".join(f"<li>{_e(m['name'])} · {_e(m['relation'])} · {_e(m['age'])}</li>"
+                      for m in hv.visible_members(case))
+    listed = t("hv.dtks.listed" if c["key_listed"] else "hv.dtks.not_listed", lang=lang)
+    return (f"<h4>{_e(t('dash.discussion.story', lang=lang))}</h4>"
+            + "".join(f"<p>{_e(p)}</p>" for p in hv.story(case, lang)) + f"<ul>{members}</ul>"
+            + f"<h4>{_e(t('dash.discussion.answer', lang=lang))}</h4><ul>"
+            + "".join(f"<li><b>{_e(t(f'hv.f.{n}', lang=lang))}</b>: {_e(shown[n])}</li>" for n in hv.FIELDS)
+            + f"</ul><p><b>{_e(t('hv.dtks.key', lang=lang, decile=c['key_decile'], listed=listed))}</b></p>")
