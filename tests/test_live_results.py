@@ -96,6 +96,7 @@ def test_an_ended_game_s_debrief_is_saved_with_its_players_class(store):
     assert saved[0]["debrief"]["team"] == db["team"] and saved[0]["debrief"]["players"] == db["players"]
     lobby.end("2")
     assert [s["game"] for s in store.debriefs("OTHER")] == ["2"]  # the class the trainer named
+    assert lobby.end("1")["team"] == db["team"] and len(store.debriefs("KLS-L")) == 1  # ended again: kept once
 
 
 def test_a_store_that_refuses_does_not_stop_the_debrief(store, monkeypatch):

@@ -229,3 +229,11 @@ def test_at_half_of_the_visits_something_untrue_is_said_and_the_key_stays_the_tr
             assert truth.work == "steady" and "hv.story" not in story
         elif not seen["claim"]:
             assert sorted(seen["assets"]) == sorted(truth.assets)
+
+
+def test_the_fasilitator_s_choices_and_recordings_replay_to_the_same_game(careless):
+    points = {careless.desks.decisions[i].point for _, i, _, _ in careless.answers}
+    assert {"choose_visit", "record_verval"} <= points
+    again = Game.replay(careless.config, careless.answers, population=careless.population)
+    assert again.log == careless.log
+    assert again.model.households.verified_decile == careless.model.households.verified_decile

@@ -44,6 +44,7 @@ class Lobby:
         self.games: dict[str, Game] = {}
         self.classes: dict[str, str] = {}
         """A game's class code, when the trainer named it at the start."""
+        self._saved: set[str] = set()
         self.player_class: dict[str, str] = {}
         """The class each player logged in to, as their desk page said at :meth:`join`."""
         self._players: dict[str, str] = {}
@@ -150,7 +151,9 @@ class Lobby:
             for p in g.config.players():
                 self._players.pop(p, None)
             db = debrief(g)
-            self._save(gid, g, db)
+            if gid not in self._saved:  # a game ended again (a reloaded projector page) is kept once
+                self._saved.add(gid)
+                self._save(gid, g, db)
             return db
 
     def _players_class(self, game: Game) -> str | None:
