@@ -237,3 +237,43 @@ def test_the_fasilitator_s_choices_and_recordings_replay_to_the_same_game(carele
     again = Game.replay(careless.config, careless.answers, population=careless.population)
     assert again.log == careless.log
     assert again.model.households.verified_decile == careless.model.households.verified_decile
+
+
+def test_on_the_desk_page_a_verval_visit_is_chosen_then_recorded(tmp_path):
+    from slrt_sim.apps.live_client import Local
+    from slrt_sim.apps.live_desk import LiveDeskApp
+    from slrt_sim.training.live.lobby import Lobby
+    from slrt_sim.training.store import SessionStore
+
+    store = SessionStore(tmp_path / "s.sqlite")
+    store.create_class("W2", 2018, "sedang")
+    clock = Clock()
+    live = Local(Lobby(clock))
+    page = LiveDeskApp(live, store=store)
+    assert page.login_box.submit("Dewi", "W2") and page.sit(1, "fasilitator")
+    live.start({"days": 60, "seconds_per_day": 60, "sample_every": 1000}, n_teams=1)
+    form = None
+    for _ in range(600):
+        clock.t += 5.0
+        page.refresh()
+        d = page.current
+        if d is None:
+            continue
+        if d.get("form") == "indicators":
+            form = d
+            break
+        kinds = [c["kind"] for c in d["facts"]["choices"]]
+        page.choose(d["options"][kinds.index("verval")] if "verval" in kinds else d["options"][0])
+    assert form is not None and page.visit_form is not None
+    game = live.lobby.games["1"]
+    truth = Wf.decode(game.desks.decisions[form["id"]].key)
+    members_before = page.members.value
+    assert members_before  # the household's members under the form
+    page.visit_form.fill({"floor": truth.floor, "wall": truth.wall, "roof": truth.roof,
+                          "owns_land": "yes" if truth.owns_land else "no", "work": truth.work,
+                          "size": str(truth.size - 1 if truth.size > 1 else truth.size + 1),  # one member off
+                          "assets": sorted(truth.assets)})
+    page.visit_form.submit_btn.click()
+    assert t("live.did.recorded") in page.did.value
+    d = game.desks.decisions[form["id"]]
+    assert d.by == "Dewi" and not d.correct and Wf.decode(d.answer).assets == truth.assets
