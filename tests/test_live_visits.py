@@ -132,8 +132,8 @@ def test_a_recording_not_as_the_form_expects_is_refused_in_one_line(careless):
     assert d.correct and d.value == g.model.households.verified_decile[d.hh]
 
 
-def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
-    from slrt_sim.apps import live_visit
+def fasilitator_page(tmp_path, config: dict):
+    """Dewi at team 1's fasilitator desk on a desk page (in-process lobby, a fake clock), the game started."""
     from slrt_sim.apps.live_client import Local
     from slrt_sim.apps.live_desk import LiveDeskApp
     from slrt_sim.training.live.lobby import Lobby
@@ -146,7 +146,14 @@ def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
     page = LiveDeskApp(live, store=store)
     assert page.login_box.submit("Dewi", "W1") and page.sit(1, "fasilitator")
     assert live.lobby.player_class == {"Dewi": "W1"}  # the class that keeps the game's debrief
-    live.start({"days": 10, "seconds_per_day": 60}, n_teams=1)
+    live.start({"seconds_per_day": 60, **config}, n_teams=1)
+    return page, live, clock
+
+
+def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
+    from slrt_sim.apps import live_visit
+
+    page, live, clock = fasilitator_page(tmp_path, {"days": 10})
     for _ in range(100):
         clock.t += 5.0
         page.refresh()
@@ -240,18 +247,7 @@ def test_the_fasilitator_s_choices_and_recordings_replay_to_the_same_game(carele
 
 
 def test_on_the_desk_page_a_verval_visit_is_chosen_then_recorded(tmp_path):
-    from slrt_sim.apps.live_client import Local
-    from slrt_sim.apps.live_desk import LiveDeskApp
-    from slrt_sim.training.live.lobby import Lobby
-    from slrt_sim.training.store import SessionStore
-
-    store = SessionStore(tmp_path / "s.sqlite")
-    store.create_class("W2", 2018, "sedang")
-    clock = Clock()
-    live = Local(Lobby(clock))
-    page = LiveDeskApp(live, store=store)
-    assert page.login_box.submit("Dewi", "W2") and page.sit(1, "fasilitator")
-    live.start({"days": 60, "seconds_per_day": 60, "sample_every": 1000}, n_teams=1)
+    page, live, clock = fasilitator_page(tmp_path, {"days": 60, "sample_every": 1000})
     form = None
     for _ in range(600):
         clock.t += 5.0
