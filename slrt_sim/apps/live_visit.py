@@ -141,6 +141,7 @@ def show(page, d: dict, head: str) -> bool:
         for c in d["facts"]["choices"]:
             b = W.Button(description=choice_label(c), button_style="info", layout=W.Layout(width="100%"))
             b.add_class(f"slrt-live-visit-{c['kind']}")
+            b.add_class(f"slrt-live-opt-{c['hh']}")  # as every answer button (pages, load and browser tests)
             b.on_click(lambda _b, o=str(c["hh"]): page.choose(o))
             buttons.append(b)
         box = W.VBox([W.HTML(CSS), *buttons], layout=W.Layout(width="100%"))
