@@ -68,6 +68,7 @@ def test_the_careless_recording_is_what_enters_the_dtks(careless):
         assert d.key == key and d.facts["visit"] == seen and "true_decile" not in seen
         assert d.answer != d.key
         assert g.model.households.verified_decile[d.hh] == d.value  # nobody checked: the record stands
+        assert g.model.pathway.office_view(d.hh)["verified_decile"] == d.value  # what the referral reads
     # with every record checked, the supervisor's key is what the visit measured: the record is that
     # measurement moved by what the recording's mistakes do to the score, nothing else
     cfg = GameConfig(days=60, desks=(("fasilitator", "Dewi"),), sample_every=1)
