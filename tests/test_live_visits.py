@@ -90,10 +90,23 @@ def test_whom_to_visit_is_offered_in_the_model_s_order_and_chosen_by_the_player(
         kinds = [c["kind"] for c in d.facts["choices"]]
         assert kinds == sorted(kinds, key=rank.get) and len(kinds) <= 6
         assert d.options == tuple(str(c["hh"]) for c in d.facts["choices"]) and d.key == d.options[0]
-        assert d.answer != d.key or len(d.options) == 1  # accuracy 0: another household
+        assert d.answer != d.key or len(d.options) == 1  # another household than the model's first
     assert any("verval" in [c["kind"] for c in d.facts["choices"]] for d in chooses)
     listed = [int(d.answer) for d in chooses if d.value in ("list", "referral")]
     assert len(listed) == len(set(listed))  # each household visited once a game
+
+
+def test_whom_a_fasilitator_chose_to_visit_is_never_marked_wrong(careless):
+    """Dewi chose other households than the model's first every time; her accuracy is over her
+    recordings alone (a recording is right when it is the household's truth, item by item)."""
+    from slrt_sim.training.live.debrief import player_rows
+
+    records = [d for d in careless.desks.decisions if d.point == "record_verval" and d.by == "Dewi"]
+    chose_other = [d for d in careless.desks.decisions if d.point == "choose_visit" and d.answer != d.key]
+    assert records and chose_other
+    row = next(r for r in player_rows(careless) if r["player"] == "Dewi")
+    assert row["answered"] == len(records)
+    assert row["accuracy"] == sum(d.answer == d.key for d in records) / len(records)
 
 
 def test_a_visit_finds_the_household_s_open_needs():

@@ -110,6 +110,13 @@ class Decision:
     def correct(self) -> bool:
         return self.answer == self.key
 
+    @property
+    def graded(self) -> bool:
+        """Whether the answer has one right value. Whom a fasilitator visits (``choose_visit``) is
+        a judgement: the key offers the model's order, but another household may be as right, so
+        the choice is never marked; its consequences show in the needs found and met."""
+        return self.point != "choose_visit"
+
 
 @dataclass
 class Seat:

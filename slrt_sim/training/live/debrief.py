@@ -60,12 +60,14 @@ def desk_rows(game: Game) -> list[dict]:
 
 
 def player_rows(game: Game) -> list[dict]:
-    """Each player's answers, accuracy (answers equal to the rules'), late answers and speed."""
+    """Each player's answers, accuracy (answers equal to the rules'), late answers and speed, over
+    the decisions with one right answer (:attr:`slrt_sim.model.desks.Decision.graded`: whom a
+    fasilitator chose to visit is not marked)."""
     cal = game.cal
     out = []
     for player in game.config.players():
         seats = {s.name for s in game.desks.seats.values() if s.player == player}
-        ds = [d for d in game.desks.decisions if d.seat in seats and d.answer is not None]
+        ds = [d for d in game.desks.decisions if d.seat in seats and d.answer is not None and d.graded]
         own = [d for d in ds if d.by == player]
         out.append({"player": player, "desks": sorted(seats), "offered": len(ds), "answered": len(own),
                     "late": sum(1 for d in ds if d.by == "rules_late"),
