@@ -42,6 +42,18 @@ def _phone(browser, contexts, voila_server, wait_for_voila, name, role, klass, t
     return page
 
 
+def _projector(browser, contexts, voila_server, wait_for_voila, pin):
+    """The trainer's projector page, its PIN given."""
+    ctx = _context(browser, viewport={"width": 1920, "height": 1080})
+    contexts.append(ctx)
+    proj = ctx.new_page()
+    proj.goto(voila_server.render_url("live_projector.ipynb"), wait_until="domcontentloaded")
+    wait_for_voila(proj)
+    proj.locator(".slrt-pin input").fill(pin)
+    proj.locator(".slrt-pin-enter").click()
+    return proj
+
+
 def _context(browser, **kw):
     context = browser.new_context(locale="id-ID", **kw)
     context.set_default_timeout(TIMEOUT_MS)
@@ -57,30 +69,13 @@ def test_three_players_and_the_projector(browser, voila_server, wait_for_voila, 
     try:
         phones = []
         for name, role in PLAYERS:
-            ctx = _context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-            contexts.append(ctx)
-            page = ctx.new_page()
-            page.goto(voila_server.render_url("live_desk.ipynb"), wait_until="domcontentloaded")
-            wait_for_voila(page)
-            page.locator(".slrt-f-trainee input").fill(name)
-            page.locator(".slrt-f-class input").fill(CLASS)
-            page.locator(".slrt-login-start").click()
-            page.locator(".slrt-live-team").get_by_role("button", name="1", exact=True).click()
-            page.locator(".slrt-live-role").get_by_role("button", name=t(f"live.desk.{role}"), exact=True).click()
-            page.locator(".slrt-live-sit").click()
-            page.get_by_text(t("live.ui.waiting_start")).wait_for(state="visible")
+            page = _phone(browser, contexts, voila_server, wait_for_voila, name, role, CLASS)
             root = page.locator(".slrt-live-desk").first
             assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
             assert root.evaluate(OVERFLOW_JS) == [] and root.evaluate(SMALL_TARGETS_JS) == []
             phones.append(page)
 
-        ctx = _context(browser, viewport={"width": 1920, "height": 1080})
-        contexts.append(ctx)
-        proj = ctx.new_page()
-        proj.goto(voila_server.render_url("live_projector.ipynb"), wait_until="domcontentloaded")
-        wait_for_voila(proj)
-        proj.locator(".slrt-pin input").fill(trainer_pin)
-        proj.locator(".slrt-pin-enter").click()
+        proj = _projector(browser, contexts, voila_server, wait_for_voila, trainer_pin)
         roster = proj.locator(".slrt-live-roster")
         roster.wait_for(state="visible")
         for name, _ in PLAYERS:
@@ -132,13 +127,7 @@ def test_a_class_of_seven_plays_a_30_day_kelurahan_to_the_debrief(browser, voila
     contexts = []
     try:
         phones = [_phone(browser, contexts, voila_server, wait_for_voila, name, role, "KELAS-7") for name, role in SEVEN]
-        ctx = _context(browser, viewport={"width": 1920, "height": 1080})
-        contexts.append(ctx)
-        proj = ctx.new_page()
-        proj.goto(voila_server.render_url("live_projector.ipynb"), wait_until="domcontentloaded")
-        wait_for_voila(proj)
-        proj.locator(".slrt-pin input").fill(trainer_pin)
-        proj.locator(".slrt-pin-enter").click()
+        proj = _projector(browser, contexts, voila_server, wait_for_voila, trainer_pin)
         plan = proj.locator(".slrt-live-plan")
         plan.get_by_text(t("live.ui.plan", days=30, workdays=22, minutes="20", answer=20)).wait_for(state="visible")
         roster = proj.locator(".slrt-live-roster").inner_text()
