@@ -248,7 +248,7 @@ def test_the_debrief_opens_with_what_the_team_did_against_the_rules():
                     {"role": "manager", "player": None, "decisions": 9, "utilisation": 0.4, "wait_minutes": 87.4}],
           "missed": [{"hh": 888, "need": "documents", "why": [{"point": "live.why.slower"}]}], "helped": []}
     assert summary_lines(db) == [
-        t("live.sum.met", team=4, rules=5, verdict=t("live.sum.worse")),
+        t("live.sum.met", team=4, rules=5, waiting=62, rules_waiting=62, verdict=t("live.sum.worse")),
         t("live.sum.answers", offered=40, answered=20, late=20, right=15),  # 5 of Ani's 10, all 10 of Budi's
         t("live.sum.slowest", desk=t("live.desk.manager"), player=t("live.ui.nobody"), minutes="87"),
         t("live.sum.cases", missed=1, helped=0)]

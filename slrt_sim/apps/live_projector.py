@@ -142,12 +142,13 @@ def why_text(w: dict) -> str:
 
 
 def summary_lines(db: dict) -> list[str]:
-    """The debrief's first words, for a class that has just played: needs met against the rules
-    alone, how many of the players' decisions the rules took because time ran out and how many of
+    """The debrief's first words, for a class that has just played: needs met and households still
+    waiting against the rules alone, how many of the players' decisions the rules took because time ran out and how many of
     theirs matched the rules, the desk where decisions waited longest, and the households missed
     and helped (the tables below say which and why)."""
     team, rules = db["team"], db["rules"]
-    lines = [t("live.sum.met", team=team["met"], rules=rules["met"],
+    lines = [t("live.sum.met", team=team["met"], rules=rules["met"], waiting=team["waiting"],
+               rules_waiting=rules["waiting"],
                verdict=t("live.sum.better" if team["met"] > rules["met"] else
                          "live.sum.worse" if team["met"] < rules["met"] else "live.sum.same"))]
     players = db.get("players") or []
