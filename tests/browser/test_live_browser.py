@@ -161,7 +161,8 @@ def test_a_class_of_seven_plays_a_30_day_kelurahan_to_the_debrief(browser, voila
         assert "100%" not in proj.locator(".slrt-live-view").inner_text()  # the view gave way to the debrief
         summary = proj.locator(".slrt-live-summary li")
         assert summary.count() >= 3
-        assert summary.first.inner_text().startswith(t("live.sum.met", team="#", rules="", waiting="", rules_waiting="", verdict="").split("#")[0])
+        opening = t("live.sum.met", team="#", rules="", waiting="", rules_waiting="", verdict="").split("#")[0]
+        assert summary.first.inner_text().startswith(opening)
         for page in phones:
             page.get_by_text(t("live.ui.ended")).wait_for(state="visible")
             assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
