@@ -253,3 +253,25 @@ def test_the_debrief_opens_with_what_the_team_did_against_the_rules():
         t("live.sum.slowest", desk=t("live.desk.manager"), player=t("live.ui.nobody"), minutes="87"),
         t("live.sum.cases", missed=1, helped=0)]
     assert "slrt-live-summary" in debrief_html("1", db)
+
+
+def test_a_late_joiners_game_runs_on_when_the_first_games_time_is_up(world, monkeypatch):
+    from slrt_sim.apps.live_projector import CHECK_EVERY, LiveProjector, working_days
+    from slrt_sim.training import dashboard as dash
+
+    store, clock, live = world
+    monkeypatch.setenv(dash.PIN_ENV, "4321")
+    desk(world, "Ani", 1, "fo")
+    proj = LiveProjector(live, store=store)
+    assert proj.unlock("4321")
+    proj.days.value, proj.speed.value = 5, 10
+    assert proj.start() == ["1"]
+    workdays, _ = working_days(proj.scenario.value, 5)
+    clock.t += 10 * workdays / 2
+    desk(world, "Dewi", 1, "bo")
+    assert proj.start() == ["2"] and proj.choose.value == "2"  # the late joiner's game is shown
+    clock.t += 10 * workdays / 2 + 10  # the first game's time is up, not the second's
+    for _ in range(CHECK_EVERY):
+        proj.poll()
+    assert set(proj.debriefs) == {"1"} and not live.lobby.games["2"].ended
+    assert proj.msg.value == f"<p>{t('live.ui.time_up')}</p>" and proj.view.value  # game 2 still on screen

@@ -34,6 +34,8 @@ from slrt_sim.i18n import t
 from slrt_sim.paths import SCENARIOS, TRAINING_SCENARIO
 
 REFRESH_SECONDS = 1.0
+CHECK_EVERY = 15
+"""Every this many polls the projector also ends the games it does not show whose time is up."""
 PLAY_MINUTES = 20
 """The start form's default speed plays the chosen length in about this many minutes (a bimtek's
 role-play slot: a 30-day kelurahan in 20 minutes)."""
@@ -217,6 +219,7 @@ class LiveProjector:
         self.games: list[str] = []
         self.debriefs: dict[str, dict] = {}
         self.poller = Poller(self.poll, refresh_seconds)
+        self._polls = 0
         self.pin = W.Password(description=t("dash.pin.label"), style={"description_width": "initial"})
         self.pin_btn = W.Button(description=t("dash.pin.button"), button_style="primary", icon="lock")
         self.pin_msg = W.HTML(f"<p>{_e(t('dash.pin.prompt'))}</p>")
@@ -346,7 +349,7 @@ class LiveProjector:
             self.view.value = f"<p class='slrt-bad'>{_e(exc)}</p>"
             return
         if state.get("progress", 0.0) >= 1.0:  # time is up: every game's debrief, without a search for the button
-            self.end_all()
+            self.end_due()
             return
         self.view.value = projector_html(gid, state)
 
@@ -369,23 +372,33 @@ class LiveProjector:
         self.refresh()
         return self.debriefs[gid]
 
-    def end_all(self) -> None:
-        """End every running game (their time is up: they started together) and show the chosen one's debrief."""
-        chosen = self.choose.value
+    def end_due(self) -> list[str]:
+        """End every game whose time is up (a late joiners' game started later keeps running) and
+        show the chosen one's debrief; returns the games ended."""
+        chosen, ended = self.choose.value, []
         for gid in self.games:
-            if gid not in self.debriefs:
-                try:
+            if gid in self.debriefs:
+                continue
+            try:
+                if self.live.state(gid).get("progress", 0.0) >= 1.0:
                     self.debriefs[gid] = self.live.end(gid)
-                except LiveError as exc:
-                    self.msg.value = f"<p class='slrt-bad'>{_e(exc)}</p>"
-        self.msg.value = f"<p>{_e(t('live.ui.time_up'))}</p>"
+                    ended.append(gid)
+            except LiveError as exc:
+                self.msg.value = f"<p class='slrt-bad'>{_e(exc)}</p>"
+        if ended:
+            self.msg.value = f"<p>{_e(t('live.ui.time_up'))}</p>"
         if chosen in self.debriefs:
             self.refresh()
+        return ended
 
     def poll(self) -> None:
-        """One poll: redraw the chosen game while it runs (a debrief stays as it is)."""
+        """One poll: redraw the chosen game while it runs (a debrief stays as it is); every
+        ``CHECK_EVERY`` polls, end the other games whose time is up."""
+        self._polls += 1
         if self.choose.value not in self.debriefs:
             self.refresh()
+        if self._polls % CHECK_EVERY == 0 and any(g not in self.debriefs for g in self.games):
+            self.end_due()
 
     def start_polling(self) -> bool:
         """Poll the chosen game every ``refresh_seconds`` (:class:`~slrt_sim.apps.live_client.Poller`)."""
