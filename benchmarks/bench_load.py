@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--day", choices=("morning", "afternoon", "nopool", "live"), default="morning",
                     help="morning: a pool for --app; afternoon: FO, then the trainer switches, then BO; "
                          "nopool: a server without CLASS_SIZE; live: the live kelurahan played "
-                         "(benchmarks/bench_load_live.py)")
+                         "(benchmarks/live_load.py)")
     ap.add_argument("--minutes", type=float, default=10.0, help="live: minutes of play")
     ap.add_argument("--every", type=float, default=20.0, help="live: seconds between two actions of a trainee")
     ap.add_argument("--delay", type=float, default=0.0, help="seconds from 'Kelas siap' to the rush")
@@ -519,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="nopool: the server's pool without CLASS_SIZE (default: sized to this machine; 0: none)")
     args = ap.parse_args(argv)
     if args.day == "live":
-        from benchmarks import bench_load_live as live
+        from benchmarks import live_load as live
 
         result = live.run(n=args.n, minutes=args.minutes, every=args.every, port=args.port, log_to=args.log)
         print(json.dumps(result, indent=2, default=str) if args.json else live._table(result))
