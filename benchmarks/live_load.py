@@ -1,6 +1,5 @@
-"""The live kelurahan played by a hall through real pages and kernels (`make load DAY=live`; not a
-``bench_*`` module, so `make bench` leaves it out: a run takes minutes).
-
+"""The live kelurahan played by a hall through real pages and kernels (``make load DAY=live``; not a
+``bench_*`` module, so ``make bench`` leaves it out: a run takes minutes).
 
 Starts the kit's server as a trainer does for a live class (:class:`benchmarks.voila_process.VoilaProcess`,
 a fresh session database, no pools: a live class's pages open cold) and drives, over 127.0.0.1:
