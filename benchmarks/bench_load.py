@@ -128,7 +128,9 @@ async def _http_client(base: str, app: str, k: int, t0: float, out: dict) -> Non
             session = uuid.uuid4().hex
             ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kid}/channels?session_id={session}"
             async with connect(ws_url, max_size=None, open_timeout=CLIENT_TIMEOUT) as ws:
+                out["ws_s"] = time.monotonic() - t0
                 states = await _request_states(ws, session)
+                out["states_s"] = time.monotonic() - t0
                 name = _find(states, "TextModel", _dom_classes=spec["name"]) or _nth_text(states, 0)
                 code = _find(states, "TextModel", _dom_classes=spec["code"]) or _nth_text(states, 1)
                 button = _find(states, "ButtonModel", _dom_classes=spec["start"])
@@ -207,6 +209,8 @@ async def browser_clients(base: str, app: str, n: int, t0: float) -> list[dict]:
                 try:
                     ms = CLIENT_TIMEOUT * 1000
                     await page.goto(f"{base}/voila/render/{spec['notebook']}", timeout=ms)
+                    found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', await page.content())
+                    out["kernel_id"] = found.group(1) if found else None
                     start = page.locator(f".{spec['start']} , .{spec['start']} button").first
                     await start.wait_for(state="visible", timeout=ms)
                     out["page_s"] = time.monotonic() - t0
@@ -271,6 +275,105 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
         except psutil.NoSuchProcess:
             continue
     return t.user + t.system, kernels
+
+
+class CpuWatch:
+    """CPU seconds over the rush: the whole machine (busy time of all cores) and this benchmark's own
+    clients (its process and its children outside the server: Chromium, Playwright's driver; sampled
+    every half second, since the browser has exited by the end). What the machine used beyond the
+    clients, the server and its kernels is what other jobs took."""
+
+    def __init__(self, server_pid: int) -> None:
+        import threading
+
+        self.server_pid = server_pid
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _busy() -> float:
+        import psutil
+
+        t = psutil.cpu_times()
+        return sum(getattr(t, f, 0.0) for f in ("user", "nice", "system", "irq", "softirq", "steal"))
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        server = {self.server_pid} | {p.pid for p in _children(self.server_pid)}
+        for p in [me] + me.children(recursive=True):
+            if p.pid in server:
+                continue
+            try:
+                c = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            self.first.setdefault(p.pid, c.user + c.system if self.started is None else 0.0)
+            self.last[p.pid] = c.user + c.system
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self) -> "CpuWatch":
+        self.started = None
+        self._sample()
+        self.started = self.machine0 = self._busy()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.machine = self._busy() - self.machine0
+        import os as _os
+
+        used = {pid: self.last[pid] - self.first.get(pid, 0.0) for pid in self.last}
+        self.clients = sum(used.values())
+        self.browsers = self.clients - used.get(_os.getpid(), 0.0)
+
+
+def _children(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def kernel_cpu(server_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) so far of each running kernel, by kernel id (from its
+    connection file's name): before the rush its keys are the pre-heated kernels."""
+    import psutil
+
+    found = {}
+    for p in _children(server_pid):
+        try:
+            m = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(p.cmdline()))
+            c = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        if m:
+            found[m.group(1)] = c.user + c.system
+    return found
+
+
+def _kernel_cpu_split(before: dict, after: dict, clients: list[dict]) -> dict[str, float]:
+    """The rush's kernel CPU: pool kernels pages took, kernels started for pages (cold), and
+    kernels no page of the hall took (the rest of the pool, other notebooks' kernels, trainer tools)."""
+    taken = {c.get("kernel_id") for c in clients}
+    split = {"pool_pages": 0.0, "cold_pages": 0.0, "untaken": 0.0}
+    for kid, cpu in after.items():
+        if kid not in before:
+            split["cold_pages"] += cpu
+        else:
+            split["pool_pages" if kid in taken else "untaken"] += cpu - before[kid]
+    return {k: round(v, 2) for k, v in split.items()}
 
 
 def _kernel_alive(base: str, kernel_id: str) -> bool:
@@ -394,11 +497,13 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
                 time.sleep(settle)
             idle = memory(server.proc.pid)
             load_before = os.getloadavg()
+            kcpu_before = kernel_cpu(server.proc.pid)
             cpu_before = cpu_seconds(server.proc.pid)
-
-            clients = asyncio.run(asyncio.wait_for(_rush(server.url, app, n, browsers), CLIENT_TIMEOUT + 120))
+            with CpuWatch(server.proc.pid) as watch:
+                clients = asyncio.run(asyncio.wait_for(_rush(server.url, app, n, browsers), CLIENT_TIMEOUT + 120))
             load_after = os.getloadavg()
             cpu_after = cpu_seconds(server.proc.pid)
+            kcpu_after = kernel_cpu(server.proc.pid)
             mem = memory(server.proc.pid)
             kernels_before_close = mem["kernels"]
             closed = asyncio.run(close_pages(server.url, clients))
@@ -417,6 +522,15 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
     result["server_cpu_s"] = cpu_after[0] - cpu_before[0]
     result["kernels_cpu_s"] = cpu_after[1] - cpu_before[1]
     result["cpu_per_trainee_s"] = (result["server_cpu_s"] + result["kernels_cpu_s"]) / n
+    result["clients_cpu_s"] = watch.clients
+    result["browsers_cpu_s"] = watch.browsers
+    result["machine_cpu_s"] = watch.machine
+    result["others_cpu_s"] = result["machine_cpu_s"] - result["clients_cpu_s"] - result["server_cpu_s"] \
+        - result["kernels_cpu_s"]
+    result["clients"] = [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in c.items()
+                          if k in ("kind", "usable", "page_s", "ws_s", "states_s", "answer_s", "error")}
+                         | {"pool": c.get("kernel_id") in kcpu_before if c.get("kernel_id") else None} for c in clients]
+    result["kernels_cpu_split_s"] = _kernel_cpu_split(kcpu_before, kcpu_after, clients)
     result.update(day=day, delay_s=delay, cull_s=cull, morning=morning, open_pool=open_pool,
                   tracebacks_logged=log.count("Traceback"))
     return result

@@ -326,10 +326,33 @@ class CappedManagerMixin:
         limited = dict(config)
         limited[notebook_name] = {**config.get(notebook_name, default), "pool_size": have + allowed}
         self.kernel_pools_config = limited
-        try:
-            super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+        try:  # the delay is our nap (see _nap): a page that takes the entry ends it
+            super().fill_if_needed(delay=0, notebook_name=notebook_name, slrt_delay=delay, **kwargs)
         finally:
             self.kernel_pools_config = config
+
+    async def _nap(self, delay: float) -> None:
+        """A refill's wait before its kernel starts (``fill_delay``: past the rush). Voila waits
+        the same with a plain sleep, so a page that took such an entry in a rush waited the whole
+        delay before its kernel even started (15 s more for every page beyond the pool); here the
+        page's take ends the wait (:meth:`_wake`)."""
+        task = asyncio.current_task()
+        naps = self.__dict__.setdefault("_naps", {})
+        naps[task] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(asyncio.shield(naps[task]), delay)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            naps.pop(task, None)
+
+    def _napping(self, item) -> bool:
+        return item in self.__dict__.get("_naps", {})
+
+    def _wake(self, item) -> None:
+        nap = self.__dict__.get("_naps", {}).get(item)
+        if nap is not None and not nap.done():
+            nap.set_result(None)
 
     @staticmethod
     def _render_state(item) -> str:
@@ -348,7 +371,9 @@ class CappedManagerMixin:
         """Pre-heated kernels of ``notebook`` that have run the whole notebook (page ready to send)."""
         return sum(self._render_state(item) == "ready" for item in getattr(self, "_pools", {}).get(notebook, []))
 
-    async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+    async def _initialize(self, notebook_path: str, kernel_id: str | None = None, slrt_delay: float = 0.0, **kwargs):
+        if slrt_delay > 0 and kernel_id is None:
+            await self._nap(slrt_delay)
         content = await super()._initialize(notebook_path, kernel_id, **kwargs)
         content["task"].add_done_callback(lambda task: self._rendered(notebook_path, content, task))
         return content
@@ -386,8 +411,12 @@ class CappedManagerMixin:
 
     async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
         # a kernel that has run the notebook first (Voila takes the oldest, finished or not)
-        order = {"ready": 0, "running": 1, "failed": 2}
-        self._pools.get(notebook_name, []).sort(key=lambda item: order[self._render_state(item)])
+        # (then one whose kernel is starting; a refill still waiting its delay is woken: the page needs it now)
+        order = {"ready": 0, "running": 1, "failed": 3}
+        pool = self._pools.get(notebook_name, [])
+        pool.sort(key=lambda item: 2 if self._napping(item) else order[self._render_state(item)])
+        if pool:
+            self._wake(pool[0])
         # Voila refills the pool before the kernel is ours: count the take as a page already
         self._taking[notebook_name] = self._taking.get(notebook_name, 0) + 1
         try:
