@@ -452,7 +452,8 @@ def trainer_switch(server, app: str) -> dict:
 
 def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
         port: int | None = None, settle: float = 5.0, log_to: str | None = None, day: str = "morning",
-        delay: float = 0.0, cull: float | None = None, open_pool: int | None = None) -> dict:
+        delay: float = 0.0, cull: float | None = None, open_pool: int | None = None,
+        lock: str | None = None) -> dict:
     """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once.
 
     ``day``: ``morning`` (a pool of N for ``app``), ``afternoon`` (a pool of N for the front
@@ -461,6 +462,8 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
     morning's under ``morning``), ``nopool`` (a server started without ``CLASS_SIZE``).
     ``delay``: seconds between "Kelas siap" and "buka aplikasinya" (the trainer talks); ``cull``
     sets ``cull_idle_timeout`` (seconds) to show that a long wait leaves no dead page.
+    ``lock``: a file the run holds (``flock``) while it loads the machine, let go during ``delay``
+    so that other load runs on a shared machine need not wait ten idle minutes.
     """
     from benchmarks.voila_process import VoilaProcess, class_args
 
@@ -477,7 +480,10 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
         extra += [f"--MappingKernelManager.cull_idle_timeout={cull:g}", "--MappingKernelManager.cull_interval=5"]
     morning = None
     notebook = APPS[app]["notebook"]
-    with tempfile.TemporaryDirectory(prefix="slrt-load-") as tmp:
+    held = _MachineLock(lock)
+    held.take()
+    load_at_start = os.getloadavg()
+    with held, tempfile.TemporaryDirectory(prefix="slrt-load-") as tmp:
         server = VoilaProcess(pin="4321", db=Path(tmp) / "sessions.sqlite", log_path=Path(tmp) / "voila.log",
                               port=port, extra=extra, startup_timeout=600)
         t_start = time.monotonic()
@@ -485,7 +491,13 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
             started_s = time.monotonic() - t_start
             pool_s = _wait_pool(server, APPS[first]["notebook"], None if day == "nopool" else n,
                                 timeout=max(300.0, 15.0 * n))
-            time.sleep(settle + delay)  # the server's own start-up work; then the trainer talks
+            time.sleep(settle)  # the server's own start-up work
+            if delay:  # the trainer talks: the machine is free for others meanwhile
+                t_talk = time.monotonic()
+                held.release()
+                time.sleep(delay)
+                held.take()
+                delay = time.monotonic() - t_talk  # the delay the hall really had
             if day == "afternoon":
                 fo = asyncio.run(asyncio.wait_for(_rush(server.url, "fo", n, 0), CLIENT_TIMEOUT + 120))
                 morning = {"usable": sum(c["usable"] for c in fo), "total": len(fo),
@@ -531,9 +543,35 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
                           if k in ("kind", "usable", "page_s", "ws_s", "states_s", "answer_s", "error")}
                          | {"pool": c.get("kernel_id") in kcpu_before if c.get("kernel_id") else None} for c in clients]
     result["kernels_cpu_split_s"] = _kernel_cpu_split(kcpu_before, kcpu_after, clients)
+    result["loadavg_at_start"] = round(load_at_start[0], 2)
     result.update(day=day, delay_s=delay, cull_s=cull, morning=morning, open_pool=open_pool,
                   tracebacks_logged=log.count("Traceback"))
     return result
+
+
+class _MachineLock:
+    """An exclusive ``flock`` on a file (``--lock``), taken and let go as the run goes; none: no-op."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path, self.fd = path, None
+
+    def take(self) -> None:
+        if self.path and self.fd is None:
+            import fcntl
+
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the file lets the lock go
+            self.fd = None
+
+    def __enter__(self) -> "_MachineLock":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
 
 
 async def _rush(base: str, app: str, n: int, browsers: int) -> list[dict]:
@@ -595,7 +633,8 @@ def _table(r: dict) -> str:
         ("CPU during the rush: server, kernels (s)", f"{fmt(r.get('server_cpu_s', float('nan')))}, "
                                                     f"{fmt(r.get('kernels_cpu_s', float('nan')))}"),
         ("CPU per trainee (s; the figure least sensitive to other load)", fmt(r.get("cpu_per_trainee_s", float("nan")))),
-        ("load average before → after", f"{r['loadavg_before']} → {r['loadavg_after']}"),
+        ("load average at the start (other jobs) / before → after the rush",
+         f"{r.get('loadavg_at_start', '?')} / {r['loadavg_before']} → {r['loadavg_after']}"),
         ("pages closed: 204 answers, their kernels gone", f"{r['pages_closed_204']}, "
                                                           f"{r.get('closed_kernels_gone', '?')}"),
         ("kernels live before → after closing", f"{r['kernels_before_close']} → {r['kernels_after_close']}"),
@@ -628,9 +667,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cull", type=float, default=None, help="cull_idle_timeout (s) during the run")
     ap.add_argument("--open-pool", type=int, default=None,
                     help="nopool: the server's pool without CLASS_SIZE (default: sized to this machine; 0: none)")
+    ap.add_argument("--lock", default=None,
+                    help="hold this file's flock while loading the machine (let go during --delay)")
     args = ap.parse_args(argv)
     result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log, day=args.day,
-                 delay=args.delay, cull=args.cull, open_pool=args.open_pool)
+                 delay=args.delay, cull=args.cull, open_pool=args.open_pool, lock=args.lock)
     print(json.dumps(result, indent=2, default=str) if args.json else _table(result))
     return 0 if result["usable"] == result["total"] else 1
 
