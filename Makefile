@@ -16,7 +16,7 @@
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
 #   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: a pool sized to the machine]
-#   CLASS_APP    the app the class opens: fo, bo or both            [fo]
+#   CLASS_APP    the app the class opens: fo, bo, hv or both (fo+bo) [fo]
 #   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [slrt-sim serve --help]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
 #   WH_PYTHONS   Pythons of the wheelhouse                          [3.11 3.12 3.13 3.14]

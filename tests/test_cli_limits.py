@@ -14,6 +14,7 @@ import pytest
 
 from slrt_sim.cli import main
 from slrt_sim.domain import scenario as S
+from slrt_sim.domain.scenario_errors import short
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "scenarios" / "pelatihan_satu_kelurahan.yaml"
@@ -123,11 +124,11 @@ def test_counts_at_least_one(capsys, argv, option):
 
 
 def test_bad_value_shown_short_whatever_its_size():
-    assert len(S._short(list(range(10 ** 6)))) <= 40
+    assert len(short(list(range(10 ** 6)))) <= 40
     nested: list = []
     for _ in range(10_000):
         nested = [nested]
-    assert len(S._short(nested)) <= 40
+    assert len(short(nested)) <= 40
 
 
 def test_duplicate_key_is_one_line_naming_file_and_key(tmp_path, capsys):

@@ -195,7 +195,8 @@ def test_every_kind_of_mistake_then_every_section_filled_and_exported(store):
     assert {"nik", "kk", "head", "members", "address", "category", "dtks", "needs", "decision",
             "programs"} <= rules
     parts = dash.sections(store, "KLS-D")
-    assert set(parts) == {"live", "plot", "mistakes", "export"}
+    assert set(parts) == {"live", "plot", "mistakes", "debrief", "export"}
+    assert parts.pop("debrief") == ""  # the class played no live game
     for name, html_text in parts.items():
         assert html_text and "slrt-section-error" not in html_text, name
     assert "Rudi" in parts["live"] and "data:image/png" in parts["plot"]

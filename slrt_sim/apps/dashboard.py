@@ -20,7 +20,9 @@ from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
 from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
-from slrt_sim.training import class_outcomes
+from slrt_sim.apps import dashboard_hv
+from slrt_sim.training import class_outcomes, hv_class
+from slrt_sim.training.home_visit import build_cases as hv_cases
 from slrt_sim.training.core import LEVELS
 from slrt_sim.i18n import fmt_num, t
 
@@ -120,7 +122,7 @@ class Dashboard(LazyStore):
         self.plot.add_class("slrt-plot")
         self.mistakes = W.HTML()
         self.mistakes.add_class("slrt-mistakes")
-        self.disc_app = W.ToggleButtons(options=[(t("dash.app.bo"), "bo"), (t("dash.app.fo"), "fo")], value="bo",
+        self.disc_app = W.ToggleButtons(options=[(t(f"dash.app.{a}"), a) for a in ("bo", "fo", "hv")], value="bo",
                                         description=t("dash.discussion.app"))
         self.disc_case = W.Dropdown(description=t("dash.discussion.case"), layout=W.Layout(width="420px"))
         self.disc_case.add_class("slrt-disc-case")
@@ -161,7 +163,7 @@ class Dashboard(LazyStore):
                                                    self.create])], selected_index=None)
         create_box.set_title(0, t("dash.class.new"))
         create_box.add_class("slrt-class-new")
-        self.switch = W.ToggleButtons(options=[(t("dash.app.fo"), "fo"), (t("dash.app.bo"), "bo")], value=None,
+        self.switch = W.ToggleButtons(options=[(t(f"dash.app.{a}"), a) for a in ("fo", "bo", "hv")], value=None,
                                       description=t("hall.switch.label"), style={"description_width": "initial"})
         self.switch.add_class("slrt-class-switch")
         self.switch_msg = W.HTML()
@@ -239,7 +241,7 @@ class Dashboard(LazyStore):
         parts = dash.sections(self.store, code)  # each section on its own: one failure never blanks the others
         # the projector-ready view (statistics per app, progress per trainee) replaces the plain list
         self.live_html.value = (dash.section("live", lambda: self._live_html(dash.results(self.store, code)))
-                                + dash.section("names", lambda: names_html(self.store, code)))
+                                + parts["debrief"] + dash.section("names", lambda: names_html(self.store, code)))
         self.plot.value = parts["plot"]
         self.mistakes.value, self.export.value = parts["mistakes"], parts["export"]
         self._kelurahan_fp = None
@@ -255,16 +257,17 @@ class Dashboard(LazyStore):
         if df.empty:
             return f"<p>{html.escape(t('dash.none'))}</p>"
         stats = []
-        for app in ("fo", "bo"):
+        for app in ("fo", "bo", "hv"):
             a = dash.app_summary(df, app)
             stats.append(f"<div class='slrt-stat slrt-stat-{app}'><b>{html.escape(t(f'dash.app.{app}'))}</b>: "
                          + html.escape(t("dash.summary", n=a["n"], trainees=a["trainees"], mean=fmt_num(a["mean"], 0),
                                          median=fmt_num(a["median"], 0))) + "</div>")
         prog = dash.progress(df)
-        rows = [[r.trainee, str(r.fo_cases), fmt_num(r.fo_pct, 0), fmt_num(r.bo_pct, 0), str(r.bo_practice)]
-                for r in prog.itertuples(index=False)]
+        rows = [[r.trainee, str(r.fo_cases), fmt_num(r.fo_pct, 0), fmt_num(r.bo_pct, 0), str(r.bo_practice),
+                 str(r.hv_cases), fmt_num(r.hv_pct, 0)] for r in prog.itertuples(index=False)]
         per_trainee = dash.table_html([t("dash.col.trainee"), t("dash.col.fo_cases"), t("dash.col.fo_pct"),
-                                      t("dash.col.bo_pct"), t("dash.col.bo_practice")], rows, escape=True)
+                                      t("dash.col.bo_pct"), t("dash.col.bo_practice"), t("dash.col.hv_cases"),
+                                      t("dash.col.hv_pct")], rows, escape=True)
         every = [[r.trainee, t(f"dash.app.{r.app}"), r.case_id + (f" ({t('dash.practice')})"
                                                                   if dash.is_practice(r.case_id) else ""),
                   fmt_num(r.score, 1), fmt_num(r.max_score, 1), fmt_num(r.pct, 0), fmt_num(r.minutes, 1), r.submitted]
@@ -284,7 +287,8 @@ class Dashboard(LazyStore):
         k = self.klass
         subs = class_outcomes.submissions_from_store(self.store, k["code"])
         view = class_outcomes.class_view(k["code"], k["seed"], k["level"], subs)
-        self.kelurahan.value = outcome_view.class_html(view)
+        self.kelurahan.value = outcome_view.class_html(view) + dash.section(
+            "hv", lambda: dashboard_hv.class_html(k, hv_class.submissions_from_store(self.store, k["code"])))
         self._kelurahan_fp = self._fp
         self._year_subs = subs
         options = [(t("oc.year.key"), "")] + [(t("oc.year.trainee", name=name), name) for name in sorted(subs)]
@@ -340,6 +344,11 @@ class Dashboard(LazyStore):
             self._queue = dash.bo_cases(self.klass)
             self._cases = {c.case_id: c for c in self._queue.cases}
             opts = [(f"{c.case_id} · {c.head_name}", c.case_id) for c in self._queue.cases]
+        elif self.disc_app.value == "hv":
+            k = self.klass
+            cases = hv_cases(k["code"], k["seed"], k["level"])
+            self._cases = {c.case_id: c for c in cases}
+            opts = [(f"{c.case_id} · {c.members[0]['name']}", c.case_id) for c in cases]
         else:
             try:
                 cases = dash.fo_cases(self.klass)
@@ -361,6 +370,8 @@ class Dashboard(LazyStore):
             return
         if self.disc_app.value == "bo":
             self.disc_html.value = dash.section("discussion", lambda: dash.bo_discussion_html(self._queue, cid))
+        elif self.disc_app.value == "hv":
+            self.disc_html.value = dash.section("discussion", lambda: dashboard_hv.discussion_html(self._cases[cid]))
         else:
             self.disc_html.value = dash.section("discussion", lambda: dash.fo_discussion_html(self._cases[cid]))
 

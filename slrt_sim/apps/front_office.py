@@ -80,8 +80,10 @@ class _Checks(W.VBox):
             b.disabled = disabled
 
 
-class FrontOfficeApp:
+class FrontOfficeApp(roleplay.CaseSequence):
     """The whole app as one widget tree (``.widget``); the methods are what the buttons do."""
+
+    case_area = "grid"  # frozen while the next case is built
 
     def __init__(self, store: SessionStore | None = None, n_cases: int = 10, clock: Callable[[], float] = time.time,
                  warm: bool = False, check_name: Callable[[str, dict], str | None] | None = None):
@@ -207,15 +209,7 @@ class FrontOfficeApp:
     def _open(self, name: str, klass: dict) -> None:
         self.trainee, self.klass = name, klass
         self.cases, self.dtks = self._prepare(klass)
-        saved = self.store.load_progress(name, klass["code"], APP)
-        self.case_box.layout.display = None
-        if saved and saved.get("level") == klass["level"] and saved.get("seed") == klass["seed"]:
-            self.state = saved
-            self.notice.value = f"<div class='slrt-ok'>{_e(t('rp.fo.resumed'))}</div>"
-        else:
-            self.state = {"case_index": 0, "seed": klass["seed"], "level": klass["level"], "scores": {}}
-            self._new_case_state()
-        self._show_case()
+        self._resume_or_start(self.store.load_progress(name, klass["code"], APP), "rp.fo.resumed")
 
     @staticmethod
     def _query_row(label: str, box: W.Text) -> W.HBox:
@@ -237,11 +231,6 @@ class FrontOfficeApp:
     def _mark_steps(self, errors: dict, open_first: bool) -> None:
         per_part = {s: sum(1 for n in names if n in errors) for s, names in FORM_SECTIONS}
         self.steps.mark(per_part, open_first=open_first)
-
-    @property
-    def case(self) -> rp.FoCase | None:
-        i = self.state.get("case_index", 0)
-        return self.cases[i] if 0 <= i < len(self.cases) else None
 
     def _show_case(self) -> None:
         case = self.case
@@ -459,18 +448,14 @@ class FrontOfficeApp:
 
         return outcome_view.pair_html(self.outcome_pair(answers), case_id, self.klass["seed"])
 
-    def next_case(self) -> None:
-        if not self.state.get("submitted"):
-            return
-        self.state["case_index"] = self.state.get("case_index", 0) + 1
-        self._new_case_state()
-        self._save()
-        self.notice.value = ""
+    def _leave_case(self) -> None:
         self.story.value = self.docs.value = ""  # the old resident's story never stays beside the new form
-        with self.busy.working(t("rp.busy.next"), self.grid):
-            self.panel.reset()
-            self._show_case()
-        self.to_case.nonce += 1  # the new resident's story on screen, not the middle of the page
+
+    def next_case(self) -> bool:
+        moved = super().next_case()
+        if moved:
+            self.to_case.nonce += 1  # the new resident's story on screen, not the middle of the page
+        return moved
 
 
 def show(store: SessionStore | None = None) -> FrontOfficeApp:

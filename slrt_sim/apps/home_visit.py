@@ -94,8 +94,10 @@ def _choices(prefix: str, codes) -> W.ToggleButtons:
     return W.ToggleButtons(options=[(t(f"{prefix}.{c}"), c) for c in codes], value=None, style={"button_width": "auto"})
 
 
-class HomeVisitApp:
+class HomeVisitApp(roleplay.CaseSequence):
     """The whole app as one widget tree (``.widget``); the methods are what the buttons do."""
+
+    case_area = "form"  # frozen while the next case is built
 
     def __init__(self, store: SessionStore | None = None, n_cases: int = hv.N_CASES,
                  clock: Callable[[], float] = time.time, check_name: Callable[[str, dict], str | None] | None = None,
@@ -158,24 +160,10 @@ class HomeVisitApp:
     def _open(self, name: str, klass: dict) -> None:
         self.trainee, self.klass = name, klass
         self.cases = self._prepare(klass)
-        saved = self.saved.open(name, klass["code"])
-        self.case_box.layout.display = None
-        if saved and saved.get("level") == klass["level"] and saved.get("seed") == klass["seed"]:
-            self.state = saved
-            self.notice.value = f"<div class='slrt-ok'>{_e(t('hv.ui.resumed'))}</div>"
-        else:
-            self.state = {"case_index": 0, "seed": klass["seed"], "level": klass["level"], "scores": {},
-                          "deciles": {}}
-            self._new_case_state()
-        self._show_case()
+        self._resume_or_start(self.saved.open(name, klass["code"]), "hv.ui.resumed", deciles={})
 
     def _new_case_state(self) -> None:
         self.state.update({"started_at": self.clock(), "form": {}, "submitted": False, "grade": None})
-
-    @property
-    def case(self) -> hv.HvCase | None:
-        i = self.state.get("case_index", 0)
-        return self.cases[i] if 0 <= i < len(self.cases) else None
 
     def _show_case(self) -> None:
         case, k = self.case, self.klass
@@ -240,7 +228,7 @@ class HomeVisitApp:
             errors = hv.validate(self.state["form"])
             for name in marked:
                 self.fields[name].mark(errors.get(name))
-        self.saved.save(self.state)
+        self._save()
 
     # ------------------------------------------------------------------ submit
     def submit(self) -> hv.HvGrade | None:
@@ -254,7 +242,7 @@ class HomeVisitApp:
         self.state["form"] = answers
         if errors:
             self.form_msg.value = f"<div class='slrt-err'>{_e(t('hv.ui.invalid'))}</div>"
-            self.saved.save(self.state)
+            self._save()
             return None
         self.form_msg.value = ""
         with self.busy.working(t("rp.busy.grading"), self.form):
@@ -269,7 +257,7 @@ class HomeVisitApp:
                                                              "decile": g.decile}})
             self.state.setdefault("scores", {})[case.case_id] = g.score
             self.state.setdefault("deciles", {})[str(self.state.get("case_index", 0))] = g.decile
-            self.saved.save(self.state)
+            self._save()
             self._set_disabled(True)
             self._show_feedback(self.state["grade"])
         return g
@@ -332,16 +320,8 @@ class HomeVisitApp:
 
         return outcome_view.pair_html(self.outcome_pair(deciles), case_id, self.klass["seed"])
 
-    def next_case(self) -> None:
-        if not self.state.get("submitted"):
-            return
-        self.state["case_index"] = self.state.get("case_index", 0) + 1
-        self._new_case_state()
+    def _save(self) -> None:
         self.saved.save(self.state)
-        self.notice.value = ""
-        with self.busy.working(t("rp.busy.next"), self.form):
-            self.panel.reset()
-            self._show_case()
 
 
 def show(store: SessionStore | None = None) -> HomeVisitApp:

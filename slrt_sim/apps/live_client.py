@@ -39,8 +39,8 @@ class _Calls:
     def call(self, action: str, **data) -> dict:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def join(self, player: str, team: int, role: str) -> dict:
-        return self.call("join", player=player, team=int(team), role=role)
+    def join(self, player: str, team: int, role: str, class_code: str | None = None) -> dict:
+        return self.call("join", player=player, team=int(team), role=role, class_code=class_code)
 
     def roster(self) -> dict:
         return self.call("roster")

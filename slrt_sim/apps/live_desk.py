@@ -26,7 +26,7 @@ from typing import Any, Callable
 import ipywidgets as W
 
 from slrt_sim import i18n
-from slrt_sim.apps import roleplay, style
+from slrt_sim.apps import live_visit, roleplay, style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.apps.live_client import LiveError, client as default_client
 from slrt_sim.i18n import t
@@ -178,7 +178,7 @@ class LiveDeskApp:
 
     # ------------------------------------------------------------------ login, seat
     def _open(self, name: str, klass: dict) -> None:
-        self.player = name
+        self.player, self.class_code = name, klass.get("code")
         self.seat_box.layout.display = None
 
     def sit(self, team: int | str | None = None, role: str | None = None) -> bool:
@@ -191,7 +191,7 @@ class LiveDeskApp:
             self.seat_msg.value = f"<span class='slrt-err'>{_e(t('live.ui.need_seat'))}</span>"
             return False
         try:
-            got = self.live.join(self.player, int(self.team.value), self.desk.value)
+            got = self.live.join(self.player, int(self.team.value), self.desk.value, getattr(self, "class_code", None))
         except LiveError as exc:
             self.seat_msg.value = f"<span class='slrt-err'>{_e(t('live.ui.error', reason=exc))}</span>"
             return False
@@ -269,6 +269,8 @@ class LiveDeskApp:
         self.card.value = (f"<h3>{_e(t('live.point.' + d['point']))}</h3><p><b>{_e(head)}</b></p>"
                            + household_html(d, seen))
         self.members.value = members_html(seen)
+        if live_visit.show(self, d, head):  # the fasilitator's choice of a visit, or the visit's form
+            return
         buttons = []
         for option in d["options"]:
             b = W.Button(description=option_label(option), button_style="info")
@@ -287,8 +289,8 @@ class LiveDeskApp:
         except LiveError as exc:
             self.did.value = _p(t("live.ui.error", reason=exc))
             return False
-        self.did.value = _p((t("live.ui.you_answered", answer=option_label(option)) + " " + did_line(d["point"], option))
-                            if ok else t("live.answer.late"))
+        self.did.value = _p((live_visit.answer_line(d, option) or t("live.ui.you_answered", answer=option_label(option))
+                             + " " + did_line(d["point"], option)) if ok else t("live.answer.late"))
         self.current = None
         self._show(None)
         self.refresh()

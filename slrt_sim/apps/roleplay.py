@@ -371,6 +371,56 @@ class SavedForm:
         self.status.value = ""
 
 
+class CaseSequence:
+    """The case-by-case glue of a single-player role play (front office, home visit).
+
+    It gives the case on screen, a trainee's state started or resumed, and the move to the next
+    case after a submit. The app provides ``cases``, ``state``, ``klass``, ``notice``, ``busy``,
+    ``panel``, ``case_box``, ``clock``, ``_new_case_state()``, ``_save()`` and ``_show_case()``;
+    :attr:`case_area` names the attribute of the widget frozen while the next case is built, and
+    :meth:`_leave_case` clears what must not stay on screen beside the next case.
+    """
+
+    case_area = "form"
+
+    @property
+    def case(self) -> Any:
+        i = self.state.get("case_index", 0)
+        return self.cases[i] if 0 <= i < len(self.cases) else None
+
+    def _resume_or_start(self, saved: dict | None, resumed: str, **fresh: Any) -> None:
+        """Continue ``saved`` when it belongs to the class as it is now (same level and seed),
+        saying so with the catalogue line ``resumed``; else start at the first case with the
+        extra state ``fresh``. Then show the case."""
+        klass = self.klass
+        self.case_box.layout.display = None
+        if saved and saved.get("level") == klass["level"] and saved.get("seed") == klass["seed"]:
+            self.state = saved
+            self.notice.value = f"<div class='slrt-ok'>{_e(t(resumed))}</div>"
+        else:
+            self.state = {"case_index": 0, "seed": klass["seed"], "level": klass["level"], "scores": {},
+                          **fresh}
+            self._new_case_state()
+        self._show_case()
+
+    def _leave_case(self) -> None:
+        """Clear what the next case must not show beside it (nothing by default)."""
+
+    def next_case(self) -> bool:
+        """After a submit, move to the next case (saved first, so a reload opens it): True if moved."""
+        if not self.state.get("submitted"):
+            return False
+        self.state["case_index"] = self.state.get("case_index", 0) + 1
+        self._new_case_state()
+        self._save()
+        self.notice.value = ""
+        self._leave_case()
+        with self.busy.working(t("rp.busy.next"), getattr(self, self.case_area)):
+            self.panel.reset()
+            self._show_case()
+        return True
+
+
 def summary_html(score: str, right: Iterable[str], wrong: Iterable[str], family: str = "") -> str:
     """The lead of a feedback: the score, then what was right, what was wrong and what it did to
     the family, each at most one sentence (each phrase once)."""

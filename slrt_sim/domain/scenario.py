@@ -22,13 +22,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
-import reprlib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from slrt_sim.domain.scenario_errors import ScenarioError, from_validation, path_str  # noqa: F401 - ScenarioError: importers find it here
 from slrt_sim.domain.safe_yaml import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, safe_load  # noqa: F401
 from slrt_sim.i18n import t
 
@@ -456,64 +456,7 @@ class Scenario(_Strict):
         return scenario_from_dict(apply_overrides(raw, overrides, source), source)
 
 
-# --------------------------------------------------------------------------- loading and errors
-class ScenarioError(Exception):
-    """A user's mistake in a scenario file or override: the message is one line."""
-
-    def __init__(self, source: str, field: str, expected: str):
-        self.source, self.field, self.expected = source, field, expected
-        where = f"{source}: {field}" if field else source
-        super().__init__(f"{where}: {expected}")
-
-
-def _path_str(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("exponential", "lognormal", "triangular", "fixed") and out:
-            continue  # pydantic's tagged-union branch name: not a user key
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _expected(err: dict[str, Any]) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "value_error":
-        code = str(ctx.get("error", err.get("msg", "")))
-        code = code.split("Value error, ", 1)[-1]
-        name, _, arg = code.partition(":")
-        key = f"err.scenario.{name}"
-        try:
-            return t(key, value=arg)
-        except KeyError:
-            return code
-    key = f"err.pydantic.{kind}"
-    try:
-        return t(key, **{k: v for k, v in ctx.items() if isinstance(v, (int, float, str))},
-                 got=_short(err.get("input")))
-    except KeyError:
-        return err.get("msg", kind)
-
-
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 40
-_REPR.maxlevel = 2
-
-
-def _short(value: Any) -> str:
-    """A short view of a bad value: bounded in depth and length whatever its size."""
-    text = _REPR.repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _from_validation(exc: ValidationError, source: str) -> ScenarioError:
-    err = exc.errors(include_url=False)[0]
-    return ScenarioError(source, _path_str(tuple(err["loc"])), _expected(err))
-
-
+# --------------------------------------------------------------------------- loading
 def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate a mapping (as read from YAML) into a :class:`Scenario`."""
     if data is None:
@@ -523,7 +466,7 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _from_validation(exc, source) from None
+        raise from_validation(exc, source) from None
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -615,7 +558,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any],
     where = f"{source} (--set)" if source != "--set" else "--set"
     for path, value in pairs:
         node: Any = out
-        label = _path_str(tuple(path))
+        label = path_str(tuple(path))
         for i, part in enumerate(path[:-1]):
             if isinstance(node, list):
                 if not isinstance(part, int) or part >= len(node):

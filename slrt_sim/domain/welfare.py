@@ -118,3 +118,42 @@ def draw_assets(decile: int, u: Mapping[str, float]) -> frozenset:
     """The assets of a household of consumption ``decile``: asset ``a`` when ``u[a]`` (a uniform
     draw of the caller's stream) is below :data:`ASSET_SHARE`."""
     return frozenset(a for a in ASSETS if u[a] < ASSET_SHARE[a][int(decile) - 1])
+
+
+# a recording as one line of text (a live desk's answer: :class:`slrt_sim.model.desks.LiveDesks`)
+_TEXT_FIELDS = ("floor", "wall", "roof", "land", "work", "size", "assets")
+MAX_SIZE = 20
+
+
+def encode(ind: Indicators) -> str:
+    """A recording as one line, ``floor=..;wall=..;roof=..;land=yes|no;work=..;size=N;assets=a+b`` (the
+    assets in :data:`ASSETS` order): the same recording is always the same text."""
+    assets = "+".join(a for a in ASSETS if a in ind.assets)
+    return (f"floor={ind.floor};wall={ind.wall};roof={ind.roof};land={'yes' if ind.owns_land else 'no'};"
+            f"work={ind.work};size={int(ind.size)};assets={assets}")
+
+
+def decode(text: str) -> Indicators:
+    """The recording of :func:`encode`'s line; ``ValueError`` naming the field that is not as expected."""
+    parts = dict(p.split("=", 1) for p in str(text).split(";") if "=" in p)
+    expected = {"floor": FLOOR_POINTS, "wall": WALL_POINTS, "roof": ROOF_POINTS, "land": ("yes", "no"),
+                "work": WORK_POINTS}
+    for name, options in expected.items():
+        if parts.get(name) not in options:
+            raise ValueError(f"recording: {name} must be one of {', '.join(options)} (given {parts.get(name)!r})")
+    size = parts.get("size", "")
+    if not size.isdigit() or not 1 <= int(size) <= MAX_SIZE:
+        raise ValueError(f"recording: size must be a whole number 1..{MAX_SIZE} (given {size!r})")
+    assets = [a for a in parts.get("assets", "").split("+") if a]
+    if any(a not in ASSET_POINTS for a in assets):
+        raise ValueError(f"recording: assets must be among {', '.join(ASSETS)} (given {parts.get('assets')!r})")
+    return Indicators(parts["floor"], parts["wall"], parts["roof"], parts["land"] == "yes", parts["work"], int(size),
+                      frozenset(assets))
+
+
+def recorded_decile(measured: int, recording: Indicators, truth: Indicators) -> int:
+    """The decile a visit's recording enters in the DTKS: what the visit measured (``measured``),
+    moved by what the recording's mistakes do to the score (:func:`indicator_decile` of the
+    recording less that of the household's true indicators), within 1..10. A true recording
+    enters ``measured`` itself; hiding a motorbike makes the household one decile poorer."""
+    return min(10, max(1, int(measured) + indicator_decile(recording) - indicator_decile(truth)))

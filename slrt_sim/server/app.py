@@ -80,7 +80,11 @@ from .pages import busy_page, landing_page, live_script
 
 __all__ = ["SlrtVoila", "main", "APP_NOTEBOOKS", "ServeError", "kernel_sockets"]
 
-APP_NOTEBOOKS = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb"}
+APP_NOTEBOOKS = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb",
+                 "hv": "roleplay_home_visit.ipynb"}
+CLASS_APPS = {"fo": ("fo",), "bo": ("bo",), "hv": ("hv",), "both": ("fo", "bo")}
+"""``--class-app``'s choices and the role plays each pre-heats for the class (``both``: the front
+and the back office, the day's two role plays; ``hv``: the fasilitator's home-visit practice)."""
 """The role-play notebooks a class opens all at once."""
 MAX_CLASS_SIZE = 500
 """Upper bound of ``--class-size``, ``--max-kernels`` and ``--max-per-client``."""
@@ -119,16 +123,18 @@ def kernel_sockets(connection_dir: str, platform: str | None = None, short_root:
     return "tcp", connection_dir
 
 
-class LandingHandler(tornado.web.RequestHandler):
-    """The landing page, rendered once at start: no kernel, no notebook execution."""
+class TextHandler(tornado.web.RequestHandler):
+    """A text built once at start (the landing page, the page script of
+    :func:`slrt_sim.server.pages.live_script`): no kernel, no notebook execution."""
 
-    def initialize(self, html: str) -> None:
-        self.html = html
+    def initialize(self, body: str, content_type: str) -> None:
+        self.body = body
+        self.content_type = content_type
 
     def get(self) -> None:
-        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Type", f"{self.content_type}; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
-        self.finish(self.html)
+        self.finish(self.body)
 
 
 class GuideHandler(tornado.web.RequestHandler):
@@ -140,18 +146,6 @@ class GuideHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(404)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page)
-
-
-class ScriptHandler(tornado.web.RequestHandler):
-    """The page script of :func:`slrt_sim.server.pages.live_script` (catalogue text, built once at start)."""
-
-    def initialize(self, js: str) -> None:
-        self.js = js
-
-    def get(self) -> None:
-        self.set_header("Content-Type", "text/javascript; charset=utf-8")
-        self.set_header("Cache-Control", "no-cache")
-        self.finish(self.js)
 
 
 class CappedVoilaHandler(TornadoVoilaHandler):
@@ -238,8 +232,9 @@ class SlrtVoila(Voila):
     flags = {**Voila.flags, "dry-run": ({"SlrtVoila": {"dry_run": True}}, "Show what would be served, start nothing.")}
 
     class_size = Int(0, config=True, help="Trainees in the class: the class app's pool holds this many kernels.")
-    class_app = Enum(["fo", "bo", "both"], "fo", config=True,
-                     help="The role play the class opens (fo, bo, or both: twice the memory).")
+    class_app = Enum(list(CLASS_APPS), "fo", config=True,
+                     help="The role play the class opens (fo, bo, hv: the home visit, or both: fo and bo, twice the "
+                          "memory).")
     other_pool_size = Int(1, config=True, help="Pre-heated kernels of the other pre-heated notebooks.")
     open_pool = Int(-1, config=True, help="Without --class-size: pre-heated kernels of the class app (-1: sized "
                                           "to the machine when served to the LAN, none on loopback).")
@@ -335,7 +330,7 @@ class SlrtVoila(Voila):
             default = self.voila_configuration.default_pool_size
             pools = {"default": {"pool_size": max(0, default), "kernel_env_variables": {}}}
             for app, notebook in APP_NOTEBOOKS.items():
-                chosen = self.class_app in (app, "both")
+                chosen = app in CLASS_APPS[self.class_app]
                 size = self.class_size if chosen and self.class_size > 0 else self.other_pool_size
                 if chosen and self.class_size <= 0:  # no class announced: a pool sized to the machine
                     size = max(size, self.open_pool_size())
@@ -368,7 +363,7 @@ class SlrtVoila(Voila):
         """The class app's pool per notebook, which the banner waits for: the class size, or without
         one the open pool (none on loopback)."""
         size = self.class_size if self.class_size > 0 else self.open_pool_size()
-        return {nb: size for app, nb in APP_NOTEBOOKS.items() if self.class_app in (app, "both") and size > 0}
+        return {nb: size for app, nb in APP_NOTEBOOKS.items() if app in CLASS_APPS[self.class_app] and size > 0}
 
     def policy(self) -> CapPolicy:
         return CapPolicy(max_kernels=self.max_kernels, max_per_client=self.max_per_client,
@@ -414,8 +409,8 @@ class SlrtVoila(Voila):
         guide = url_path_join(self.server_url, r"/panduan/((?:en/)?[a-z0-9-]+)\.html")
         live = url_path_join(self.server_url, "/slrt/live.js")
         throttle = guard.PinThrottle()
-        return [(landing, LandingHandler, {"html": page}), (guide, GuideHandler),
-                (live, ScriptHandler, {"js": live_script()})] + guard.handlers(self.server_url, throttle) + \
+        return [(landing, TextHandler, {"body": page, "content_type": "text/html"}), (guide, GuideHandler),
+                (live, TextHandler, {"body": live_script(), "content_type": "text/javascript"})] + guard.handlers(self.server_url, throttle) + \
             live_game.handlers(self.server_url, throttle) + handlers
 
     def warm_cases(self) -> None:
@@ -435,7 +430,7 @@ class SlrtVoila(Voila):
             self.log.warning("Could not prepare the class cases at start: %s", exc)
 
     def class_notebooks(self) -> tuple[str, ...]:
-        return tuple(nb for app, nb in APP_NOTEBOOKS.items() if self.class_app in (app, "both") and self.class_size > 0)
+        return tuple(nb for app, nb in APP_NOTEBOOKS.items() if app in CLASS_APPS[self.class_app] and self.class_size > 0)
 
     def print_class(self) -> None:
         if self.class_size:

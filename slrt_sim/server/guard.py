@@ -193,7 +193,8 @@ class KernelApiHandler(tornado.web.RequestHandler):
         elif action == "switch":
             if kernel not in self.throttle.trusted:
                 raise tornado.web.HTTPError(403)
-            target = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb"}.get(str(body.get("app")))
+            target = {"fo": "roleplay_front_office.ipynb", "bo": "roleplay_back_office.ipynb",
+                      "hv": "roleplay_home_visit.ipynb"}.get(str(body.get("app")))
             changed = bool(target) and km.switch_class(target)
             self._reply({"ok": bool(target), "changed": changed})
         elif action == "log":

@@ -73,7 +73,8 @@ class CapPolicy:
     heavy_memory_budget_mib: float = 1500.0
     """The same for the heavy trainer tools (a walkthrough ~220 MiB before it runs a year)."""
     memory_interval: float = 10.0
-    roleplays: tuple[str, ...] = ("roleplay_front_office.ipynb", "roleplay_back_office.ipynb")
+    roleplays: tuple[str, ...] = ("roleplay_front_office.ipynb", "roleplay_back_office.ipynb",
+                                  "roleplay_home_visit.ipynb")
     class_size: int = 0
     follow_after: int = 3
     """Devices (not the trainer's) opening the other role play after which the class pool follows

@@ -6,14 +6,16 @@ A game's clock and state live here, once (docs/developer.md, "Live kelurahan"); 
 for its game's state, the trainer's dashboard (a kernel that gave the trainer's PIN: the guard's
 ``trusted`` kernels) starts and ends the class's games. Body: JSON ``{"kernel": id, "action": ...}``:
 
-* ``join`` ``{player, team, role}`` -> the player's chosen desk before the start (the roster);
+* ``join`` ``{player, team, role, class_code?}`` -> the player's chosen desk before the start (the
+  roster; the class the player logged in to keeps the game's debrief);
   ``roster`` -> ``{"roster": {player: [team, role]}, "games": {id: [players]}}``;
 * ``pending`` ``{player}`` -> ``{"game": id | null, "pending": [...]}``;
 * ``answer`` ``{player, decision, answer}`` -> ``{"ok": bool}`` (``ok`` false: the rules answered);
 * ``household`` ``{player, hh}`` -> what the player's desk sees of a household;
 * ``state`` ``{game}`` -> the projector's state;
 * ``start`` (trainer) ``{config: {...GameConfig fields}, teams: [[[role, player|null], ...], ...]}``,
-  or ``{config, n_teams}`` for ``n_teams`` teams from the roster (:meth:`Lobby.teams`)
+  or ``{config, n_teams}`` for ``n_teams`` teams from the roster (:meth:`Lobby.teams`), and
+  optionally ``class_code`` (the class whose results keep the debriefs; else the players')
   -> ``{"games": [ids]}``; ``end`` (trainer) ``{game}`` -> the debrief.
 
 Loopback only, and only from one of the server's kernels (as ``/slrt/api/kernel``); a bad request
@@ -50,7 +52,8 @@ class LiveApiHandler(tornado.web.RequestHandler):
     def lobby(self):
         if "lobby" not in self.holder:
             from slrt_sim.training.live.lobby import Lobby
-            self.holder["lobby"] = Lobby()
+            from slrt_sim.training.store import SessionStore
+            self.holder["lobby"] = Lobby(store=SessionStore)  # the debriefs go with the class's results
         return self.holder["lobby"]
 
     def check_xsrf_cookie(self) -> None:  # kernels have no cookie; the loopback check stands instead
@@ -78,7 +81,7 @@ def act(lobby, action: str, body: dict) -> dict:
     if action == "answer":
         return {"ok": lobby.answer(str(body["player"]), int(body["decision"]), str(body["answer"]))}
     if action == "join":
-        return lobby.join(str(body["player"]), int(body["team"]), str(body["role"]))
+        return lobby.join(str(body["player"]), int(body["team"]), str(body["role"]), body.get("class_code") or None)
     if action == "roster":
         return {"roster": {p: list(v) for p, v in lobby.roster.items()},
                 "games": {g: game.config.players() for g, game in lobby.games.items() if not game.ended}}
@@ -93,7 +96,7 @@ def act(lobby, action: str, body: dict) -> dict:
             teams = lobby.teams(int(body.get("n_teams") or 1))
         else:
             teams = [[(str(r), None if p is None else str(p)) for r, p in team] for team in body["teams"]]
-        return {"games": lobby.start_class(config, teams)}
+        return {"games": lobby.start_class(config, teams, class_code=body.get("class_code") or None)}
     if action == "end":
         return lobby.end(str(body["game"]))
     raise ValueError(f"action {action!r} is not one of join, roster, pending, answer, household, state, start, end")

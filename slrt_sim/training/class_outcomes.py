@@ -128,11 +128,12 @@ def class_view(class_code: str, seed: int, level: str, submissions: Mapping[str,
     return {"trainees": rows, "class": _finish(total) if total else _finish({}), "cases_in": cases_in}
 
 
-def submissions_from_store(store, class_code: str, n: int = 10) -> dict[str, dict[int, dict]]:
-    """The class's front-office submissions by trainee and case index (the last one per case counts)."""
+def submissions_from_store(store, class_code: str, n: int = 10, app: str = "fo") -> dict[str, dict[int, dict]]:
+    """The class's submissions of ``app`` (front office by default) by trainee and case index (the
+    number ending the case id; the last submission per case counts)."""
     df = store.submissions(class_code)
     out: dict[str, dict[int, dict]] = {}
-    for r in df[df.app == "fo"].itertuples(index=False):
+    for r in df[df.app == app].itertuples(index=False):
         try:
             idx = int(str(r.case_id).rsplit("-", 1)[1]) - 1
         except (IndexError, ValueError):

@@ -113,9 +113,9 @@ def summary(df) -> dict[str, Any]:
 
 
 def fingerprint(store, class_code: str) -> tuple:
-    """Changes whenever a submission arrives (the live view redraws only then)."""
+    """Changes whenever a submission or a live game's debrief arrives (the live view redraws only then)."""
     sub = store.submissions(class_code)
-    return (len(sub), int(sub["id"].max()) if len(sub) else 0)
+    return (len(sub), int(sub["id"].max()) if len(sub) else 0, store.n_debriefs(class_code))
 
 
 class _Blank(dict):
@@ -163,7 +163,7 @@ def score_histogram_png(df, class_code: str) -> bytes:
     fig = Figure(figsize=(6.4, 3.2), dpi=96)
     ax = fig.add_subplot()
     bins = list(range(0, 101, 10))
-    for app, color in (("fo", "#4c72b0"), ("bo", "#dd8452")):
+    for app, color in (("fo", "#4c72b0"), ("bo", "#dd8452"), ("hv", "#55a868")):
         part = df[df["app"] == app]["pct"] if not df.empty else []
         if len(part):
             ax.hist(part.clip(0, 100), bins=bins, alpha=0.75, color=color, label=t(f"dash.app.{app}"))
@@ -247,9 +247,41 @@ def export_csv(df, lang: str | None = None) -> bytes:
                         decimal="," if indonesian else ".").encode("utf-8-sig")
 
 
-def export_xlsx(df, mistakes=None, items=None, lang: str | None = None) -> bytes:
+_TEAM_HEADERS = {c: f"dash.live.col.{c}" for c in (
+    "game", "players", "met", "met_rules", "complaints", "complaints_rules", "waiting", "waiting_rules", "decisions",
+    "exclusion", "exclusion_rules", "inclusion", "inclusion_rules", "missed", "helped")}
+_PLAYER_HEADERS = {c: f"dash.live.col.{c}" for c in (
+    "game", "player", "desks", "offered", "answered", "late", "accuracy", "minutes", "seconds", "moved")}
+
+
+def debrief_frames(store, class_code: str, lang: str | None = None):
+    """The class's live games (their saved debriefs) as two frames, per team and per player
+    (:func:`slrt_sim.training.live.debrief.class_rows`); desks named in the language, shares as
+    percentages."""
+    import pandas as pd
+
+    from slrt_sim.training.live.debrief import PLAYER_COLUMNS, TEAM_COLUMNS, class_rows
+
+    teams, players = class_rows(store.debriefs(class_code))
+    tf, pf = pd.DataFrame(teams, columns=list(TEAM_COLUMNS)), pd.DataFrame(players, columns=list(PLAYER_COLUMNS))
+    for col in ("exclusion", "exclusion_rules", "inclusion", "inclusion_rules"):
+        tf[col] = (100 * tf[col].astype(float)).round(1)
+    pf["accuracy"] = (100 * pf["accuracy"].astype(float)).round(1)
+    pf[["minutes", "seconds"]] = pf[["minutes", "seconds"]].astype(float).round(1)
+    pf["desks"] = pf["desks"].map(lambda ds: ", ".join(_desk_name(d, lang) for d in str(ds).split(", ") if d))
+    return tf, pf
+
+
+def _desk_name(seat: str, lang: str | None) -> str:
+    """``fasilitator1`` -> "Fasilitator 1" (the desk's role in the language and its number)."""
+    role = seat.rstrip("0123456789")
+    return f"{t(f'live.desk.{role}', lang=lang)} {seat[len(role):]}".strip() if has(f"live.desk.{role}") else seat
+
+
+def export_xlsx(df, mistakes=None, items=None, lang: str | None = None, live=None) -> bytes:
     """The main export: an Excel workbook with the results, the mistakes by rule and (``items``,
-    :func:`item_mistakes`) each trainee's wrong items, headers and sheet names in the language,
+    :func:`item_mistakes`) each trainee's wrong items, and (``live``, :func:`debrief_frames`) the
+    class's live games per team and per player; headers and sheet names in the language,
     formulas neutralised."""
     import pandas as pd
 
@@ -263,7 +295,19 @@ def export_xlsx(df, mistakes=None, items=None, lang: str | None = None) -> bytes
         if items is not None:
             _safe_frame(_for_people(items, _ITEM_HEADERS, lang)).to_excel(
                 xw, sheet_name=t("sheet.item_mistakes", lang=lang), index=False)
+        if live is not None and len(live[0]):
+            for frame, headers, sheet in ((live[0], _TEAM_HEADERS, "sheet.live_teams"),
+                                          (live[1], _PLAYER_HEADERS, "sheet.live_players")):
+                _safe_frame(_for_people(frame, headers, lang)).to_excel(xw, sheet_name=t(sheet, lang=lang),
+                                                                         index=False)
     return buf.getvalue()
+
+
+def export_live_csv(frame, headers: dict[str, str], lang: str | None = None) -> bytes:
+    """A live-game frame (per team or per player) as CSV, as :func:`export_csv` writes the results."""
+    indonesian = (lang or get_language()) == "id"
+    return _safe_frame(_for_people(frame, headers, lang)).to_csv(
+        index=False, sep=";" if indonesian else ",", decimal="," if indonesian else ".").encode("utf-8-sig")
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -314,19 +358,45 @@ def mistakes_html(mis) -> str:
                       [[r.text, r.count, r.trainees] for r in mis.itertuples(index=False)], escape=True)
 
 
-def export_html(df, mis, class_code: str, items=None) -> str:
+def export_html(df, mis, class_code: str, items=None, live=None) -> str:
     """The Excel download first (the main export: results, mistakes by rule, each trainee's wrong
-    items), then the CSV of the results."""
+    items, the live games' debriefs), then the CSV of the results, and of the live games per team
+    and per player when the class played any."""
     stamp = time.strftime("%Y%m%d-%H%M")
-    return (f"<p>{html.escape(t('dash.export.note'))}</p>"
-            + download_link(export_xlsx(df, mis, items), f"slrt-{class_code}-{stamp}.xlsx", XLSX_MIME,
-                            t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx slrt-dl-main")
-            + download_link(export_csv(df), f"slrt-{class_code}-{stamp}.csv", "text/csv",
-                            t("dash.export.csv"), cls="slrt-dl slrt-dl-csv"))
+    out = (f"<p>{html.escape(t('dash.export.note'))}</p>"
+           + download_link(export_xlsx(df, mis, items, live=live), f"slrt-{class_code}-{stamp}.xlsx", XLSX_MIME,
+                           t("dash.export.xlsx"), cls="slrt-dl slrt-dl-xlsx slrt-dl-main")
+           + download_link(export_csv(df), f"slrt-{class_code}-{stamp}.csv", "text/csv",
+                           t("dash.export.csv"), cls="slrt-dl slrt-dl-csv"))
+    if live is not None and len(live[0]):
+        out += (download_link(export_live_csv(live[0], _TEAM_HEADERS), f"slrt-{class_code}-{stamp}-live-tim.csv",
+                              "text/csv", t("dash.live.csv_teams"), cls="slrt-dl slrt-dl-csv slrt-dl-live-teams")
+                + download_link(export_live_csv(live[1], _PLAYER_HEADERS),
+                                f"slrt-{class_code}-{stamp}-live-pemain.csv", "text/csv", t("dash.live.csv_players"),
+                                cls="slrt-dl slrt-dl-csv slrt-dl-live-players"))
+    return out
+
+
+def debrief_html(live) -> str:
+    """The class's live games, one row per team (the team against the rules alone), then each
+    player's accuracy and speed; nothing when the class played no game."""
+    teams, players = live
+    if not len(teams):
+        return ""
+    pct = lambda x: fmt_num(x, 1)  # noqa: E731
+    head = [t(_TEAM_HEADERS[c]) for c in ("game", "players", "met", "met_rules", "complaints", "complaints_rules",
+                                           "exclusion", "exclusion_rules", "missed", "helped")]
+    rows = [[r.game, r.players, r.met, r.met_rules, r.complaints, r.complaints_rules, pct(r.exclusion),
+             pct(r.exclusion_rules), r.missed, r.helped] for r in teams.itertuples(index=False)]
+    prow = [[r.game, r.player, r.desks, r.offered, r.answered, r.late, pct(r.accuracy), fmt_num(r.seconds, 0), r.moved]
+            for r in players.itertuples(index=False)]
+    return (f"<h4>{html.escape(t('dash.live.title'))}</h4>" + table_html(head, rows, escape=True)
+            + table_html([t(_PLAYER_HEADERS[c]) for c in ("game", "player", "desks", "offered", "answered", "late",
+                                                           "accuracy", "seconds", "moved")], prow, escape=True))
 
 
 def sections(store, class_code: str) -> dict[str, str]:
-    """Every section of the class view (``live``, ``plot``, ``mistakes``, ``export``), each built on
+    """Every section of the class view (``live``, ``plot``, ``mistakes``, ``debrief``, ``export``), each built on
     its own: a failure leaves one line in its section only."""
     data: dict[str, Any] = {}
 
@@ -337,12 +407,15 @@ def sections(store, class_code: str) -> dict[str, str]:
 
     df = lambda: get("df", lambda: results(store, class_code))  # noqa: E731
     mis = lambda: get("mis", lambda: mistakes_by_rule(store, class_code))  # noqa: E731
+    games = lambda: get("games", lambda: debrief_frames(store, class_code))  # noqa: E731
     return {
         "live": section("live", lambda: live_html(df())),
         "plot": section("plot", lambda: plot_html(df(), class_code)),
         "mistakes": section("mistakes", lambda: mistakes_html(mis())),
+        "debrief": section("debrief", lambda: debrief_html(games())),
         "export": section("export", lambda: export_html(df(), _or_none(mis), class_code,
-                                                        _or_none(lambda: item_mistakes(store, class_code)))),
+                                                        _or_none(lambda: item_mistakes(store, class_code)),
+                                                        _or_none(games))),
     }
 
 
@@ -451,20 +524,22 @@ def is_practice(case_id: str) -> bool:
 
 def progress(df):
     """One row per trainee (for the projector): front-office cases done and mean %, back-office
-    graded % (first attempt) and the number of practice attempts after it."""
+    graded % (first attempt) and the number of practice attempts after it, home visits done and
+    their mean %."""
     import pandas as pd
 
-    cols = ["trainee", "fo_cases", "fo_pct", "bo_pct", "bo_practice"]
+    cols = ["trainee", "fo_cases", "fo_pct", "bo_pct", "bo_practice", "hv_cases", "hv_pct"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     d = df.assign(key=df["trainee"].str.casefold(), practice=df["case_id"].map(is_practice))
     rows = []
     for _key, g in d.groupby("key", sort=True):
-        fo = g[g["app"] == "fo"]
+        fo, hv = g[g["app"] == "fo"], g[g["app"] == "hv"]
         bo_graded = g[(g["app"] == "bo") & ~g["practice"]]
         rows.append((g["trainee"].iloc[0], int(fo["case_id"].nunique()), float(fo["pct"].mean()) if len(fo) else float("nan"),
                      float(bo_graded["pct"].iloc[0]) if len(bo_graded) else float("nan"),
-                     int(((g["app"] == "bo") & g["practice"]).sum())))
+                     int(((g["app"] == "bo") & g["practice"]).sum()),
+                     int(hv["case_id"].nunique()), float(hv["pct"].mean()) if len(hv) else float("nan")))
     return pd.DataFrame(rows, columns=cols)
 
 

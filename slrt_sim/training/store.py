@@ -82,6 +82,8 @@ MAX_STATE_BYTES = 64_000
 """A saved progress state, as JSON, at most (the front office's biggest form is ~6 kB)."""
 MAX_ANSWERS_BYTES = 64_000
 MAX_FEEDBACK_BYTES = 256_000
+MAX_DEBRIEF_BYTES = 1_000_000
+"""A live game's debrief, as JSON, at most (a 30-day game's is ~50 kB)."""
 MAX_SUBMISSIONS = 300
 """Submissions of one trainee in one app of one class (ten cases tried again and again)."""
 MAX_ITEMS = 300
@@ -145,6 +147,13 @@ CREATE TABLE IF NOT EXISTS name_devices (
 CREATE TABLE IF NOT EXISTS excluded (
     submission_id INTEGER PRIMARY KEY,
     excluded_at   REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS live_debriefs (
+    class_code  TEXT NOT NULL,
+    game        TEXT NOT NULL,
+    debrief     TEXT NOT NULL,
+    saved_at    REAL NOT NULL,
+    PRIMARY KEY (class_code, game, saved_at)
 );
 CREATE TABLE IF NOT EXISTS pin_failures (
     scope       TEXT PRIMARY KEY,
@@ -466,6 +475,37 @@ class SessionStore:
         cols = ["id", "trainee", "trainee_key", "class_code", "app", "case_id", "answers", "score", "max_score",
                 "feedback", "started_at", "submitted_at", "duration_s"]
         return pd.DataFrame([tuple(r) for r in rows], columns=cols)
+
+    # ------------------------------------------------------------------ live games
+    def save_debrief(self, class_code: str, game: str, debrief: dict) -> None:
+        """Keep an ended live game's debrief (:func:`slrt_sim.training.live.debrief.debrief`) with
+        the class's results; :class:`SaveRefused` (``hall.submit.refused``) when SQLite refuses."""
+        with _refusing("hall.submit.refused", "", class_code, "live", "debrief"), self._write() as con:
+            text = _bounded_json(debrief, MAX_DEBRIEF_BYTES, "debrief")
+            con.execute("INSERT INTO live_debriefs (class_code, game, debrief, saved_at) VALUES (?,?,?,?)",
+                        (norm_code(class_code), str(game)[:MAX_NAME], text, time.time()))
+
+    def debriefs(self, class_code: str) -> list[dict]:
+        """The class's saved debriefs, oldest first: ``{"game", "saved_at", "debrief"}``."""
+        rows = self._read("SELECT game, debrief, saved_at FROM live_debriefs WHERE class_code = ? "
+                          "ORDER BY saved_at, game", (norm_code(class_code),))
+        return [{"game": r["game"], "saved_at": float(r["saved_at"]), "debrief": json.loads(r["debrief"])}
+                for r in rows]
+
+    def n_debriefs(self, class_code: str) -> int:
+        """How many debriefs the class has (the dashboard redraws when it changes)."""
+        return int(self._read("SELECT COUNT(*) FROM live_debriefs WHERE class_code = ?", (norm_code(class_code),))[0][0])
+
+    def class_of(self, names) -> str | None:
+        """The class most of ``names`` logged in to (the names' claims), the newest on a tie; ``None``
+        if none did (a live game's players name its class)."""
+        keys = sorted({norm_name(n) for n in names if n})
+        if not keys:
+            return None
+        rows = self._read(
+            f"SELECT class_code, COUNT(*) AS n, MAX(created_at) AS last FROM names WHERE trainee_key IN "
+            f"({','.join('?' * len(keys))}) GROUP BY class_code ORDER BY n DESC, last DESC LIMIT 1", tuple(keys))
+        return str(rows[0]["class_code"]) if rows else None
 
     # ------------------------------------------------------------------ one person per name
     def claim_name(self, class_code: str, trainee: str, device: str) -> dict:

@@ -199,11 +199,23 @@ def open_dashboard_class_fixture():
     return open_dashboard_class
 
 
+@pytest.fixture(name="enter_pin_choose_class")
+def enter_pin_choose_class_fixture():
+    """The :func:`enter_pin_choose_class` function, for tests."""
+    return enter_pin_choose_class
+
+
 def open_dashboard_class(page, server, pin: str, code: str) -> None:
     """Open the trainer dashboard, enter ``pin`` and choose the class ``code`` (its options arrive
     with the widget's state, possibly after the select is drawn)."""
     page.goto(server.render_url("trainer_dashboard.ipynb"), wait_until="domcontentloaded")
     wait_for_voila(page)
+    enter_pin_choose_class(page, pin, code)
+
+
+def enter_pin_choose_class(page, pin: str, code: str) -> None:
+    """On the dashboard's PIN box: enter ``pin`` and choose the class ``code`` (its options arrive
+    with the widget's state, possibly after the select is drawn)."""
     page.locator(".slrt-pin input").fill(pin)
     page.locator(".slrt-pin-enter").click()
     page.locator(".slrt-class-choose select").wait_for(state="visible")

@@ -38,7 +38,7 @@ def submit_through_the_app(page, voila_server, wait_for_voila, name: str) -> Non
 
 @pytest.mark.browser
 def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voila, trainer_pin,
-                                               assert_no_external_requests, page_errors):
+                                               assert_no_external_requests, page_errors, enter_pin_choose_class):
     store = SessionStore(voila_server.env["SLRT_DB"])
     store.create_class(CLASS, 2018, "mudah")
     if bo_submissions(store).empty:
@@ -55,14 +55,7 @@ def test_dashboard_pin_live_class_and_downloads(page, voila_server, wait_for_voi
     assert page.locator(".slrt-live").count() == 0 and page.locator(".slrt-class-choose").count() == 0
     assert made_by_browser not in page.content()
 
-    page.locator(".slrt-pin input").fill(trainer_pin)
-    page.locator(".slrt-pin-enter").click()
-    page.locator(".slrt-class-choose select").wait_for(state="visible")
-    # the options arrive with the widget's state, possibly after the select is drawn
-    page.locator(".slrt-class-choose option", has_text=CLASS).first.wait_for(state="attached")
-    labels = page.locator(".slrt-class-choose option").all_inner_texts()
-    page.locator(".slrt-class-choose select").select_option(
-        label=next(o for o in labels if o.replace("\xa0", " ").startswith(CLASS + " ")))
+    enter_pin_choose_class(page, trainer_pin, CLASS)
     live = page.locator(".slrt-live")
     live.get_by_text(made_by_browser).first.wait_for(state="visible")
     assert page.locator(".slrt-plot img").evaluate("i => i.complete && i.naturalWidth > 100")

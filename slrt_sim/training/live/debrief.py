@@ -10,12 +10,16 @@ served for the same times; only the desks' answers and their times differ. Then,
 * where the time went (:func:`desk_rows`): per desk, decisions, utilisation and the mean wait of a
   decision for the desk (asked -> offered), in working minutes;
 * which needs were missed (met by the rules, not by the team) or helped where the rules did not,
-  and why (:func:`differences`): the team's answers on that case that differ from the rules', else
+  and why (:func:`differences`): the team's answers on that case that differ from the rules' (a
+  home visit's recording as the decile it entered against the decile the visit measured, when
+  its mistakes moved it), else
   the desks' time (``live.why.slower`` / ``live.why.faster``: the team's desks were slower or
   faster than the rules' for that case);
 * each player's accuracy and speed (:func:`player_rows`): answers, the share equal to the rules',
   answers the rules gave because the player was late, the mean working minutes to answer (and the
-  wall seconds they stand for at the game's speed).
+  wall seconds they stand for at the game's speed), and the home visits whose recording moved the
+  decile from what the visit measured (``moved``: what a careless or biased fasilitator put in the
+  DTKS).
 
 Cases are matched by their id: a background case's id is the same in every run of a seed.
 Everything returned is numbers and catalogue keys (``live.why.*``), ready for a page or an export.
@@ -56,18 +60,21 @@ def desk_rows(game: Game) -> list[dict]:
 
 
 def player_rows(game: Game) -> list[dict]:
-    """Each player's answers, accuracy (answers equal to the rules'), late answers and speed."""
+    """Each player's answers, accuracy (answers equal to the rules'), late answers and speed, over
+    the decisions with one right answer (:attr:`slrt_sim.model.desks.Decision.graded`: whom a
+    fasilitator chose to visit is not marked)."""
     cal = game.cal
     out = []
     for player in game.config.players():
         seats = {s.name for s in game.desks.seats.values() if s.player == player}
-        ds = [d for d in game.desks.decisions if d.seat in seats and d.answer is not None]
+        ds = [d for d in game.desks.decisions if d.seat in seats and d.answer is not None and d.graded]
         own = [d for d in ds if d.by == player]
         out.append({"player": player, "desks": sorted(seats), "offered": len(ds), "answered": len(own),
                     "late": sum(1 for d in ds if d.by == "rules_late"),
                     "accuracy": sum(d.correct for d in own) / len(own) if own else 0.0,
                     "minutes": mean(cal.working_minutes(d.offered, d.answered) for d in own) if own else 0.0})
         out[-1]["seconds"] = out[-1]["minutes"] / cal.minutes_per_day * game.config.seconds_per_day
+        out[-1]["moved"] = sum(1 for d in own if d.form and d.value is not None and d.value != d.key_value)
     return out
 
 
@@ -78,8 +85,15 @@ def _served(game: Game) -> dict[int, tuple]:
 def _why(game: Game, case: int, otherwise: str) -> list[dict]:
     """The team's answers on ``case`` that differ from the rules' (``otherwise`` if none: the time
     the desks took, slower or faster than the rules)."""
-    wrong = [{"point": d.point, "answer": d.answer, "key": d.key, "by": d.by} for d in game.desks.decisions
-             if d.case == case and d.answer is not None and not d.correct]
+    wrong = []
+    for d in game.desks.decisions:
+        if d.case != case or d.answer is None or d.correct:
+            continue
+        if d.form:  # a home visit's recording: the decile it entered against the visit's measurement
+            if d.value is not None and d.value != d.key_value:
+                wrong.append({"point": d.point, "answer": str(d.value), "key": str(d.key_value), "by": d.by})
+            continue
+        wrong.append({"point": d.point, "answer": d.answer, "key": d.key, "by": d.by})
     return wrong or [{"point": otherwise}]
 
 
@@ -125,3 +139,36 @@ def table(db: dict, game: str = "") -> list[dict]:
         rows += [{"game": game, "section": section, "name": str(r["hh"]), "metric": r["need"],
                   "team": "; ".join(w["point"] for w in r["why"]), "rules": None} for r in db[section]]
     return rows
+
+
+TEAM_COLUMNS = ("game", "players", "met", "met_rules", "complaints", "complaints_rules", "waiting", "waiting_rules",
+                "decisions", "exclusion", "exclusion_rules", "inclusion", "inclusion_rules", "missed", "helped")
+"""A team's row in the class's results (:func:`class_rows`): the team's figure, then the rules'."""
+PLAYER_COLUMNS = ("game", "player", "desks", "offered", "answered", "late", "accuracy", "minutes", "seconds",
+                  "moved")
+"""A player's row in the class's results (:func:`class_rows`)."""
+
+
+def team_row(game: str, db: dict) -> dict:
+    """One game's debrief as one row (:data:`TEAM_COLUMNS`)."""
+    row = {"game": str(game), "players": ", ".join(p["player"] for p in db.get("players", []))}
+    for k in ("met", "complaints", "waiting", "decisions", "exclusion", "inclusion"):
+        row[k] = db["team"][k]
+        if k != "decisions":
+            row[f"{k}_rules"] = db["rules"][k]
+    row.update(missed=len(db.get("missed", [])), helped=len(db.get("helped", [])))
+    return {c: row[c] for c in TEAM_COLUMNS}
+
+
+def class_rows(saved: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The class's saved debriefs (:meth:`slrt_sim.training.store.SessionStore.debriefs`) as rows,
+    one per team (:data:`TEAM_COLUMNS`) and one per player (:data:`PLAYER_COLUMNS`; ``desks`` joined
+    with ", "), in the order they were saved."""
+    teams, players = [], []
+    for s in saved:
+        db = s["debrief"]
+        teams.append(team_row(s["game"], db))
+        for p in db.get("players", []):
+            players.append({"game": str(s["game"]), "player": p["player"], "desks": ", ".join(p["desks"]),
+                            **{k: p.get(k, 0) for k in PLAYER_COLUMNS[3:]}})
+    return teams, players

@@ -18,6 +18,15 @@ Decisions taken here, for a game:
 * the kelurahan is busier than the real one: needs arise ``busy`` times as often (default 10; the
   training kelurahan then asks some 3 questions a working day at the FO, 4 at the BO, 2 at the
   manager, fewer of the fasilitator and the supervisor; ``busy=20`` doubles that);
+* at a verval home visit the fasilitator desk records the household's welfare indicators
+  (:mod:`slrt_sim.domain.welfare`; :meth:`Game.visit_view` is what the visitor sees: the house, the
+  land, the head's work, the members and the assets; at half of the visits something untrue is said,
+  as in the home-visit practice: an asset or the work denied, more members claimed, a neighbour's
+  "don't record them" or the RT's "record them poor"; what is seen and the papers always tell the
+  truth, the key is the truth). A household's assets, which the population
+  does not have, are drawn from a stream of the game's seed and the household's number
+  (:func:`slrt_sim.domain.welfare.draw_assets`): the same in every game and replay of the seed, and
+  nothing drawn from the model's streams;
 * every answer (a player's or a bot's) is applied at a step boundary and written in
   :attr:`Game.answers` with its simulated time: :meth:`Game.replay` plays the same answers at the
   same times and gives the same event log. Bots (:mod:`slrt_sim.training.live.bots`) answer at
@@ -30,11 +39,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
+import numpy as np
+
+from slrt_sim.domain import welfare as Wf
 from slrt_sim.domain.scenario import load_scenario
 from slrt_sim.model.desks import ROLES, LiveDesks, Seat
 from slrt_sim.model.engine import run_until
 from slrt_sim.model.flow import Model
 from slrt_sim.paths import TRAINING_SCENARIO
+
+CLAIM_SHARE = 0.5
+"""Share of home visits at which something untrue is said (a claim the recording must not take)."""
+
 
 @dataclass(frozen=True)
 class GameConfig:
@@ -110,8 +126,11 @@ class Game:
         for role, player in config.desks:
             count[role] = count.get(role, 0) + 1
             seats.append(Seat(f"{role}{count[role]}", role, player))
+        visit = self.visit_view if {"floor", "wall", "roof", "occupation"} <= set(self.population.households.columns) \
+            else None
         self.desks = LiveDesks(m.pathway, m.cal, seats, start=config.warmup_days, answer_minutes=config.answer_minutes,
-                               rules_minutes=config.rules_minutes, sample_every=config.sample_every)
+                               rules_minutes=config.rules_minutes, sample_every=config.sample_every, visit=visit,
+                               visit_minutes=float(getattr(s.service.home_visit, "mean", 40.0)))
         m.pathway.background.policy = self.desks
         m.start()
         self.desks.start()
@@ -190,9 +209,47 @@ class Game:
             deadline = self.cal.advance(d.offered, self.config.answer_minutes)
             left = self.cal.working_minutes(self.now, deadline) / self.cal.minutes_per_day * self.config.seconds_per_day
             out.append({"id": d.id, "desk": seat.name, "role": d.role, "point": d.point, "hh": d.hh, "need": d.need,
-                        "options": list(d.options), "facts": dict(d.facts), "offered": d.offered,
+                        "options": list(d.options), "facts": self._facts(d), "offered": d.offered, "form": d.form,
                         "deadline": deadline, "seconds_left": left, "waiting": self.desks.waiting(seat.role)})
         return out
+
+    def _facts(self, d) -> dict:
+        """A decision's facts for the page (the households to choose from named, as the role plays name them)."""
+        facts = dict(d.facts)
+        if d.point == "choose_visit":
+            from slrt_sim.training.live.projector import household_name
+            facts["choices"] = [{**c, "name": household_name(self, c["hh"])} for c in facts["choices"]]
+        return facts
+
+    def visit_view(self, hh: int) -> tuple[str, dict]:
+        """What a fasilitator sees at household ``hh``'s home visit, and the recording its true
+        indicators make (the form's key, :func:`slrt_sim.domain.welfare.encode`): ``(key, seen)``,
+        ``seen`` with ``floor``, ``wall``, ``roof``, ``owns_land``, ``occupation``, ``work``, ``size``
+        (the people living there) and ``assets``."""
+        h = self.population.household(hh)
+        rng = np.random.default_rng([int(self.config.seed), int(hh), 48])  # the household's assets, fixed
+        assets = Wf.draw_assets(int(h["true_decile"]), dict(zip(Wf.ASSETS, rng.random(len(Wf.ASSETS)))))
+        truth = Wf.true_indicators(h, assets)
+        claim = self._claim(truth, int(h["true_decile"]), rng)
+        hidden = sorted(assets - {"savings"}, key=Wf.ASSETS.index)[0] if claim == "hidden_asset" else ""
+        seen = {"floor": truth.floor, "wall": truth.wall, "roof": truth.roof, "owns_land": truth.owns_land,
+                "occupation": str(h["occupation"]), "work": truth.work, "size": truth.size,
+                "assets": [a for a in Wf.ASSETS if a in assets and a != hidden], "claim": claim, "hidden": hidden,
+                "claimed_size": truth.size + 2}
+        return Wf.encode(truth), seen
+
+    @staticmethod
+    def _claim(truth: Wf.Indicators, decile: int, rng) -> str:
+        """What is said at the visit that the record must not take (the home-visit practice's untrue
+        claims, :data:`slrt_sim.training.home_visit.TRAPS`): at half of the visits one, drawn from
+        those the household gives room for; ``""`` at the others."""
+        possible = ["inflated_size", "pressure_exclude" if decile <= 4 else "pressure_include"]
+        if truth.assets - {"savings"}:
+            possible.append("hidden_asset")
+        if truth.work == "steady":
+            possible.append("hidden_work")
+        u, i = rng.random(), int(rng.integers(len(possible)))
+        return possible[i] if u < CLAIM_SHARE else ""
 
     def household(self, hh: int) -> dict:
         """What a desk sees of household ``hh`` (its story's facts, members, house and assets as the

@@ -45,7 +45,7 @@ def journeys(game, n: int = JOURNEYS) -> list[dict]:
     """The first ``n`` households asked of a live desk, each with its rows of the event log."""
     chosen: list[int] = []
     for d in game.desks.decisions:
-        if d.hh not in chosen:
+        if d.point != "choose_visit" and d.hh not in chosen:
             chosen.append(d.hh)
         if len(chosen) == n:
             break
