@@ -287,3 +287,20 @@ def test_on_the_desk_page_a_verval_visit_is_chosen_then_recorded(tmp_path):
     assert t("live.did.recorded") in page.did.value
     d = game.desks.decisions[form["id"]]
     assert d.by == "Dewi" and not d.correct and Wf.decode(d.answer).assets == truth.assets
+
+
+def test_the_fasilitator_has_time_to_read_the_list_and_fill_in_the_form():
+    # at 40 s a working day a button's 120 working minutes are 10 s; the fasilitator's list gets 60 s
+    clock = Clock()
+    g = Game(GameConfig(days=10, seconds_per_day=40, desks=(("fo", "Ani"), ("fasilitator", "Dewi"))), clock=clock)
+    left = {}
+    for _ in range(200):
+        clock.t += 1.0
+        for name in ("Ani", "Dewi"):
+            for d in g.pending(name):
+                left.setdefault(d["point"], d["seconds_left"])
+        if {"register", "choose_visit"} <= set(left):
+            break
+    assert left["register"] == pytest.approx(10.0, abs=1.0) and left["choose_visit"] == pytest.approx(60.0, abs=1.0)
+    with pytest.raises(ValueError):
+        GameConfig(form_seconds=0)
