@@ -196,10 +196,12 @@ def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
     form.send = sent.append
     assert form.submit() is None and sent == []  # nothing chosen: every field marked, nothing sent
     assert all(form.marks[n].value for n in ("floor", "wall", "roof", "owns_land", "work", "size"))
+    assert all("slrt-invalid" in form.widgets[n]._dom_classes for n in ("floor", "size"))  # the fields marked
     form.fill({"floor": "tanah", "wall": "bambu", "roof": "seng", "owns_land": "no", "work": "casual", "size": "4",
                "assets": []})
     assert form.submit() == "floor=tanah;wall=bambu;roof=seng;land=no;work=casual;size=4;assets=" == sent[0]
     assert all(m.value == "" for m in form.marks.values())
+    assert not any("slrt-invalid" in w._dom_classes for w in form.widgets.values())
 
 
 def test_the_debrief_names_a_recording_that_moved_the_decile(careless):

@@ -39,6 +39,9 @@ CSS = """<style>
 .slrt-live-visit-choices .jupyter-button { min-height: 48px; height: auto; white-space: normal; text-align: left;
     font-size: 16px; margin: 2px 0; flex: 0 0 auto; }
 .slrt-live-visit-form .jupyter-button { flex: 0 0 auto; }
+.slrt-live-visit-form .slrt-invalid.widget-toggle-buttons, .slrt-live-visit-form .slrt-invalid.slrt-checks {
+    outline: 2px solid #c62828; outline-offset: 2px; border-radius: 6px; }
+.slrt-live-visit-form .slrt-invalid input { border: 2px solid #c62828; }
 .slrt-live-answers:has(.slrt-live-visit-choices), .slrt-live-answers:has(.slrt-live-visit-form) { flex-wrap: wrap; }
 </style>"""
 """The form's and the choices' phone sizes (as the home-visit practice's): wrapping 40 px choices,
@@ -122,8 +125,9 @@ class VisitForm:
         """Check the form; send the recording if it is complete, else mark what is missing."""
         answers = self.answers()
         errors = hv.validate(answers)
-        for name, mark in self.marks.items():
+        for name, mark in self.marks.items():  # marked as the practice marks its fields
             mark.value = f"<span class='slrt-err'>{_e(errors[name])}</span>" if name in errors else ""
+            (self.widgets[name].add_class if name in errors else self.widgets[name].remove_class)("slrt-invalid")
         if errors:
             return None
         text = Wf.encode(hv.recorded(answers))
