@@ -289,6 +289,8 @@ def test_on_the_desk_page_a_verval_visit_is_chosen_then_recorded(tmp_path):
     assert t("live.did.recorded") in page.did.value
     d = game.desks.decisions[form["id"]]
     assert d.by == "Dewi" and not d.correct and Wf.decode(d.answer).assets == truth.assets
+    size = truth.size - 1 if truth.size > 1 else truth.size + 1  # what she typed is what the page repeats
+    assert f"{t('hv.f.size')}: {size};" in page.did.value and t(f"hv.floor.{truth.floor}") in page.did.value
 
 
 def test_the_fasilitator_has_time_to_read_the_list_and_fill_in_the_form():

@@ -161,6 +161,18 @@ def show(page, d: dict, head: str) -> bool:
     return False
 
 
+def recording_text(text: str) -> str:
+    """A sent recording (:func:`slrt_sim.domain.welfare.encode`'s line) as the fasilitator chose it,
+    field by field in the form's words, so she sees what entered the DTKS proposal."""
+    ind = Wf.decode(text)
+    values = {"floor": ind.floor, "wall": ind.wall, "roof": ind.roof, "owns_land": "yes" if ind.owns_land else "no",
+              "work": ind.work, "size": ind.size}
+    parts = [f"{t(f'hv.f.{n}')}: {hv._shown(n, v)}" for n, v in values.items()]
+    assets = ", ".join(t(f"hv.asset.{a}") for a in Wf.ASSETS if a in ind.assets)
+    parts.append(t("live.visit.assets", assets=assets or t("live.visit.no_assets")))
+    return "; ".join(parts)
+
+
 def answer_line(d: dict, option: str) -> str | None:
     """The line under the status after a visit's answer (``None`` for other decisions)."""
     if d["point"] == "choose_visit":
@@ -168,5 +180,5 @@ def answer_line(d: dict, option: str) -> str | None:
         name = next((c.get("name") for c in d["facts"]["choices"] if str(c["hh"]) == option), "")
         return t("live.did.visit_verval" if kind == "verval" else "live.did.visit_found", name=name)
     if d.get("form") == "indicators":
-        return t("live.did.recorded")
+        return t("live.did.recorded") + " " + t("live.did.recording", recording=recording_text(option))
     return None
