@@ -16,7 +16,7 @@
 #   HOST, PORT   where Voila listens                [slrt-sim serve's: 0.0.0.0, 8866]
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
-#   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: a pool sized to the machine]
+#   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: a pool for 70, as memory allows]
 #   CLASS_APP    the app the class opens: fo, bo, hv or both (fo+bo) [fo]
 #   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [slrt-sim serve --help]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"

@@ -60,8 +60,9 @@ class _Calls:
     def state(self, game: str) -> dict:
         return self.call("state", game=str(game))
 
-    def start(self, config: dict, n_teams: int | None = None, teams: list | None = None) -> list[str]:
-        return list(self.call("start", config=config, n_teams=n_teams, teams=teams)["games"])
+    def start(self, config: dict, n_teams: int | None = None, teams: list | None = None,
+              class_code: str | None = None) -> list[str]:
+        return list(self.call("start", config=config, n_teams=n_teams, teams=teams, class_code=class_code)["games"])
 
     def end(self, game: str) -> dict:
         return self.call("end", game=str(game))

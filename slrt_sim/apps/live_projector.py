@@ -4,7 +4,9 @@ view of each game and the debrief, for a 1920 x 1080 projector (texts 20 px and 
 * **Start** (behind the trainer's PIN, :func:`slrt_sim.apps._hall.check_pin`; on the class server a
   right PIN makes this kernel trusted, so the route takes its ``start`` and ``end``): kelurahan
   (the bundled scenarios, the training kelurahan first), seconds per working day, length in
-  simulated days, seed and number of teams. The teams are the trainees' own choices (the roster:
+  simulated days, seed, number of teams and the class whose results keep the debriefs (the store's
+  classes, newest first and chosen by default, as the dashboard's newest; or "the players' class",
+  the class their desk pages logged in to). The teams are the trainees' own choices (the roster:
   each desk page's ``join``); a desk nobody chose is played by the rules.
 * **Projector**: one game at a time, chosen by buttons: the simulated date and progress, the queue
   at each desk with its player and utilisation, households waiting, needs met, complaints, the
@@ -267,8 +269,10 @@ class LiveProjector:
         self.roster_btn.on_click(guarded(lambda _b: self.show_roster(), lambda: self.roster, "roster"))
         self.roster = W.HTML("")
         self.roster.add_class("slrt-live-roster")
+        self.klass = W.Dropdown(options=self.class_options(), description=t("live.ui.class"), style=wide)
+        self.klass.add_class("slrt-live-class")
         self.msg = W.HTML("")
-        self.form = W.VBox([self.scenario, W.HBox([self.days, self.speed, self.answer_s]),
+        self.form = W.VBox([self.scenario, self.klass, W.HBox([self.days, self.speed, self.answer_s]),
                             W.HBox([self.n_teams, self.seed]), self.plan, self.roster_btn, self.roster, self.start_btn])
         self.fold = W.Accordion(children=[self.form], selected_index=0)  # folded once a game runs: the view fits
         self.fold.set_title(0, t("live.ui.start_title"))
@@ -295,8 +299,28 @@ class LiveProjector:
                                         minutes=f"{minutes:.0f}", answer=self.answer_s.value)) + "</p>"
         return self.plan.value
 
+    def _the_store(self):
+        if self.store is None:
+            from slrt_sim.training.store import SessionStore
+            self.store = SessionStore()
+        return self.store
+
+    def class_options(self) -> list[tuple[str, str]]:
+        """The store's classes as ``(label, code)``, newest first (the default), then the players'
+        class (``""``: the class each team's players logged in to). A store that cannot be read
+        leaves only the players' class (the debrief is still shown and exported here)."""
+        try:
+            classes = self._the_store().list_classes()
+        except Exception:  # noqa: BLE001 - a damaged store must not stop the class's games
+            classes = []
+        return [(c["code"], c["code"]) for c in classes] + [(t("live.ui.class_players"), "")]
+
     def show_roster(self) -> dict:
-        """The trainees who chose a desk, by team."""
+        """The trainees who chose a desk, by team (and the store's classes again: one the trainer
+        made on the dashboard meanwhile appears; the chosen one stays chosen)."""
+        chosen, self.klass.options = self.klass.value, self.class_options()
+        if chosen in [v for _, v in self.klass.options]:
+            self.klass.value = chosen
         try:
             roster = self.live.roster()["roster"]
         except LiveError as exc:
@@ -318,12 +342,13 @@ class LiveProjector:
                   "days": float(self.days.value), "seed": int(self.seed.value),
                   "answer_minutes": float(self.answer_s.value) / float(self.speed.value) * day_minutes}
         try:
-            games = self.live.start(config, n_teams=int(self.n_teams.value))
+            games = self.live.start(config, n_teams=int(self.n_teams.value), class_code=self.klass.value or None)
         except LiveError as exc:
             self.msg.value = f"<p class='slrt-bad'>{_e(exc)}</p>"
             return []
         self.games += games
-        self.msg.value = f"<p>{_e(t('live.ui.started', games=', '.join(games)))}</p>"
+        saved = (t("live.ui.saved_in", klass=self.klass.value) if self.klass.value else t("live.ui.saved_players"))
+        self.msg.value = f"<p>{_e(t('live.ui.started', games=', '.join(games)))} {_e(saved)}</p>"
         self.fold.selected_index = None
         self.choose.options = list(self.games)
         self.choose.value = games[0]
