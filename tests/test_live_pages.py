@@ -242,14 +242,17 @@ def test_the_debrief_opens_with_what_the_team_did_against_the_rules():
 
     out = {"met": 4, "complaints": 0, "waiting": 62, "decisions": 220, "exclusion": 0.35, "inclusion": 0.26}
     db = {"team": out, "rules": {**out, "met": 5},
-          "players": [{"player": "Ani", "offered": 30, "answered": 10, "late": 20, "accuracy": 0.5, "seconds": 9.0},
-                      {"player": "Budi", "offered": 10, "answered": 10, "late": 0, "accuracy": 1.0, "seconds": 4.0}],
+          "players": [{"player": "Ani", "offered": 30, "answered": 10, "late": 20, "marked": 10, "right": 5,
+                       "accuracy": 0.5, "seconds": 9.0},
+                      {"player": "Budi", "offered": 10, "answered": 10, "late": 0, "marked": 6, "right": 6,
+                       "accuracy": 1.0, "seconds": 4.0}],
           "desks": [{"role": "fo", "player": "Ani", "decisions": 30, "utilisation": 0.3, "wait_minutes": 46.0},
                     {"role": "manager", "player": None, "decisions": 9, "utilisation": 0.4, "wait_minutes": 87.4}],
           "missed": [{"hh": 888, "need": "documents", "why": [{"point": "live.why.slower"}]}], "helped": []}
     assert summary_lines(db) == [
         t("live.sum.met", team=4, rules=5, waiting=62, rules_waiting=62, verdict=t("live.sum.worse")),
-        t("live.sum.answers", offered=40, answered=20, late=20, right=15),  # 5 of Ani's 10, all 10 of Budi's
+        t("live.sum.answers", offered=40, answered=20, late=20, right=11, marked=16),  # Ani 5 of 10, Budi 6 of 6
+                                                                                  # (his 4 visit choices unmarked)
         t("live.sum.slowest", desk=t("live.desk.manager"), player=t("live.ui.nobody"), minutes="87"),
         t("live.sum.cases", missed=1, helped=0)]
     assert "slrt-live-summary" in debrief_html("1", db)

@@ -104,9 +104,11 @@ def test_whom_a_fasilitator_chose_to_visit_is_never_marked_wrong(careless):
     records = [d for d in careless.desks.decisions if d.point == "record_verval" and d.by == "Dewi"]
     chose_other = [d for d in careless.desks.decisions if d.point == "choose_visit" and d.answer != d.key]
     assert records and chose_other
+    chose = [d for d in careless.desks.decisions if d.point == "choose_visit" and d.by == "Dewi"]
     row = next(r for r in player_rows(careless) if r["player"] == "Dewi")
-    assert row["answered"] == len(records)
-    assert row["accuracy"] == sum(d.answer == d.key for d in records) / len(records)
+    assert row["answered"] == len(records) + len(chose)  # her choices are answers, shown as such
+    assert row["marked"] == len(records) and row["right"] == sum(d.answer == d.key for d in records)
+    assert row["accuracy"] == row["right"] / len(records)
 
 
 def test_a_visit_finds_the_household_s_open_needs():

@@ -159,9 +159,9 @@ def summary_lines(db: dict) -> list[str]:
     offered = sum(p["offered"] for p in players)
     if offered:
         answered = sum(p["answered"] for p in players)
-        right = round(sum(p["accuracy"] * p["answered"] for p in players))
+        right, marked = sum(p["right"] for p in players), sum(p["marked"] for p in players)
         lines.append(t("live.sum.answers", offered=offered, answered=answered, late=sum(p["late"] for p in players),
-                       right=right))
+                       right=right, marked=marked))
     slow = max(db.get("desks") or [], key=lambda d: d["wait_minutes"], default=None)
     if slow is not None and slow["wait_minutes"] > 0:
         lines.append(t("live.sum.slowest", desk=t(f"live.desk.{slow['role']}"),

@@ -60,18 +60,21 @@ def desk_rows(game: Game) -> list[dict]:
 
 
 def player_rows(game: Game) -> list[dict]:
-    """Each player's answers, accuracy (answers equal to the rules'), late answers and speed, over
-    the decisions with one right answer (:attr:`slrt_sim.model.desks.Decision.graded`: whom a
-    fasilitator chose to visit is not marked)."""
+    """Each player's decisions offered, answered and left to the rules (late), speed, and
+    accuracy: the share of the answers with one right value (``marked``) that equal the rules'
+    (``right``). Whom a fasilitator chose to visit counts as answered but is never marked
+    (:attr:`slrt_sim.model.desks.Decision.graded`)."""
     cal = game.cal
     out = []
     for player in game.config.players():
         seats = {s.name for s in game.desks.seats.values() if s.player == player}
-        ds = [d for d in game.desks.decisions if d.seat in seats and d.answer is not None and d.graded]
+        ds = [d for d in game.desks.decisions if d.seat in seats and d.answer is not None]
         own = [d for d in ds if d.by == player]
+        marked = [d for d in own if d.graded]
+        right = sum(d.correct for d in marked)
         out.append({"player": player, "desks": sorted(seats), "offered": len(ds), "answered": len(own),
-                    "late": sum(1 for d in ds if d.by == "rules_late"),
-                    "accuracy": sum(d.correct for d in own) / len(own) if own else 0.0,
+                    "late": sum(1 for d in ds if d.by == "rules_late"), "marked": len(marked), "right": right,
+                    "accuracy": right / len(marked) if marked else 0.0,
                     "minutes": mean(cal.working_minutes(d.offered, d.answered) for d in own) if own else 0.0})
         out[-1]["seconds"] = out[-1]["minutes"] / cal.minutes_per_day * game.config.seconds_per_day
         out[-1]["moved"] = sum(1 for d in own if d.form and d.value is not None and d.value != d.key_value)
