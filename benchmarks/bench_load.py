@@ -664,9 +664,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--log", default=None, help="write the server's log to this file")
-    ap.add_argument("--day", choices=("morning", "afternoon", "nopool"), default="morning",
+    ap.add_argument("--day", choices=("morning", "afternoon", "nopool", "live"), default="morning",
                     help="morning: a pool for --app; afternoon: FO, then the trainer switches, then BO; "
-                         "nopool: a server without CLASS_SIZE")
+                         "nopool: a server without CLASS_SIZE; live: the live kelurahan played "
+                         "(benchmarks/live_load.py)")
+    ap.add_argument("--minutes", type=float, default=10.0, help="live: minutes of play")
+    ap.add_argument("--every", type=float, default=20.0, help="live: seconds between two actions of a trainee")
     ap.add_argument("--delay", type=float, default=0.0, help="seconds from 'Kelas siap' to the rush")
     ap.add_argument("--cull", type=float, default=None, help="cull_idle_timeout (s) during the run")
     ap.add_argument("--open-pool", type=int, default=None,
@@ -674,6 +677,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lock", default=None,
                     help="hold this file's flock while loading the machine (let go during --delay)")
     args = ap.parse_args(argv)
+    if args.day == "live":
+        from benchmarks import live_load as live
+
+        result = live.run(n=args.n, minutes=args.minutes, every=args.every, port=args.port, log_to=args.log)
+        print(json.dumps(result, indent=2, default=str) if args.json else live._table(result))
+        return 0 if live.ok(result) else 1
     result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log, day=args.day,
                  delay=args.delay, cull=args.cull, open_pool=args.open_pool, lock=args.lock)
     print(json.dumps(result, indent=2, default=str) if args.json else _table(result))

@@ -132,3 +132,30 @@ def test_the_class_server_s_lobby_keeps_debriefs_in_the_class_s_store(tmp_path, 
     db = live.act(lobby, "end", {"game": "1"})
     saved = SessionStore(tmp_path / "server.sqlite").debriefs("KLS-S")
     assert [s["game"] for s in saved] == ["1"] and saved[0]["debrief"]["team"] == db["team"]
+
+
+@pytest.mark.parametrize("chosen, kept_in", [("OTHER", "OTHER"), ("", "KLS-L")])
+def test_the_projector_s_start_form_chooses_the_class_that_keeps_the_debrief(store, monkeypatch, chosen, kept_in):
+    from slrt_sim.apps.live_client import Local
+    from slrt_sim.apps.live_projector import LiveProjector
+    from slrt_sim.i18n import t
+
+    monkeypatch.setenv(dash.PIN_ENV, "4321")
+    store.create_class("NEWEST", 4, "mudah")
+    live = Local(Lobby(lambda: 0.0, store=store))
+    proj = LiveProjector(live, store=store)
+    assert proj.unlock("4321")
+    # the store's classes newest first, the newest chosen; then the class the players logged in to
+    assert [v for _, v in proj.klass.options] == ["NEWEST", "OTHER", "KLS-L", ""] and proj.klass.value == "NEWEST"
+    assert proj.klass.options[-1][0] == t("live.ui.class_players")
+    live.join("A2", 1, "fo")  # a name claimed in KLS-L only (the players' class)
+    proj.klass.value = chosen
+    store.create_class("MADE-LATER", 4, "mudah")  # on the dashboard, while the form is open
+    proj.show_roster()
+    assert "MADE-LATER" in [v for _, v in proj.klass.options] and proj.klass.value == chosen  # the choice stays
+    proj.days.value = 2
+    assert proj.start() == ["1"]
+    assert (t("live.ui.saved_in", klass=chosen) if chosen else t("live.ui.saved_players")) in proj.msg.value
+    assert proj.end() is not None
+    assert {c: [s["game"] for s in store.debriefs(c)] for c in ("NEWEST", "OTHER", "KLS-L", "MADE-LATER")} == {
+        c: (["1"] if c == kept_in else []) for c in ("NEWEST", "OTHER", "KLS-L", "MADE-LATER")}

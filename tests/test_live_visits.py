@@ -196,10 +196,12 @@ def test_the_desk_page_offers_the_visits_and_the_form(tmp_path):
     form.send = sent.append
     assert form.submit() is None and sent == []  # nothing chosen: every field marked, nothing sent
     assert all(form.marks[n].value for n in ("floor", "wall", "roof", "owns_land", "work", "size"))
+    assert all("slrt-invalid" in form.widgets[n]._dom_classes for n in ("floor", "size"))  # the fields marked
     form.fill({"floor": "tanah", "wall": "bambu", "roof": "seng", "owns_land": "no", "work": "casual", "size": "4",
                "assets": []})
     assert form.submit() == "floor=tanah;wall=bambu;roof=seng;land=no;work=casual;size=4;assets=" == sent[0]
     assert all(m.value == "" for m in form.marks.values())
+    assert not any("slrt-invalid" in w._dom_classes for w in form.widgets.values())
 
 
 def test_the_debrief_names_a_recording_that_moved_the_decile(careless):
@@ -287,3 +289,22 @@ def test_on_the_desk_page_a_verval_visit_is_chosen_then_recorded(tmp_path):
     assert t("live.did.recorded") in page.did.value
     d = game.desks.decisions[form["id"]]
     assert d.by == "Dewi" and not d.correct and Wf.decode(d.answer).assets == truth.assets
+    size = truth.size - 1 if truth.size > 1 else truth.size + 1  # what she typed is what the page repeats
+    assert f"{t('hv.f.size')}: {size};" in page.did.value and t(f"hv.floor.{truth.floor}") in page.did.value
+
+
+def test_the_fasilitator_has_time_to_read_the_list_and_fill_in_the_form():
+    # at 40 s a working day a button's 120 working minutes are 10 s; the fasilitator's list gets 60 s
+    clock = Clock()
+    g = Game(GameConfig(days=10, seconds_per_day=40, desks=(("fo", "Ani"), ("fasilitator", "Dewi"))), clock=clock)
+    left = {}
+    for _ in range(200):
+        clock.t += 1.0
+        for name in ("Ani", "Dewi"):
+            for d in g.pending(name):
+                left.setdefault(d["point"], d["seconds_left"])
+        if {"register", "choose_visit"} <= set(left):
+            break
+    assert left["register"] == pytest.approx(10.0, abs=1.0) and left["choose_visit"] == pytest.approx(60.0, abs=1.0)
+    with pytest.raises(ValueError):
+        GameConfig(form_seconds=0)

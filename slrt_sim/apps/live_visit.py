@@ -39,6 +39,9 @@ CSS = """<style>
 .slrt-live-visit-choices .jupyter-button { min-height: 48px; height: auto; white-space: normal; text-align: left;
     font-size: 16px; margin: 2px 0; flex: 0 0 auto; }
 .slrt-live-visit-form .jupyter-button { flex: 0 0 auto; }
+.slrt-live-visit-form .slrt-invalid.widget-toggle-buttons, .slrt-live-visit-form .slrt-invalid.slrt-checks {
+    outline: 2px solid #c62828; outline-offset: 2px; border-radius: 6px; }
+.slrt-live-visit-form .slrt-invalid input { border: 2px solid #c62828; }
 .slrt-live-answers:has(.slrt-live-visit-choices), .slrt-live-answers:has(.slrt-live-visit-form) { flex-wrap: wrap; }
 </style>"""
 """The form's and the choices' phone sizes (as the home-visit practice's): wrapping 40 px choices,
@@ -122,8 +125,9 @@ class VisitForm:
         """Check the form; send the recording if it is complete, else mark what is missing."""
         answers = self.answers()
         errors = hv.validate(answers)
-        for name, mark in self.marks.items():
+        for name, mark in self.marks.items():  # marked as the practice marks its fields
             mark.value = f"<span class='slrt-err'>{_e(errors[name])}</span>" if name in errors else ""
+            (self.widgets[name].add_class if name in errors else self.widgets[name].remove_class)("slrt-invalid")
         if errors:
             return None
         text = Wf.encode(hv.recorded(answers))
@@ -157,6 +161,18 @@ def show(page, d: dict, head: str) -> bool:
     return False
 
 
+def recording_text(text: str) -> str:
+    """A sent recording (:func:`slrt_sim.domain.welfare.encode`'s line) as the fasilitator chose it,
+    field by field in the form's words, so she sees what entered the DTKS proposal."""
+    ind = Wf.decode(text)
+    values = {"floor": ind.floor, "wall": ind.wall, "roof": ind.roof, "owns_land": "yes" if ind.owns_land else "no",
+              "work": ind.work, "size": ind.size}
+    parts = [f"{t(f'hv.f.{n}')}: {hv._shown(n, v)}" for n, v in values.items()]
+    assets = ", ".join(t(f"hv.asset.{a}") for a in Wf.ASSETS if a in ind.assets)
+    parts.append(t("live.visit.assets", assets=assets or t("live.visit.no_assets")))
+    return "; ".join(parts)
+
+
 def answer_line(d: dict, option: str) -> str | None:
     """The line under the status after a visit's answer (``None`` for other decisions)."""
     if d["point"] == "choose_visit":
@@ -164,5 +180,5 @@ def answer_line(d: dict, option: str) -> str | None:
         name = next((c.get("name") for c in d["facts"]["choices"] if str(c["hh"]) == option), "")
         return t("live.did.visit_verval" if kind == "verval" else "live.did.visit_found", name=name)
     if d.get("form") == "indicators":
-        return t("live.did.recorded")
+        return t("live.did.recorded") + " " + t("live.did.recording", recording=recording_text(option))
     return None

@@ -137,12 +137,14 @@ class LiveDesks(Rules):
     by = "live"
 
     def __init__(self, pathway, cal, seats: list[Seat], *, start: float = 0.0, answer_minutes: float = 120.0,
-                 rules_minutes: float = 60.0, sample_every: int = 3, visit=None, visit_minutes: float = 40.0):
+                 rules_minutes: float = 60.0, sample_every: int = 3, visit=None, visit_minutes: float = 40.0,
+                 form_minutes: float = 0.0):
         super().__init__(pathway.limits, pathway.enabled, pathway.s.database.max_decile)
         self.pathway, self.env, self.cal = pathway, pathway.env, cal
         self.seats = {s.name: s for s in seats}
         self.start_time = float(start)
         self.answer_minutes, self.rules_minutes = float(answer_minutes), float(rules_minutes)
+        self.form_minutes = max(self.answer_minutes, float(form_minutes))
         self.sample_every = max(1, int(sample_every))
         self.visit, self.visit_minutes = visit, float(visit_minutes)
         self.visited: set[int] = set()  # households a player chose to visit (each once a game)
@@ -257,13 +259,19 @@ class LiveDesks(Rules):
             self._settle(d, d.key, "rules")
         else:
             self.offers.append((seat, d))
-            late = env.timeout(cal.advance(env.now, self.answer_minutes) - env.now)
+            late = env.timeout(cal.advance(env.now, self.answer_limit(d)) - env.now)
             yield d.done | late
             if d.answer is None:
                 self._settle(d, d.key, "rules_late")
         seat.busy += cal.working_minutes(d.offered, env.now)
         seat.served += 1
         seat.current = None
+
+    def answer_limit(self, d: Decision) -> float:
+        """Working minutes a player has to answer ``d``: ``answer_minutes``, and for the fasilitator's
+        decisions (whom to visit, the home visit's form) at least ``form_minutes``: reading six
+        households or filling in a visit's seven fields takes longer than pressing a button."""
+        return self.form_minutes if d.role == "fasilitator" else self.answer_minutes
 
     # ------------------------------------------------------------------ the fasilitator's visits
     def _visits(self, seat: Seat):

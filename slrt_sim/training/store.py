@@ -28,11 +28,15 @@ Decisions:
 * **One person per name** (tables ``names``, ``name_devices``): a name in a class belongs to
   the device that used it first (:meth:`SessionStore.claim_name`); another device proves it is
   the same person with the name's short code (:meth:`SessionStore.prove_name`), shown on the
-  first device and on the trainer's dashboard, or picks another name.
+  first device and on the trainer's dashboard, or picks another name. This part lives in
+  :mod:`slrt_sim.training.store_names`.
+* **Live games' debriefs** (table ``live_debriefs``, :meth:`SessionStore.save_debrief`) are kept
+  with the class's results by :mod:`slrt_sim.training.store_live`.
 * **Bounded storage** (:func:`bounded`): every progress save and submission keeps text to
   :data:`~slrt_sim.training.inputs.MAX_TEXT` characters and at most :data:`MAX_STATE_BYTES` /
   :data:`MAX_ANSWERS_BYTES` as JSON; a trainee has at most :data:`MAX_SUBMISSIONS` per app and
-  class, a device :data:`MAX_NAMES_PER_DEVICE` names per class. Over a bound,
+  class, a device
+  :data:`~slrt_sim.training.store_names.MAX_NAMES_PER_DEVICE` names per class. Over a bound,
   :class:`StorageLimit` (one catalogue line for the app) and nothing is written.
 * **A refused save is said, not swallowed**: a progress save or a submission that SQLite refuses
   (disk full, database locked past ``busy_timeout``, read-only file, damaged file) raises
@@ -62,6 +66,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from slrt_sim.training.inputs import MAX_NAME, MAX_TEXT, clean_name, strip_bidi
+from slrt_sim.training import store_live, store_names
+from slrt_sim.training.store_live import LiveDebriefs
+from slrt_sim.training.store_names import NameClaims, norm_code, norm_name  # noqa: F401 (norm_* re-exported)
 
 __all__ = ["SessionStore", "StorageLimit", "SaveRefused", "bounded", "LEVELS", "APPS", "DB_ENV", "default_db_path", "norm_name", "norm_code", "prepare"]
 
@@ -75,21 +82,14 @@ DB_ENV = "SLRT_DB"
 BUSY_TIMEOUT_S = 30.0
 OPEN_ATTEMPTS = 8
 """Tries to open (and create) the database before giving up; the wait doubles from 50 ms."""
-NAME_CODE_DIGITS = 4
-MAX_NAMES_PER_DEVICE = 8
-"""Names one device may use in one class (a second trainee on a shared phone is fine; a thousand is not)."""
 MAX_STATE_BYTES = 64_000
 """A saved progress state, as JSON, at most (the front office's biggest form is ~6 kB)."""
 MAX_ANSWERS_BYTES = 64_000
 MAX_FEEDBACK_BYTES = 256_000
-MAX_DEBRIEF_BYTES = 1_000_000
-"""A live game's debrief, as JSON, at most (a 30-day game's is ~50 kB)."""
 MAX_SUBMISSIONS = 300
 """Submissions of one trainee in one app of one class (ten cases tried again and again)."""
 MAX_ITEMS = 300
 MAX_DEPTH = 6
-NAME_PROOF_FREE = 5
-NAME_PROOF_WAIT_S = 300.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (
@@ -125,35 +125,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     saved_at     REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS submissions_class ON submissions (class_code, app);
-CREATE TABLE IF NOT EXISTS names (
-    class_code  TEXT NOT NULL,
-    trainee_key TEXT NOT NULL,
-    trainee     TEXT NOT NULL,
-    device      TEXT NOT NULL,
-    code        TEXT NOT NULL,
-    created_at  REAL NOT NULL,
-    proof_fails INTEGER NOT NULL DEFAULT 0,
-    proof_at    REAL NOT NULL DEFAULT 0,
-    PRIMARY KEY (class_code, trainee_key)
-);
-CREATE TABLE IF NOT EXISTS name_devices (
-    class_code  TEXT NOT NULL,
-    trainee_key TEXT NOT NULL,
-    device      TEXT NOT NULL,
-    trainee     TEXT NOT NULL,
-    first_at    REAL NOT NULL,
-    PRIMARY KEY (class_code, trainee_key, device)
-);
 CREATE TABLE IF NOT EXISTS excluded (
     submission_id INTEGER PRIMARY KEY,
     excluded_at   REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS live_debriefs (
-    class_code  TEXT NOT NULL,
-    game        TEXT NOT NULL,
-    debrief     TEXT NOT NULL,
-    saved_at    REAL NOT NULL,
-    PRIMARY KEY (class_code, game, saved_at)
 );
 CREATE TABLE IF NOT EXISTS pin_failures (
     scope       TEXT PRIMARY KEY,
@@ -172,16 +146,6 @@ def default_db_path() -> Path:
     from slrt_sim.paths import DEFAULT_DB
 
     return DEFAULT_DB
-
-
-def norm_name(name: str) -> str:
-    """The comparison key of a trainee's name: spaces collapsed, case folded (bidi controls removed)."""
-    return clean_name(name).casefold()
-
-
-def norm_code(code: str) -> str:
-    """A class code as stored: spaces removed, upper case (at most 80 characters)."""
-    return "".join(clean_name(code).split()).upper()
 
 
 def _retry(what: str, fn):
@@ -303,8 +267,10 @@ def _check_app(app: str) -> str:
     return app
 
 
-class SessionStore:
-    """Classes, progress and submissions of the role-play apps (see the module docstring)."""
+class SessionStore(NameClaims, LiveDebriefs):
+    """Classes, progress and submissions of the role-play apps (see the module docstring); the names'
+    claims (:class:`~slrt_sim.training.store_names.NameClaims`) and the live games' debriefs
+    (:class:`~slrt_sim.training.store_live.LiveDebriefs`) are kept in their own modules."""
 
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path).expanduser() if path is not None else default_db_path()
@@ -314,7 +280,7 @@ class SessionStore:
 
     def _create(self) -> None:
         with self._connect() as con:
-            con.executescript(_SCHEMA)
+            con.executescript(_SCHEMA + store_names.SCHEMA + store_live.SCHEMA)
 
     def _ensure_wal(self) -> None:
         """WAL is persistent in the file: set it only when the file is not yet in WAL mode."""
@@ -342,6 +308,15 @@ class SessionStore:
                     con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+
+    @contextmanager
+    def _refused_write(self, key: str, trainee: str, class_code: str, app: str, what: str):
+        """:meth:`_write` whose SQLite error or over-size value (:func:`_bounded_json`) raises
+        :class:`SaveRefused` (``key``), logged for the trainer (:func:`_refusing`)."""
+        with _refusing(key, trainee, class_code, app, what), self._write() as con:
+            yield con
+
+    _bounded_json = staticmethod(_bounded_json)
 
     def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         with self._connect() as con:
@@ -415,7 +390,7 @@ class SessionStore:
         key, cls = norm_name(trainee), norm_code(class_code)
         texts = (_bounded_json(answers, MAX_ANSWERS_BYTES, "answers"),
                  _bounded_json(feedback, MAX_FEEDBACK_BYTES, "feedback"))
-        with _refusing("hall.submit.refused", trainee, class_code, app, "submission"), self._write() as con:
+        with self._refused_write("hall.submit.refused", trainee, class_code, app, "submission") as con:
             n = con.execute("SELECT COUNT(*) FROM submissions WHERE trainee_key = ? AND class_code = ? AND app = ?",
                             (key, cls, app)).fetchone()[0]
             if n >= MAX_SUBMISSIONS:
@@ -475,102 +450,6 @@ class SessionStore:
         cols = ["id", "trainee", "trainee_key", "class_code", "app", "case_id", "answers", "score", "max_score",
                 "feedback", "started_at", "submitted_at", "duration_s"]
         return pd.DataFrame([tuple(r) for r in rows], columns=cols)
-
-    # ------------------------------------------------------------------ live games
-    def save_debrief(self, class_code: str, game: str, debrief: dict) -> None:
-        """Keep an ended live game's debrief (:func:`slrt_sim.training.live.debrief.debrief`) with
-        the class's results; :class:`SaveRefused` (``hall.submit.refused``) when SQLite refuses."""
-        with _refusing("hall.submit.refused", "", class_code, "live", "debrief"), self._write() as con:
-            text = _bounded_json(debrief, MAX_DEBRIEF_BYTES, "debrief")
-            con.execute("INSERT INTO live_debriefs (class_code, game, debrief, saved_at) VALUES (?,?,?,?)",
-                        (norm_code(class_code), str(game)[:MAX_NAME], text, time.time()))
-
-    def debriefs(self, class_code: str) -> list[dict]:
-        """The class's saved debriefs, oldest first: ``{"game", "saved_at", "debrief"}``."""
-        rows = self._read("SELECT game, debrief, saved_at FROM live_debriefs WHERE class_code = ? "
-                          "ORDER BY saved_at, game", (norm_code(class_code),))
-        return [{"game": r["game"], "saved_at": float(r["saved_at"]), "debrief": json.loads(r["debrief"])}
-                for r in rows]
-
-    def n_debriefs(self, class_code: str) -> int:
-        """How many debriefs the class has (the dashboard redraws when it changes)."""
-        return int(self._read("SELECT COUNT(*) FROM live_debriefs WHERE class_code = ?", (norm_code(class_code),))[0][0])
-
-    def class_of(self, names) -> str | None:
-        """The class most of ``names`` logged in to (the names' claims), the newest on a tie; ``None``
-        if none did (a live game's players name its class)."""
-        keys = sorted({norm_name(n) for n in names if n})
-        if not keys:
-            return None
-        rows = self._read(
-            f"SELECT class_code, COUNT(*) AS n, MAX(created_at) AS last FROM names WHERE trainee_key IN "
-            f"({','.join('?' * len(keys))}) GROUP BY class_code ORDER BY n DESC, last DESC LIMIT 1", tuple(keys))
-        return str(rows[0]["class_code"]) if rows else None
-
-    # ------------------------------------------------------------------ one person per name
-    def claim_name(self, class_code: str, trainee: str, device: str) -> dict:
-        """``{"status": "ok" | "taken", "code": …}``: the first device to use a name in a class owns
-        it (and gets its short code, :data:`NAME_CODE_DIGITS` digits); a device that proved the
-        code (:meth:`prove_name`) may use it too; any other device is told ``"taken"``."""
-        cls, key, now = norm_code(class_code), norm_name(trainee), time.time()
-        with self._write() as con:
-            row = con.execute("SELECT device, code FROM names WHERE class_code = ? AND trainee_key = ?",
-                              (cls, key)).fetchone()
-            if row is None:
-                used = con.execute("SELECT COUNT(*) FROM name_devices WHERE class_code = ? AND device = ?",
-                                   (cls, device)).fetchone()[0]
-                if used >= MAX_NAMES_PER_DEVICE:
-                    return {"status": "limit", "code": None}
-                code = f"{random.SystemRandom().randrange(10 ** NAME_CODE_DIGITS):0{NAME_CODE_DIGITS}d}"
-                con.execute("INSERT INTO names (class_code, trainee_key, trainee, device, code, created_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", (cls, key, clean_name(trainee), device, code, now))
-                row = {"device": device, "code": code}
-            allowed = row["device"] == device or con.execute(
-                "SELECT 1 FROM name_devices WHERE class_code = ? AND trainee_key = ? AND device = ?",
-                (cls, key, device)).fetchone() is not None
-            if not allowed:
-                return {"status": "taken", "code": None}
-            con.execute("INSERT OR IGNORE INTO name_devices (class_code, trainee_key, device, trainee, first_at) "
-                        "VALUES (?, ?, ?, ?, ?)", (cls, key, device, clean_name(trainee), now))
-            return {"status": "ok", "code": row["code"]}
-
-    def prove_name(self, class_code: str, trainee: str, device: str, code: str) -> str:
-        """``"ok"`` (``device`` may use the name from now on), ``"wrong"`` or ``"wait"`` (after
-        :data:`NAME_PROOF_FREE` wrong codes for this name, one try per :data:`NAME_PROOF_WAIT_S`)."""
-        cls, key, now = norm_code(class_code), norm_name(trainee), time.time()
-        given = "".join(str(code or "").split())[:16]
-        with self._write() as con:
-            row = con.execute("SELECT code, proof_fails, proof_at FROM names WHERE class_code = ? AND trainee_key = ?",
-                              (cls, key)).fetchone()
-            if row is None:
-                return "wrong"
-            if row["proof_fails"] >= NAME_PROOF_FREE and now - row["proof_at"] < NAME_PROOF_WAIT_S:
-                return "wait"
-            if given != row["code"]:
-                con.execute("UPDATE names SET proof_fails = proof_fails + 1, proof_at = ? "
-                            "WHERE class_code = ? AND trainee_key = ?", (now, cls, key))
-                return "wrong"
-            con.execute("UPDATE names SET proof_fails = 0 WHERE class_code = ? AND trainee_key = ?", (cls, key))
-            con.execute("INSERT OR IGNORE INTO name_devices (class_code, trainee_key, device, trainee, first_at) "
-                        "VALUES (?, ?, ?, ?, ?)", (cls, key, device, clean_name(trainee), now))
-            return "ok"
-
-    def name_codes(self, class_code: str) -> list[dict]:
-        """The class's names: ``{"trainee", "code", "devices"}`` in the order they were first used."""
-        rows = self._read(
-            "SELECT n.trainee, n.code, COUNT(d.device) AS devices FROM names n LEFT JOIN name_devices d "
-            "ON d.class_code = n.class_code AND d.trainee_key = n.trainee_key WHERE n.class_code = ? "
-            "GROUP BY n.class_code, n.trainee_key ORDER BY n.created_at", (norm_code(class_code),))
-        return [{"trainee": r["trainee"], "code": r["code"], "devices": int(r["devices"])} for r in rows]
-
-    def shared_devices(self, class_code: str) -> list[list[str]]:
-        """The names of each device that used two or more names in the class."""
-        rows = self._read("SELECT device, trainee FROM name_devices WHERE class_code = ? ORDER BY first_at",
-                          (norm_code(class_code),))
-        by_device: dict[str, list[str]] = {}
-        for r in rows:
-            by_device.setdefault(r["device"], []).append(r["trainee"])
-        return [names for names in by_device.values() if len(names) > 1]
 
     # ------------------------------------------------------------------ trainer PIN failures
     def pin_failures(self, scope: str = "dashboard") -> tuple[int, float]:

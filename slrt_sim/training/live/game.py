@@ -58,7 +58,11 @@ class GameConfig:
 
     ``desks``: ``(role, player)`` pairs, ``player`` ``None`` for a desk nobody takes (played by the
     rules); a role with no desk at all is one such desk. ``seconds_per_day``: wall seconds per
-    working day (60-180 in class: a 30-day game in about 20 minutes at 60)."""
+    working day (60-180 in class: a 30-day game in about 20 minutes at 60). ``answer_minutes``:
+    working minutes a player has for a decision before the rules take it; the fasilitator's decisions
+    (whom to visit, the home visit's seven-field form) get at least ``form_seconds`` wall seconds
+    (:meth:`slrt_sim.model.desks.LiveDesks.answer_limit`): at 40 s a day, 120 working minutes are
+    10 s, enough to press a button but not to read a visit and record it on a phone."""
 
     seed: int = 2018
     scenario: str = str(TRAINING_SCENARIO)
@@ -70,10 +74,11 @@ class GameConfig:
     answer_minutes: float = 120.0
     rules_minutes: float = 60.0
     sample_every: int = 3
+    form_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         from slrt_sim.i18n import t
-        for name in ("days", "seconds_per_day", "answer_minutes", "rules_minutes", "busy"):
+        for name in ("days", "seconds_per_day", "answer_minutes", "rules_minutes", "busy", "form_seconds"):
             if not float(getattr(self, name)) > 0:
                 raise ValueError(t("live.err.positive", field=name, value=getattr(self, name)))
         if float(self.warmup_days) < 0 or int(self.sample_every) < 1:
@@ -130,7 +135,8 @@ class Game:
             else None
         self.desks = LiveDesks(m.pathway, m.cal, seats, start=config.warmup_days, answer_minutes=config.answer_minutes,
                                rules_minutes=config.rules_minutes, sample_every=config.sample_every, visit=visit,
-                               visit_minutes=float(getattr(s.service.home_visit, "mean", 40.0)))
+                               visit_minutes=float(getattr(s.service.home_visit, "mean", 40.0)),
+                               form_minutes=config.form_seconds / config.seconds_per_day * m.cal.minutes_per_day)
         m.pathway.background.policy = self.desks
         m.start()
         self.desks.start()
@@ -206,7 +212,7 @@ class Game:
             d = seat.current
             if seat.player != player or d is None or d.answer is not None:
                 continue
-            deadline = self.cal.advance(d.offered, self.config.answer_minutes)
+            deadline = self.cal.advance(d.offered, self.desks.answer_limit(d))
             left = self.cal.working_minutes(self.now, deadline) / self.cal.minutes_per_day * self.config.seconds_per_day
             out.append({"id": d.id, "desk": seat.name, "role": d.role, "point": d.point, "hh": d.hh, "need": d.need,
                         "options": list(d.options), "facts": self._facts(d), "offered": d.offered, "form": d.form,
