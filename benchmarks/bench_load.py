@@ -18,7 +18,11 @@ The hall opens once the server says every pool kernel has run the notebook
 (:data:`slrt_sim.server.kernels.POOL_READY`). Times run from the common start to the answer of
 the click. The CPU the rush costs (server and kernels, user + system, from the start to the
 last answer) is given per trainee: on a shared machine it is the figure least changed by other
-jobs (wall times grow with the load average; CPU-seconds hardly do). After all clients are done,
+jobs (wall times grow with the load average; CPU-seconds hardly do). Beside it (``--json``): the
+machine's CPU over the rush split into the server, the kernels (pool pages, cold pages, kernels
+no page took), the benchmark's HTTP clients, its Chromium pages and the rest (other jobs), and
+each page's phases (page, websocket, widget states, answer) and whether its kernel was pre-heated.
+After all clients are done,
 memory is measured over the server and all its kernels: RSS (counts shared pages once per
 process), PSS (shares them out: the sum is the real footprint) and USS (private pages), in
 total and per trainee (total / N). Then every client closes its page as a browser does
@@ -29,7 +33,7 @@ Targets (issue 8): N = 70: 70/70 usable, median ≤ 20 s, slowest ≤ 60 s, serv
 ≤ 5.5 GB (≤ 75 MiB a trainee).
 
     .venv/bin/python benchmarks/bench_load.py [--n 70] [--app fo|bo] [--browsers 3] [--port P] [--json]
-        [--day morning|afternoon|nopool] [--delay 600] [--cull 180] [--open-pool K]
+        [--day morning|afternoon|nopool] [--delay 600] [--cull 180] [--open-pool K] [--lock FILE]
 
 Modes (issue "a real bimtek day"): ``--delay 600`` opens the hall ten minutes after "Kelas siap"
 (with ``--cull`` a short culler shows no page arrives dead); ``--day afternoon`` is the day's
