@@ -4,7 +4,8 @@
 #   make test        set up .venv, then run the whole test suite (incl. notebooks, browser)
 #   make bench       set up .venv, then run the benchmarks (the load benchmark in a light form)
 #   make load        a hall opening an app at once: N trainees (default 70), APP=fo|bo, BROWSERS,
-#                    DAY=morning|afternoon|nopool, DELAY=seconds after "Kelas siap"
+#                    DAY=morning|afternoon|nopool, DELAY=seconds after "Kelas siap";
+#                    DAY=live: N trainees play the live kelurahan (N/7 games) for MINUTES, acting every EVERY s
 #   make notebooks   re-execute the teaching notebooks (notebooks/belajar/) in place, saving their outputs
 #   make lock        regenerate requirements.lock from pyproject.toml, and environment.yml from it (needs PyPI)
 #   make wheelhouse  build dist/wheelhouse/: offline install folder for Windows, macOS, Linux (needs PyPI)
@@ -15,7 +16,7 @@
 #   HOST, PORT   where Voila listens                [slrt-sim serve's: 0.0.0.0, 8866]
 #   TRAINER_PIN  PIN of the trainer dashboard (random if empty)     [empty]
 #   SLRT_DB      SQLite file for the apps' session data             [var/slrt-sessions.sqlite]
-#   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: a pool sized to the machine]
+#   CLASS_SIZE   trainees: kernels of CLASS_APP prepared at start   [0: a pool for 70, as memory allows]
 #   CLASS_APP    the app the class opens: fo, bo, hv or both (fo+bo) [fo]
 #   MAX_KERNELS, MAX_PER_CLIENT  caps on live kernels (all, per device)  [slrt-sim serve --help]
 #   PYTEST_ARGS  extra pytest arguments, e.g. PYTEST_ARGS="-x -k landing"
@@ -50,6 +51,8 @@ N           ?= 70
 APP         ?= fo
 BROWSERS    ?= 3
 DAY         ?= morning
+MINUTES     ?= 10
+EVERY       ?= 20
 DELAY       ?= 0
 
 .PHONY: help setup app test bench load lock wheelhouse clean notebooks
@@ -118,7 +121,8 @@ bench: $(STAMP)
 # N trainees open APP at the same second over 127.0.0.1 (BROWSERS of them in Chromium),
 # against the server as `make app CLASS_SIZE=N CLASS_APP=APP` runs it (benchmarks/bench_load.py).
 load: $(STAMP)
-	$(VPY) benchmarks/bench_load.py --n '$(N)' --app '$(APP)' --browsers '$(BROWSERS)' --day '$(DAY)' --delay '$(DELAY)'
+	$(VPY) benchmarks/bench_load.py --n '$(N)' --app '$(APP)' --browsers '$(BROWSERS)' --day '$(DAY)' --delay '$(DELAY)' \
+	  --minutes '$(MINUTES)' --every '$(EVERY)'
 
 # --- maintenance -----------------------------------------------------------------------------
 

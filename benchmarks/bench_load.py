@@ -128,7 +128,9 @@ async def _http_client(base: str, app: str, k: int, t0: float, out: dict) -> Non
             session = uuid.uuid4().hex
             ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kid}/channels?session_id={session}"
             async with connect(ws_url, max_size=None, open_timeout=CLIENT_TIMEOUT) as ws:
+                out["ws_s"] = time.monotonic() - t0
                 states = await _request_states(ws, session)
+                out["states_s"] = time.monotonic() - t0
                 name = _find(states, "TextModel", _dom_classes=spec["name"]) or _nth_text(states, 0)
                 code = _find(states, "TextModel", _dom_classes=spec["code"]) or _nth_text(states, 1)
                 button = _find(states, "ButtonModel", _dom_classes=spec["start"])
@@ -207,6 +209,8 @@ async def browser_clients(base: str, app: str, n: int, t0: float) -> list[dict]:
                 try:
                     ms = CLIENT_TIMEOUT * 1000
                     await page.goto(f"{base}/voila/render/{spec['notebook']}", timeout=ms)
+                    found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', await page.content())
+                    out["kernel_id"] = found.group(1) if found else None
                     start = page.locator(f".{spec['start']} , .{spec['start']} button").first
                     await start.wait_for(state="visible", timeout=ms)
                     out["page_s"] = time.monotonic() - t0
@@ -271,6 +275,105 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
         except psutil.NoSuchProcess:
             continue
     return t.user + t.system, kernels
+
+
+class CpuWatch:
+    """CPU seconds over the rush: the whole machine (busy time of all cores) and this benchmark's own
+    clients (its process and its children outside the server: Chromium, Playwright's driver; sampled
+    every half second, since the browser has exited by the end). What the machine used beyond the
+    clients, the server and its kernels is what other jobs took."""
+
+    def __init__(self, server_pid: int) -> None:
+        import threading
+
+        self.server_pid = server_pid
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _busy() -> float:
+        import psutil
+
+        t = psutil.cpu_times()
+        return sum(getattr(t, f, 0.0) for f in ("user", "nice", "system", "irq", "softirq", "steal"))
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        server = {self.server_pid} | {p.pid for p in _children(self.server_pid)}
+        for p in [me] + me.children(recursive=True):
+            if p.pid in server:
+                continue
+            try:
+                c = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            self.first.setdefault(p.pid, c.user + c.system if self.started is None else 0.0)
+            self.last[p.pid] = c.user + c.system
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self) -> "CpuWatch":
+        self.started = None
+        self._sample()
+        self.started = self.machine0 = self._busy()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.machine = self._busy() - self.machine0
+        import os as _os
+
+        used = {pid: self.last[pid] - self.first.get(pid, 0.0) for pid in self.last}
+        self.clients = sum(used.values())
+        self.browsers = self.clients - used.get(_os.getpid(), 0.0)
+
+
+def _children(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def kernel_cpu(server_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) so far of each running kernel, by kernel id (from its
+    connection file's name): before the rush its keys are the pre-heated kernels."""
+    import psutil
+
+    found = {}
+    for p in _children(server_pid):
+        try:
+            m = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(p.cmdline()))
+            c = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        if m:
+            found[m.group(1)] = c.user + c.system
+    return found
+
+
+def _kernel_cpu_split(before: dict, after: dict, clients: list[dict]) -> dict[str, float]:
+    """The rush's kernel CPU: pool kernels pages took, kernels started for pages (cold), and
+    kernels no page of the hall took (the rest of the pool, other notebooks' kernels, trainer tools)."""
+    taken = {c.get("kernel_id") for c in clients}
+    split = {"pool_pages": 0.0, "cold_pages": 0.0, "untaken": 0.0}
+    for kid, cpu in after.items():
+        if kid not in before:
+            split["cold_pages"] += cpu
+        else:
+            split["pool_pages" if kid in taken else "untaken"] += cpu - before[kid]
+    return {k: round(v, 2) for k, v in split.items()}
 
 
 def _kernel_alive(base: str, kernel_id: str) -> bool:
@@ -349,7 +452,8 @@ def trainer_switch(server, app: str) -> dict:
 
 def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: int | None = None,
         port: int | None = None, settle: float = 5.0, log_to: str | None = None, day: str = "morning",
-        delay: float = 0.0, cull: float | None = None, open_pool: int | None = None) -> dict:
+        delay: float = 0.0, cull: float | None = None, open_pool: int | None = None,
+        lock: str | None = None) -> dict:
     """One hall: N trainees (``browsers`` of them in Chromium) open ``app`` at once.
 
     ``day``: ``morning`` (a pool of N for ``app``), ``afternoon`` (a pool of N for the front
@@ -358,6 +462,8 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
     morning's under ``morning``), ``nopool`` (a server started without ``CLASS_SIZE``).
     ``delay``: seconds between "Kelas siap" and "buka aplikasinya" (the trainer talks); ``cull``
     sets ``cull_idle_timeout`` (seconds) to show that a long wait leaves no dead page.
+    ``lock``: a file the run holds (``flock``) while it loads the machine, let go during ``delay``
+    so that other load runs on a shared machine need not wait ten idle minutes.
     """
     from benchmarks.voila_process import VoilaProcess, class_args
 
@@ -374,7 +480,10 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
         extra += [f"--MappingKernelManager.cull_idle_timeout={cull:g}", "--MappingKernelManager.cull_interval=5"]
     morning = None
     notebook = APPS[app]["notebook"]
-    with tempfile.TemporaryDirectory(prefix="slrt-load-") as tmp:
+    held = _MachineLock(lock)
+    held.take()
+    load_at_start = os.getloadavg()
+    with held, tempfile.TemporaryDirectory(prefix="slrt-load-") as tmp:
         server = VoilaProcess(pin="4321", db=Path(tmp) / "sessions.sqlite", log_path=Path(tmp) / "voila.log",
                               port=port, extra=extra, startup_timeout=600)
         t_start = time.monotonic()
@@ -382,7 +491,13 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
             started_s = time.monotonic() - t_start
             pool_s = _wait_pool(server, APPS[first]["notebook"], None if day == "nopool" else n,
                                 timeout=max(300.0, 15.0 * n))
-            time.sleep(settle + delay)  # the server's own start-up work; then the trainer talks
+            time.sleep(settle)  # the server's own start-up work
+            if delay:  # the trainer talks: the machine is free for others meanwhile
+                t_talk = time.monotonic()
+                held.release()
+                time.sleep(delay)
+                held.take()
+                delay = time.monotonic() - t_talk  # the delay the hall really had
             if day == "afternoon":
                 fo = asyncio.run(asyncio.wait_for(_rush(server.url, "fo", n, 0), CLIENT_TIMEOUT + 120))
                 morning = {"usable": sum(c["usable"] for c in fo), "total": len(fo),
@@ -394,11 +509,13 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
                 time.sleep(settle)
             idle = memory(server.proc.pid)
             load_before = os.getloadavg()
+            kcpu_before = kernel_cpu(server.proc.pid)
             cpu_before = cpu_seconds(server.proc.pid)
-
-            clients = asyncio.run(asyncio.wait_for(_rush(server.url, app, n, browsers), CLIENT_TIMEOUT + 120))
+            with CpuWatch(server.proc.pid) as watch:
+                clients = asyncio.run(asyncio.wait_for(_rush(server.url, app, n, browsers), CLIENT_TIMEOUT + 120))
             load_after = os.getloadavg()
             cpu_after = cpu_seconds(server.proc.pid)
+            kcpu_after = kernel_cpu(server.proc.pid)
             mem = memory(server.proc.pid)
             kernels_before_close = mem["kernels"]
             closed = asyncio.run(close_pages(server.url, clients))
@@ -417,9 +534,44 @@ def run(quick: bool = False, n: int | None = None, app: str = "fo", browsers: in
     result["server_cpu_s"] = cpu_after[0] - cpu_before[0]
     result["kernels_cpu_s"] = cpu_after[1] - cpu_before[1]
     result["cpu_per_trainee_s"] = (result["server_cpu_s"] + result["kernels_cpu_s"]) / n
+    result["clients_cpu_s"] = watch.clients
+    result["browsers_cpu_s"] = watch.browsers
+    result["machine_cpu_s"] = watch.machine
+    result["others_cpu_s"] = result["machine_cpu_s"] - result["clients_cpu_s"] - result["server_cpu_s"] \
+        - result["kernels_cpu_s"]
+    result["clients"] = [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in c.items()
+                          if k in ("kind", "usable", "page_s", "ws_s", "states_s", "answer_s", "error")}
+                         | {"pool": c.get("kernel_id") in kcpu_before if c.get("kernel_id") else None} for c in clients]
+    result["kernels_cpu_split_s"] = _kernel_cpu_split(kcpu_before, kcpu_after, clients)
+    result["loadavg_at_start"] = round(load_at_start[0], 2)
     result.update(day=day, delay_s=delay, cull_s=cull, morning=morning, open_pool=open_pool,
                   tracebacks_logged=log.count("Traceback"))
     return result
+
+
+class _MachineLock:
+    """An exclusive ``flock`` on a file (``--lock``), taken and let go as the run goes; none: no-op."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path, self.fd = path, None
+
+    def take(self) -> None:
+        if self.path and self.fd is None:
+            import fcntl
+
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the file lets the lock go
+            self.fd = None
+
+    def __enter__(self) -> "_MachineLock":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
 
 
 async def _rush(base: str, app: str, n: int, browsers: int) -> list[dict]:
@@ -481,7 +633,8 @@ def _table(r: dict) -> str:
         ("CPU during the rush: server, kernels (s)", f"{fmt(r.get('server_cpu_s', float('nan')))}, "
                                                     f"{fmt(r.get('kernels_cpu_s', float('nan')))}"),
         ("CPU per trainee (s; the figure least sensitive to other load)", fmt(r.get("cpu_per_trainee_s", float("nan")))),
-        ("load average before → after", f"{r['loadavg_before']} → {r['loadavg_after']}"),
+        ("load average at the start (other jobs) / before → after the rush",
+         f"{r.get('loadavg_at_start', '?')} / {r['loadavg_before']} → {r['loadavg_after']}"),
         ("pages closed: 204 answers, their kernels gone", f"{r['pages_closed_204']}, "
                                                           f"{r.get('closed_kernels_gone', '?')}"),
         ("kernels live before → after closing", f"{r['kernels_before_close']} → {r['kernels_after_close']}"),
@@ -507,16 +660,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--log", default=None, help="write the server's log to this file")
-    ap.add_argument("--day", choices=("morning", "afternoon", "nopool"), default="morning",
+    ap.add_argument("--day", choices=("morning", "afternoon", "nopool", "live"), default="morning",
                     help="morning: a pool for --app; afternoon: FO, then the trainer switches, then BO; "
-                         "nopool: a server without CLASS_SIZE")
+                         "nopool: a server without CLASS_SIZE; live: the live kelurahan played "
+                         "(benchmarks/live_load.py)")
+    ap.add_argument("--minutes", type=float, default=10.0, help="live: minutes of play")
+    ap.add_argument("--every", type=float, default=20.0, help="live: seconds between two actions of a trainee")
     ap.add_argument("--delay", type=float, default=0.0, help="seconds from 'Kelas siap' to the rush")
     ap.add_argument("--cull", type=float, default=None, help="cull_idle_timeout (s) during the run")
     ap.add_argument("--open-pool", type=int, default=None,
                     help="nopool: the server's pool without CLASS_SIZE (default: sized to this machine; 0: none)")
+    ap.add_argument("--lock", default=None,
+                    help="hold this file's flock while loading the machine (let go during --delay)")
     args = ap.parse_args(argv)
+    if args.day == "live":
+        from benchmarks import live_load as live
+
+        result = live.run(n=args.n, minutes=args.minutes, every=args.every, port=args.port, log_to=args.log)
+        print(json.dumps(result, indent=2, default=str) if args.json else live._table(result))
+        return 0 if live.ok(result) else 1
     result = run(n=args.n, app=args.app, browsers=args.browsers, port=args.port, log_to=args.log, day=args.day,
-                 delay=args.delay, cull=args.cull, open_pool=args.open_pool)
+                 delay=args.delay, cull=args.cull, open_pool=args.open_pool, lock=args.lock)
     print(json.dumps(result, indent=2, default=str) if args.json else _table(result))
     return 0 if result["usable"] == result["total"] else 1
 

@@ -3,6 +3,8 @@
 (:mod:`slrt_sim.apps.live_projector`), through the kernels' in-process client."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from slrt_sim.apps.live_client import Local, LiveError
@@ -161,3 +163,115 @@ def test_a_late_joiner_is_told_and_gets_a_game_of_their_own(world):
     clock.t += 1.0
     late.refresh()
     assert late.game == "2"
+
+
+def test_one_poller_keeps_polling_through_a_failed_poll_and_stops():
+    from slrt_sim.apps.live_client import Poller
+
+    calls = []
+
+    def poll():
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise RuntimeError("a busy server")
+
+    poller = Poller(poll, 0.01)
+    assert poller.start() is False and not poller.running  # no running loop: the tests poll by hand
+
+    async def run():
+        assert poller.start() and poller.start() and poller.running  # a second start keeps the one loop
+        await asyncio.sleep(0.2)
+        poller.stop()
+        seen = len(calls)
+        await asyncio.sleep(0.05)
+        return seen
+
+    seen = asyncio.run(run())
+    assert seen >= 3 and len(calls) == seen and not poller.running
+
+
+def test_the_desk_and_the_projector_poll_with_the_shared_poller():
+    from slrt_sim.apps.live_client import Poller
+    from slrt_sim.apps.live_desk import LiveDeskApp
+    from slrt_sim.apps.live_projector import LiveProjector
+
+    live = Local()
+    desk, proj = LiveDeskApp(live, refresh_seconds=0.5), LiveProjector(live, refresh_seconds=0.7)
+    assert isinstance(desk.poller, Poller) and desk.poller.poll == desk.refresh and desk.poller.seconds == 0.5
+    assert isinstance(proj.poller, Poller) and proj.poller.poll == proj.poll and proj.poller.seconds == 0.7
+
+
+def test_the_start_form_plans_the_minutes_and_the_answer_time_and_the_games_end_by_themselves(world, monkeypatch):
+    import html
+
+    from slrt_sim.apps.live_projector import LiveProjector, working_days
+    from slrt_sim.training import dashboard as dash
+
+    store, clock, live = world
+    monkeypatch.setenv(dash.PIN_ENV, "4321")
+    ani, budi = desk(world, "Ani", 1, "fo"), desk(world, "Budi", 2, "bo")
+    proj = LiveProjector(live, store=store)
+    assert proj.unlock("4321")
+    # the default: 30 simulated days, 22 working days of the training kelurahan's calendar, in 20 minutes
+    assert working_days(proj.scenario.value, 30) == (22, 480.0)
+    assert (proj.days.value, proj.speed.value, proj.answer_s.value) == (30, 55, 20)
+    assert html.unescape(proj.plan.value) == "<p>" + t("live.ui.plan", days=30, workdays=22, minutes="20", answer=20) + "</p>"
+    proj.days.value, proj.speed.value, proj.answer_s.value = 5, 10, 30
+    workdays, _ = working_days(proj.scenario.value, 5)
+    assert t("live.ui.plan", days=5, workdays=workdays, minutes=f"{workdays * 10 / 60:.0f}", answer=30) in \
+        html.unescape(proj.plan.value)
+    assert proj.start() == ["1", "2"]
+    assert live.lobby.games["1"].config.answer_minutes == 30 / 10 * 480  # 30 wall seconds at 10 s a working day
+    while ani.current is None:
+        clock.t += 0.5
+        ani.refresh()
+        budi.refresh()
+    assert 25 <= ani.current["seconds_left"] <= 30
+    clock.t += 10 * workdays + 10  # the games' time is up: the projector's next poll ends them all
+    proj.poll()
+    assert set(proj.debriefs) == {"1", "2"} and proj.msg.value == f"<p>{t('live.ui.time_up')}</p>"
+    assert proj.view.value == "" and t("live.debrief.missed") in proj.debrief.value
+    assert proj.end_btn.layout.display == "none"
+    for app in (ani, budi):
+        app.refresh()
+        assert app.status.value == t("live.ui.ended")
+
+
+def test_the_debrief_opens_with_what_the_team_did_against_the_rules():
+    from slrt_sim.apps.live_projector import debrief_html, summary_lines
+
+    out = {"met": 4, "complaints": 0, "waiting": 62, "decisions": 220, "exclusion": 0.35, "inclusion": 0.26}
+    db = {"team": out, "rules": {**out, "met": 5},
+          "players": [{"player": "Ani", "offered": 30, "answered": 10, "late": 20, "accuracy": 0.5, "seconds": 9.0},
+                      {"player": "Budi", "offered": 10, "answered": 10, "late": 0, "accuracy": 1.0, "seconds": 4.0}],
+          "desks": [{"role": "fo", "player": "Ani", "decisions": 30, "utilisation": 0.3, "wait_minutes": 46.0},
+                    {"role": "manager", "player": None, "decisions": 9, "utilisation": 0.4, "wait_minutes": 87.4}],
+          "missed": [{"hh": 888, "need": "documents", "why": [{"point": "live.why.slower"}]}], "helped": []}
+    assert summary_lines(db) == [
+        t("live.sum.met", team=4, rules=5, waiting=62, rules_waiting=62, verdict=t("live.sum.worse")),
+        t("live.sum.answers", offered=40, answered=20, late=20, right=15),  # 5 of Ani's 10, all 10 of Budi's
+        t("live.sum.slowest", desk=t("live.desk.manager"), player=t("live.ui.nobody"), minutes="87"),
+        t("live.sum.cases", missed=1, helped=0)]
+    assert "slrt-live-summary" in debrief_html("1", db)
+
+
+def test_a_late_joiners_game_runs_on_when_the_first_games_time_is_up(world, monkeypatch):
+    from slrt_sim.apps.live_projector import CHECK_EVERY, LiveProjector, working_days
+    from slrt_sim.training import dashboard as dash
+
+    store, clock, live = world
+    monkeypatch.setenv(dash.PIN_ENV, "4321")
+    desk(world, "Ani", 1, "fo")
+    proj = LiveProjector(live, store=store)
+    assert proj.unlock("4321")
+    proj.days.value, proj.speed.value = 5, 10
+    assert proj.start() == ["1"]
+    workdays, _ = working_days(proj.scenario.value, 5)
+    clock.t += 10 * workdays / 2
+    desk(world, "Dewi", 1, "bo")
+    assert proj.start() == ["2"] and proj.choose.value == "2"  # the late joiner's game is shown
+    clock.t += 10 * workdays / 2 + 10  # the first game's time is up, not the second's
+    for _ in range(CHECK_EVERY):
+        proj.poll()
+    assert set(proj.debriefs) == {"1"} and not live.lobby.games["2"].ended
+    assert proj.msg.value == f"<p>{t('live.ui.time_up')}</p>" and proj.view.value  # game 2 still on screen

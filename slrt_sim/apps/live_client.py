@@ -13,9 +13,12 @@ trainee's desk page and the trainer's projector page hold a client and call it e
 :func:`client` picks one: the server's when the kernel is served, else an in-process lobby shared
 by this kernel's pages. Every call returns the route's JSON reply as a dict or raises
 :class:`LiveError` with a one-line message (a refused call, a bad answer, an unreachable server).
+
+:class:`Poller` is the pages' one polling loop: a desk and the projector each hold one.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import urllib.error
 import urllib.request
@@ -125,3 +128,45 @@ def client() -> _Calls:
         _local["client"] = Local()
         _local["lobby"] = _local["client"].lobby
     return _local["client"]
+
+
+class Poller:
+    """Calls ``poll()`` every ``seconds`` in the kernel's running event loop: no thread, so the kernel
+    stays free between polls and the widgets are only touched from the loop that owns them.
+
+    A poll that raises is skipped (a busy server or a lost answer must not end a page's polling);
+    :meth:`start` outside a running loop (a plain script, the tests) does nothing and returns
+    ``False``, so the tests call the page's poll themselves. ``seconds`` may change between polls.
+    """
+
+    def __init__(self, poll, seconds: float):
+        self.poll, self.seconds = poll, float(seconds)
+        self._task: asyncio.Task | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> bool:
+        """Start polling (once: a second call keeps the running loop)."""
+        if self.running:
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        self._task = loop.create_task(self._run())
+        return True
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.seconds)
+            try:
+                self.poll()
+            except Exception:  # noqa: BLE001 - a failed poll must not end the page's polling
+                pass

@@ -19,7 +19,6 @@ The game lives on the class server (:mod:`slrt_sim.apps.live_client`); the page 
 """
 from __future__ import annotations
 
-import asyncio
 import html
 from typing import Any, Callable
 
@@ -28,7 +27,7 @@ import ipywidgets as W
 from slrt_sim import i18n
 from slrt_sim.apps import live_visit, roleplay, style
 from slrt_sim.apps._errors import guarded
-from slrt_sim.apps.live_client import LiveError, client as default_client
+from slrt_sim.apps.live_client import LiveError, Poller, client as default_client
 from slrt_sim.i18n import t
 
 APP = "live"
@@ -132,7 +131,7 @@ class LiveDeskApp:
         self.player, self.game, self.seat = "", None, None
         self.current: dict | None = None
         self._seen: dict[int, dict] = {}
-        self._task = None
+        self.poller = Poller(self.refresh, refresh_seconds)
         self._build(check_name)
 
     @property
@@ -217,6 +216,8 @@ class LiveDeskApp:
                                    t("live.ui.late_join") if self._running() else t("live.ui.waiting_start"))
             self._show(None)
             return
+        if self.game is None:  # playing: the decision comes first on a phone, the intro goes
+            self.title.value = f"<h2>{_e(t('live.ui.desk_title'))}</h2>"
         self.game = game
         self.seat_box.layout.display = "none"
         mine = pending[0] if pending else None
@@ -296,23 +297,9 @@ class LiveDeskApp:
         self.refresh()
         return ok
 
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.refresh_seconds)
-            try:
-                self.refresh()
-            except Exception:  # noqa: BLE001 - a failed poll must not end the page's polling
-                pass
-
-    def start_polling(self) -> None:
-        """Poll in the kernel's event loop (no thread); nothing outside a running loop (the tests)."""
-        if self._task is not None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._task = loop.create_task(self._loop())
+    def start_polling(self) -> bool:
+        """Poll the game every ``refresh_seconds`` (:class:`~slrt_sim.apps.live_client.Poller`)."""
+        return self.poller.start()
 
 
 def show(live=None) -> LiveDeskApp:

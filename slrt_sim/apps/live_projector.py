@@ -11,7 +11,8 @@ view of each game and the debrief, for a 1920 x 1080 projector (texts 20 px and 
 * **Projector**: one game at a time, chosen by buttons: the simulated date and progress, the queue
   at each desk with its player and utilisation, households waiting, needs met, complaints, the
   DTKS's exclusion and inclusion error (now against the start), three named households' journeys.
-  The page polls the server every ``refresh_seconds`` (2 s) in the kernel's loop.
+  The page polls the server every ``refresh_seconds`` (1 s: a press shows on the projector within
+  2 s at the 95th percentile with 70 players, ``make load DAY=live``) in the kernel's loop.
 * **End** a game: the debrief side by side (:func:`slrt_sim.training.live.debrief.debrief`, made
   on the server): outcomes of the team against the rules alone, where the time went (desks), the
   households missed or helped and why, each trainee's accuracy and speed, and a CSV download of
@@ -19,7 +20,6 @@ view of each game and the debrief, for a 1920 x 1080 projector (texts 20 px and 
 """
 from __future__ import annotations
 
-import asyncio
 import csv
 import html
 import io
@@ -30,12 +30,21 @@ import ipywidgets as W
 from slrt_sim import i18n
 from slrt_sim.apps import _hall, style
 from slrt_sim.apps._errors import guarded
-from slrt_sim.apps.live_client import LiveError, client as default_client
+from slrt_sim.apps.live_client import LiveError, Poller, client as default_client
 from slrt_sim.apps.live_desk import ROLES, option_label
 from slrt_sim.i18n import t
 from slrt_sim.paths import SCENARIOS, TRAINING_SCENARIO
 
-REFRESH_SECONDS = 2.0
+REFRESH_SECONDS = 1.0
+CHECK_EVERY = 15
+"""Every this many polls the projector also ends the games it does not show whose time is up."""
+PLAY_MINUTES = 20
+"""The start form's default speed plays the chosen length in about this many minutes (a bimtek's
+role-play slot: a 30-day kelurahan in 20 minutes)."""
+ANSWER_SECONDS = 20
+"""Wall seconds a trainee has for a decision by default: enough to read the household's card on a
+phone and press an answer (the model's own 120 working minutes are 15 s at 60 s a day, and new
+trainees in a trial ran out of time on most decisions)."""
 JOURNEY_STEPS = 4
 """The last steps of each followed household the projector shows."""
 OUTCOMES = ("met", "complaints", "waiting", "decisions", "exclusion", "inclusion")
@@ -72,6 +81,23 @@ def scenario_options() -> list[tuple[str, str]]:
         key = f"scenario.desc.{p.stem}"
         out.append(((t(key).split(":")[0].split(",")[0] if i18n.has(key) else p.stem), str(p)))
     return out
+
+
+def working_days(scenario: str, days: float) -> tuple[int, float]:
+    """The working days in a game's ``days`` (from the end of its warm-up) and the minutes of one
+    working day, from the scenario's calendar: the start form turns them into minutes of play."""
+    from slrt_sim.domain.calendar import WorkCalendar
+    from slrt_sim.domain.scenario import load_scenario
+    from slrt_sim.training.live.game import GameConfig
+
+    if scenario not in _CALENDARS:
+        _CALENDARS[scenario] = load_scenario(scenario).calendar
+    warm = GameConfig.warmup_days
+    cal = WorkCalendar(_CALENDARS[scenario], warm + float(days) + 1)
+    return max(1, cal.working_days(warm, warm + float(days))), cal.minutes_per_day
+
+
+_CALENDARS: dict = {}
 
 
 def stat(label: str, value: str) -> str:
@@ -119,6 +145,31 @@ def why_text(w: dict) -> str:
              key=option_label(str(w["key"])))
 
 
+def summary_lines(db: dict) -> list[str]:
+    """The debrief's first words, for a class that has just played: needs met and households still
+    waiting against the rules alone, how many of the players' decisions the rules took because time ran out and how many of
+    theirs matched the rules, the desk where decisions waited longest, and the households missed
+    and helped (the tables below say which and why)."""
+    team, rules = db["team"], db["rules"]
+    lines = [t("live.sum.met", team=team["met"], rules=rules["met"], waiting=team["waiting"],
+               rules_waiting=rules["waiting"],
+               verdict=t("live.sum.better" if team["met"] > rules["met"] else
+                         "live.sum.worse" if team["met"] < rules["met"] else "live.sum.same"))]
+    players = db.get("players") or []
+    offered = sum(p["offered"] for p in players)
+    if offered:
+        answered = sum(p["answered"] for p in players)
+        right = round(sum(p["accuracy"] * p["answered"] for p in players))
+        lines.append(t("live.sum.answers", offered=offered, answered=answered, late=sum(p["late"] for p in players),
+                       right=right))
+    slow = max(db.get("desks") or [], key=lambda d: d["wait_minutes"], default=None)
+    if slow is not None and slow["wait_minutes"] > 0:
+        lines.append(t("live.sum.slowest", desk=t(f"live.desk.{slow['role']}"),
+                       player=slow["player"] or t("live.ui.nobody"), minutes=f"{slow['wait_minutes']:.0f}"))
+    lines.append(t("live.sum.cases", missed=len(db.get("missed") or []), helped=len(db.get("helped") or [])))
+    return lines
+
+
 def debrief_html(gid: str, db: dict) -> str:
     """The debrief side by side: outcomes, desks, missed and helped households and why, players."""
     outcome = [(_e(t(f"live.ui.out.{k}")), *(_e(_pct(db[side][k]) if k in ("exclusion", "inclusion") else db[side][k])
@@ -144,7 +195,9 @@ def debrief_html(gid: str, db: dict) -> str:
                            t("live.ui.seconds")], players))
     right = (f"<h3>{_e(t('live.debrief.missed'))}</h3>{cases(db['missed'])}"
              f"<h3>{_e(t('live.debrief.helped'))}</h3>{cases(db['helped'])}")
+    summary = "".join(f"<li>{_e(line)}</li>" for line in summary_lines(db))
     return (f"<h3>{_e(t('live.ui.debrief'))} · {_e(t('live.ui.game'))} {_e(gid)}</h3>"
+            f"<ul class='slrt-live-summary'>{summary}</ul>"
             f"<div class='slrt-live-side'><div>{left}</div><div>{right}</div></div>")
 
 
@@ -167,7 +220,8 @@ class LiveProjector:
         self.store, self.refresh_seconds = store, refresh_seconds
         self.games: list[str] = []
         self.debriefs: dict[str, dict] = {}
-        self._task = None
+        self.poller = Poller(self.poll, refresh_seconds)
+        self._polls = 0
         self.pin = W.Password(description=t("dash.pin.label"), style={"description_width": "initial"})
         self.pin_btn = W.Button(description=t("dash.pin.button"), button_style="primary", icon="lock")
         self.pin_msg = W.HTML(f"<p>{_e(t('dash.pin.prompt'))}</p>")
@@ -196,8 +250,16 @@ class LiveProjector:
     def _build(self) -> None:
         wide = {"description_width": "initial"}
         self.scenario = W.Dropdown(options=scenario_options(), description=t("live.ui.scenario"), style=wide)
-        self.speed = W.BoundedIntText(value=60, min=5, max=600, description=t("live.ui.speed"), style=wide)
         self.days = W.BoundedIntText(value=30, min=1, max=365, description=t("live.ui.days"), style=wide)
+        workdays, _ = working_days(self.scenario.value, self.days.value)
+        self.speed = W.BoundedIntText(value=max(5, round(PLAY_MINUTES * 60 / workdays)), min=1, max=600,
+                                      description=t("live.ui.speed"), style=wide)
+        self.answer_s = W.BoundedIntText(value=ANSWER_SECONDS, min=3, max=600, description=t("live.ui.answer_seconds"),
+                                         style=wide)
+        self.plan = W.HTML("")
+        self.plan.add_class("slrt-live-plan")
+        for w in (self.scenario, self.speed, self.days, self.answer_s):
+            w.observe(lambda _c: self.show_plan(), names="value")
         self.seed = W.IntText(value=2018, description=t("live.ui.seed"), style=wide)
         self.n_teams = W.BoundedIntText(value=1, min=1, max=12, description=t("live.ui.n_teams"), style=wide)
         self.start_btn = W.Button(description=t("live.ui.start"), button_style="success", icon="play")
@@ -210,9 +272,8 @@ class LiveProjector:
         self.klass = W.Dropdown(options=self.class_options(), description=t("live.ui.class"), style=wide)
         self.klass.add_class("slrt-live-class")
         self.msg = W.HTML("")
-        self.form = W.VBox([self.scenario, self.klass, W.HBox([self.speed, self.days, self.seed, self.n_teams]),
-                            self.roster_btn,
-                            self.roster, self.start_btn])
+        self.form = W.VBox([self.scenario, self.klass, W.HBox([self.days, self.speed, self.answer_s]),
+                            W.HBox([self.n_teams, self.seed]), self.plan, self.roster_btn, self.roster, self.start_btn])
         self.fold = W.Accordion(children=[self.form], selected_index=0)  # folded once a game runs: the view fits
         self.fold.set_title(0, t("live.ui.start_title"))
         self.choose = W.ToggleButtons(options=[])
@@ -224,10 +285,19 @@ class LiveProjector:
         self.view.add_class("slrt-live-view")
         self.debrief = W.HTML("")
         self.debrief.add_class("slrt-live-debrief")
-        self.game_box = W.VBox([self.choose, self.view, self.end_btn, self.debrief])
+        self.game_box = W.VBox([W.HBox([self.choose, self.end_btn]), self.view, self.debrief])
         self.game_box.layout.display = "none"
         self.main.children = [self.fold, self.msg, self.game_box]
+        self.show_plan()
         self.show_roster()
+
+    def show_plan(self) -> str:
+        """The game's length in minutes of play for the chosen speed, and the time to answer."""
+        workdays, _ = working_days(self.scenario.value, self.days.value)
+        minutes = workdays * self.speed.value / 60
+        self.plan.value = "<p>" + _e(t("live.ui.plan", days=self.days.value, workdays=workdays,
+                                        minutes=f"{minutes:.0f}", answer=self.answer_s.value)) + "</p>"
+        return self.plan.value
 
     def _the_store(self):
         if self.store is None:
@@ -267,8 +337,10 @@ class LiveProjector:
         return roster
 
     def start(self) -> list[str]:
+        _, day_minutes = working_days(self.scenario.value, self.days.value)
         config = {"scenario": self.scenario.value, "seconds_per_day": float(self.speed.value),
-                  "days": float(self.days.value), "seed": int(self.seed.value)}
+                  "days": float(self.days.value), "seed": int(self.seed.value),
+                  "answer_minutes": float(self.answer_s.value) / float(self.speed.value) * day_minutes}
         try:
             games = self.live.start(config, n_teams=int(self.n_teams.value), class_code=self.klass.value or None)
         except LiveError as exc:
@@ -297,9 +369,14 @@ class LiveProjector:
         self.end_btn.layout.display = None
         self.debrief.value = ""
         try:
-            self.view.value = projector_html(gid, self.live.state(gid))
+            state = self.live.state(gid)
         except LiveError as exc:
             self.view.value = f"<p class='slrt-bad'>{_e(exc)}</p>"
+            return
+        if state.get("progress", 0.0) >= 1.0:  # time is up: every game's debrief, without a search for the button
+            self.end_due()
+            return
+        self.view.value = projector_html(gid, state)
 
     def _debrief_block(self, gid: str) -> str:
         from slrt_sim.training.dashboard import download_link
@@ -320,23 +397,37 @@ class LiveProjector:
         self.refresh()
         return self.debriefs[gid]
 
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.refresh_seconds)
+    def end_due(self) -> list[str]:
+        """End every game whose time is up (a late joiners' game started later keeps running) and
+        show the chosen one's debrief; returns the games ended."""
+        chosen, ended = self.choose.value, []
+        for gid in self.games:
+            if gid in self.debriefs:
+                continue
             try:
-                if self.choose.value not in self.debriefs:
-                    self.refresh()
-            except Exception:  # noqa: BLE001 - a failed poll must not end the projector
-                pass
+                if self.live.state(gid).get("progress", 0.0) >= 1.0:
+                    self.debriefs[gid] = self.live.end(gid)
+                    ended.append(gid)
+            except LiveError as exc:
+                self.msg.value = f"<p class='slrt-bad'>{_e(exc)}</p>"
+        if ended:
+            self.msg.value = f"<p>{_e(t('live.ui.time_up'))}</p>"
+        if chosen in self.debriefs:
+            self.refresh()
+        return ended
 
-    def start_polling(self) -> None:
-        if self._task is not None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._task = loop.create_task(self._loop())
+    def poll(self) -> None:
+        """One poll: redraw the chosen game while it runs (a debrief stays as it is); every
+        ``CHECK_EVERY`` polls, end the other games whose time is up."""
+        self._polls += 1
+        if self.choose.value not in self.debriefs:
+            self.refresh()
+        if self._polls % CHECK_EVERY == 0 and any(g not in self.debriefs for g in self.games):
+            self.end_due()
+
+    def start_polling(self) -> bool:
+        """Poll the chosen game every ``refresh_seconds`` (:class:`~slrt_sim.apps.live_client.Poller`)."""
+        return self.poller.start()
 
 
 def show(live=None) -> LiveProjector:

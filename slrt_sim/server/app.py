@@ -20,9 +20,9 @@ What it adds:
 * **A pool sized for the class.** ``--SlrtVoila.class_size=N`` (``make app CLASS_SIZE=N``)
   pre-heats N kernels of the app the class opens (``class_app``: ``fo``, ``bo`` or ``both``);
   the other role play keeps one, the trainer dashboard one, the landing page none. Without a
-  class size, a server the LAN can reach still gives the class app a pool sized to the machine
-  (``open_pool``, :func:`slrt_sim.server.kernels.open_pool_size`), so a hall of 70 that arrives
-  unannounced is served within a minute; on loopback only, none. Before the pools start, the
+  class size, a server the LAN can reach still gives the class app a pool for a hall of 70, as
+  far as memory allows (``open_pool``, :func:`slrt_sim.server.kernels.open_pool_size`), so a
+  hall that arrives unannounced is served within a minute; on loopback only, none. Before the pools start, the
   class cases are built once (:mod:`slrt_sim.training.case_cache`), so no kernel generates a
   population.
 * **Trainer tools ready when the trainer opens them.** The walkthrough and the planner
@@ -332,7 +332,7 @@ class SlrtVoila(Voila):
             for app, notebook in APP_NOTEBOOKS.items():
                 chosen = app in CLASS_APPS[self.class_app]
                 size = self.class_size if chosen and self.class_size > 0 else self.other_pool_size
-                if chosen and self.class_size <= 0:  # no class announced: a pool sized to the machine
+                if chosen and self.class_size <= 0:  # no class announced: a pool for the largest hall, as memory allows
                     size = max(size, self.open_pool_size())
                 pools[notebook] = {"pool_size": max(0, size)}
             for notebook in self._late_tools():  # filled later (_preheat_trainer_tools), never at start
@@ -352,8 +352,8 @@ class SlrtVoila(Voila):
         return [n for n in self.late_preheat if n not in self.no_preheat]
 
     def open_pool_size(self) -> int:
-        """The class app's pool without a class size: ``open_pool``, or if -1 one sized to the machine
-        (:func:`slrt_sim.server.kernels.open_pool_size`) when the class's devices can reach the
+        """The class app's pool without a class size: ``open_pool``, or if -1 one for a hall of 70 as
+        far as memory allows (:func:`slrt_sim.server.kernels.open_pool_size`) when the class's devices can reach the
         server, none when it listens on loopback only (only this machine's pages: tests, one user)."""
         if self.open_pool >= 0:
             return self.open_pool

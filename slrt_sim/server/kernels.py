@@ -100,46 +100,41 @@ RESERVATION: contextvars.ContextVar[Reservation | None] = contextvars.ContextVar
 
 OPEN_HALL = 70
 """Trainees a server started without ``CLASS_SIZE`` is sized for (the largest class of a bimtek)."""
-OPEN_COLD_CPU_S = 3.0
-"""CPU-seconds one page costs when its kernel starts cold (server render + kernel start + the
-notebook + the first click: 2.5–3.6 measured with ``make load --day nopool``, 2 cores)."""
-OPEN_COLD_TARGET_S = 15.0
-"""Seconds of all cores the cold part of the hall may take: the pool pages' first clicks, the
-server and other jobs share the same minute (the target is 60 s for the slowest; with 25 s, i.e.
-16 cold pages on 2 cores, the slowest took 38–91 s as other jobs' load varied)."""
-OPEN_POOL_MAX = 60
+OPEN_COLD_CPU_S = 2.0
+"""CPU-seconds one page costs when its kernel starts cold (the server's render, Python and
+ipykernel's start, the notebook, the first click), against ~0.12 for a page that takes a
+pre-heated kernel (``make load --day nopool``, 2 cores, pool of 60 and of 70)."""
 OPEN_POOL_MIB = 65.0
-"""Memory per pre-heated kernel (~56 MiB RSS, ~47 MiB PSS idle, a little more with a trainee)."""
+"""Memory per pre-heated kernel (~56 MiB RSS, ~47–52 MiB PSS idle, a little more with a trainee)."""
 OPEN_POOL_MEMORY_SHARE = 0.6
 """Share of the available memory an open pool may hold (the hall, when it comes, needs it anyway)."""
 
 
-def open_pool_size(cores: int | None = None, available_mib: float | None = None) -> int:
-    """Pre-heated kernels of the class app on a server started without ``CLASS_SIZE``, sized to
-    the machine (``SlrtVoila.open_pool = -1``).
+def open_pool_size(available_mib: float | None = None) -> int:
+    """Pre-heated kernels of the class app on a server started without ``CLASS_SIZE``
+    (``SlrtVoila.open_pool = -1``): the whole hall of :data:`OPEN_HALL`, as far as memory allows
+    (:data:`OPEN_POOL_MIB` per kernel out of :data:`OPEN_POOL_MEMORY_SHARE` of the available
+    memory: 46 on a laptop with 5 GB free; the hall, when it comes, needs that memory anyway).
 
-    Decision: a hall that arrives unannounced is served by pre-heated kernels for the part the
-    machine's cores cannot start cold within :data:`OPEN_COLD_TARGET_S`; the rest start cold.
-    On 2 cores that is 70 − 15 × 2 / 3 = 60 kernels, on 4 cores 50, on 8 cores 30, on 16 cores
-    none beyond the one Voila keeps. It is bounded by memory (:data:`OPEN_POOL_MIB` per kernel out
-    of :data:`OPEN_POOL_MEMORY_SHARE` of the available memory: 46 on a laptop with 5 GB free; the
-    hall, when it comes, needs that memory anyway) and by :data:`OPEN_POOL_MAX`.
+    Decision: the pages beyond the pool start cold at the very moment the pool's pages are
+    served, and each costs :data:`OPEN_COLD_CPU_S` (~17 pool pages' worth), so every cold page
+    lengthens the whole hall's wait. Measured on 2 cores: a pool of 60 (10 cold pages) gave
+    the slowest page after 31 s on a quiet machine and 73–88 s while other jobs loaded it; a
+    pool of 70 gave 13 s. The pool no longer shrinks with more cores (it did: 70 − 5 a core):
+    a machine with many cores has the memory too, and one rule is simpler to explain. A hall
+    larger than the pool, or a laptop short of memory, still gets every page, the last ones cold.
 
     Pre-heated kernels are plain Voila pool kernels, started as processes, never forked from a
     pre-imported template: the same on Linux, macOS and Windows (no ``fork`` on Windows; ``fork``
     without ``exec`` is unsafe on macOS once system frameworks are loaded), and a cold page is the
     same Python start as before, only rarer. Measured figures: ``docs/developer.md`` ("A hall
     without CLASS_SIZE")."""
-    import os
-
     import psutil
 
-    cores = cores or os.cpu_count() or 1
     if available_mib is None:
         available_mib = psutil.virtual_memory().available / 2**20
-    cold = int(OPEN_COLD_TARGET_S * cores / OPEN_COLD_CPU_S)
     by_memory = int(OPEN_POOL_MEMORY_SHARE * available_mib / OPEN_POOL_MIB)
-    return max(1, min(OPEN_HALL - cold, by_memory, OPEN_POOL_MAX))
+    return max(1, min(OPEN_HALL, by_memory))
 
 
 def canonical_path(path: str) -> str:
@@ -327,10 +322,33 @@ class CappedManagerMixin:
         limited = dict(config)
         limited[notebook_name] = {**config.get(notebook_name, default), "pool_size": have + allowed}
         self.kernel_pools_config = limited
-        try:
-            super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+        try:  # the delay is our nap (see _nap): a page that takes the entry ends it
+            super().fill_if_needed(delay=0, notebook_name=notebook_name, slrt_delay=delay, **kwargs)
         finally:
             self.kernel_pools_config = config
+
+    async def _nap(self, delay: float) -> None:
+        """A refill's wait before its kernel starts (``fill_delay``: past the rush). Voila waits
+        the same with a plain sleep, so a page that took such an entry in a rush waited the whole
+        delay before its kernel even started (15 s more for every page beyond the pool); here the
+        page's take ends the wait (:meth:`_wake`)."""
+        task = asyncio.current_task()
+        naps = self.__dict__.setdefault("_naps", {})
+        naps[task] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(asyncio.shield(naps[task]), delay)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            naps.pop(task, None)
+
+    def _napping(self, item) -> bool:
+        return item in self.__dict__.get("_naps", {})
+
+    def _wake(self, item) -> None:
+        nap = self.__dict__.get("_naps", {}).get(item)
+        if nap is not None and not nap.done():
+            nap.set_result(None)
 
     @staticmethod
     def _render_state(item) -> str:
@@ -349,7 +367,9 @@ class CappedManagerMixin:
         """Pre-heated kernels of ``notebook`` that have run the whole notebook (page ready to send)."""
         return sum(self._render_state(item) == "ready" for item in getattr(self, "_pools", {}).get(notebook, []))
 
-    async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+    async def _initialize(self, notebook_path: str, kernel_id: str | None = None, slrt_delay: float = 0.0, **kwargs):
+        if slrt_delay > 0 and kernel_id is None:
+            await self._nap(slrt_delay)
         content = await super()._initialize(notebook_path, kernel_id, **kwargs)
         content["task"].add_done_callback(lambda task: self._rendered(notebook_path, content, task))
         return content
@@ -387,8 +407,12 @@ class CappedManagerMixin:
 
     async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
         # a kernel that has run the notebook first (Voila takes the oldest, finished or not)
-        order = {"ready": 0, "running": 1, "failed": 2}
-        self._pools.get(notebook_name, []).sort(key=lambda item: order[self._render_state(item)])
+        # (then one whose kernel is starting; a refill still waiting its delay is woken: the page needs it now)
+        order = {"ready": 0, "running": 1, "failed": 3}
+        pool = self._pools.get(notebook_name, [])
+        pool.sort(key=lambda item: 2 if self._napping(item) else order[self._render_state(item)])
+        if pool:
+            self._wake(pool[0])
         # Voila refills the pool before the kernel is ours: count the take as a page already
         self._taking[notebook_name] = self._taking.get(notebook_name, 0) + 1
         try:
