@@ -19,7 +19,7 @@ import pytest
 from slrt_sim.i18n import t
 from slrt_sim.training import home_visit as hv
 from slrt_sim.training.store import SessionStore
-from test_live_browser import _context  # a phone's or the projector's context, offline (as the class's live test)
+from test_live_browser import _phone, _projector  # a trainee's desk taken, the trainer's page opened (offline)
 from test_phone import OVERFLOW_JS, SMALL_TARGETS_JS  # the phone checks of every app (tests/browser/ is on the path)
 
 VERVAL_WITHIN_S = 240
@@ -82,27 +82,9 @@ def test_a_fasilitator_chooses_visits_and_records_a_verval_on_a_phone(browser, v
     store.create_class(CLASS, 2018, "sedang", trainer="test")  # the newest: the start form's default
     contexts = []
     try:
-        ctx = _context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-        contexts.append(ctx)
-        phone = ctx.new_page()
-        phone.goto(voila_server.render_url("live_desk.ipynb"), wait_until="domcontentloaded")
-        wait_for_voila(phone)
-        phone.locator(".slrt-f-trainee input").fill(PLAYER)
-        phone.locator(".slrt-f-class input").fill(CLASS)
-        phone.locator(".slrt-login-start").click()
-        phone.locator(".slrt-live-team").get_by_role("button", name="1", exact=True).click()
-        phone.locator(".slrt-live-role").get_by_role("button", name=t("live.desk.fasilitator"), exact=True).click()
-        phone.locator(".slrt-live-sit").click()
-        phone.get_by_text(t("live.ui.waiting_start")).wait_for(state="visible")
+        phone = _phone(browser, contexts, voila_server, wait_for_voila, PLAYER, "fasilitator", CLASS)
         _fits(phone)
-
-        ctx = _context(browser, viewport={"width": 1920, "height": 1080})
-        contexts.append(ctx)
-        proj = ctx.new_page()
-        proj.goto(voila_server.render_url("live_projector.ipynb"), wait_until="domcontentloaded")
-        wait_for_voila(proj)
-        proj.locator(".slrt-pin input").fill(trainer_pin)
-        proj.locator(".slrt-pin-enter").click()
+        proj = _projector(browser, contexts, voila_server, wait_for_voila, trainer_pin)
         proj.locator(".slrt-live-roster").get_by_text(PLAYER).wait_for(state="visible")
         assert proj.locator(".slrt-live-class select").input_value() == CLASS
         proj.get_by_label(t("live.ui.speed")).fill("5")
