@@ -39,6 +39,10 @@ CSS = """<style>
 .slrt-live-visit-choices .jupyter-button { min-height: 48px; height: auto; white-space: normal; text-align: left;
     font-size: 16px; margin: 2px 0; flex: 0 0 auto; }
 .slrt-live-visit-form .jupyter-button { flex: 0 0 auto; }
+.slrt-live-visit-form, .slrt-live-visit-choices { min-width: 0; max-width: 100%; box-sizing: border-box; }
+.slrt-live-visit-form .widget-inline-hbox, .slrt-live-visit-form .widget-vbox { max-width: 100%; min-width: 0;
+    box-sizing: border-box; }
+.slrt-live-visit-form .widget-toggle-buttons, .slrt-live-visit-form .slrt-checks { width: 100%; }
 .slrt-live-visit-form .slrt-invalid.widget-toggle-buttons, .slrt-live-visit-form .slrt-invalid.slrt-checks {
     outline: 2px solid #c62828; outline-offset: 2px; border-radius: 6px; }
 .slrt-live-visit-form .slrt-invalid input { border: 2px solid #c62828; }
