@@ -36,19 +36,14 @@ def klass(voila_server):
 
 @pytest.mark.browser
 def test_kelurahan_projector_view_and_its_year(page, voila_server, wait_for_voila, trainer_pin, klass,
-                                               assert_no_external_requests, page_errors):
+                                               assert_no_external_requests, page_errors, enter_pin_choose_class):
     page.goto(voila_server.render_url(NOTEBOOK), wait_until="domcontentloaded")
     wait_for_voila(page)
-    page.locator(".slrt-pin input").fill(trainer_pin)
-    page.locator(".slrt-pin-enter").click()
-    page.locator(".slrt-class-choose select").wait_for(state="visible")
-    labels = page.locator(".slrt-class-choose option").all_inner_texts()
-    page.locator(".slrt-class-choose select").select_option(
-        label=next(o for o in labels if o.replace("\xa0", " ").startswith(CLASS + " ")))
+    enter_pin_choose_class(page, trainer_pin, CLASS)
     page.get_by_role("tab", name=t("oc.class.tab")).click()
 
     # the projector view: the cases in are the cases shown, in large type, the trainee's row
-    view = page.locator(".oc-class")
+    view = page.locator(".oc-class:not(.oc-hv)")  # the front office's; the home visits' view follows it
     view.wait_for(state="visible", timeout=60_000)
     assert view.locator(".oc-cases").get_attribute("data-cases") == "2"
     big = view.locator(".oc-big").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
