@@ -139,6 +139,7 @@ def test_the_trainer_starts_from_the_roster_projects_and_ends_with_a_debrief(wor
     assert debrief_csv("1", db).decode().startswith("game,section,name,metric,team,rules")
     fo.refresh()
     assert fo.status.value == t("live.ui.ended")
+    assert t("live.ui.nothing") not in fo.card.value  # no "wait a moment" once the game has ended
 
 
 def test_every_step_of_the_event_log_reads_as_a_sentence_on_the_projector():

@@ -215,6 +215,8 @@ class LiveDeskApp:
             self.status.value = _e(t("live.ui.ended") if self.game is not None else
                                    t("live.ui.late_join") if self._running() else t("live.ui.waiting_start"))
             self._show(None)
+            if self.game is not None:  # ended: nothing more will come, so no "wait" under "ended"
+                self.card.value = ""
             return
         if self.game is None:  # playing: the decision comes first on a phone, the intro goes
             self.title.value = f"<h2>{_e(t('live.ui.desk_title'))}</h2>"
