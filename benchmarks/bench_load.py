@@ -29,7 +29,7 @@ total and per trainee (total / N). Then every client closes its page as a browse
 (``POST /voila/api/shutdown/<id>`` with the ``_xsrf`` cookie) and the benchmark checks that
 the kernels are gone.
 
-Targets (issue 8): N = 70: 70/70 usable, median ≤ 20 s, slowest ≤ 60 s, server + kernels
+Targets: N = 70: 70/70 usable, median ≤ 20 s, slowest ≤ 60 s, server + kernels
 ≤ 5.5 GB (≤ 75 MiB a trainee).
 
     .venv/bin/python benchmarks/bench_load.py [--n 70] [--app fo|bo] [--browsers 3] [--port P] [--json]

@@ -1,7 +1,7 @@
 """Benchmark: one simulated year of Kabupaten Kubu Raya, one process, one core.
 
 Target (issue): a Kubu Raya year in ≤ 3 s on one core (population + simulation + results).
-The district scenarios now run a 90-day warm-up before their measured year (issue 10); the
+The district scenarios now run a 90-day warm-up before their measured year; the
 timed runs simulate 365 days without it (``YEAR``), the year measured before, so figures stay
 comparable; one run of the scenario as shipped (455 days) is timed beside them.
 
@@ -77,7 +77,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
     shipped = load_scenario(SCENARIO)
     # the target's year: 365 simulated days without the scenario's warm-up, as measured before the
-    # district scenarios got one (issue 10); the run as shipped (warm-up + year) is timed once beside it
+    # district scenarios got one; the run as shipped (warm-up + year) is timed once beside it
     s = shipped.with_overrides(YEAR)
     runs = RUNS
     if quick:

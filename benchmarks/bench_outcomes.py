@@ -1,4 +1,4 @@
-"""Benchmark of the role play's outcomes (issue 9).
+"""Benchmark of the role play's outcomes.
 
 * ``pair`` — one front-office submit: the trainee's run of the class's kelurahan (183 days after a
   28-day start, ten scripted households) against the cached key run: target < 1 s;

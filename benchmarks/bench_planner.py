@@ -1,4 +1,4 @@
-"""Benchmark: the planner's answer and a walkthrough what-if (issue 11, "Planner and what-ifs").
+"""Benchmark: the planner's answer and a walkthrough what-if.
 
 Targets on a 2-core machine:
 

@@ -1,6 +1,6 @@
-"""Benchmark: the walkthrough's single run and the planner's sweep (issue 4).
+"""Benchmark: the walkthrough's single run and the planner's sweep.
 
-Targets (issue 4, item 5):
+Targets:
 
 * one kelurahan-year (``scenarios/pelatihan_satu_kelurahan.yaml``) in ≤ 0.3 s, so the
   walkthrough feels live: ``runner.run_once`` with the population already cached, as in

@@ -1,4 +1,4 @@
-"""Back-office decisions played in the simulation (issue 9): the key's outcome, and the BO's mistakes."""
+"""Back-office decisions played in the simulation: the key's outcome, and the BO's mistakes."""
 from __future__ import annotations
 
 import copy

@@ -128,7 +128,7 @@ def test_dashboard_widget_gate(store, monkeypatch):
     assert store.get_class("BARU-1")["seed"] == 9 and d.choose.value == "BARU-1"
 
 
-# ------------------------------------------------------------------ issue 7/8 fixes
+# ------------------------------------------------------------------ hall and dashboard fixes
 def _false_sktm_case_with_raw_referral():
     """A false-SKTM case whose raw record (poor decile) would give a referral the grader marks wrong."""
     from slrt_sim.domain import programs

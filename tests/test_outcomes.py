@@ -1,4 +1,4 @@
-"""Role-play decisions played in the simulation (issue 9): the key's outcome, and each mistake's.
+"""Role-play decisions played in the simulation: the key's outcome, and each mistake's.
 
 The class is ``KELAS1`` (seed 2018, level *sedang*): ten households of the training kelurahan.
 Each test changes one thing in the answer key's file of one household and checks that the

@@ -191,7 +191,7 @@ def test_dtks_cycles_and_horizon():
     assert all(c in (1, 3) for c in cycles.values())
     for name in DISTRICTS:
         s = _load(name)
-        # one measured year after a warm-up (issue 10: district runs do not start from empty offices)
+        # one measured year after a warm-up (district runs do not start from empty offices)
         assert s.horizon_days - s.warmup_days == 365 and s.warmup_days >= 60
         assert s.calendar.kind == "working"
 

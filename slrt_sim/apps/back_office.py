@@ -229,7 +229,7 @@ class BackOfficeApp(LazyStore):
 
     def open_queue(self, name: str, klass: dict) -> None:
         self.trainee = name
-        # issue 9: the queue is made of what the class's front office registered (fixed at the start)
+        # the queue is made of what the class's front office registered (fixed at the start)
         saved = self.store.load_progress(name, klass["code"], APP)
         registered = (saved or {}).get("registered")
         if registered is None:

@@ -19,7 +19,7 @@ from slrt_sim.apps._store import LazyStore
 from slrt_sim.apps import style
 from slrt_sim.apps._errors import guarded
 from slrt_sim.training import dashboard as dash
-from slrt_sim.apps import outcome_view  # issue 9: the class's kelurahan
+from slrt_sim.apps import outcome_view  # the class's kelurahan
 from slrt_sim.apps import dashboard_hv
 from slrt_sim.training import class_outcomes, hv_class
 from slrt_sim.training.home_visit import build_cases as hv_cases
@@ -132,7 +132,7 @@ class Dashboard(LazyStore):
         self.disc_case.observe(lambda _c: self._show_case(), names="value")
         self.export = W.HTML()
         self.export.add_class("slrt-export")
-        self.kelurahan = W.HTML()  # issue 9: projector view of the class's kelurahan
+        self.kelurahan = W.HTML()  # projector view of the class's kelurahan
         self.kelurahan.add_class("slrt-kelurahan")
         # ... and its year, opened in the walkthrough's year view for the debrief
         self.year_pick = W.Dropdown(description=t("oc.year.run"), layout=W.Layout(width="420px", max_width="100%"))

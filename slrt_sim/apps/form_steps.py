@@ -1,4 +1,4 @@
-"""A long form shown one part at a time on a phone, whole on a wider screen (issue 11).
+"""A long form shown one part at a time on a phone, whole on a wider screen.
 
 The front-office registration form is three parts (identity, complaint, decision); on a phone
 all of it stacked was four screens of scrolling, with the submit button at the very bottom.

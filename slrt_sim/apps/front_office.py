@@ -417,7 +417,7 @@ class FrontOfficeApp(roleplay.CaseSequence):
             self.state.update({"form": answers, "submitted": True,
                                "grade": {"score": grade.score, "items": grade.items}})
             self.state.setdefault("scores", {})[case.case_id] = grade.score
-            self.state.setdefault("answers", {})[str(self.state.get("case_index", 0))] = answers  # issue 9
+            self.state.setdefault("answers", {})[str(self.state.get("case_index", 0))] = answers
             self._save()
             self._set_form_disabled(True)
             self._show_feedback(self.state["grade"])

@@ -14,7 +14,7 @@
   on typed input.
 * :mod:`~slrt_sim.training.outcomes` / :mod:`~slrt_sim.training.bo_outcomes` — what the FO / BO
   decisions do to the class's households, played in the simulation against the answer key;
-  :mod:`~slrt_sim.training.class_outcomes` — the class's kelurahan for the trainer (issue 9).
+  :mod:`~slrt_sim.training.class_outcomes` — the class's kelurahan for the trainer.
 
 Depends on :mod:`slrt_sim.domain`; never on :mod:`slrt_sim.apps`.
 """

@@ -131,7 +131,7 @@ def build_queue(class_code: str, seed: int, level: str = "sedang",
     """The queue of a class: deterministic in (class code, seed, level), with the level's mix.
 
     The households are front-office cases of the same class, in the front office's order.
-    ``registered`` (FO case id -> a front-office submission's answers, issue 9) makes a case as
+    ``registered`` (FO case id -> a front-office submission's answers) makes a case as
     the class's front office actually registered it — NIK, name, KK and address as typed, the
     needs as recorded — so the back office meets its colleagues' mistakes; the other cases are
     registered as generated.

@@ -1,4 +1,4 @@
-"""What the back office's decisions do to the queue's households (issue 9, the back-office half).
+"""What the back office's decisions do to the queue's households.
 
 A back-office submission (:mod:`slrt_sim.training.back_office`: per case the DTKS status found, the
 verval visit, the programme decisions and the priority order under this cycle's quota) becomes

@@ -1,4 +1,4 @@
-"""What the role play's decisions do to the class's households (issue 9).
+"""What the role play's decisions do to the class's households.
 
 Each case of a class is a household of the class's kelurahan (the training scenario, generated
 with the class's seed). Its front-office file — as the trainee made it, or as the answer key

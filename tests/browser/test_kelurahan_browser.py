@@ -1,4 +1,4 @@
-"""The dashboard's projector view of the class's kelurahan (issue 9) and its year opened in the
+"""The dashboard's projector view of the class's kelurahan and its year opened in the
 walkthrough's year view for the debrief, in a real browser; offline."""
 from __future__ import annotations
 
